@@ -1,0 +1,74 @@
+import type { EngineKind, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrLine, Region, Task } from '@loupe/shared';
+
+/**
+ * The one small interface every engine implements. Engines live in the engine host
+ * process (see engine/host), never in the daemon: a native crash must not take the
+ * daemon down.
+ */
+export interface Engine {
+  readonly name: string;
+  /** Loads the model and runs a warm-up; resolves with what users are told answered. */
+  load(): Promise<ModelInfo>;
+  unload(): Promise<void>;
+  capabilities(): EngineCapabilities;
+  /**
+   * Runs one job, yielding text deltas as they are produced and exactly one `result`
+   * last. Cancel = abort the signal: the engine stops within one step and throws
+   * an AbortError (or returns early).
+   */
+  run(job: EngineJob, signal: AbortSignal): AsyncIterable<EngineEvent>;
+}
+
+export interface EngineCapabilities {
+  kind: EngineKind;
+  tasks: readonly Task[];
+  /** Largest image (pixels) the engine looks at without downscaling it first. */
+  maxPixels: number;
+  /** Accepts more than one image in one job (compare). */
+  multiImage: boolean;
+}
+
+export interface ConversationTurn {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+export interface EngineJob {
+  id: string;
+  task: Task;
+  /** Image file bytes that intake has already sniffed (PNG/JPEG/WebP) and size-checked. */
+  images: Uint8Array[];
+  /** Crop in the original image's pixels, applied before any resizing. */
+  region?: Region;
+  prompt?: string;
+  locale: Locale;
+  /** Earlier turns of the same conversation (follow-up questions on the same image). */
+  history: ConversationTurn[];
+  maxTokens?: number;
+}
+
+export type EngineStats = Omit<JobStats, 'totalMs' | 'queueMs'>;
+
+export type EngineEvent =
+  | { type: 'delta'; text: string }
+  | {
+      type: 'result';
+      text: string;
+      finishReason: FinishReason;
+      stats: EngineStats;
+      lines?: OcrLine[];
+      boxes?: GroundBox[];
+    };
+
+/** Options every engine factory receives from `loupe start` / the CLI. */
+export interface EngineOptions {
+  /** LOUPE_HOME: where models and caches live. */
+  home: string;
+  device: 'auto' | 'cuda' | 'cpu';
+  /** Model id from the registry, or a model directory. */
+  model?: string;
+  dtype?: string;
+  /** Remote OpenAI-compatible backend for the VLM engine. */
+  backend?: { kind: 'openai'; baseUrl: string; apiKey?: string; model?: string };
+  threads?: number;
+}

@@ -1,0 +1,29 @@
+import type { ServerMessage, ServerStatus, SubmitJob } from '@loupe/shared';
+
+/** Where a client's job messages go: one per WebSocket connection or HTTP request. */
+export interface JobSink {
+  send(message: ServerMessage): void;
+  /** True while the peer is not reading (WebSocket bufferedAmount over its cap): deltas are coalesced, not dropped. */
+  readonly congested: boolean;
+}
+
+export interface SubmitRequest {
+  /** Connection id: fairness, caps and disconnect-cancel are per client. */
+  clientId: string;
+  job: SubmitJob;
+  images: Uint8Array[];
+}
+
+/**
+ * What the server layer (WebSocket, HTTP) sees of the queue and the engines.
+ * Every accepted job ends with exactly one terminal message on its sink:
+ * done | error (with id) | cancelled.
+ */
+export interface JobService {
+  submit(request: SubmitRequest, sink: JobSink): void;
+  cancel(clientId: string, jobId: string): void;
+  /** Cancels every job of the client (socket closed). */
+  disconnect(clientId: string): void;
+  status(): ServerStatus;
+  close(): Promise<void>;
+}

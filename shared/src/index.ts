@@ -1,0 +1,3 @@
+export * from './protocol/index';
+export * from './extension-identity';
+export * from './version';

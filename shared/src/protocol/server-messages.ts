@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ErrorCode, FinishReason } from './constants';
+import { GroundBox, JobStats, ModelInfo, OcrLine, ServerStatus } from './shapes';
+
+const id = z.string();
+
+export const ServerHello = z.object({
+  type: z.literal('hello'),
+  protocol: z.number().int(),
+  server: z.object({ name: z.literal('loupe'), version: z.string() }),
+  status: ServerStatus,
+});
+export const Queued = z.object({ type: z.literal('queued'), id, position: z.number().int().nonnegative() });
+export const Started = z.object({ type: z.literal('started'), id, model: ModelInfo });
+/** Text produced since the previous delta (batched, at most ~30 ms apart). */
+export const Delta = z.object({ type: z.literal('delta'), id, text: z.string() });
+export const Done = z.object({
+  type: z.literal('done'),
+  id,
+  text: z.string(),
+  finishReason: FinishReason,
+  model: ModelInfo,
+  stats: JobStats,
+  /** OCR: lines with boxes in the original image's pixels. */
+  lines: z.array(OcrLine).optional(),
+  /** Grounding: boxes in the original image's pixels. */
+  boxes: z.array(GroundBox).optional(),
+});
+export const ErrorReply = z.object({
+  type: z.literal('error'),
+  /** Absent when the error is about the connection or a message that had no usable id. */
+  id: id.optional(),
+  code: ErrorCode,
+  message: z.string(),
+  /** What the user can do about it, in one sentence. */
+  hint: z.string().optional(),
+});
+export const Cancelled = z.object({ type: z.literal('cancelled'), id });
+export const StatusReply = z.object({ type: z.literal('status'), status: ServerStatus });
+export const Pong = z.object({ type: z.literal('pong'), t: z.number().optional() });
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  ServerHello,
+  Queued,
+  Started,
+  Delta,
+  Done,
+  ErrorReply,
+  Cancelled,
+  StatusReply,
+  Pong,
+]);
+
+export type ServerHello = z.infer<typeof ServerHello>;
+export type Queued = z.infer<typeof Queued>;
+export type Started = z.infer<typeof Started>;
+export type Delta = z.infer<typeof Delta>;
+export type Done = z.infer<typeof Done>;
+export type ErrorReply = z.infer<typeof ErrorReply>;
+export type Cancelled = z.infer<typeof Cancelled>;
+export type ServerMessage = z.infer<typeof ServerMessage>;
+/** Messages that end a job: exactly one per job. */
+export type TerminalMessage = Done | ErrorReply | Cancelled;
+export const isTerminal = (m: ServerMessage): m is TerminalMessage =>
+  m.type === 'done' || m.type === 'cancelled' || (m.type === 'error' && m.id !== undefined);

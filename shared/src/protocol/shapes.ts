@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** A rectangle in the original image's pixels. */
+export const Region = z.strictObject({
+  x: z.number().int().nonnegative(),
+  y: z.number().int().nonnegative(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+});
+export type Region = z.infer<typeof Region>;
+
+/** [x0, y0, x1, y1] in the original image's pixels. */
+export const Box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+export type Box = z.infer<typeof Box>;
+
+export const OcrLine = z.object({ text: z.string(), box: Box, score: z.number() });
+export type OcrLine = z.infer<typeof OcrLine>;
+
+/** A grounding answer: a labelled box in the original image's pixels. */
+export const GroundBox = z.object({ label: z.string(), box: Box });
+export type GroundBox = z.infer<typeof GroundBox>;
+
+export const JobStats = z.object({
+  queueMs: z.number().optional(),
+  preprocessMs: z.number().optional(),
+  visionEncodeMs: z.number().optional(),
+  prefillMs: z.number().optional(),
+  ttftMs: z.number().optional(),
+  decodeTokens: z.number().optional(),
+  tokensPerSecond: z.number().optional(),
+  visualTokens: z.number().optional(),
+  totalMs: z.number(),
+  device: z.string().optional(),
+  dtype: z.string().optional(),
+});
+export type JobStats = z.infer<typeof JobStats>;
+
+/** Who answered: shown in the panel so users know which model saw their image. */
+export const ModelInfo = z.object({
+  id: z.string(),
+  engine: z.string(),
+  device: z.string(),
+  dtype: z.string().optional(),
+  /** True for the tiny test stand-in model: its output is noise and must be labelled so. */
+  standIn: z.boolean(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const EngineStatus = z.object({
+  name: z.string(),
+  kind: z.enum(['ocr', 'vlm']),
+  state: z.enum(['loading', 'ready', 'error', 'absent']),
+  tasks: z.array(z.string()),
+  model: ModelInfo.optional(),
+  /** Why the engine is not on the GPU, or why it failed, in words. */
+  note: z.string().optional(),
+  queue: z.number().int().nonnegative(),
+});
+export type EngineStatus = z.infer<typeof EngineStatus>;
+
+export const ServerStatus = z.object({
+  version: z.string(),
+  clients: z.number().int().nonnegative(),
+  queue: z.number().int().nonnegative(),
+  engines: z.array(EngineStatus),
+  memory: z.object({
+    rssMb: z.number(),
+    freeRamMb: z.number(),
+    vramUsedMb: z.number().optional(),
+    vramTotalMb: z.number().optional(),
+  }),
+});
+export type ServerStatus = z.infer<typeof ServerStatus>;
