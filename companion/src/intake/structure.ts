@@ -1,0 +1,46 @@
+import { ProtocolError } from '@loupe/shared';
+import { UNSUPPORTED_HINT, type ImageFormat } from './sniff';
+
+/**
+ * Cheap container checks that catch truncated files before anything is queued (a header-only
+ * metadata read cannot see a missing tail). Pixel-level corruption is caught at decode time.
+ */
+export function checkStructure(format: ImageFormat, bytes: Uint8Array): void {
+  const ok = format === 'png' ? pngComplete(bytes) : format === 'jpeg' ? jpegComplete(bytes) : webpComplete(bytes);
+  if (!ok) throw new ProtocolError('unsupported_image', `the ${format.toUpperCase()} image is truncated or corrupt`, UNSUPPORTED_HINT);
+}
+
+const u32 = (b: Uint8Array, at: number): number => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+
+/** Walks the chunk list (lengths only, no data read) and requires IHDR first and IEND inside the buffer. */
+function pngComplete(b: Uint8Array): boolean {
+  let at = 8;
+  let first = true;
+  while (at + 12 <= b.byteLength) {
+    const length = u32(b, at);
+    const type = String.fromCharCode(b[at + 4]!, b[at + 5]!, b[at + 6]!, b[at + 7]!);
+    if (first && type !== 'IHDR') return false;
+    first = false;
+    const end = at + 12 + length;
+    if (length > 0x7fffffff || end > b.byteLength) return false;
+    if (type === 'IEND') return true;
+    at = end;
+  }
+  return false;
+}
+
+/** A complete JPEG ends with an EOI marker; some writers append a few trailing bytes after it. */
+function jpegComplete(b: Uint8Array): boolean {
+  const from = Math.max(2, b.byteLength - 4096);
+  for (let i = b.byteLength - 2; i >= from; i--) {
+    if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+  }
+  return false;
+}
+
+/** RIFF's size field must fit in the buffer. */
+function webpComplete(b: Uint8Array): boolean {
+  if (b.byteLength < 16) return false;
+  const riffSize = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
+  return riffSize + 8 <= b.byteLength;
+}
