@@ -43,6 +43,8 @@ export const ModelInfo = z.object({
   dtype: z.string().optional(),
   /** True for the tiny test stand-in model: its output is noise and must be labelled so. */
   standIn: z.boolean(),
+  /** Caveats users should know: why it is not on the GPU, family limitations, stand-in label. */
+  note: z.string().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
