@@ -1,0 +1,150 @@
+/**
+ * Engine host: a child process that owns one engine. A native crash here (onnxruntime, libvips)
+ * kills only this process; the daemon's supervisor fails the running job and restarts it.
+ * Started by supervisor.ts with `fork(..., { serialization: 'advanced' })` and tsx as loader.
+ */
+import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
+import type { Engine } from '../engine';
+import { getEngineDefinition } from '../registry';
+import { checkToHost, type FromHost, type ToHost } from './messages';
+import { toWireError, isAbortError } from './wire-error';
+
+if (!process.send) {
+  console.error('engine host must be started by the Loupe daemon (no IPC channel)');
+  process.exit(2);
+}
+
+const send = (message: FromHost): void => {
+  if (process.connected) process.send!(message);
+};
+
+let engine: Engine | undefined;
+let loading: Promise<void> | undefined;
+const running = new Map<string, AbortController>();
+
+async function importEngines(modules: string[]): Promise<string[]> {
+  const problems: string[] = [];
+  try {
+    await import('../engines');
+  } catch (error) {
+    problems.push(`engine modules failed to import: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  for (const path of modules) {
+    if (!isAbsolute(path)) {
+      problems.push(`extra engine module "${path}" is not an absolute path`);
+      continue;
+    }
+    await import(pathToFileURL(path).href);
+  }
+  return problems;
+}
+
+async function load(message: Extract<ToHost, { type: 'load' }>): Promise<void> {
+  if (engine || loading) {
+    send({ type: 'loadError', error: { code: 'internal', message: 'engine host already has an engine loaded' } });
+    return;
+  }
+  const problems = await importEngines(message.modules ?? []).catch((error: unknown) => [String(error)]);
+  let definition;
+  try {
+    definition = getEngineDefinition(message.engine);
+  } catch (error) {
+    const why = [error instanceof Error ? error.message : String(error), ...problems].join('; ');
+    send({ type: 'loadError', error: { code: 'engine_unavailable', message: why } });
+    return;
+  }
+  send({ type: 'accepted', kind: definition.kind, describe: definition.describe });
+  try {
+    const created = await definition.create(message.options);
+    const model = await created.load();
+    engine = created;
+    send({ type: 'loaded', model, capabilities: created.capabilities() });
+  } catch (error) {
+    send({ type: 'loadError', error: toWireError(error, `could not load the ${message.engine} engine`) });
+  }
+}
+
+async function run(message: Extract<ToHost, { type: 'run' }>): Promise<void> {
+  const { job } = message;
+  if (!engine) {
+    send({ type: 'error', jobId: job.id, error: { code: 'engine_unavailable', message: 'the engine is not loaded' } });
+    return;
+  }
+  if (running.has(job.id)) {
+    send({ type: 'error', jobId: job.id, error: { code: 'internal', message: `job ${job.id} is already running` } });
+    return;
+  }
+  const controller = new AbortController();
+  running.set(job.id, controller);
+  let finished = false;
+  try {
+    for await (const event of engine.run(job, controller.signal)) {
+      if (controller.signal.aborted) break;
+      if (event.type === 'delta') {
+        if (event.text) send({ type: 'delta', jobId: job.id, text: event.text });
+      } else if (event.type === 'result') {
+        send({ type: 'result', jobId: job.id, result: event });
+        finished = true;
+        break;
+      }
+    }
+    if (!finished) {
+      if (controller.signal.aborted) send({ type: 'cancelled', jobId: job.id });
+      else send({ type: 'error', jobId: job.id, error: { code: 'internal', message: `the ${engine.name} engine ended without a result` } });
+    }
+  } catch (error) {
+    if (controller.signal.aborted || isAbortError(error)) send({ type: 'cancelled', jobId: job.id });
+    else send({ type: 'error', jobId: job.id, error: toWireError(error, `the ${engine.name} engine failed`) });
+  } finally {
+    running.delete(job.id);
+  }
+}
+
+async function unload(): Promise<void> {
+  for (const controller of running.values()) controller.abort();
+  const current = engine;
+  engine = undefined;
+  try {
+    await current?.unload();
+  } finally {
+    send({ type: 'unloaded' });
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const problem = checkToHost(raw);
+  if (problem) {
+    const jobId = (raw as { job?: { id?: unknown } } | null)?.job?.id;
+    if (typeof jobId === 'string') send({ type: 'error', jobId, error: { code: 'bad_request', message: `malformed engine job: ${problem}` } });
+    else send({ type: 'badMessage', message: problem });
+    return;
+  }
+  const message = raw as ToHost;
+  switch (message.type) {
+    case 'load':
+      loading = load(message).finally(() => (loading = undefined));
+      return;
+    case 'run':
+      void run(message);
+      return;
+    case 'cancel':
+      running.get(message.jobId)?.abort();
+      return;
+    case 'unload':
+      void unload();
+      return;
+  }
+});
+
+// The daemon went away (even by SIGKILL): the pipe closes and the host follows.
+process.on('disconnect', () => process.exit(0));
+process.on('uncaughtException', (error) => {
+  console.error(`engine host: uncaught exception: ${error.message}`);
+  process.exit(70);
+});
+// A stray rejection inside an engine library is logged, not fatal: the job it belonged to
+// (if any) ends through its own error path, and reloading a model is expensive.
+process.on('unhandledRejection', (reason) => {
+  console.error(`engine host: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
+});
