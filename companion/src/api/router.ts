@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiContext } from './context';
+import { handleChatCompletions } from './chat-completions';
+import { handleDescribe } from './describe';
+import { HttpError, sendError, sendJson } from './http-io';
+import { handleModels } from './models';
+import { handleOcr } from './ocr';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, ctx: ApiContext) => void | Promise<void>;
+
+/** Routes by method and exact path. GETs never change state. */
+const routes: Record<string, Partial<Record<string, Handler>>> = {
+  '/health': { GET: (_req, res, ctx) => sendJson(res, 200, { status: 'ok', version: ctx.version }) },
+  '/v1/status': { GET: (_req, res, ctx) => sendJson(res, 200, ctx.status()) },
+  '/v1/models': { GET: handleModels },
+  '/v1/ocr': { POST: handleOcr },
+  '/v1/describe': { POST: handleDescribe },
+  '/describe-image/': { POST: handleDescribe },
+  '/describe-image': { POST: handleDescribe },
+  '/v1/chat/completions': { POST: handleChatCompletions },
+};
+
+export const PUBLIC_ROUTES = new Set(['GET /health']);
+
+export function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
+  const path = pathOf(req);
+  const byMethod = routes[path];
+  if (!byMethod) return sendError(res, 404, 'not_found', `no route ${path.slice(0, 100)}`, 'See the HTTP API in the README: /health, /v1/status, /v1/ocr, /v1/describe, /v1/chat/completions, /v1/models.');
+  const handler = byMethod[req.method ?? ''];
+  if (!handler) {
+    res.setHeader('allow', Object.keys(byMethod).join(', '));
+    return sendError(res, 405, 'bad_request', `${req.method} is not allowed on ${path}`, `Use ${Object.keys(byMethod).join(' or ')}.`);
+  }
+  try {
+    await handler(req, res, ctx);
+  } catch (e) {
+    if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message, e.hint);
+    const code = (e as { code?: unknown }).code;
+    ctx.log.error({ err: { name: (e as Error).name, code }, route: path }, 'request failed');
+    sendError(res, 500, 'internal', 'internal error', 'See the companion log; this is a bug.');
+  }
+}

@@ -1,0 +1,4 @@
+export async function runDoctor(_argv: string[]): Promise<number> {
+  process.stderr.write('loupe doctor: not implemented yet\n');
+  return 1;
+}

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_PORT } from '@loupe/shared';
+import { readConfig } from '../config/config-file';
+import { findRunningDaemon } from '../config/daemon-file';
+import { loupeHome } from '../config/paths';
+import { createLogger } from '../log/logger';
+import { startDaemon } from '../server/daemon';
+import { parse, parseDevice, parsePort, UsageError } from './args';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu] [--backend openai --base-url URL [--api-key KEY]]
+  Starts the companion on 127.0.0.1 (default port ${DEFAULT_PORT}; --port 0 picks a free one).`;
+
+async function defaultModelId(): Promise<string | undefined> {
+  try {
+    const spec = '@loupe/models';
+    const mod = (await import(spec)) as { DEFAULT_MODEL_ID?: unknown };
+    return typeof mod.DEFAULT_MODEL_ID === 'string' ? mod.DEFAULT_MODEL_ID : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function printWelcome(port: number, vlm: boolean): Promise<void> {
+  const out = join(REPO_ROOT, 'extension', '.output');
+  const builds = [
+    ['Chrome / Chromium', 'chrome-mv3', 'chrome://extensions → Developer mode → "Load unpacked" → pick'],
+    ['Firefox', 'firefox-mv2', 'about:debugging#/runtime/this-firefox → "Load Temporary Add-on" → pick manifest.json in'],
+    ['Firefox (MV3)', 'firefox-mv3', 'about:debugging#/runtime/this-firefox → "Load Temporary Add-on" → pick manifest.json in'],
+  ] as const;
+  const lines = [`Loupe companion listening on http://127.0.0.1:${port} (OCR engine starting)`, ''];
+  const found = builds.filter(([, dir]) => existsSync(join(out, dir)));
+  if (found.length) {
+    lines.push('Load the extension:');
+    for (const [browser, dir, how] of found) lines.push(`  ${browser}: ${how}`, `      ${join(out, dir)}`);
+    lines.push('  It pairs by itself (native messaging host dev.loupe.companion is registered).');
+  } else {
+    lines.push(`The extension is not built yet: run \`pnpm build\`, then load ${join(out, 'chrome-mv3')} in chrome://extensions (Developer mode → Load unpacked).`);
+  }
+  if (!vlm) {
+    const id = await defaultModelId();
+    lines.push('', 'No vision-language model loaded (OCR works). For Explain / To code / Ask:');
+    lines.push(`  pnpm loupe models pull ${id ?? '<id>'}${id ? '' : '   (see `pnpm loupe models list`)'}`);
+    lines.push(`  pnpm loupe start --model ${id ?? '<id>'}`);
+  }
+  lines.push('', 'Stop with Ctrl+C.');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+export async function runStart(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    port: { type: 'string' },
+    model: { type: 'string' },
+    device: { type: 'string' },
+    backend: { type: 'string' },
+    'base-url': { type: 'string' },
+    'api-key': { type: 'string' },
+    'no-pair': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const home = loupeHome();
+  const config = readConfig(home);
+  const port = parsePort(values.port ?? process.env.LOUPE_PORT, config.port ?? DEFAULT_PORT);
+  const device = parseDevice(values.device, config.device ?? 'auto');
+  let backend = config.backend;
+  if (values.backend !== undefined) {
+    if (values.backend !== 'openai') throw new UsageError(`--backend must be "openai", not "${values.backend}"`);
+    if (!values['base-url']) throw new UsageError('--backend openai needs --base-url http://host:port/v1');
+    try {
+      new URL(values['base-url']);
+    } catch {
+      throw new UsageError(`--base-url is not a URL: "${values['base-url']}"`);
+    }
+    backend = { kind: 'openai', baseUrl: values['base-url'], ...(values['api-key'] ? { apiKey: values['api-key'] } : {}) };
+  }
+  const model = values.model ?? config.model;
+  const running = findRunningDaemon(home);
+  if (running && running.pid !== process.pid) {
+    throw new UsageError(`a Loupe companion is already running (pid ${running.pid}, port ${running.port}); stop it first or use another LOUPE_HOME`);
+  }
+  const log = createLogger();
+  let daemon;
+  try {
+    daemon = await startDaemon({ home, port, log, device, ...(model ? { model } : {}), ...(backend ? { backend } : {}), ...(config.limits ? { limits: config.limits } : {}), pair: !values['no-pair'] });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use: stop what uses it, or run \`loupe start --port 0\` (free port) / \`--port N\``);
+    if (code === 'EACCES') throw new UsageError(`no permission to listen on port ${port}: use a port above 1023`);
+    throw e;
+  }
+  await printWelcome(daemon.server.port, Boolean(model || backend));
+  await new Promise<void>((resolveStop) => {
+    const stop = (signal: string): void => {
+      log.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      void daemon.stop().finally(() => {
+        clearTimeout(force);
+        resolveStop();
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  log.info('stopped');
+  log.flush?.();
+  return 0;
+}

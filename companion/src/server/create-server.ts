@@ -1,0 +1,139 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { LOUPE_VERSION, MAX_FRAME_BYTES, WS_PATH, WS_SUBPROTOCOL, type ServerStatus } from '@loupe/shared';
+import type { Logger } from '../log/logger';
+import type { JobService } from '../queue/job-service';
+import { OriginPolicy } from '../security/allowed-origins';
+import { authorize, bearerToken, offeredSubprotocols, subprotocolToken, type AuthContext } from '../security/authorize';
+import type { TokenSource } from '../security/token';
+import type { ApiContext } from '../api/context';
+import { handleApi, pathOf, PUBLIC_ROUTES } from '../api/router';
+import { sendError } from '../api/http-io';
+import { handleConnection } from './ws-connection';
+import { rejectUpgrade } from './reject-upgrade';
+import { startHeartbeat } from './heartbeat';
+
+/** The only address the daemon ever binds: never 0.0.0.0. */
+export const BIND_ADDRESS = '127.0.0.1';
+
+export interface LoupeServerOptions {
+  service: JobService;
+  log: Logger;
+  home: string;
+  token: TokenSource;
+  /** 0 picks a free port. */
+  port: number;
+  version?: string;
+  heartbeatMs?: number;
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface LoupeServer {
+  port: number;
+  server: Server;
+  status(): ServerStatus;
+  close(): Promise<void>;
+}
+
+export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServer> {
+  const version = o.version ?? LOUPE_VERSION;
+  const auth: AuthContext = { port: 0, origins: new OriginPolicy(o.home), token: o.token };
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    clientTracking: true,
+    handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+  });
+  const stopHeartbeat = startHeartbeat(wss, o.heartbeatMs ?? Number(process.env.LOUPE_HEARTBEAT_MS ?? 15_000));
+  let httpJobs = 0;
+  let seq = 0;
+  const instance = randomBytes(3).toString('hex');
+  const status = (): ServerStatus => ({ ...o.service.status(), clients: wss.clients.size + httpJobs });
+  const api: ApiContext = {
+    service: o.service,
+    log: o.log,
+    version,
+    status,
+    nextClientId: () => `http-${instance}-${++seq}`,
+    nextJobId: () => `h${instance}${++seq}`,
+  };
+
+  const server = createServer(
+    {
+      headersTimeout: o.headersTimeoutMs ?? 10_000,
+      requestTimeout: o.requestTimeoutMs ?? 120_000,
+      connectionsCheckingInterval: 1_000,
+      maxHeaderSize: 16 * 1024,
+    },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const path = pathOf(req);
+      const result = authorize(req, auth, { requireToken: !PUBLIC_ROUTES.has(`${req.method} ${path}`), presentedToken: bearerToken(req) });
+      if (!result.ok) {
+        o.log.info({ status: result.status, code: result.code, method: req.method, path: path.slice(0, 64) }, 'http refused');
+        req.resume();
+        res.setHeader('connection', 'close');
+        return sendError(res, result.status, result.code, result.message, result.hint);
+      }
+      httpJobs++;
+      res.on('close', () => httpJobs--);
+      void handleApi(req, res, api);
+    },
+  );
+  server.keepAliveTimeout = 5_000;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (pathOf(req) !== WS_PATH) return rejectUpgrade(socket, 404, 'not_found', `no WebSocket at ${pathOf(req).slice(0, 64)}`, `Connect to ${WS_PATH}.`);
+    const result = authorize(req, auth, { requireToken: true, presentedToken: subprotocolToken(req) });
+    if (!result.ok) {
+      o.log.info({ status: result.status, code: result.code }, 'websocket refused');
+      return rejectUpgrade(socket, result.status, result.code, result.message, 'Offer `Sec-WebSocket-Protocol: loupe.v1, loupe.auth.<token>`; print the token with `loupe token`.');
+    }
+    if (!offeredSubprotocols(req).includes(WS_SUBPROTOCOL)) {
+      return rejectUpgrade(socket, 400, 'unsupported_version', `the ${WS_SUBPROTOCOL} subprotocol was not offered`, `Offer \`Sec-WebSocket-Protocol: ${WS_SUBPROTOCOL}, loupe.auth.<token>\`.`);
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const clientId = `ws-${instance}-${++seq}`;
+      wss.emit('connection', ws, req);
+      handleConnection(ws, clientId, { service: o.service, log: o.log, version, status });
+      o.log.debug({ client: clientId }, 'client connected');
+    });
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: BIND_ADDRESS, port: o.port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  auth.port = (server.address() as AddressInfo).port;
+
+  return {
+    port: auth.port,
+    server,
+    status,
+    close: async () => {
+      stopHeartbeat();
+      for (const ws of wss.clients) ws.close(1001, 'companion shutting down');
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => {
+          for (const ws of wss.clients) ws.terminate();
+          server.closeAllConnections();
+        }, 1_000).unref();
+      });
+      wss.close();
+    },
+  };
+}
