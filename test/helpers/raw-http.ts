@@ -81,3 +81,83 @@ export function holdOpen(port: number, write: (socket: Socket) => void, timeoutM
     socket.on('error', () => undefined);
   });
 }
+
+/** The upgrade request a WebSocket client sends, written by hand so any part can be altered. */
+export function upgradeRequest(port: number, protocols: string | undefined, extraHeaders: string[] = []): string {
+  return [
+    `GET /v1/ws HTTP/1.1`,
+    `Host: 127.0.0.1:${port}`,
+    'Upgrade: websocket',
+    'Connection: Upgrade',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version: 13',
+    ...(protocols ? [`Sec-WebSocket-Protocol: ${protocols}`] : []),
+    ...extraHeaders,
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/**
+ * A WebSocket opened by hand: resolves with the raw socket after the 101 response, so a test
+ * can write frames no well-behaved client library would (oversized lengths, RSV bits).
+ */
+export function rawWebSocket(port: number, token: string): Promise<{ socket: Socket; received: () => Buffer }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let buf = Buffer.alloc(0);
+    let upgraded = false;
+    socket.on('connect', () => socket.write(upgradeRequest(port, `loupe.v1, loupe.auth.${token}`)));
+    socket.on('data', (c) => {
+      buf = Buffer.concat([buf, c]);
+      if (upgraded) return;
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = buf.subarray(0, end).toString('latin1');
+      if (!head.startsWith('HTTP/1.1 101')) return reject(new Error(`upgrade refused: ${head.split('\r\n')[0]}`));
+      upgraded = true;
+      buf = buf.subarray(end + 4);
+      resolve({ socket, received: () => buf });
+    });
+    socket.on('error', (e) => {
+      if (!upgraded) reject(e);
+    });
+  });
+}
+
+/** A client frame header (FIN, opcode, mask bit set with an all-zero key, so payload bytes go unchanged). */
+export function frameHeader(opcode: number, length: number, fin = true): Buffer {
+  const first = (fin ? 0x80 : 0) | opcode;
+  const zeroMask = Buffer.alloc(4);
+  if (length < 126) return Buffer.concat([Buffer.from([first, 0x80 | length]), zeroMask]);
+  if (length < 65536) {
+    const h = Buffer.from([first, 0x80 | 126, 0, 0]);
+    h.writeUInt16BE(length, 2);
+    return Buffer.concat([h, zeroMask]);
+  }
+  const h = Buffer.alloc(10);
+  h[0] = first;
+  h[1] = 0x80 | 127;
+  h.writeBigUInt64BE(BigInt(length), 2);
+  return Buffer.concat([h, zeroMask]);
+}
+
+/** The close code in the first server close frame found in `data`, if any. */
+export function closeCode(data: Buffer): number | undefined {
+  let at = 0;
+  while (at + 2 <= data.length) {
+    const opcode = data[at]! & 0x0f;
+    let len = data[at + 1]! & 0x7f;
+    let off = at + 2;
+    if (len === 126) {
+      len = data.readUInt16BE(off);
+      off += 2;
+    } else if (len === 127) {
+      len = Number(data.readBigUInt64BE(off));
+      off += 8;
+    }
+    if (opcode === 0x8) return len >= 2 && off + 2 <= data.length ? data.readUInt16BE(off) : 1005;
+    at = off + len;
+  }
+  return undefined;
+}

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import {
   encodeSubmitFrame,
@@ -160,4 +161,9 @@ export class LoupeClient {
   close(): void {
     if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
   }
+}
+
+/** The TCP socket under a ws WebSocket (to pause reading, or write frames ws would refuse to send). */
+export function tcpSocketOf(ws: WebSocket): Socket {
+  return (ws as unknown as { _socket: Socket })._socket;
 }
