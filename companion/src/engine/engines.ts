@@ -6,4 +6,6 @@
  *   import './vlm';      // 'qwen-vl'
  *   import './remote';   // 'openai-remote'
  */
+import './ocr';
+
 export {};
