@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { buildChat, expandImagePads } from './chat';
+
+describe('buildChat', () => {
+  it('puts all images in the first user turn', () => {
+    const chat = buildChat({ imageCount: 2, history: [], text: 'compare', firstTurnText: 'x' });
+    expect(chat).toEqual([{ role: 'user', content: [{ type: 'image' }, { type: 'image' }, { type: 'text', text: 'compare' }] }]);
+  });
+
+  it('rebuilds a follow-up conversation with the image in the first user turn', () => {
+    const chat = buildChat({
+      imageCount: 1,
+      history: [
+        { role: 'user', text: 'what is this?' },
+        { role: 'assistant', text: 'a cat' },
+      ],
+      text: 'what colour?',
+      firstTurnText: 'x',
+    });
+    expect(chat.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(chat[0]?.content).toEqual([{ type: 'image' }, { type: 'text', text: 'what is this?' }]);
+    expect(chat[2]?.content).toEqual([{ type: 'text', text: 'what colour?' }]);
+  });
+
+  it('restates the first question when history starts with an answer', () => {
+    const chat = buildChat({ imageCount: 1, history: [{ role: 'assistant', text: 'a description' }], text: 'more?', firstTurnText: 'Describe this image.' });
+    expect(chat[0]).toEqual({ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Describe this image.' }] });
+    expect(chat).toHaveLength(3);
+  });
+});
+
+describe('expandImagePads', () => {
+  it('expands each placeholder by its own image', () => {
+    expect(expandImagePads('a<P>b<P>c', [2, 3], '<P>')).toBe('a<P><P>b<P><P><P>c');
+  });
+  it('refuses a placeholder/image count mismatch', () => {
+    expect(() => expandImagePads('a<P>b', [1, 1], '<P>')).toThrow(/2 images/);
+  });
+});

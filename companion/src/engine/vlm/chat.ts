@@ -1,0 +1,38 @@
+import type { ConversationTurn } from '../engine';
+
+export type ChatContent = { type: 'image' } | { type: 'text'; text: string };
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: ChatContent[];
+}
+
+/**
+ * Builds the chat for one job: the images go into the first user turn, earlier turns
+ * (follow-up questions on the same image) follow, then the new user text.
+ */
+export function buildChat(options: { imageCount: number; history: ConversationTurn[]; text: string; firstTurnText: string }): ChatMessage[] {
+  const images: ChatContent[] = Array.from({ length: options.imageCount }, () => ({ type: 'image' }));
+  const messages: ChatMessage[] = options.history.map((turn) => ({ role: turn.role, content: [{ type: 'text', text: turn.text }] }));
+  if (messages.length > 0 && messages[0]?.role !== 'user') {
+    // The conversation began with an answer (e.g. a describe): restate what was asked then.
+    messages.unshift({ role: 'user', content: [{ type: 'text', text: options.firstTurnText }] });
+  }
+  messages.push({ role: 'user', content: [{ type: 'text', text: options.text }] });
+  const first = messages[0]!;
+  first.content = [...images, ...first.content];
+  return messages;
+}
+
+/**
+ * Expands each `<|image_pad|>` placeholder into one pad per visual token of its image,
+ * as the Qwen2-VL processor does, but for images processed one at a time.
+ */
+export function expandImagePads(text: string, visualTokens: number[], padToken = '<|image_pad|>'): string {
+  const parts = text.split(padToken);
+  if (parts.length - 1 !== visualTokens.length) {
+    throw new Error(`the chat template produced ${parts.length - 1} image placeholders for ${visualTokens.length} images`);
+  }
+  let out = parts[0] ?? '';
+  for (let i = 0; i < visualTokens.length; i++) out += padToken.repeat(visualTokens[i]!) + (parts[i + 1] ?? '');
+  return out;
+}
