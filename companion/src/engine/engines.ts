@@ -7,5 +7,6 @@
  *   import './remote';   // 'openai-remote'
  */
 import './ocr';
+import './vlm';
 
 export {};
