@@ -1,0 +1,154 @@
+import type { Task } from '@loupe/shared';
+import { browser, type Browser } from 'wxt/browser';
+import { viewportRectToCapture } from '../capture/crop-math';
+import { cropCapture, dataUrlToBytes, prepareImage, type Prepared } from '../capture/image-bytes';
+import { t } from '../i18n/i18n';
+import type { Conversation, Turn } from '../jobs/conversation';
+import { ResolvedImage, type BackgroundToContent, type RegionSelected } from '../messages';
+import type { Settings } from '../settings/settings';
+import type { Session } from './session';
+
+/** Where a region selection came from, remembered until the user finishes dragging. */
+export interface FlowContext {
+  session: Session;
+  settings: () => Settings;
+}
+
+export async function sendToTab<T = unknown>(tabId: number, message: BackgroundToContent, frameId = 0): Promise<T | undefined> {
+  try {
+    return (await browser.tabs.sendMessage(tabId, message, { frameId })) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Makes sure the content script runs in the tab (tabs opened before install lack it). */
+export async function ensureContentScript(tabId: number): Promise<boolean> {
+  try {
+    const pong = await browser.tabs.sendMessage(tabId, { type: 'ping' }, { frameId: 0 });
+    if (pong === 'pong') return true;
+  } catch {
+    /* not injected yet */
+  }
+  try {
+    await browser.scripting.executeScript({ target: { tabId }, files: ['/content-scripts/content.js'] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Flow 1: an image the user right-clicked (or the image under the cursor). Sends the
+ * image's own bytes when they can be had; otherwise a crop of the visible tab.
+ */
+export async function imageFlow(ctx: FlowContext, task: Task, tab: Browser.tabs.Tab, frameId: number, srcUrl?: string): Promise<void> {
+  const { session, settings } = ctx;
+  const conversation = session.start('image', tab);
+  session.setBusy(t('busyFetching'));
+  const budget = settings().maxImagePixels;
+  const raw = tab.id !== undefined ? await sendToTab(tab.id, { type: 'resolve-image', ...(srcUrl ? { srcUrl } : {}) }, frameId) : undefined;
+  const resolved = raw === undefined ? undefined : ResolvedImage.safeParse(raw);
+  const info = resolved?.success ? resolved.data : undefined;
+
+  let prepared: Prepared | undefined;
+  const candidates = [info?.dataUrl, srcUrl, info?.url].filter((u): u is string => typeof u === 'string' && u.length > 0);
+  for (const url of candidates) {
+    const bytes = await fetchImage(url);
+    if (!bytes) continue;
+    try {
+      prepared = await prepareImage(bytes, budget, 'bytes');
+      break;
+    } catch {
+      /* not decodable here (e.g. SVG in a worker): try the next source */
+    }
+  }
+  if (!prepared && tab.windowId !== undefined) {
+    // Fallback: crop of what is on screen (correct under devicePixelRatio and zoom).
+    try {
+      const capture = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+      const rect = info?.topFrame && info.rect ? info.rect : undefined;
+      const crop = rect ? viewportRectToCapture(rect, info?.viewport, await captureSize(capture), info?.dpr) : null;
+      prepared = await cropCapture(capture, crop, budget, 'crop');
+    } catch {
+      /* restricted page */
+    }
+  }
+  if (!prepared) return session.fail(conversation, task, t('errNoImage'), t('hintNoImage'));
+  await session.submitImage(conversation, task, prepared, undefined, task === 'ocr' && tab.id !== undefined ? ocrHook(ctx, tab.id) : undefined);
+}
+
+/** Flow 2, second half: the content script reports the selected rectangle. */
+export async function regionFlow(ctx: FlowContext, selection: RegionSelected, tab: Browser.tabs.Tab): Promise<void> {
+  const { session, settings } = ctx;
+  const conversation = session.start('region', tab);
+  session.setBusy(t('busyCapturing'));
+  const task: Task = selection.action;
+  try {
+    const capture = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+    const crop = viewportRectToCapture(selection.rect, selection.viewport, await captureSize(capture), selection.dpr);
+    if (!crop) return session.fail(conversation, task, t('errRegionEmpty'));
+    const prepared = await cropCapture(capture, crop, settings().maxImagePixels, 'crop');
+    const page = { x: selection.rect.x + selection.scroll.x, y: selection.rect.y + selection.scroll.y, width: selection.rect.width, height: selection.rect.height };
+    const hook = task === 'ocr' && tab.id !== undefined ? ocrHook(ctx, tab.id, page) : undefined;
+    await session.submitImage(conversation, task, prepared, selection.prompt, hook);
+  } catch (error) {
+    session.fail(conversation, task, t('errCapture', error instanceof Error ? error.message : String(error)), t('hintCapture'));
+  }
+}
+
+/** Flow 3: the visible tab (a mockup) → HTML, or another task. */
+export async function tabFlow(ctx: FlowContext, task: Task, tab: Browser.tabs.Tab): Promise<Conversation | undefined> {
+  const { session, settings } = ctx;
+  const conversation = session.start('tab', tab);
+  session.setBusy(t('busyCapturing'));
+  try {
+    const capture = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+    const prepared = await cropCapture(capture, null, settings().maxImagePixels, 'tab');
+    await session.submitImage(conversation, task, prepared, undefined, task === 'ocr' && tab.id !== undefined ? ocrHook(ctx, tab.id) : undefined);
+  } catch (error) {
+    session.fail(conversation, task, t('errCapture', error instanceof Error ? error.message : String(error)), t('hintCapture'));
+  }
+  return conversation;
+}
+
+/** After OCR: copy the text (setting) and overlay the lines on the page as selectable text. */
+function ocrHook(ctx: FlowContext, tabId: number, page?: { x: number; y: number; width: number; height: number }) {
+  return (turn: Turn, conversation: Conversation) => {
+    if (turn.status !== 'done') return;
+    const s = ctx.settings();
+    if (s.autoCopy && turn.text) {
+      void sendToTab(tabId, { type: 'copy', text: turn.text }).then((ok) => {
+        if (ok) void sendToTab(tabId, { type: 'toast', text: t('toastCopied', turn.lines?.length ?? turn.text.split('\n').length) });
+      });
+    }
+    if (s.ocrOverlay && page && turn.lines?.length && conversation.image) {
+      void sendToTab(tabId, {
+        type: 'show-ocr',
+        page,
+        image: { width: conversation.image.width, height: conversation.image.height },
+        lines: turn.lines.map((l) => ({ text: l.text, box: l.box })),
+      });
+    }
+  };
+}
+
+async function fetchImage(url: string): Promise<Uint8Array | undefined> {
+  try {
+    if (url.startsWith('data:')) return dataUrlToBytes(url);
+    if (!/^https?:/i.test(url)) return undefined;
+    // The background may send the user's cookies where the browser allows (host permission).
+    const res = await fetch(url, { credentials: 'include', signal: AbortSignal.timeout(15_000) });
+    if (!res.ok) return undefined;
+    return new Uint8Array(await res.arrayBuffer());
+  } catch {
+    return undefined;
+  }
+}
+
+async function captureSize(dataUrl: string): Promise<{ width: number; height: number }> {
+  const bitmap = await createImageBitmap(new Blob([dataUrlToBytes(dataUrl) as BlobPart]));
+  const size = { width: bitmap.width, height: bitmap.height };
+  bitmap.close();
+  return size;
+}

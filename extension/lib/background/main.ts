@@ -1,0 +1,175 @@
+import type { Task } from '@loupe/shared';
+import { browser, type Browser } from 'wxt/browser';
+import { setLocale, t } from '../i18n/i18n';
+import { CompanionLink } from '../link/companion-link';
+import { credentials, pairViaNativeHost, probeCompanion } from '../link/pairing';
+import { ContentToBackground, PanelCommand } from '../messages';
+import { defaultSettings, loadSettings, onSettingsChanged, type RegionAction, type Settings } from '../settings/settings';
+import { ensureContentScript, imageFlow, regionFlow, sendToTab, tabFlow, type FlowContext } from './flows';
+import { installMenus } from './menus';
+import { Session } from './session';
+
+/** Wires the service worker: link to the companion, menus, commands, panel ports. */
+export function startBackground(): void {
+  let settings: Settings = defaultSettings();
+  const getSettings = () => settings;
+
+  const link = new CompanionLink({
+    WebSocketImpl: WebSocket,
+    credentials,
+    probe: (port) => probeCompanion(port),
+    pair: async () => (await pairViaNativeHost()).ok,
+    onMessage: (m) => session.onServerMessage(m),
+    onState: () => session.changed(),
+    onDisconnect: () => session.onDisconnect(),
+    onInvalid: (e) => console.warn('loupe: ignored an invalid message from the companion:', e instanceof Error ? e.message : e),
+    clientVersion: browser.runtime.getManifest().version,
+  });
+  const session = new Session(link, getSettings);
+  const ctx: FlowContext = { session, settings: getSettings };
+
+  const ready = loadSettings().then((s) => {
+    settings = s;
+    setLocale(s.language);
+    link.connect();
+  });
+  onSettingsChanged((s) => {
+    const relink = s.port !== settings.port || s.manualToken !== settings.manualToken;
+    const relabel = s.language !== settings.language;
+    settings = s;
+    setLocale(s.language);
+    if (relabel) void installMenus();
+    if (relink) link.restart();
+  });
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && 'pairing' in changes && link.current.kind !== 'connected') link.restart();
+  });
+
+  browser.runtime.onInstalled.addListener(() => void ready.then(installMenus));
+  browser.runtime.onStartup?.addListener(() => void ready.then(installMenus));
+  if (import.meta.env.BROWSER !== 'firefox') {
+    void browser.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
+  } else {
+    browser.action.onClicked.addListener(() => openPanel());
+  }
+
+  const startSelection = async (tab: Browser.tabs.Tab, action?: RegionAction) => {
+    if (tab.id === undefined) return;
+    await ready;
+    if (!(await ensureContentScript(tab.id))) {
+      const c = session.start('region', tab);
+      session.fail(c, 'ocr', t('errRestricted'), t('hintRestricted'));
+      return;
+    }
+    session.setBusy(t('busySelecting'));
+    await sendToTab(tab.id, { type: 'start-selection', action: action ?? settings.regionAction });
+  };
+
+  browser.contextMenus.onClicked.addListener((info, tab) => {
+    if (!tab) return;
+    openPanel(tab.windowId); // needs the user gesture: before any await
+    void ready.then(async () => {
+      const frameId = info.frameId ?? 0;
+      switch (info.menuItemId) {
+        case 'image-describe':
+          return imageFlow(ctx, 'describe', tab, frameId, info.srcUrl);
+        case 'image-ocr':
+          return imageFlow(ctx, 'ocr', tab, frameId, info.srcUrl);
+        case 'image-code':
+          return imageFlow(ctx, 'code', tab, frameId, info.srcUrl);
+        case 'pick-image':
+          return imageFlow(ctx, settings.imageAction, tab, frameId, info.srcUrl);
+        case 'select-region':
+          return startSelection(tab);
+        case 'capture-tab':
+          await tabFlow(ctx, settings.captureAction, tab);
+      }
+    });
+  });
+
+  browser.commands.onCommand.addListener((command, tab) => {
+    const run = async () => {
+      const target = tab ?? (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0];
+      if (!target) return;
+      if (command === 'select-region') await startSelection(target);
+      if (command === 'capture-tab-code') await tabFlow(ctx, settings.captureAction, target);
+    };
+    openPanel(tab?.windowId);
+    void run();
+  });
+
+  browser.runtime.onMessage.addListener((raw, sender) => {
+    const parsed = ContentToBackground.safeParse(raw);
+    if (!parsed.success || !sender.tab) return undefined;
+    if (parsed.data.type === 'region-cancelled') {
+      session.setBusy(undefined);
+      return undefined;
+    }
+    void regionFlow(ctx, parsed.data, sender.tab);
+    return undefined;
+  });
+
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name !== 'panel') return;
+    session.addPort(port);
+    link.connect();
+    port.onMessage.addListener((raw) => {
+      const parsed = PanelCommand.safeParse(raw);
+      if (!parsed.success) return;
+      const cmd = parsed.data;
+      switch (cmd.type) {
+        case 'followup':
+          return void session.followup(cmd.prompt, cmd.task);
+        case 'cancel':
+          return session.cancel(cmd.id);
+        case 'retry':
+          return link.restart();
+        case 'pair':
+          return void pairViaNativeHost().then(() => link.restart());
+        case 'capture-tab':
+        case 'select-region':
+          return void activeTabOfPanel(port).then((tab) => {
+            if (!tab) return;
+            if (cmd.type === 'capture-tab') void tabFlow(ctx, cmd.task ?? settings.captureAction, tab);
+            else void startSelection(tab);
+          });
+      }
+    });
+  });
+
+  // Entry points for the end-to-end tests (context menus and commands cannot be clicked
+  // from a test driver); reachable only from this service worker's own scope.
+  Object.assign(globalThis, {
+    __loupe: {
+      session,
+      link,
+      ready,
+      imageFlow: async (task: Task, tabId: number, frameId = 0, srcUrl?: string) => imageFlow(ctx, task, await browser.tabs.get(tabId), frameId, srcUrl),
+      tabFlow: async (task: Task, tabId: number) => tabFlow(ctx, task, await browser.tabs.get(tabId)),
+      startSelection: async (tabId: number, action?: RegionAction) => startSelection(await browser.tabs.get(tabId), action),
+    },
+  });
+}
+
+function openPanel(windowId?: number): void {
+  try {
+    if (import.meta.env.BROWSER === 'firefox') {
+      void (browser as unknown as { sidebarAction?: { open(): Promise<void> } }).sidebarAction?.open().catch(() => undefined);
+    } else if (windowId !== undefined) {
+      void browser.sidePanel?.open({ windowId }).catch(() => undefined);
+    }
+  } catch {
+    /* not in a user gesture: the panel can still be opened from the toolbar */
+  }
+}
+
+async function activeTabOfPanel(port: Browser.runtime.Port): Promise<Browser.tabs.Tab | undefined> {
+  const windowId = port.sender?.tab?.windowId;
+  const tabs = await browser.tabs.query(windowId !== undefined ? { active: true, windowId } : { active: true, lastFocusedWindow: true });
+  // When the panel itself is open as a tab, the page to capture is the last other tab.
+  const own = port.sender?.tab?.id;
+  const tab = tabs.find((x) => x.id !== own);
+  if (tab) return tab;
+  const all = await browser.tabs.query({ lastFocusedWindow: true });
+  return all.filter((x) => x.id !== own && !x.url?.startsWith('chrome-extension:')).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+}

@@ -1,0 +1,191 @@
+import { encodeSubmitFrame, isTerminal } from '@loupe/shared';
+import type { ServerMessage, Task } from '@loupe/shared';
+import type { Browser } from 'wxt/browser';
+import type { Prepared } from '../capture/image-bytes';
+import { thumbnail } from '../capture/image-bytes';
+import { saveEntry, toEntry } from '../history/history-store';
+import { t } from '../i18n/i18n';
+import { applyServerMessage, failUnfinished, newId, type Conversation, type Turn } from '../jobs/conversation';
+import type { CompanionLink, LinkState } from '../link/companion-link';
+import type { Settings } from '../settings/settings';
+
+export type PanelState = { type: 'state'; conversation: Conversation | null; link: LinkState; busy?: string };
+
+type TurnHook = (turn: Turn, conversation: Conversation) => void;
+
+/**
+ * The background's one live conversation (what the side panel shows), the panels that
+ * watch it, and the jobs in flight. Finished turns are written to history.
+ */
+export class Session {
+  conversation: Conversation | null = null;
+  /** A line shown while an image is being prepared ("Capturing…"). */
+  busy: string | undefined;
+  private ports = new Set<Browser.runtime.Port>();
+  private pending: ReturnType<typeof setTimeout> | null = null;
+  private hooks = new Map<string, TurnHook>();
+  private thumbs = new Map<string, string>();
+
+  constructor(
+    private readonly link: CompanionLink,
+    private readonly settings: () => Settings,
+  ) {}
+
+  addPort(port: Browser.runtime.Port): void {
+    this.ports.add(port);
+    port.onDisconnect.addListener(() => this.ports.delete(port));
+    port.postMessage(this.snapshot());
+  }
+
+  snapshot(): PanelState {
+    return { type: 'state', conversation: this.conversation, link: this.link.current, ...(this.busy ? { busy: this.busy } : {}) };
+  }
+
+  /** Coalesces updates (deltas arrive every ~30 ms) into at most one post per 40 ms. */
+  changed(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      const state = this.snapshot();
+      for (const port of this.ports) {
+        try {
+          port.postMessage(state);
+        } catch {
+          this.ports.delete(port);
+        }
+      }
+    }, 40);
+  }
+
+  setBusy(text: string | undefined): void {
+    this.busy = text;
+    this.changed();
+  }
+
+  start(source: Conversation['source'], tab?: Browser.tabs.Tab): Conversation {
+    this.conversation = {
+      id: newId('c'),
+      createdAt: Date.now(),
+      source,
+      ...(tab?.url ? { pageUrl: tab.url } : {}),
+      ...(tab?.title ? { pageTitle: tab.title } : {}),
+      turns: [],
+    };
+    this.changed();
+    return this.conversation;
+  }
+
+  /** Sends the first job of a conversation: one binary frame with the image bytes. */
+  async submitImage(conversation: Conversation, task: Task, prepared: Prepared, prompt?: string, hook?: TurnHook): Promise<void> {
+    conversation.image = prepared.image;
+    void thumbnail(prepared.image.dataUrl).then((th) => {
+      if (th) this.thumbs.set(conversation.id, th);
+    });
+    const turn = this.addTurn(conversation, task, prompt);
+    if (hook) this.hooks.set(turn.id, hook);
+    await this.send(turn, () =>
+      encodeSubmitFrame(
+        { type: 'submit', id: turn.id, task, locale: this.locale(), conversationId: conversation.id, ...(prompt ? { prompt } : {}) },
+        [prepared.bytes],
+      ),
+    );
+  }
+
+  /** A follow-up on the same image(s): JSON text with the conversation id and no image. */
+  async followup(prompt: string, task: Task = 'ask'): Promise<void> {
+    const conversation = this.conversation;
+    if (!conversation) return;
+    const turn = this.addTurn(conversation, task, prompt);
+    await this.send(turn, () =>
+      JSON.stringify({ type: 'submit', id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id }),
+    );
+  }
+
+  cancel(id: string): void {
+    try {
+      this.link.send(JSON.stringify({ type: 'cancel', id }));
+    } catch {
+      const turn = this.conversation?.turns.find((x) => x.id === id);
+      if (turn && turn.status !== 'done') {
+        turn.status = 'cancelled';
+        this.changed();
+      }
+    }
+  }
+
+  /** Fails a conversation before anything was sent (e.g. the page could not be captured). */
+  fail(conversation: Conversation, task: Task, message: string, hint?: string): void {
+    const turn = this.addTurn(conversation, task);
+    turn.status = 'error';
+    turn.error = { code: 'bad_request', message, ...(hint ? { hint } : {}) };
+    this.busy = undefined;
+    this.changed();
+  }
+
+  onServerMessage(message: ServerMessage): void {
+    if (message.type === 'hello' || message.type === 'status') {
+      this.changed();
+      return;
+    }
+    const conversation = this.conversation;
+    if (!conversation || !applyServerMessage(conversation, message)) return;
+    this.changed();
+    if (isTerminal(message) && message.id) {
+      const turn = conversation.turns.find((x) => x.id === message.id);
+      const hook = this.hooks.get(message.id);
+      this.hooks.delete(message.id);
+      if (turn && hook) hook(turn, conversation);
+      void this.persist(conversation);
+    }
+  }
+
+  onDisconnect(): void {
+    if (this.conversation && failUnfinished(this.conversation, t('errLinkLost'), t('hintStart'))) {
+      void this.persist(this.conversation);
+    }
+    this.changed();
+  }
+
+  private locale(): 'en' | 'zh-CN' {
+    const language = this.settings().language;
+    return language === 'auto' ? localeFromUi() : language;
+  }
+
+  private addTurn(conversation: Conversation, task: Task, prompt?: string): Turn {
+    const turn: Turn = { id: newId('j'), task, status: 'sending', text: '', createdAt: Date.now(), ...(prompt ? { prompt } : {}) };
+    conversation.turns.push(turn);
+    this.busy = undefined;
+    this.changed();
+    return turn;
+  }
+
+  private async send(turn: Turn, frame: () => string | Uint8Array): Promise<void> {
+    try {
+      await this.link.ready();
+      this.link.send(frame());
+    } catch {
+      const state = this.link.current;
+      turn.status = 'error';
+      turn.error =
+        state.kind === 'unpaired'
+          ? { code: 'disconnected', message: t('errUnpaired'), hint: t('hintPair') }
+          : { code: 'disconnected', message: t('errOffline', state.port), hint: t('hintStart') };
+      turn.finishedAt = Date.now();
+      this.changed();
+      if (this.conversation) void this.persist(this.conversation);
+    }
+  }
+
+  private async persist(conversation: Conversation): Promise<void> {
+    if (conversation.turns.length === 0) return;
+    try {
+      await saveEntry(toEntry(conversation, this.thumbs.get(conversation.id)));
+    } catch {
+      /* storage full or unavailable: history is best effort */
+    }
+  }
+}
+
+function localeFromUi(): 'en' | 'zh-CN' {
+  return (globalThis.navigator?.language ?? 'en').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}

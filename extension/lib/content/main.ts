@@ -1,0 +1,61 @@
+import { browser } from 'wxt/browser';
+import { setLocale } from '../i18n/i18n';
+import type { BackgroundToContent, ContentToBackground } from '../messages';
+import { loadSettings } from '../settings/settings';
+import { showOcrOverlay } from './ocr-overlay';
+import { resolveImageUnderCursor, trackContextMenu } from './pick-image';
+import { selectRegion } from './region-overlay';
+import { copyText, toast } from './ui-host';
+
+/** The page side: remembers right-clicks, runs the region overlay, shows OCR results. */
+export function startContent(): void {
+  const marker = '__loupeContent';
+  if ((window as unknown as Record<string, unknown>)[marker]) return; // injected twice
+  (window as unknown as Record<string, unknown>)[marker] = true;
+  trackContextMenu();
+  let selecting = false;
+
+  browser.runtime.onMessage.addListener((raw: unknown) => {
+    const msg = raw as BackgroundToContent | { type: 'ping' };
+    switch (msg?.type) {
+      case 'ping':
+        return Promise.resolve('pong');
+      case 'resolve-image':
+        return resolveImageUnderCursor(msg.srcUrl);
+      case 'start-selection':
+        if (window !== window.top || selecting) return undefined;
+        selecting = true;
+        void loadSettings()
+          .then((s) => setLocale(s.language))
+          .then(() => selectRegion(msg.action))
+          .then((result) => {
+            selecting = false;
+            const out: ContentToBackground = result
+              ? {
+                  type: 'region-selected',
+                  rect: result.rect,
+                  viewport: { width: innerWidth, height: innerHeight },
+                  scroll: { x: scrollX, y: scrollY },
+                  dpr: devicePixelRatio || 1,
+                  action: result.action,
+                  ...(result.prompt ? { prompt: result.prompt } : {}),
+                }
+              : { type: 'region-cancelled' };
+            return browser.runtime.sendMessage(out);
+          })
+          .catch(() => (selecting = false));
+        return Promise.resolve(true);
+      case 'copy':
+        if (window !== window.top) return undefined;
+        return copyText(msg.text);
+      case 'toast':
+        if (window === window.top) toast(msg.text);
+        return undefined;
+      case 'show-ocr':
+        if (window === window.top) showOcrOverlay(msg.page, msg.image, msg.lines);
+        return undefined;
+      default:
+        return undefined;
+    }
+  });
+}

@@ -1,0 +1,78 @@
+import { browser } from 'wxt/browser';
+import type { Conversation } from '../jobs/conversation';
+
+/**
+ * History of conversations in extension-local storage: survives restarts, searchable,
+ * exportable as JSON, cleared in one click. Stored images are thumbnails only.
+ */
+export interface HistoryEntry {
+  id: string;
+  createdAt: number;
+  updatedAt: number;
+  source: Conversation['source'];
+  pageUrl?: string;
+  pageTitle?: string;
+  thumbnail?: string;
+  image?: { width: number; height: number; bytes: number };
+  turns: Array<{ id: string; task: string; prompt?: string; text: string; status: string; model?: string; standIn?: boolean; device?: string }>;
+}
+
+const KEY = 'history';
+export const HISTORY_LIMIT = 200;
+
+export async function listHistory(): Promise<HistoryEntry[]> {
+  const raw = (await browser.storage.local.get(KEY))[KEY];
+  return Array.isArray(raw) ? (raw as HistoryEntry[]) : [];
+}
+
+export function toEntry(conversation: Conversation, thumbnail?: string): HistoryEntry {
+  return {
+    id: conversation.id,
+    createdAt: conversation.createdAt,
+    updatedAt: Date.now(),
+    source: conversation.source,
+    ...(conversation.pageUrl ? { pageUrl: conversation.pageUrl } : {}),
+    ...(conversation.pageTitle ? { pageTitle: conversation.pageTitle } : {}),
+    ...(thumbnail ? { thumbnail } : {}),
+    ...(conversation.image ? { image: { width: conversation.image.width, height: conversation.image.height, bytes: conversation.image.bytes } } : {}),
+    turns: conversation.turns.map((t) => ({
+      id: t.id,
+      task: t.task,
+      ...(t.prompt ? { prompt: t.prompt } : {}),
+      text: t.text || t.error?.message || '',
+      status: t.status,
+      ...(t.model ? { model: t.model.id, standIn: t.model.standIn, device: t.model.device } : {}),
+    })),
+  };
+}
+
+/** Inserts or replaces an entry (newest first), keeping at most HISTORY_LIMIT. */
+export async function saveEntry(entry: HistoryEntry): Promise<void> {
+  const list = (await listHistory()).filter((e) => e.id !== entry.id);
+  const existing = (await listHistory()).find((e) => e.id === entry.id);
+  const merged: HistoryEntry = existing && !entry.thumbnail && existing.thumbnail ? { ...entry, thumbnail: existing.thumbnail } : entry;
+  list.unshift(merged);
+  await browser.storage.local.set({ [KEY]: list.slice(0, HISTORY_LIMIT) });
+}
+
+export async function clearHistory(): Promise<void> {
+  await browser.storage.local.remove(KEY);
+}
+
+export async function deleteEntry(id: string): Promise<void> {
+  await browser.storage.local.set({ [KEY]: (await listHistory()).filter((e) => e.id !== id) });
+}
+
+/** Case-insensitive match over page title/URL, prompts and answers; every word must match. */
+export function searchHistory(entries: HistoryEntry[], query: string): HistoryEntry[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return entries;
+  return entries.filter((e) => {
+    const hay = [e.pageTitle, e.pageUrl, ...e.turns.flatMap((t) => [t.prompt, t.text, t.task])].filter(Boolean).join('\n').toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+export function exportHistory(entries: HistoryEntry[]): string {
+  return JSON.stringify({ format: 'loupe-history', version: 1, exportedAt: new Date().toISOString(), entries }, null, 2);
+}

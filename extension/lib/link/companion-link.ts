@@ -1,0 +1,245 @@
+import { parseServerMessage, PROTOCOL_VERSION, WS_AUTH_PREFIX, WS_PATH, WS_SUBPROTOCOL } from '@loupe/shared';
+import type { ServerHello, ServerMessage } from '@loupe/shared';
+import { Backoff } from './backoff';
+
+/** What the panel shows about the link, with the fix when it is down. */
+export type LinkState =
+  | { kind: 'connecting'; port: number }
+  | { kind: 'connected'; port: number; hello: ServerHello }
+  | { kind: 'offline'; port: number; retryInMs: number }
+  | { kind: 'unpaired'; port: number; retryInMs: number };
+
+export interface Credentials {
+  port: number;
+  token?: string;
+}
+
+export interface LinkDeps {
+  WebSocketImpl: { new (url: string, protocols: string[]): WebSocket };
+  credentials(): Promise<Credentials>;
+  /** GET /health on the port: true when a companion answers. */
+  probe(port: number): Promise<boolean>;
+  /** Obtains a fresh token (native-messaging pairing); true when one was stored. */
+  pair(): Promise<boolean>;
+  onMessage(message: ServerMessage): void;
+  onState(state: LinkState): void;
+  /** Called when the socket closes so in-flight jobs can end with a clear error. */
+  onDisconnect(): void;
+  onInvalid?(error: unknown): void;
+  clientVersion: string;
+  keepaliveMs?: number;
+  backoff?: Backoff;
+}
+
+/**
+ * The service worker's one WebSocket to the companion: hello, application keepalive
+ * (Chrome keeps a worker alive while messages flow within 30 s), reconnect with backoff,
+ * and re-pairing when the companion is up but refuses the token.
+ */
+export class CompanionLink {
+  private ws: WebSocket | null = null;
+  private state: LinkState = { kind: 'connecting', port: 0 };
+  private keepalive: ReturnType<typeof setInterval> | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private lastPong = 0;
+  private pairedThisRound = false;
+  private readonly backoff: Backoff;
+  private readonly keepaliveMs: number;
+  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private stopped = false;
+
+  constructor(private readonly deps: LinkDeps) {
+    this.backoff = deps.backoff ?? new Backoff();
+    this.keepaliveMs = deps.keepaliveMs ?? 20_000;
+  }
+
+  get current(): LinkState {
+    return this.state;
+  }
+
+  /** Starts (or restarts now) a connection attempt unless one is open or under way. */
+  connect(): void {
+    this.stopped = false;
+    if (this.ws && (this.ws.readyState === 0 || this.ws.readyState === 1)) return;
+    if (this.retry) {
+      clearTimeout(this.retry);
+      this.retry = null;
+    }
+    void this.open();
+  }
+
+  /** Resolves once the server's hello arrived; rejects after `timeoutMs`. */
+  ready(timeoutMs = 6_000): Promise<void> {
+    if (this.state.kind === 'connected') return Promise.resolve();
+    this.connect();
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      this.waiters.push(waiter);
+      setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          reject(new Error(this.state.kind));
+        }
+      }, timeoutMs);
+    });
+  }
+
+  send(data: string | Uint8Array): void {
+    if (!this.ws || this.state.kind !== 'connected') throw new Error('not connected to the companion');
+    this.ws.send(data as never);
+  }
+
+  /** Drops the socket and reconnects at once (e.g. after the port or token changed). */
+  restart(): void {
+    this.backoff.reset();
+    this.pairedThisRound = false;
+    this.teardown();
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.teardown();
+  }
+
+  private async open(): Promise<void> {
+    let creds = await this.deps.credentials();
+    this.setState({ kind: 'connecting', port: creds.port });
+    if (!creds.token) {
+      if (!(await this.deps.probe(creds.port))) return this.scheduleRetry('offline', creds.port);
+      if (!this.pairedThisRound && (await this.tryPair())) creds = await this.deps.credentials();
+      if (!creds.token) return this.scheduleRetry('unpaired', creds.port);
+    }
+    if (this.stopped) return;
+    let ws: WebSocket;
+    try {
+      ws = new this.deps.WebSocketImpl(`ws://127.0.0.1:${creds.port}${WS_PATH}`, [WS_SUBPROTOCOL, WS_AUTH_PREFIX + creds.token]);
+    } catch {
+      return this.scheduleRetry('offline', creds.port);
+    }
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    let opened = false;
+    const port = creds.port;
+    ws.onopen = () => {
+      opened = true;
+      ws.send(JSON.stringify({ type: 'hello', protocols: [PROTOCOL_VERSION], client: { name: 'loupe-extension', version: this.deps.clientVersion } }));
+    };
+    ws.onmessage = (event: MessageEvent) => {
+      if (typeof event.data !== 'string') return;
+      let message: ServerMessage;
+      try {
+        message = parseServerMessage(event.data);
+      } catch (error) {
+        this.deps.onInvalid?.(error);
+        return;
+      }
+      this.lastPong = Date.now();
+      if (message.type === 'hello') {
+        this.backoff.reset();
+        this.pairedThisRound = false;
+        this.setState({ kind: 'connected', port, hello: message });
+        this.startKeepalive();
+        for (const w of this.waiters.splice(0)) w.resolve();
+      }
+      this.deps.onMessage(message);
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.stopKeepalive();
+      this.deps.onDisconnect();
+      if (this.stopped) return;
+      void this.afterClose(port, opened);
+    };
+    ws.onerror = () => {
+      /* onclose follows */
+    };
+  }
+
+  private async afterClose(port: number, opened: boolean): Promise<void> {
+    if (opened) {
+      // It was working: reconnect quickly.
+      this.setState({ kind: 'connecting', port });
+      this.scheduleRetryRaw(this.backoff.next(), 'connecting', port);
+      return;
+    }
+    // Never opened: either nothing listens, or the companion refused us (401/403).
+    if (!(await this.deps.probe(port))) return this.scheduleRetry('offline', port);
+    if (!this.pairedThisRound && (await this.tryPair())) {
+      this.connect();
+      return;
+    }
+    this.scheduleRetry('unpaired', port);
+  }
+
+  private async tryPair(): Promise<boolean> {
+    this.pairedThisRound = true;
+    try {
+      return await this.deps.pair();
+    } catch {
+      return false;
+    }
+  }
+
+  private scheduleRetry(kind: 'offline' | 'unpaired', port: number): void {
+    const delay = this.backoff.next();
+    this.scheduleRetryRaw(delay, kind, port);
+  }
+
+  private scheduleRetryRaw(delay: number, kind: 'offline' | 'unpaired' | 'connecting', port: number): void {
+    if (kind === 'connecting') this.setState({ kind, port });
+    else this.setState({ kind, port, retryInMs: delay });
+    for (const w of this.waiters.splice(0)) w.reject(new Error(kind));
+    if (this.stopped) return;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.connect();
+    }, delay);
+  }
+
+  private startKeepalive(): void {
+    this.stopKeepalive();
+    this.lastPong = Date.now();
+    this.keepalive = setInterval(() => {
+      const ws = this.ws;
+      if (!ws) return;
+      if (Date.now() - this.lastPong > this.keepaliveMs * 3) {
+        // No answer to three pings: the link is dead even if the socket says otherwise.
+        ws.close();
+        return;
+      }
+      ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+    }, this.keepaliveMs);
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepalive) clearInterval(this.keepalive);
+    this.keepalive = null;
+  }
+
+  private teardown(): void {
+    const ws = this.ws;
+    this.ws = null;
+    this.stopKeepalive();
+    if (ws) {
+      ws.onclose = null;
+      ws.onmessage = null;
+      try {
+        ws.close();
+      } catch {
+        /* already closed */
+      }
+      this.deps.onDisconnect();
+    }
+  }
+
+  private setState(state: LinkState): void {
+    this.state = state;
+    this.deps.onState(state);
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { NATIVE_HOST_NAME } from '@loupe/shared';
+import { browser } from 'wxt/browser';
+import { loadSettings, saveSettings } from '../settings/settings';
+import type { Credentials } from './companion-link';
+
+const PairReply = z.object({ token: z.string().min(16).max(200), port: z.number().int().min(1).max(65535) });
+const Pairing = z.object({ token: z.string(), port: z.number().int(), at: z.number() });
+const KEY = 'pairing';
+
+/**
+ * Zero-configuration pairing: the companion registers a native-messaging host for this
+ * extension's pinned id only (the browser enforces that allowlist), which hands out the
+ * token and port. Returns an error string when native messaging is unavailable.
+ */
+export async function pairViaNativeHost(): Promise<{ ok: true } | { ok: false; error: string }> {
+  let reply: unknown;
+  try {
+    reply = await browser.runtime.sendNativeMessage(NATIVE_HOST_NAME, { type: 'pair', origin: location.origin });
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const parsed = PairReply.safeParse(reply);
+  if (!parsed.success) return { ok: false, error: 'the native host answered without a token' };
+  await browser.storage.local.set({ [KEY]: { ...parsed.data, at: Date.now() } });
+  await saveSettings({ port: parsed.data.port, manualToken: '' });
+  return { ok: true };
+}
+
+export async function credentials(): Promise<Credentials> {
+  const settings = await loadSettings();
+  if (settings.manualToken.trim()) return { port: settings.port, token: settings.manualToken.trim() };
+  const pairing = Pairing.safeParse((await browser.storage.local.get(KEY))[KEY]);
+  return { port: settings.port, ...(pairing.success ? { token: pairing.data.token } : {}) };
+}
+
+export async function forgetPairing(): Promise<void> {
+  await browser.storage.local.remove(KEY);
+}
+
+/** True when something answers GET /health like a Loupe companion. */
+export async function probeCompanion(port: number, fetchImpl: typeof fetch = fetch): Promise<boolean> {
+  try {
+    const res = await fetchImpl(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
+    if (!res.ok) return false;
+    const body = (await res.json()) as { status?: unknown };
+    return body.status === 'ok';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,46 @@
+import { defineConfig } from 'wxt';
+import { CHROME_EXTENSION_KEY, FIREFOX_EXTENSION_ID } from '@loupe/shared';
+
+// The Chrome `key` pins the extension id that the companion's Origin allowlist and
+// native-messaging host manifest name; Firefox is pinned by its gecko id.
+export default defineConfig({
+  modules: ['@wxt-dev/module-svelte'],
+  manifestVersion: 3,
+  manifest: ({ browser }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    icons: { 16: 'icons/16.png', 48: 'icons/48.png', 128: 'icons/128.png' },
+    permissions: [
+      'contextMenus',
+      'storage',
+      'unlimitedStorage',
+      'activeTab',
+      'scripting',
+      'nativeMessaging',
+      'clipboardWrite',
+      ...(browser === 'firefox' ? [] : ['sidePanel']),
+    ],
+    host_permissions: ['http://127.0.0.1/*', 'ws://127.0.0.1/*', 'http://localhost/*', 'ws://localhost/*', '<all_urls>'],
+    commands: {
+      'select-region': {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: '__MSG_cmdSelectRegion__',
+      },
+      'capture-tab-code': {
+        suggested_key: { default: 'Alt+Shift+C' },
+        description: '__MSG_cmdCaptureCode__',
+      },
+    },
+    action: { default_title: '__MSG_extName__' },
+    content_security_policy: {
+      extension_pages: "script-src 'self'; object-src 'self'; connect-src 'self' http://127.0.0.1:* ws://127.0.0.1:* http://localhost:* ws://localhost:* https: http: data: blob:",
+      // The preview runs generated HTML: no network, no extension APIs (sandboxed origin).
+      sandbox:
+        "sandbox allow-scripts; default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:",
+    },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } } }
+      : { key: CHROME_EXTENSION_KEY, minimum_chrome_version: '116' }),
+  }),
+});
