@@ -1,0 +1,314 @@
+import { buildStandIn, type FamilyId, type StandInOptions } from '@loupe/models';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent, EngineJob } from '../engine';
+import { QwenVlEngine } from './qwen-vl-engine';
+
+/**
+ * The engine on stand-in models of every family, on CPU, through the real loader
+ * (transformers.js + onnxruntime-node). The stand-in's words are noise; what is checked
+ * is the plumbing: positions, pads, streaming, stopping, stats.
+ */
+const root = mkdtempSync(join(tmpdir(), 'loupe-vlm-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let counter = 0;
+async function standIn(family: FamilyId, options: Partial<StandInOptions> = {}): Promise<string> {
+  const dir = join(root, `${family}-${counter++}`);
+  await buildStandIn(dir, { family, ...options });
+  return dir;
+}
+
+async function png(width: number, height: number, colour = '#4477aa'): Promise<Uint8Array> {
+  return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+}
+
+const job = (over: Partial<EngineJob> = {}): EngineJob => ({ id: 'j', task: 'describe', images: [], locale: 'en', history: [], maxTokens: 12, ...over });
+
+async function collect(engine: QwenVlEngine, j: EngineJob, signal = new AbortController().signal): Promise<EngineEvent[]> {
+  const events: EngineEvent[] = [];
+  for await (const e of engine.run(j, signal)) events.push(e);
+  return events;
+}
+
+interface Capture {
+  inputIds: bigint[][];
+  positionIds: { dims: number[]; data: bigint[] }[];
+  grids: bigint[][];
+  decoderCalls: number;
+}
+
+/** Records what reaches the ONNX sessions: token ids, position ids, vision grids. */
+function capture(engine: QwenVlEngine): Capture {
+  const { model } = engine.internals();
+  const c: Capture = { inputIds: [], positionIds: [], grids: [], decoderCalls: 0 };
+  const wrap = (name: string, fn: (feeds: Record<string, { dims: number[]; data: ArrayLike<bigint> }>) => void) => {
+    const session = model.sessions[name]!;
+    const run = session.run.bind(session);
+    session.run = (feeds, ...rest) => {
+      fn(feeds as never);
+      return run(feeds, ...rest);
+    };
+  };
+  wrap('embed_tokens', (f) => c.inputIds.push(Array.from(f.input_ids!.data)));
+  wrap('decoder_model_merged', (f) => {
+    c.decoderCalls++;
+    c.positionIds.push({ dims: [...f.position_ids!.dims], data: Array.from(f.position_ids!.data) });
+  });
+  wrap('vision_encoder', (f) => {
+    const grid = (f.image_grid_thw ?? f.grid_thw)!;
+    c.grids.push(Array.from(grid.data));
+  });
+  return c;
+}
+
+/**
+ * Independent M-RoPE: text positions run on; an image's tokens get (t, h, w) offsets on a
+ * grid of (t, H/merge, W/merge) from the position after the text before it; text after an
+ * image restarts at (max position so far) + 1.
+ */
+function expectedPositions(ids: bigint[], grids: number[][], imagePad: bigint, merge: number): number[][] {
+  const t: number[] = [];
+  const h: number[] = [];
+  const w: number[] = [];
+  let next = 0;
+  let image = 0;
+  for (let i = 0; i < ids.length; ) {
+    if (ids[i] !== imagePad) {
+      t.push(next);
+      h.push(next);
+      w.push(next);
+      next++;
+      i++;
+      continue;
+    }
+    const [gt, gh, gw] = grids[image++]!;
+    const H = gh! / merge;
+    const W = gw! / merge;
+    const start = next;
+    let max = start;
+    for (let a = 0; a < gt!; a++)
+      for (let b = 0; b < H; b++)
+        for (let c = 0; c < W; c++) {
+          t.push(start + a);
+          h.push(start + b);
+          w.push(start + c);
+          max = Math.max(max, start + a, start + b, start + c);
+        }
+    i += gt! * H * W;
+    next = max + 1;
+  }
+  return [t, h, w];
+}
+
+const FAMILIES: FamilyId[] = ['qwen2_vl', 'qwen2_5_vl', 'qwen3_vl'];
+const engines: QwenVlEngine[] = [];
+afterAll(async () => {
+  await Promise.all(engines.map((e) => e.unload()));
+});
+async function loaded(dir: string, over: Partial<ConstructorParameters<typeof QwenVlEngine>[0]> = {}): Promise<QwenVlEngine> {
+  const engine = new QwenVlEngine({ home: root, device: 'cpu', model: dir, threads: 1, ...over });
+  engines.push(engine);
+  await engine.load();
+  return engine;
+}
+
+for (const family of FAMILIES) {
+  describe(`qwen-vl engine on a ${family} stand-in`, () => {
+    let engine: QwenVlEngine;
+    beforeAll(async () => {
+      engine = await loaded(await standIn(family));
+    }, 120_000);
+
+    it('labels itself a stand-in and reports device and dtype', async () => {
+      const info = await engine.load();
+      expect(info).toMatchObject({ engine: expect.stringContaining('test stand-in — output is noise'), device: 'cpu', dtype: 'fp32', standIn: true });
+      expect(info.id).toContain('test stand-in — output is noise');
+      if (family === 'qwen3_vl') expect(info.note).toMatch(/DeepStack/);
+    });
+
+    it('streams deltas then exactly one result, with stats; pads and M-RoPE positions match an independent computation', async () => {
+      const c = capture(engine);
+      const image = await png(300, 200);
+      const events = await collect(engine, job({ images: [image], maxTokens: 8 }));
+      const results = events.filter((e) => e.type === 'result');
+      expect(results).toHaveLength(1);
+      expect(events.at(-1)?.type).toBe('result');
+      expect(events.filter((e) => e.type === 'delta').length).toBeGreaterThan(0);
+      const result = results[0] as Extract<EngineEvent, { type: 'result' }>;
+      expect(events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('')).toBe(result.text);
+      expect(result.finishReason).toBe('length');
+      expect(result.stats).toMatchObject({ device: 'cpu', dtype: 'fp32', decodeTokens: 8 });
+      for (const k of ['preprocessMs', 'visionEncodeMs', 'prefillMs', 'ttftMs', 'tokensPerSecond'] as const) expect(result.stats[k]).toBeGreaterThanOrEqual(0);
+
+      const { family: fam } = engine.internals();
+      const factor = fam.patchSize * fam.mergeSize;
+      // 300×200 at the describe budget: both sides rounded to the factor, no resize beyond that.
+      const gridH = (Math.round(200 / factor) * factor) / fam.patchSize;
+      const gridW = (Math.round(300 / factor) * factor) / fam.patchSize;
+      expect(c.grids).toEqual([[1n, BigInt(gridH), BigInt(gridW)]]);
+      const pads = (gridH * gridW) / fam.mergeSize ** 2;
+      expect(result.stats.visualTokens).toBe(pads);
+      const prompt = c.inputIds[0]!;
+      const padId = 151655n;
+      expect(prompt.filter((id) => id === padId)).toHaveLength(pads);
+      // the image sits between text: system/user text before it, the instruction after it
+      const firstPad = prompt.indexOf(padId);
+      expect(firstPad).toBeGreaterThan(3);
+      expect(prompt.length - (firstPad + pads)).toBeGreaterThan(3);
+
+      const prefill = c.positionIds[0]!;
+      expect(prefill.dims).toEqual([3, 1, prompt.length]);
+      const expected = expectedPositions(prompt, [[1, gridH, gridW]], padId, fam.mergeSize);
+      expect(prefill.data.map(Number)).toEqual(expected.flat());
+      // decode steps: every axis continues from max position + 1
+      const step1 = c.positionIds[1]!;
+      const maxPos = Math.max(...expected.flat());
+      expect(step1.data.map(Number)).toEqual([maxPos + 1, maxPos + 1, maxPos + 1]);
+      expect(c.positionIds[2]!.data.map(Number)).toEqual([maxPos + 2, maxPos + 2, maxPos + 2]);
+    });
+
+    it('agrees with transformers.js get_rope_index for the same ids', async () => {
+      const c = capture(engine);
+      await collect(engine, job({ images: [await png(120, 90)], maxTokens: 1 }));
+      const { model, family: fam } = engine.internals();
+      const { Tensor } = await import('@huggingface/transformers');
+      const ids = c.inputIds[0]!;
+      const grid = c.grids[0]!;
+      const [pos] = model.get_rope_index(new Tensor('int64', BigInt64Array.from(ids), [1, ids.length]), new Tensor('int64', BigInt64Array.from(grid), [1, 3]), null, null);
+      const mine = expectedPositions(ids, [grid.map(Number)], 151655n, fam.mergeSize).flat();
+      expect(Array.from(pos.data as BigInt64Array).map(Number)).toEqual(mine);
+    });
+  });
+}
+
+describe('qwen-vl engine: multi-image, follow-ups, grounding', () => {
+  let engine: QwenVlEngine;
+  beforeAll(async () => {
+    engine = await loaded(await standIn('qwen2_5_vl'));
+  }, 120_000);
+
+  it('compares two images of different sizes: one vision pass each, pads and positions per image', async () => {
+    const c = capture(engine);
+    const events = await collect(engine, job({ task: 'ask', prompt: 'What differs?', images: [await png(280, 140), await png(112, 224, '#aa3344')], maxTokens: 3 }));
+    const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;
+    expect(result.type).toBe('result');
+    // 280×140 → grid 10×20 (50 tokens); 112×224 → grid 16×8 (32 tokens)
+    expect(c.grids).toEqual([
+      [1n, 10n, 20n],
+      [1n, 16n, 8n],
+    ]);
+    expect(result.stats.visualTokens).toBe(50 + 32);
+    const ids = c.inputIds[0]!;
+    expect(ids.filter((id) => id === 151655n)).toHaveLength(82);
+    expect(ids.filter((id) => id === 151652n)).toHaveLength(2);
+    const { model } = engine.internals();
+    const expected = expectedPositions(
+      ids,
+      [
+        [1, 10, 20],
+        [1, 16, 8],
+      ],
+      151655n,
+      2,
+    ).flat();
+    expect(c.positionIds[0]!.data.map(Number)).toEqual(expected);
+    const { Tensor } = await import('@huggingface/transformers');
+    const [pos] = model.get_rope_index(new Tensor('int64', BigInt64Array.from(ids), [1, ids.length]), new Tensor('int64', BigInt64Array.from([1n, 10n, 20n, 1n, 16n, 8n]), [2, 3]), null, null);
+    expect(Array.from(pos.data as BigInt64Array).map(Number)).toEqual(expected);
+  });
+
+  it('rebuilds a follow-up conversation with the image in the first user turn', async () => {
+    const c = capture(engine);
+    await collect(
+      engine,
+      job({
+        task: 'ask',
+        prompt: 'And the colour?',
+        images: [await png(100, 100)],
+        history: [
+          { role: 'user', text: 'What is this shape?' },
+          { role: 'assistant', text: 'A square.' },
+        ],
+        maxTokens: 1,
+      }),
+    );
+    const { processor } = engine.internals();
+    const text = processor.tokenizer.decode(c.inputIds[0]!.map(Number), { skip_special_tokens: false });
+    const order = ['<|vision_start|>', 'What is this shape?', 'A square.', 'And the colour?'].map((s) => text.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text.split('<|vision_start|>')).toHaveLength(2);
+  });
+
+  it('ground returns boxes (possibly none for noise) without failing, and needs an image', async () => {
+    const events = await collect(engine, job({ task: 'ground', prompt: 'the square', images: [await png(200, 100)], maxTokens: 6 }));
+    const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;
+    expect(Array.isArray(result.boxes)).toBe(true);
+    await expect(collect(engine, job({ task: 'describe', images: [] }))).rejects.toThrow(/needs an image/);
+  });
+
+  it('region crop and a 4K capture stay within the task budget', async () => {
+    const c = capture(engine);
+    const big = await sharp({ create: { width: 3840, height: 2160, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
+    const events = await collect(engine, job({ task: 'ocr', images: [big], maxTokens: 1 }));
+    const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;
+    const [, gh, gw] = c.grids[0]!.map(Number);
+    expect(gh! * 14 * gw! * 14).toBeLessThanOrEqual(1_500_000);
+    expect(result.stats.visualTokens).toBe((gh! * gw!) / 4);
+    const c2 = capture(engine);
+    await collect(engine, job({ task: 'describe', images: [big], region: { x: 100, y: 100, width: 560, height: 280 }, maxTokens: 1 }));
+    expect(c2.grids[0]).toEqual([1n, 20n, 40n]);
+  });
+
+  it('cancel mid-decode stops within one decode step', async () => {
+    const c = capture(engine);
+    const controller = new AbortController();
+    const deltas: string[] = [];
+    let callsAtAbort = 0;
+    const run = (async () => {
+      for await (const e of engine.run(job({ images: [await png(64, 64)], maxTokens: 200 }), controller.signal)) {
+        if (e.type === 'delta') {
+          deltas.push(e.text);
+          if (deltas.length === 3) {
+            callsAtAbort = c.decoderCalls;
+            controller.abort();
+          }
+        }
+      }
+    })();
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(c.decoderCalls - callsAtAbort).toBeLessThanOrEqual(1);
+    expect(c.decoderCalls).toBeLessThan(50);
+    // and the engine serves the next job
+    const next = await collect(engine, job({ images: [await png(64, 64)], maxTokens: 2 }));
+    expect(next.at(-1)?.type).toBe('result');
+  });
+});
+
+describe('qwen-vl engine: stopping', () => {
+  it('EOS ends the answer with finishReason stop', async () => {
+    const plain = await loaded(await standIn('qwen2_vl'));
+    const c = capture(plain);
+    const image = await png(120, 120);
+    await collect(plain, job({ images: [image], maxTokens: 1 }));
+    const promptLength = c.inputIds[0]!.length;
+    await plain.unload();
+    const eos = await loaded(await standIn('qwen2_vl', { eosAfter: promptLength + 4 }));
+    const events = await collect(eos, job({ images: [image], maxTokens: 50 }));
+    const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;
+    expect(result.finishReason).toBe('stop');
+    expect(result.stats.decodeTokens).toBe(5);
+  }, 120_000);
+
+  it('a looping model is stopped by the repetition guard', async () => {
+    const engine = await loaded(await standIn('qwen2_5_vl', { repeatTokens: [9707, 11, 1879, 13] }));
+    const events = await collect(engine, job({ images: [await png(64, 64)], maxTokens: 1000 }));
+    const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;
+    expect(result.finishReason).toBe('repetition');
+    expect(result.stats.decodeTokens).toBeLessThan(400);
+  }, 120_000);
+});
