@@ -1,5 +1,12 @@
 export * from './families';
 export * from './dtypes';
+export * from './catalog';
 export { buildStandIn } from './standin/build';
 export type { StandInOptions, StandInResult } from './standin/build';
 export { STAND_IN_LABEL } from './standin/config-files';
+export { verifyModelDir, assertModelDir } from './verify/verify-model-dir';
+export type { VerifyOptions } from './verify/verify-model-dir';
+export { formatProblem, ModelDirInvalidError } from './verify/problems';
+export type { Problem, VerifyResult } from './verify/problems';
+export { readOnnxIo } from './onnx/read-io';
+export type { OnnxIo, TensorInfo } from './onnx/read-io';

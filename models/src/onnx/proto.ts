@@ -37,3 +37,4 @@ export type ITensorProto = onnxProto.onnx.ITensorProto;
 export type IValueInfoProto = onnxProto.onnx.IValueInfoProto;
 export type IAttributeProto = onnxProto.onnx.IAttributeProto;
 export type ITypeProto = onnxProto.onnx.ITypeProto;
+export type ValueInfoProto = onnxProto.onnx.ValueInfoProto;

@@ -1,0 +1,118 @@
+import type { Dtype } from './dtypes';
+import type { FamilyId } from './families';
+
+/**
+ * Models Loupe knows how to pull. Files are not listed one by one: `pull` asks the hub for the
+ * repo's file list and takes the shared JSON/tokenizer files plus, for the chosen dtype,
+ * `onnx/<session><suffix>.onnx` and its `.onnx_data*` chunks (see pull/select-files.ts).
+ *
+ * Provenance of the facts below (no machine here reaches the hub, so nothing was downloaded):
+ *  - repo names: seen in public code that loads them with transformers.js (verified by search);
+ *    the 7B repo name is NOT verified.
+ *  - sizes: approximate download size of the listed dtype, from public code/docs; marked `approx`.
+ *  - memory: rough rule of thumb (weights + ~1 GB activations/KV at ~1.5k visual tokens); unmeasured.
+ */
+export interface CatalogEntry {
+  id: string;
+  family: FamilyId;
+  label: string;
+  hubRepo: string;
+  revision: string;
+  /** dtypes the export is known (or expected) to ship; the first is the default on GPU, the second on CPU. */
+  dtypes: Dtype[];
+  defaultDtype: { gpu: Dtype; cpu: Dtype };
+  /** Approximate download size per dtype in bytes. */
+  approxBytes: Partial<Record<Dtype, number>>;
+  /** Approximate memory needed to run (bytes): GPU memory on CUDA, RAM on CPU. */
+  approxMemory: { vram: number; ram: number };
+  licence: string;
+  verified: { repo: boolean; files: boolean; sizes: boolean };
+  caveats: string[];
+}
+
+const GB = 1024 ** 3;
+
+export const CATALOG: CatalogEntry[] = [
+  {
+    id: 'qwen2.5-vl-3b',
+    family: 'qwen2_5_vl',
+    label: 'Qwen2.5-VL 3B Instruct',
+    hubRepo: 'onnx-community/Qwen2.5-VL-3B-Instruct-ONNX',
+    revision: 'main',
+    dtypes: ['q4f16', 'q4', 'fp16', 'q8', 'fp32'],
+    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
+    approxBytes: { q4f16: 2.6 * GB, q4: 3.0 * GB },
+    approxMemory: { vram: 4 * GB, ram: 6 * GB },
+    licence: 'Qwen Research License (non-commercial use; not Apache-2.0)',
+    verified: { repo: true, files: false, sizes: false },
+    caveats: [
+      'Licence restricts commercial use: check it before shipping to others.',
+      'Grounding boxes are absolute pixels on the resized image.',
+    ],
+  },
+  {
+    id: 'qwen2.5-vl-7b',
+    family: 'qwen2_5_vl',
+    label: 'Qwen2.5-VL 7B Instruct',
+    // Unverified repo name: listed by third-party code, not confirmed against the hub.
+    hubRepo: 'onnx-community/Qwen2.5-VL-7B-Instruct',
+    revision: 'main',
+    dtypes: ['q4f16', 'q4'],
+    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
+    approxBytes: { q4f16: 5.5 * GB },
+    approxMemory: { vram: 8 * GB, ram: 12 * GB },
+    licence: 'Apache-2.0',
+    verified: { repo: false, files: false, sizes: false },
+    caveats: ['Repo name unverified.', 'Slow on CPU: meant for a GPU with ≥ 8 GB.'],
+  },
+  {
+    id: 'qwen3-vl-2b',
+    family: 'qwen3_vl',
+    label: 'Qwen3-VL 2B Instruct',
+    hubRepo: 'onnx-community/Qwen3-VL-2B-Instruct-ONNX',
+    revision: 'main',
+    dtypes: ['q4', 'q4f16', 'fp16', 'fp32'],
+    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
+    approxBytes: { q4: 1.43 * GB },
+    approxMemory: { vram: 3 * GB, ram: 4 * GB },
+    licence: 'Apache-2.0',
+    verified: { repo: true, files: true, sizes: true },
+    caveats: [
+      'DeepStack features are dropped by the 3-session ONNX split: OCR and grounding are weaker than upstream.',
+      'Grounding boxes are 0–1000 relative coordinates.',
+    ],
+  },
+  {
+    id: 'qwen2-vl-2b',
+    family: 'qwen2_vl',
+    label: 'Qwen2-VL 2B Instruct',
+    hubRepo: 'onnx-community/Qwen2-VL-2B-Instruct',
+    revision: 'main',
+    dtypes: ['q4f16', 'q4', 'fp16', 'q8', 'fp32'],
+    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
+    approxBytes: { q4f16: 2.6 * GB },
+    approxMemory: { vram: 3.5 * GB, ram: 5 * GB },
+    licence: 'Apache-2.0',
+    verified: { repo: true, files: false, sizes: false },
+    caveats: [
+      'Oldest family; weakest OCR.',
+      'Upstream preprocessor_config.json may lack do_resize/do_normalize: run `loupe models verify` after pull.',
+    ],
+  },
+];
+
+/**
+ * Default candidate: Qwen2.5-VL 3B — the best OCR/grounding per GB that fits a 6 GB GPU or a
+ * laptop's RAM at q4. Its licence is research-only; Qwen3-VL 2B (Apache-2.0) is the alternative.
+ */
+export const DEFAULT_MODEL_ID = 'qwen2.5-vl-3b';
+
+export function findCatalogEntry(id: string): CatalogEntry | undefined {
+  return CATALOG.find((e) => e.id === id || e.hubRepo === id);
+}
+
+export function getCatalogEntry(id: string): CatalogEntry {
+  const entry = findCatalogEntry(id);
+  if (!entry) throw new Error(`unknown model "${id}" (known: ${CATALOG.map((e) => e.id).join(', ')}; or pass a model directory)`);
+  return entry;
+}
