@@ -22,6 +22,7 @@ export function resolveModelDir(model: string | undefined, home: string): { dir:
   if (existsSync(asPath) && statSync(asPath).isDirectory()) return { dir: asPath, id: model.replace(/[/\\]+$/, '').split(/[/\\]/).pop() ?? model };
   const pulled = join(homePaths(home).models, model);
   if (existsSync(pulled) && statSync(pulled).isDirectory()) return { dir: pulled, id: model };
+  if (isAbsolute(model) || model.startsWith('.') || model.includes('\\')) throw new Error(`model directory ${asPath} does not exist: pass an existing model directory or a catalog id (see \`loupe models list\`).`);
   throw new Error(`model "${model}" is neither a directory nor pulled under ${homePaths(home).models}: run \`loupe models pull ${model}\` or pass a model directory.`);
 }
 

@@ -5,6 +5,7 @@ interface Problem {
   message?: string;
   problem?: string;
   fix?: string;
+  severity?: 'error' | 'warning';
 }
 
 /**
@@ -16,5 +17,6 @@ export async function verifyWithModelsPackage(dir: string): Promise<string[] | u
   if (typeof verify !== 'function') return undefined;
   const result = (await (verify as (d: string) => Promise<unknown>)(dir)) as { problems?: Array<Problem | string> } | Array<Problem | string>;
   const list = Array.isArray(result) ? result : (result.problems ?? []);
-  return list.map((p) => (typeof p === 'string' ? p : [p.file ? `${p.file}:` : '', p.message ?? p.problem ?? '', p.fix ? `— ${p.fix}` : ''].filter(Boolean).join(' ')));
+  // Warnings (e.g. an oversized max_pixels) do not make a directory unusable.
+  return list.filter((p) => typeof p === 'string' || p.severity !== 'warning').map((p) => (typeof p === 'string' ? p : [p.file ? `${p.file}:` : '', p.message ?? p.problem ?? '', p.fix ? `— fix: ${p.fix}` : ''].filter(Boolean).join(' ')));
 }
