@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
+      // The extension's unit tests run with WXT's fake browser (extension/vitest.config.ts).
+      'extension/vitest.config.ts',
       {
         test: {
           name: 'unit',

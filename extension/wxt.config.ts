@@ -34,13 +34,18 @@ export default defineConfig({
     },
     action: { default_title: '__MSG_extName__' },
     content_security_policy: {
-      extension_pages: "script-src 'self'; object-src 'self'; connect-src 'self' http://127.0.0.1:* ws://127.0.0.1:* http://localhost:* ws://localhost:* https: http: data: blob:",
+      extension_pages: "script-src 'self'; object-src 'self'",
       // The preview runs generated HTML: no network, no extension APIs (sandboxed origin).
-      sandbox:
-        "sandbox allow-scripts; default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:",
+      // Firefox has no sandboxed pages; there the panel's iframe sandbox gives it an opaque origin.
+      ...(browser === 'firefox'
+        ? {}
+        : {
+            sandbox:
+              "sandbox allow-scripts; default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:",
+          }),
     },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0' } } }
+      ? { browser_specific_settings: { gecko: { id: FIREFOX_EXTENSION_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } } } }
       : { key: CHROME_EXTENSION_KEY, minimum_chrome_version: '116' }),
   }),
 });

@@ -48,8 +48,9 @@ export function toEntry(conversation: Conversation, thumbnail?: string): History
 
 /** Inserts or replaces an entry (newest first), keeping at most HISTORY_LIMIT. */
 export async function saveEntry(entry: HistoryEntry): Promise<void> {
-  const list = (await listHistory()).filter((e) => e.id !== entry.id);
-  const existing = (await listHistory()).find((e) => e.id === entry.id);
+  const all = await listHistory();
+  const list = all.filter((e) => e.id !== entry.id);
+  const existing = all.find((e) => e.id === entry.id);
   const merged: HistoryEntry = existing && !entry.thumbnail && existing.thumbnail ? { ...entry, thumbnail: existing.thumbnail } : entry;
   list.unshift(merged);
   await browser.storage.local.set({ [KEY]: list.slice(0, HISTORY_LIMIT) });

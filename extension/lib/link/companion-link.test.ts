@@ -1,0 +1,235 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ServerMessage } from '@loupe/shared';
+import { Backoff } from './backoff';
+import { CompanionLink, type LinkDeps, type LinkState } from './companion-link';
+
+/** A scriptable stand-in for the browser's WebSocket: the test plays the server. */
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  binaryType = 'blob';
+  sent: Array<string | Uint8Array> = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((e: { data: unknown }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string | Uint8Array) {
+    this.sent.push(data);
+  }
+  close() {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.onclose?.();
+  }
+  serverOpen() {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+  serverSend(msg: unknown) {
+    this.onmessage?.({ data: typeof msg === 'string' ? msg : JSON.stringify(msg) });
+  }
+  serverRefuse() {
+    this.readyState = 3;
+    this.onclose?.();
+  }
+}
+
+const hello = {
+  type: 'hello',
+  protocol: 1,
+  server: { name: 'loupe', version: '0.1.0' },
+  status: { version: '0.1.0', clients: 1, queue: 0, engines: [], memory: { rssMb: 1, freeRamMb: 1 } },
+};
+
+function setup(overrides: Partial<LinkDeps> = {}) {
+  const states: LinkState[] = [];
+  const messages: ServerMessage[] = [];
+  const invalid: unknown[] = [];
+  let disconnects = 0;
+  const deps: LinkDeps = {
+    WebSocketImpl: FakeSocket as unknown as LinkDeps['WebSocketImpl'],
+    credentials: async () => ({ port: 7391, token: 'secret-token-abcdef0123456789' }),
+    probe: vi.fn(async () => true),
+    pair: vi.fn(async () => false),
+    onMessage: (m) => messages.push(m),
+    onState: (s) => states.push(s),
+    onDisconnect: () => disconnects++,
+    onInvalid: (e) => invalid.push(e),
+    clientVersion: '9.9.9',
+    keepaliveMs: 20_000,
+    backoff: new Backoff({ baseMs: 1000, maxMs: 30_000, random: () => 0.5 }),
+    ...overrides,
+  };
+  const link = new CompanionLink(deps);
+  return { link, deps, states, messages, invalid, disconnects: () => disconnects };
+}
+
+const flush = async () => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+
+beforeEach(() => {
+  FakeSocket.all = [];
+  vi.useFakeTimers();
+});
+afterEach(() => vi.useRealTimers());
+
+describe('CompanionLink', () => {
+  it('puts the token in the subprotocol list, never in the URL, and says hello first', async () => {
+    const { link } = setup();
+    link.connect();
+    await flush();
+    const ws = FakeSocket.all[0]!;
+    expect(ws.url).toBe('ws://127.0.0.1:7391/v1/ws');
+    expect(ws.url).not.toContain('secret');
+    expect(ws.protocols).toEqual(['loupe.v1', 'loupe.auth.secret-token-abcdef0123456789']);
+    ws.serverOpen();
+    expect(JSON.parse(ws.sent[0] as string)).toEqual({ type: 'hello', protocols: [1], client: { name: 'loupe-extension', version: '9.9.9' } });
+  });
+
+  it('is connected only after the server hello, and then resolves ready()', async () => {
+    const { link } = setup();
+    const ready = link.ready();
+    await flush();
+    const ws = FakeSocket.all[0]!;
+    ws.serverOpen();
+    expect(link.current.kind).toBe('connecting');
+    ws.serverSend(hello);
+    await expect(ready).resolves.toBeUndefined();
+    expect(link.current.kind).toBe('connected');
+  });
+
+  it('validates every server message: malformed ones are reported and dropped', async () => {
+    const { link, messages, invalid } = setup();
+    link.connect();
+    await flush();
+    const ws = FakeSocket.all[0]!;
+    ws.serverOpen();
+    ws.serverSend(hello);
+    ws.serverSend('not json');
+    ws.serverSend({ type: 'delta', id: 'j1' }); // text missing
+    ws.serverSend({ type: 'explode' });
+    ws.serverSend({ type: 'delta', id: 'j1', text: 'ok' });
+    expect(invalid).toHaveLength(3);
+    expect(messages.map((m) => m.type)).toEqual(['hello', 'delta']);
+  });
+
+  it('sends an application ping every keepalive period while connected', async () => {
+    const { link } = setup();
+    link.connect();
+    await flush();
+    const ws = FakeSocket.all[0]!;
+    ws.serverOpen();
+    ws.serverSend(hello);
+    ws.sent.length = 0;
+    vi.advanceTimersByTime(20_000);
+    ws.serverSend({ type: 'pong' });
+    vi.advanceTimersByTime(20_000);
+    const pings = ws.sent.map((s) => JSON.parse(s as string)).filter((m) => m.type === 'ping');
+    expect(pings).toHaveLength(2);
+  });
+
+  it('closes a link whose pings go unanswered and reconnects', async () => {
+    const { link } = setup();
+    link.connect();
+    await flush();
+    const ws = FakeSocket.all[0]!;
+    ws.serverOpen();
+    ws.serverSend(hello);
+    vi.advanceTimersByTime(20_000 * 4);
+    expect(ws.readyState).toBe(3);
+    await flush();
+    vi.advanceTimersByTime(1_000);
+    await flush();
+    expect(FakeSocket.all).toHaveLength(2);
+  });
+
+  it('reconnects with growing delays after the companion goes away', async () => {
+    const probe = vi.fn(async () => false);
+    const { link, states, disconnects } = setup({ probe });
+    link.connect();
+    await flush();
+    FakeSocket.all[0]!.serverOpen();
+    FakeSocket.all[0]!.serverSend(hello);
+    FakeSocket.all[0]!.close(); // daemon stopped
+    expect(disconnects()).toBe(1);
+    await flush();
+    vi.advanceTimersByTime(999);
+    await flush();
+    expect(FakeSocket.all).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    await flush();
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.all[1]!.serverRefuse(); // nothing listens now
+    await flush();
+    const offline = states.at(-1)!;
+    expect(offline.kind).toBe('offline');
+    expect(offline.kind === 'offline' && offline.retryInMs).toBe(2000);
+    vi.advanceTimersByTime(2000);
+    await flush();
+    expect(FakeSocket.all).toHaveLength(3);
+  });
+
+  it('re-pairs once when the companion is up but refuses the token, then reports unpaired', async () => {
+    const pair = vi.fn(async () => false);
+    const { link } = setup({ pair, probe: vi.fn(async () => true) });
+    link.connect();
+    await flush();
+    FakeSocket.all[0]!.serverRefuse(); // 401 on the upgrade
+    await flush();
+    expect(pair).toHaveBeenCalledTimes(1);
+    expect(link.current.kind).toBe('unpaired');
+  });
+
+  it('connects with the new token right after a successful re-pairing', async () => {
+    let token = 'old-token-0000000000000000';
+    const pair = vi.fn(async () => {
+      token = 'new-token-1111111111111111';
+      return true;
+    });
+    const { link } = setup({ pair, credentials: async () => ({ port: 7391, token }) });
+    link.connect();
+    await flush();
+    FakeSocket.all[0]!.serverRefuse();
+    await flush();
+    expect(FakeSocket.all).toHaveLength(2);
+    expect(FakeSocket.all[1]!.protocols[1]).toBe('loupe.auth.new-token-1111111111111111');
+  });
+
+  it('without a token: offline when nothing answers /health, pairs when the companion is up', async () => {
+    const pair = vi.fn(async () => false);
+    const a = setup({ credentials: async () => ({ port: 1234 }), probe: vi.fn(async () => false), pair });
+    a.link.connect();
+    await flush();
+    expect(a.link.current).toMatchObject({ kind: 'offline', port: 1234 });
+    expect(pair).not.toHaveBeenCalled();
+    a.link.stop();
+
+    const b = setup({ credentials: async () => ({ port: 1234 }), probe: vi.fn(async () => true), pair });
+    b.link.connect();
+    await flush();
+    expect(pair).toHaveBeenCalledTimes(1);
+    expect(b.link.current).toMatchObject({ kind: 'unpaired', port: 1234 });
+    expect(FakeSocket.all).toHaveLength(0);
+  });
+
+  it('ready() rejects with the link state when the companion cannot be reached', async () => {
+    const { link } = setup({ probe: vi.fn(async () => false) });
+    const ready = link.ready(5_000);
+    await flush();
+    FakeSocket.all[0]!.serverRefuse();
+    await flush();
+    await expect(ready).rejects.toThrow('offline');
+  });
+
+  it('refuses to send while not connected', () => {
+    const { link } = setup();
+    expect(() => link.send('x')).toThrow(/not connected/);
+  });
+});
