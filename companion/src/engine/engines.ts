@@ -5,6 +5,8 @@
  *   import './ocr';      // 'ppocr'
  *   import './vlm';      // 'qwen-vl'
  *   import './remote';   // 'openai-remote'
+ * Every host imports every module here, so keep their top level light: load native libraries
+ * (onnxruntime, transformers) inside create()/load(), not at import.
  */
 import './ocr';
 import './vlm';

@@ -246,6 +246,8 @@ export class EngineHost {
     this.child = undefined;
     this.pid = undefined;
     this.model = undefined;
+    // Not ready any more before anyone hears about the job: a listener must not dispatch onto a dead host.
+    if (this.state === 'ready') this.state = 'loading';
     const killedOnCancel = this.current?.cancelling === true;
     if (this.current) {
       const jobId = this.current.id;

@@ -8,8 +8,9 @@
  *   crash             SIGKILL its own process mid-job (a native crash)
  *   throw             throw a plain Error
  *   reject-image      throw a ProtocolError('unsupported_image')
- * and by options.model at load: fail-load | crash-load | slow-load:MS.
+ * and by options.model at load: fail-load | crash-load | gate-load:PATH (waits until PATH exists).
  */
+import { existsSync } from 'node:fs';
 import { ProtocolError, type Task } from '@loupe/shared';
 import type { Engine, EngineEvent, EngineJob, EngineOptions } from '../engine';
 import { registerEngine } from '../registry';
@@ -30,7 +31,10 @@ function createDouble(name: string, kind: 'ocr' | 'vlm', tasks: Task[], options:
       const model = options.model ?? '';
       if (model === 'fail-load') throw new ProtocolError('model_invalid', 'model directory /nowhere has no config.json', 'Pull a model with `pnpm loupe models pull <id>`.');
       if (model === 'crash-load') process.kill(process.pid, 'SIGKILL');
-      if (model.startsWith('slow-load:')) await sleep(Number(model.slice('slow-load:'.length)));
+      if (model.startsWith('gate-load:')) {
+        const gate = model.slice('gate-load:'.length);
+        while (!existsSync(gate)) await sleep(20);
+      }
       return { id: `${name}-model`, engine: name, device: 'cpu', standIn: true };
     },
     async unload() {},

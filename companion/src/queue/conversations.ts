@@ -1,0 +1,64 @@
+import type { Region } from '@loupe/shared';
+import type { ConversationTurn } from '../engine/engine';
+
+export interface Conversation {
+  images: Uint8Array[];
+  region?: Region;
+  turns: ConversationTurn[];
+}
+
+/**
+ * Follow-up questions name only a conversationId; the image and earlier turns live here,
+ * in memory, bounded by count and by image bytes (least recently used goes first).
+ */
+export class ConversationStore {
+  private readonly map = new Map<string, Conversation>();
+  private bytes = 0;
+
+  constructor(
+    private readonly maxConversations = 32,
+    private readonly maxBytes = 256 * 1024 * 1024,
+  ) {}
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Starts (or restarts, with a new image) a conversation. */
+  start(id: string, images: Uint8Array[], region?: Region): Conversation {
+    this.delete(id);
+    // Copy: the bytes may be a view into a larger WebSocket frame that must not stay alive.
+    const owned = images.map((i) => new Uint8Array(i));
+    const conversation: Conversation = { images: owned, turns: [], ...(region ? { region } : {}) };
+    this.map.set(id, conversation);
+    this.bytes += size(conversation);
+    this.evict();
+    return conversation;
+  }
+
+  get(id: string): Conversation | undefined {
+    const conversation = this.map.get(id);
+    if (conversation) {
+      this.map.delete(id);
+      this.map.set(id, conversation);
+    }
+    return conversation;
+  }
+
+  delete(id: string): void {
+    const old = this.map.get(id);
+    if (!old) return;
+    this.map.delete(id);
+    this.bytes -= size(old);
+  }
+
+  private evict(): void {
+    for (const [id] of this.map) {
+      if (this.map.size <= this.maxConversations && this.bytes <= this.maxBytes) return;
+      if (this.map.size === 1) return;
+      this.delete(id);
+    }
+  }
+}
+
+const size = (c: Conversation): number => c.images.reduce((n, i) => n + i.byteLength, 0);
