@@ -75,9 +75,10 @@ function toTensorInfo(info: ValueInfoProto): TensorInfo {
   return {
     name: info.name,
     type: tensor?.elemType !== undefined && tensor.elemType !== null ? elemTypeName(tensor.elemType) : 'unknown',
-    dims: (tensor?.shape?.dim ?? []).map((d) => {
-      if (d.value === 'dimParam') return d.dimParam;
-      if (d.value === 'dimValue') return Number(d.dimValue);
+    // Decoded messages leave unset oneof members null.
+    dims: (tensor?.shape?.dim ?? []).map((d): number | string => {
+      if (d.dimParam) return d.dimParam;
+      if (d.dimValue !== null && d.dimValue !== undefined) return Number(d.dimValue);
       return '?';
     }),
   };
