@@ -4,9 +4,9 @@ import { MAX_FRAME_BYTES, type Done, type FinishReason } from '@loupe/shared';
 import type { ApiContext } from './context';
 import { buildJob } from './build-job';
 import { parseChatRequest } from './chat-request';
-import { readJsonBody } from './http-io';
+import { HttpError, readJsonBody } from './http-io';
 import { sendJobError } from './job-error';
-import { outcomeOf, runJob } from './run-job';
+import { outcomeOf, runJob, type JobOutcome } from './run-job';
 import { sendJson } from './http-io';
 import { ocrModelIds } from './models';
 
@@ -21,8 +21,23 @@ function usageOf(done: Done): { prompt_tokens: number; completion_tokens: number
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
-/** POST /v1/chat/completions — OpenAI-compatible, with `stream: true` as server-sent events. */
+/**
+ * POST /v1/chat/completions — OpenAI-compatible, with `stream: true` as server-sent events.
+ * OpenAI clients show only `error.message`, so the hint is appended to it here.
+ */
 export async function handleChatCompletions(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
+  try {
+    await chatCompletions(req, res, ctx);
+  } catch (e) {
+    if (e instanceof HttpError && e.hint) throw new HttpError(e.status, e.code, `${e.message} — ${e.hint}`, e.hint);
+    throw e;
+  }
+}
+
+const withHint = (outcome: Extract<JobOutcome, { ok: false }>): Extract<JobOutcome, { ok: false }> =>
+  outcome.error.hint ? { ok: false, error: { ...outcome.error, message: `${outcome.error.message} — ${outcome.error.hint}` } } : outcome;
+
+async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
   const body = await readJsonBody(req, MAX_JSON_BYTES);
   const chat = parseChatRequest(body, ocrModelIds(ctx.status()));
   const job = buildJob({
@@ -42,7 +57,7 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
     const running = runJob(ctx.service, ctx.nextClientId(), job, chat.images);
     res.on('close', () => running.cancel());
     const outcome = outcomeOf(await running.result);
-    if (!outcome.ok) return sendJobError(res, outcome);
+    if (!outcome.ok) return sendJobError(res, withHint(outcome));
     const { done } = outcome;
     sendJson(res, 200, {
       id,
@@ -78,7 +93,7 @@ export async function handleChatCompletions(req: IncomingMessage, res: ServerRes
   });
   res.on('close', () => running.cancel());
   const outcome = outcomeOf(await running.result);
-  if (!outcome.ok && !res.headersSent) return sendJobError(res, outcome);
+  if (!outcome.ok && !res.headersSent) return sendJobError(res, withHint(outcome));
   open();
   if (outcome.ok) {
     const { done } = outcome;

@@ -75,8 +75,10 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
       const result = authorize(req, auth, { requireToken: !PUBLIC_ROUTES.has(`${req.method} ${path}`), presentedToken: bearerToken(req) });
       if (!result.ok) {
         o.log.info({ status: result.status, code: result.code, method: req.method, path: path.slice(0, 64) }, 'http refused');
+        // Drain a small body so the client reads the answer instead of an EPIPE; never a big one.
         req.resume();
-        res.setHeader('connection', 'close');
+        const length = Number(req.headers['content-length'] ?? (req.headers['transfer-encoding'] ? Infinity : 0));
+        if (!(length <= 1024 * 1024)) res.setHeader('connection', 'close');
         return sendError(res, result.status, result.code, result.message, result.hint);
       }
       httpJobs++;
