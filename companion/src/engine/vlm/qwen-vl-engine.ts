@@ -1,11 +1,11 @@
 import * as tjs from '@huggingface/transformers';
+import { formatProblem, verifyModelDir, type Dtype } from '@loupe/models';
 import type { GroundBox, ModelInfo, Task } from '@loupe/shared';
 import { ProtocolError } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
 import { decodeToRgb } from '../../intake';
 import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
 import { buildChat, expandImagePads } from './chat';
-import { checkContract } from './contract-checks';
 import { describeCudaError, GPU_SETUP_HINT, probeCuda } from './device';
 import { chooseDtype } from './dtypes';
 import { abortError, EventQueue } from './event-queue';
@@ -16,7 +16,6 @@ import { patchify, type PatchifyConfig } from './patchify';
 import { maxTokensFor, pixelBudgetFor, taskPrompt } from './prompts';
 import { RepetitionGuard } from './repetition-guard';
 import { TokenText } from './token-stream';
-import { verifyWithModelsPackage } from './verify';
 
 const { env, AutoProcessor, AutoModelForImageTextToText, Tensor, cat, BaseStreamer, StoppingCriteria } = tjs;
 
@@ -111,12 +110,13 @@ export class QwenVlEngine implements Engine {
     } catch (error) {
       throw new ModelInvalidError(dir, [`config.json: ${(error as Error).message}`]);
     }
-    const problems = (await verifyWithModelsPackage(dir)) ?? checkContract(dir, config, family);
-    if (problems.length > 0) throw new ModelInvalidError(dir, problems);
-    this.family = family;
-
     const { device, fallbackReason } = await this.chooseDevice();
     let dtype = chooseDtype(dir, device, this.options.dtype);
+    // Every load runs the full contract check first: a load never silently produces garbage.
+    const verified = await verifyModelDir(dir, { dtype: dtype as Dtype });
+    const problems = verified.problems.filter((p) => p.severity === 'error').map(formatProblem);
+    if (problems.length > 0) throw new ModelInvalidError(dir, problems);
+    this.family = family;
     const processor = (await AutoProcessor.from_pretrained(dir, { local_files_only: true })) as unknown as QwenProcessor;
     if (!processor.image_processor || !processor.tokenizer) {
       throw new ModelInvalidError(dir, ['preprocessor_config.json: did not yield a Qwen-VL processor (image processor + tokenizer); check processor_class.']);
