@@ -109,6 +109,25 @@ describe('fuzz: parseClientMessage', () => {
     );
   });
 
+  it(`never echoes client-chosen field names or values in error messages (${RUNS} cases)`, () => {
+    const canary = fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{11,20}$/).map((s) => `Zq${s}`);
+    fc.assert(
+      fc.property(validMessage, canary, fc.constantFrom('key', 'value', 'type', 'nested'), (msg, secret, where) => {
+        const copy: Record<string, unknown> = { ...(msg as Record<string, unknown>) };
+        if (where === 'key') copy[secret] = 1;
+        else if (where === 'type') copy.type = secret;
+        else if (where === 'nested') copy.client = { name: 'x', version: '1', [secret]: secret };
+        else copy[Object.keys(copy).find((k) => k !== 'type' && k !== 'id') ?? 'task'] = { [secret]: secret };
+        const result = acceptsOrProtocolError(() => parseClientMessage(JSON.stringify(copy)));
+        if (!result.ok) {
+          expect(result.error.message).not.toContain(secret);
+          expect(result.error.hint ?? '').not.toContain(secret);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('deeply nested and huge JSON does not crash the parser', () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
     acceptsOrProtocolError(() => parseClientMessage(deep));

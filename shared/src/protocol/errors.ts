@@ -19,7 +19,9 @@ export class ProtocolError extends Error {
     const path = issue?.path.length ? issue.path.join('.') : 'message';
     const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : undefined;
     const safeId = id && /^[A-Za-z0-9_-]{1,64}$/.test(id) ? id : undefined;
-    return new ProtocolError('bad_request', `invalid ${path}: ${issue?.message ?? 'does not match the protocol'}`, 'See the protocol schema in @loupe/shared (shared/src/protocol).', safeId);
+    // Never echo client-chosen keys back (zod's unrecognized_keys message quotes them).
+    const what = issue?.code === 'unrecognized_keys' ? `${issue.keys.length} unknown field(s)` : (issue?.message ?? 'does not match the protocol');
+    return new ProtocolError('bad_request', `invalid ${path}: ${what}`, 'See the protocol schema in @loupe/shared (shared/src/protocol).', safeId);
   }
 
   toReply(): ErrorReply {
