@@ -1,14 +1,15 @@
 /**
- * Every engine module, imported once inside the engine host so each registers itself
- * (registerEngine at import). The daemon never imports this file: engines and their native
- * libraries live only in the host process. One line per engine:
- *   import './ocr';      // 'ppocr'
- *   import './vlm';      // 'qwen-vl'
- *   import './remote';   // 'openai-remote'
- * Every host imports every module here, so keep their top level light: load native libraries
- * (onnxruntime, transformers) inside create()/load(), not at import.
+ * Every engine, by name, as a lazy import of the module that registers it (registerEngine at
+ * import). The engine host imports only the module of the engine it runs, so the OCR host never
+ * loads transformers.js and a broken engine module cannot take the others down. The daemon
+ * itself never imports engine modules: they live in the host process. One line per engine.
  */
-import './ocr';
-import './vlm';
+export const ENGINE_MODULES: Record<string, () => Promise<unknown>> = {
+  ppocr: () => import('./ocr'),
+  'qwen-vl': () => import('./vlm'),
+};
 
-export {};
+/** Imports (and so registers) the engine called `name`; unknown names import nothing. */
+export async function importEngineModule(name: string): Promise<void> {
+  await ENGINE_MODULES[name]?.();
+}

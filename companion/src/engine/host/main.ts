@@ -23,12 +23,13 @@ let engine: Engine | undefined;
 let loading: Promise<void> | undefined;
 const running = new Map<string, AbortController>();
 
-async function importEngines(modules: string[]): Promise<string[]> {
+async function importEngines(engine: string, modules: string[]): Promise<string[]> {
   const problems: string[] = [];
   try {
-    await import('../engines');
+    const { importEngineModule } = await import('../engines');
+    await importEngineModule(engine);
   } catch (error) {
-    problems.push(`engine modules failed to import: ${error instanceof Error ? error.message : String(error)}`);
+    problems.push(`the ${engine} engine module failed to import: ${error instanceof Error ? error.message : String(error)}`);
   }
   for (const path of modules) {
     if (!isAbsolute(path)) {
@@ -45,12 +46,13 @@ async function load(message: Extract<ToHost, { type: 'load' }>): Promise<void> {
     send({ type: 'loadError', error: { code: 'internal', message: 'engine host already has an engine loaded' } });
     return;
   }
-  const problems = await importEngines(message.modules ?? []).catch((error: unknown) => [String(error)]);
+  const problems = await importEngines(message.engine, message.modules ?? []).catch((error: unknown) => [String(error)]);
   let definition;
   try {
     definition = getEngineDefinition(message.engine);
-  } catch (error) {
-    const why = [error instanceof Error ? error.message : String(error), ...problems].join('; ');
+  } catch {
+    const { ENGINE_MODULES } = await import('../engines').catch(() => ({ ENGINE_MODULES: {} }));
+    const why = [`unknown engine "${message.engine}" (known: ${Object.keys(ENGINE_MODULES).join(', ') || 'none'})`, ...problems].join('; ');
     send({ type: 'loadError', error: { code: 'engine_unavailable', message: why } });
     return;
   }
