@@ -51,7 +51,8 @@ function textOf(content: unknown, images: Uint8Array[] | undefined): string {
       images.push(decodeDataUri(url));
       if (images.length > MAX_IMAGES_PER_JOB) throw bad(`at most ${MAX_IMAGES_PER_JOB} images per request`);
     } else {
-      throw bad(`unsupported content part type "${String(part.type).slice(0, 30)}"`);
+      // The type is not echoed: error bodies never repeat request content.
+      throw bad('unsupported content part type (use "text" or "image_url")');
     }
   }
   return texts.join('\n');
