@@ -110,6 +110,18 @@ describe('engine host (a real child process)', () => {
     expect(await runOn(h, job('h')).outcome).toMatchObject({ kind: 'result' });
   });
 
+  it('forwards the host log lines into the daemon log, keeping pino levels', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const capture = pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const h = host(undefined, { log: capture });
+    await h.start();
+    await h.whenReady();
+    expect(await runOn(h, job('log1', 'log')).outcome).toEqual({ kind: 'result', text: 'logged' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 30, msg: 'double engine says hi', jobId: 'log1', from: 'engine-host', engine: 'test-vlm' }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 40, line: 'plain native warning' }));
+  });
+
   it('reports engine errors with their code', async () => {
     const h = host();
     await h.start();

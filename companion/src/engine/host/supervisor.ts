@@ -38,6 +38,8 @@ export const ENGINE_CRASHED: WireError = {
   hint: 'Try again in a moment; if it keeps happening, run `loupe doctor`.',
 };
 
+const PINO_LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
 const HOST_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
 /** tsx's ESM loader, resolved from the companion package so a fork works from any cwd. */
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -157,7 +159,7 @@ export class EngineHost {
     this.pid = child.pid;
     for (const [stream, level] of [[child.stdout, 'debug'], [child.stderr, 'warn']] as const) {
       if (!stream) continue;
-      createInterface({ input: stream }).on('line', (line) => this.log[level]({ line: line.slice(0, 500) }, 'engine host output'));
+      createInterface({ input: stream }).on('line', (line) => this.forwardLine(line, level));
     }
     child.on('message', (raw: unknown) => this.onMessage(child, raw));
     child.on('error', (error) => this.log.warn({ err: error.message }, 'engine host process error'));
@@ -165,6 +167,23 @@ export class EngineHost {
     const load: ToHost = { type: 'load', engine: this.o.engine, options: this.o.options, ...(this.o.modules ? { modules: this.o.modules } : {}) };
     this.send(load);
     this.changed();
+  }
+
+  /** The host's own pino lines keep their level and fields; anything else (native libraries) is one string. */
+  private forwardLine(line: string, fallback: 'debug' | 'warn'): void {
+    if (line.startsWith('{')) {
+      try {
+        const { level, msg, time: _t, pid: _p, hostname: _h, ...fields } = JSON.parse(line) as Record<string, unknown>;
+        const name = typeof level === 'number' ? PINO_LEVELS[Math.floor(level / 10) * 10] : undefined;
+        if (name) {
+          this.log[name]({ ...fields, from: 'engine-host' }, typeof msg === 'string' ? msg : 'engine host log');
+          return;
+        }
+      } catch {
+        // not JSON after all
+      }
+    }
+    this.log[fallback]({ line: line.slice(0, 500) }, 'engine host output');
   }
 
   private send(message: ToHost): void {

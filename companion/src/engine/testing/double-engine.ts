@@ -8,6 +8,7 @@
  *   crash             SIGKILL its own process mid-job (a native crash)
  *   throw             throw a plain Error
  *   reject-image      throw a ProtocolError('unsupported_image')
+ *   log               write a pino-style JSON line and a plain line to stderr
  * and by options.model at load: fail-load | crash-load | gate-load:PATH (waits until PATH exists).
  */
 import { existsSync } from 'node:fs';
@@ -71,6 +72,11 @@ async function* runJob(job: EngineJob, signal: AbortSignal): AsyncGenerator<Engi
       await sleep(20);
       process.kill(process.pid, 'SIGKILL');
       await sleep(3_600_000);
+      return;
+    case 'log':
+      console.error(JSON.stringify({ level: 30, time: 1, pid: process.pid, msg: 'double engine says hi', jobId: job.id }));
+      console.error('plain native warning');
+      yield { type: 'result', text: 'logged', finishReason: 'stop', stats };
       return;
     case 'throw':
       throw new Error('the double engine failed on purpose');
