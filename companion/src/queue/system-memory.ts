@@ -31,7 +31,10 @@ export class SystemMemory {
   private vramPending = false;
   private noNvidiaSmi = false;
 
-  constructor(private readonly refreshMs = 5000) {}
+  constructor(
+    private readonly refreshMs = 5000,
+    private readonly nvidiaSmi = 'nvidia-smi',
+  ) {}
 
   read(hostPids: number[]): { rssMb: number; freeRamMb: number; vramUsedMb?: number; vramTotalMb?: number } {
     this.refreshVram();
@@ -46,7 +49,7 @@ export class SystemMemory {
   private refreshVram(): void {
     if (this.noNvidiaSmi || this.vramPending || Date.now() - this.vramAt < this.refreshMs) return;
     this.vramPending = true;
-    execFile('nvidia-smi', ['--query-gpu=memory.used,memory.total', '--format=csv,noheader,nounits'], { timeout: 3000 }, (error, stdout) => {
+    execFile(this.nvidiaSmi, ['--query-gpu=memory.used,memory.total', '--format=csv,noheader,nounits'], { timeout: 3000 }, (error, stdout) => {
       this.vramPending = false;
       this.vramAt = Date.now();
       if (error) {
