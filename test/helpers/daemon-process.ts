@@ -18,3 +18,16 @@ export function daemonRssMb(home: string): number {
 export function engineHostPids(home: string): number[] {
   return descendants(daemonPid(home));
 }
+
+/** The engine host process running `engine` (e.g. 'ppocr', 'qwen-vl'), found via its LOUPE_ENGINE_HOST environment. */
+export function engineHostPid(home: string, engine: string): number | undefined {
+  for (const pid of engineHostPids(home)) {
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (env.includes(`LOUPE_ENGINE_HOST=${engine}`)) return pid;
+    } catch {
+      /* exited */
+    }
+  }
+  return undefined;
+}
