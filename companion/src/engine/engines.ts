@@ -7,6 +7,7 @@
 export const ENGINE_MODULES: Record<string, () => Promise<unknown>> = {
   ppocr: () => import('./ocr'),
   'qwen-vl': () => import('./vlm'),
+  'openai-remote': () => import('./remote'),
 };
 
 /** Imports (and so registers) the engine called `name`; unknown names import nothing. */

@@ -47,7 +47,7 @@ export class OpenAiRemoteEngine implements Engine {
     try {
       const listed = await this.client.models.list();
       const ids = listed.data.map((m) => m.id);
-      if (!model) model = ids[0];
+      model ??= pickVisionModel(listed.data);
       if (model && ids.length > 0 && !ids.includes(model)) {
         this.log?.warn({ model, served: ids.length }, 'remote server does not list the configured model');
       }
@@ -185,6 +185,12 @@ export class OpenAiRemoteEngine implements Engine {
     }
     return out;
   }
+}
+
+/** The first served model that is not an OCR engine (another Loupe lists its engines' kinds). */
+function pickVisionModel(models: Array<{ id: string }>): string | undefined {
+  const kind = (m: { id: string }) => (m as { loupe?: { kind?: string } }).loupe?.kind;
+  return (models.find((m) => kind(m) === 'vlm') ?? models.find((m) => kind(m) === undefined && !/ocr/i.test(m.id)) ?? models[0])?.id;
 }
 
 /** Grounding convention of a served model, guessed from its name (Qwen2.5-VL's when unknown). */
