@@ -5,6 +5,8 @@ export interface CtcChar {
   start: number;
   end: number;
   prob: number;
+  /** Highest probability of the space class between the previous character and this one. */
+  spaceBefore: number;
 }
 
 export interface CtcResult {
@@ -19,8 +21,10 @@ export interface CtcResult {
  */
 export function ctcGreedyDecode(probs: Float32Array, offset: number, steps: number, classes: number, dict: readonly string[]): CtcResult {
   const chars: CtcChar[] = [];
+  const spaceClass = dict.lastIndexOf(' ');
   let prev = -1;
   let sum = 0;
+  let spaceMax = 0;
   for (let t = 0; t < steps; t++) {
     const base = offset + t * classes;
     let best = 0;
@@ -32,14 +36,17 @@ export function ctcGreedyDecode(probs: Float32Array, offset: number, steps: numb
         best = c;
       }
     }
+    const pSpace = spaceClass > 0 ? probs[base + spaceClass]! : 0;
+    if (pSpace > spaceMax) spaceMax = pSpace;
     if (best !== 0) {
       if (best === prev) {
         const last = chars[chars.length - 1]!;
         last.end = t;
         last.prob = Math.max(last.prob, bestP);
       } else {
-        chars.push({ char: dict[best] ?? '', start: t, end: t, prob: bestP });
+        chars.push({ char: dict[best] ?? '', start: t, end: t, prob: bestP, spaceBefore: spaceMax });
       }
+      spaceMax = pSpace;
     }
     prev = best;
   }

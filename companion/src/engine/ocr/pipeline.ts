@@ -6,7 +6,7 @@ import { Detector, DEFAULT_DETECT, type TextBox } from './detector';
 import { resolvePpOcrModelFiles } from './model-files';
 import { cropRgb, type Rgb } from './raster';
 import { buildDictionary, Recognizer } from './recognizer';
-import { lineText } from './spacing';
+import { spaceLine } from './spacing';
 import { layoutText, type LaidLine } from './layout';
 
 export interface OcrPipelineOptions {
@@ -83,7 +83,7 @@ export class OcrPipeline {
     const t2 = performance.now();
     const laid: LaidLine[] = [];
     recs.forEach((r, i) => {
-      const text = lineText(r, crops[i]!);
+      const text = spaceLine(r.chars, r.pxPerStep, crops[i]!);
       if (!text.trim() || r.score < 0.5) return;
       const box = rects[i]!.map((v) => Math.round(v)) as [number, number, number, number];
       laid.push({ text, box, score: Math.round(r.score * 1000) / 1000 });

@@ -1,7 +1,156 @@
-import type { Recognised } from './recognizer';
-import type { Rgb } from './raster';
+import type { CtcChar } from './ctc';
+import { luminanceAt, type Rgb } from './raster';
 
-/** Joins the decoded characters of one line (spacing recovery comes later). */
-export function lineText(rec: Recognised, _crop: Rgb): string {
-  return rec.chars.map((c) => c.char).join('');
+/**
+ * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
+ * the space between English words ("InvoiceNo.FP2024"). Each CTC character knows the
+ * time steps where it fired; between two neighbours we look at the crop's ink columns
+ * and insert a space where the blank run is as wide as a word space in this line's font.
+ */
+export interface SpacingOptions {
+  /** Space-class probability that alone means a space. */
+  spaceProb: number;
+  /** Weaker space probability that means a space when the image shows a word-sized gap. */
+  weakSpaceProb: number;
+  /** A blank run at least this many times the line's ink height is a word-sized gap. */
+  gapRatio: number;
+}
+
+export const DEFAULT_SPACING: SpacingOptions = {
+  spaceProb: 0.2,
+  weakSpaceProb: 0.01,
+  gapRatio: 0.25,
+};
+
+const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/u;
+
+const NO_SPACE_AFTER = /^[([{_]$/u;
+const NO_SPACE_BEFORE = /^[)\]},.;:!?_%]$/u;
+
+export function isCjk(ch: string): boolean {
+  return CJK.test(ch);
+}
+
+export interface InkProfile {
+  /** Per crop column: does it hold text ink? */
+  columns: Uint8Array;
+  /** Height of the inked rows (the text's size in crop pixels). */
+  inkHeight: number;
+}
+
+/** Separates text ink from background: Otsu on luminance; the background is the majority class. */
+export function inkProfile(crop: Rgb): InkProfile {
+  const n = crop.width * crop.height;
+  const lum = new Uint8Array(n);
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < n; i++) {
+    const v = Math.round(luminanceAt(crop, i));
+    lum[i] = v;
+    hist[v]!++;
+  }
+  const t = otsu(hist, n);
+  let above = 0;
+  for (let v = t + 1; v < 256; v++) above += hist[v]!;
+  const inkIsDark = above >= n - above;
+  const columns = new Uint8Array(crop.width);
+  let top = crop.height;
+  let bottom = -1;
+  for (let y = 0; y < crop.height; y++) {
+    let rowInk = 0;
+    for (let x = 0; x < crop.width; x++) {
+      const v = lum[y * crop.width + x]!;
+      if (inkIsDark ? v <= t : v > t) {
+        columns[x] = 1;
+        rowInk++;
+      }
+    }
+    // A row counts as text when more than a sliver of it is ink (ignores specks and borders).
+    if (rowInk > Math.max(1, crop.width * 0.01)) {
+      if (y < top) top = y;
+      bottom = y;
+    }
+  }
+  return { columns, inkHeight: bottom >= top ? bottom - top + 1 : crop.height };
+}
+
+function otsu(hist: Uint32Array, total: number): number {
+  let sum = 0;
+  for (let v = 0; v < 256; v++) sum += v * hist[v]!;
+  let sumB = 0, wB = 0, best = 0, threshold = 127;
+  for (let v = 0; v < 256; v++) {
+    wB += hist[v]!;
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sumB += v * hist[v]!;
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) * (mB - mF);
+    if (between > best) {
+      best = between;
+      threshold = v;
+    }
+  }
+  return threshold;
+}
+
+/** Longest run of ink-free columns in [from, to). */
+function longestBlankRun(columns: Uint8Array, from: number, to: number): number {
+  let best = 0, run = 0;
+  for (let x = Math.max(0, from); x < Math.min(columns.length, to); x++) {
+    if (columns[x]) run = 0;
+    else if (++run > best) best = run;
+  }
+  return best;
+}
+
+/** A character with its horizontal extent in crop pixels. */
+export interface PlacedChar {
+  char: string;
+  x0: number;
+  x1: number;
+}
+
+/**
+ * Builds the line's text with a space wherever the recogniser saw one — even when the
+ * space class lost the argmax to the blank (the usual way PP-OCR drops English spaces) —
+ * or where the image has a clear word gap next to a weaker space signal.
+ * Between two CJK characters only a confident space counts.
+ */
+export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions = DEFAULT_SPACING): string {
+  const glyphs = chars.filter((c) => c.char !== ' ');
+  if (glyphs.length === 0) return '';
+  const { columns, inkHeight } = inkProfile(crop);
+  let text = glyphs[0]!.char;
+  for (let i = 1; i < glyphs.length; i++) {
+    const a = glyphs[i - 1]!;
+    const b = glyphs[i]!;
+    const p = b.spaceBefore;
+    let space: boolean;
+    if ((isCjk(a.char) && isCjk(b.char)) || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
+      // Typography: no space inside brackets, before closing punctuation, around underscores
+      // (a low glyph that leaves a blank-looking gap); only a confident space counts there.
+      space = p >= 0.5;
+    } else if (p >= opts.spaceProb) {
+      space = true;
+    } else if (p >= opts.weakSpaceProb) {
+      // CTC spikes sit inside their glyphs; the gap between two glyphs lies between the spikes.
+      const from = Math.floor((a.end + 0.5) * pxPerStep);
+      const to = Math.ceil((b.start + 0.5) * pxPerStep);
+      space = longestBlankRun(columns, from, to) >= Math.max(2, opts.gapRatio * inkHeight);
+    } else {
+      space = false;
+    }
+    if (space) text += ' ';
+    text += b.char;
+  }
+  return fixLatinConfusions(text);
+}
+
+/**
+ * Sans-serif capital I and small l are the same glyph; the recogniser picks l after a
+ * capital ("OpenAl", "Al") and l for 1 after a currency sign. Fix only those contexts.
+ */
+export function fixLatinConfusions(text: string): string {
+  return text.replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1');
 }
