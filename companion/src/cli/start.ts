@@ -16,9 +16,7 @@ const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu]
 
 async function defaultModelId(): Promise<string | undefined> {
   try {
-    const spec = '@loupe/models';
-    const mod = (await import(spec)) as { DEFAULT_MODEL_ID?: unknown };
-    return typeof mod.DEFAULT_MODEL_ID === 'string' ? mod.DEFAULT_MODEL_ID : undefined;
+    return (await import('@loupe/models')).DEFAULT_MODEL_ID;
   } catch {
     return undefined;
   }

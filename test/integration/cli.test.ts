@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { CLI_MAIN, REPO_ROOT, startDaemon, type RunningDaemon } from '../helpers/daemon';
+import { textPng } from '../helpers/images';
+import { tryHandshake } from '../helpers/ws-client';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function loupe(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const fullEnv: NodeJS.ProcessEnv = { ...process.env, LOUPE_NATIVE_MANIFEST_DIRS: '', ...env };
+    for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], { cwd: REPO_ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** A minimal zip (deflated entries) standing in for the NuGet package. */
+function zip(files: Record<string, Buffer>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of Object.entries(files)) {
+    const compressed = deflateRawSync(data);
+    const nameBuf = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc32(data) >>> 0, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc32(data) >>> 0, 16);
+    central.writeUInt32LE(compressed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBuf.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBuf, compressed);
+    centrals.push(central, nameBuf);
+    offset += 30 + nameBuf.length + compressed.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(Object.keys(files).length, 8);
+  eocd.writeUInt16LE(Object.keys(files).length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, eocd]);
+}
+
+let work: string;
+let png: string;
+let folder: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'loupe-cli-'));
+  png = join(work, 'words.png');
+  writeFileSync(png, await textPng('Loupe reads 42 words', 200));
+  folder = join(work, 'batch');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'a.png'), await textPng('Alpha test page', 200));
+  writeFileSync(join(folder, 'b.png'), await textPng('Second test page', 200));
+  writeFileSync(join(folder, 'notes.txt'), 'not an image');
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const words = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+
+describe('loupe ocr/describe without a daemon (in-process)', () => {
+  it('ocr --json prints {text, lines:[{text,box,score}], ms, engine}', async () => {
+    const home = join(work, 'home-inproc');
+    const r = await loupe(['ocr', png, '--json'], { LOUPE_HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { text: string; lines: Array<{ text: string; box: number[]; score: number }>; ms: number; engine: string };
+    expect(Object.keys(out).sort()).toEqual(['engine', 'lines', 'ms', 'text']);
+    expect(out.engine).toBe('ppocr');
+    expect(words(out.text)).toContain('loupe');
+    expect(out.lines[0]?.box).toHaveLength(4);
+  });
+
+  it('describe without a VLM fails with one line naming the fix', async () => {
+    const r = await loupe(['describe', png, '--json'], { LOUPE_HOME: join(work, 'home-inproc') });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('loupe describe:'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/models pull/);
+  });
+
+  it('usage errors are one line with exit code 2', async () => {
+    for (const args of [['ocr'], ['ocr', join(work, 'missing.png')], ['ocr', png, '--bogus'], ['ask', png], ['ocr', png, '--locale', 'fr'], ['frobnicate']]) {
+      const r = await loupe(args, { LOUPE_HOME: join(work, 'home-inproc') });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
+
+describe('loupe CLI against a running daemon', () => {
+  let d: RunningDaemon;
+  beforeAll(async () => {
+    d = await startDaemon({ token: null });
+  });
+  afterAll(async () => {
+    await d?.stop();
+  });
+
+  it('ocr --json goes through the daemon (WS + token) with the same shape', async () => {
+    const before = (d.logs().match(/"msg":"submit"/g) ?? []).length;
+    const r = await loupe(['ocr', png, '--json'], { LOUPE_HOME: d.home });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { text: string; engine: string; lines: unknown[] };
+    expect(out.engine).toBe('ppocr');
+    expect(words(out.text)).toContain('42');
+    expect((d.logs().match(/"msg":"submit"/g) ?? []).length).toBe(before + 1);
+  });
+
+  it('a folder runs as a batch: one JSON line per image, non-images skipped', async () => {
+    const r = await loupe(['ocr', folder, '--json'], { LOUPE_HOME: d.home });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; text: string });
+    expect(lines.map((l) => l.file)).toEqual([join(folder, 'a.png'), join(folder, 'b.png')]);
+    expect(words(lines[0]!.text)).toContain('alpha');
+    expect(words(lines[1]!.text)).toContain('second');
+  });
+
+  it('token prints the daemon token; --rotate takes effect without a restart', async () => {
+    const shown = await loupe(['token'], { LOUPE_HOME: d.home, LOUPE_TOKEN: undefined });
+    expect(shown.stdout.trim()).toBe(d.token);
+    const rotated = await loupe(['token', '--rotate'], { LOUPE_HOME: d.home, LOUPE_TOKEN: undefined });
+    const fresh = rotated.stdout.trim();
+    expect(fresh).toMatch(/^[0-9a-f]{64}$/);
+    expect(fresh).not.toBe(d.token);
+    expect(statSync(join(d.home, 'token')).mode & 0o777).toBe(0o600);
+    const old = await fetch(`${d.url}/v1/status`, { headers: { authorization: `Bearer ${d.token}` } });
+    expect(old.status).toBe(401);
+    const ok = await fetch(`${d.url}/v1/status`, { headers: { authorization: `Bearer ${fresh}` } });
+    expect(ok.status).toBe(200);
+    const ws = await tryHandshake(d.port, { token: fresh });
+    expect(ws.kind).toBe('open');
+    if (ws.kind === 'open') ws.socket.terminate();
+  });
+
+  it('a second start on a busy port fails with one line naming the fix', async () => {
+    const r = await loupe(['start', '--port', String(d.port)], { LOUPE_HOME: join(work, 'home-second') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/port \d+ is in use.*--port/);
+  });
+
+  it('doctor --json reports checks with fixes and sees the running companion', async () => {
+    const r = await loupe(['doctor', '--json', '--port', String(d.port)], { LOUPE_HOME: d.home });
+    const out = JSON.parse(r.stdout) as { ok: boolean; checks: Array<{ name: string; level: string; detail: string; fix?: string }> };
+    expect(out.checks.find((c) => c.name === 'node')?.level).toBe('ok');
+    expect(out.checks.find((c) => c.name === 'port')?.detail).toMatch(/companion running/);
+    expect(out.checks.find((c) => c.name === 'cuda-ep')).toBeDefined();
+    for (const c of out.checks.filter((c) => c.level === 'fail' || c.level === 'warn')) expect(c.fix, c.name).toBeTruthy();
+  });
+});
+
+describe('loupe gpu-setup', () => {
+  it('--dry-run prints the NuGet package of the same version as onnxruntime-node', async () => {
+    const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', '.pnpm', 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')) as { version: string }).version;
+    const r = await loupe(['gpu-setup', '--dry-run'], { LOUPE_HOME: join(work, 'home-gpu') });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`microsoft.ml.onnxruntime.gpu.linux/${version}/microsoft.ml.onnxruntime.gpu.linux.${version}.nupkg`);
+    expect(r.stdout).toContain('libonnxruntime_providers_cuda.so');
+  });
+
+  it('extracts the CUDA EP libraries from a package given with --from', async () => {
+    const cuda = Buffer.from('fake cuda provider '.repeat(1000));
+    const shared = Buffer.from('fake shared provider');
+    const nupkg = join(work, 'fake.nupkg');
+    writeFileSync(nupkg, zip({ 'runtimes/linux-x64/native/libonnxruntime_providers_cuda.so': cuda, 'runtimes/linux-x64/native/libonnxruntime_providers_shared.so': shared, 'README.md': Buffer.from('x') }));
+    const target = join(work, 'ort-bin');
+    const r = await loupe(['gpu-setup', '--from', nupkg, '--target', target], { LOUPE_HOME: join(work, 'home-gpu') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(target, 'libonnxruntime_providers_cuda.so')).equals(cuda)).toBe(true);
+    expect(readFileSync(join(target, 'libonnxruntime_providers_shared.so')).equals(shared)).toBe(true);
+  });
+
+  it('names the fix when the package lacks the libraries or cannot be read', async () => {
+    const bad = join(work, 'bad.nupkg');
+    writeFileSync(bad, zip({ 'README.md': Buffer.from('x') }));
+    const r = await loupe(['gpu-setup', '--from', bad, '--target', join(work, 'ort-bin-2')], { LOUPE_HOME: join(work, 'home-gpu') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/has no runtimes\/linux-x64\/native\/libonnxruntime_providers_cuda\.so/);
+    writeFileSync(bad, 'not a zip');
+    const r2 = await loupe(['gpu-setup', '--from', bad, '--target', join(work, 'ort-bin-2')], { LOUPE_HOME: join(work, 'home-gpu') });
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/not a zip/);
+  });
+});
