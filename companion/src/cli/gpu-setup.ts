@@ -2,6 +2,7 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync 
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { homePaths, loupeHome } from '../config/paths';
 import { parse, UsageError } from './args';
 import { CUDA_EP_LIBS, onnxruntimeNode } from './ort-paths';
@@ -32,7 +33,7 @@ async function download(url: string, dest: string): Promise<void> {
   const total = Number(res.headers.get('content-length') ?? 0);
   let got = 0;
   let lastPct = -1;
-  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   body.on('data', (c: Buffer) => {
     got += c.length;
     const pct = total ? Math.floor((got / total) * 100) : -1;
