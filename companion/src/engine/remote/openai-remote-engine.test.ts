@@ -1,0 +1,146 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent, EngineJob } from '../engine';
+import { OpenAiRemoteEngine, remoteFamily } from './openai-remote-engine';
+
+/**
+ * The remote backend against a minimal OpenAI-format SSE server on loopback (real sockets):
+ * finish reasons, the repetition guard, cancel closing the request, what is sent.
+ * (test/integration/vlm-remote.test.ts runs it against a real second Loupe companion.)
+ */
+type Mode = 'stop' | 'length' | 'loop' | 'slow';
+let server: Server;
+let baseUrl: string;
+const requests: Array<{ auth: string | undefined; body: Record<string, unknown> }> = [];
+let closedEarly = 0;
+
+function sse(res: ServerResponse, chunk: unknown): void {
+  res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+}
+const chunk = (content: string | null, finish: string | null = null) => ({
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 0,
+  model: 'qwen2.5-vl-test',
+  choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }],
+});
+
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.url === '/v1/models') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ object: 'list', data: [{ id: 'ocr-thing', object: 'model' }, { id: 'qwen2.5-vl-test', object: 'model' }] }));
+    return;
+  }
+  let raw = '';
+  for await (const c of req) raw += String(c);
+  const body = JSON.parse(raw) as Record<string, unknown>;
+  requests.push({ auth: req.headers.authorization, body });
+  const mode = (JSON.stringify(body.messages).match(/MODE:(\w+)/)?.[1] ?? 'stop') as Mode;
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  let closed = false;
+  res.on('close', () => {
+    if (!res.writableEnded) closedEarly++;
+    closed = true;
+  });
+  if (mode === 'stop' || mode === 'length') {
+    for (const piece of ['Hello', ', ', 'world', '.']) sse(res, chunk(piece));
+    sse(res, chunk(null, mode));
+    sse(res, { ...chunk(null), choices: [], usage: { prompt_tokens: 50, completion_tokens: 4, total_tokens: 54 } });
+    res.end('data: [DONE]\n\n');
+    return;
+  }
+  for (let i = 0; i < 5000 && !closed; i++) {
+    sse(res, chunk(mode === 'loop' ? 'the same line again\n' : `token${i} `));
+    await new Promise((r) => setTimeout(r, mode === 'slow' ? 20 : 1));
+  }
+  if (!closed) res.end('data: [DONE]\n\n');
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+async function png(): Promise<Uint8Array> {
+  return sharp({ create: { width: 500, height: 300, channels: 3, background: '#aabbcc' } }).png().toBuffer();
+}
+const job = (over: Partial<EngineJob>): EngineJob => ({ id: 'r', task: 'ask', images: [], locale: 'en', history: [], ...over });
+
+async function run(engine: OpenAiRemoteEngine, j: EngineJob, signal = new AbortController().signal): Promise<EngineEvent[]> {
+  const out: EngineEvent[] = [];
+  for await (const e of engine.run(j, signal)) out.push(e);
+  return out;
+}
+
+describe('openai-remote engine (loopback SSE server)', () => {
+  it('picks the served vision model, sends images as data URIs with the bearer key, streams then one result', async () => {
+    const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl, apiKey: 'k-123' } });
+    const info = await engine.load();
+    expect(info).toMatchObject({ id: 'qwen2.5-vl-test', engine: 'openai-remote', standIn: false });
+    const events = await run(engine, job({ prompt: 'MODE:stop what?', images: [await png(), await png()], maxTokens: 77 }));
+    expect(events.map((e) => e.type)).toEqual(['delta', 'delta', 'delta', 'delta', 'result']);
+    const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;
+    expect(result).toMatchObject({ text: 'Hello, world.', finishReason: 'stop', stats: { decodeTokens: 4 } });
+    const sent = requests.at(-1)!;
+    expect(sent.auth).toBe('Bearer k-123');
+    expect(sent.body).toMatchObject({ model: 'qwen2.5-vl-test', stream: true, max_tokens: 77 });
+    const content = (sent.body.messages as Array<{ content: Array<{ type: string; image_url?: { url: string } }> }>).at(-1)!.content;
+    expect(content.filter((p) => p.type === 'image_url')).toHaveLength(2);
+    expect(content[0]!.image_url!.url).toMatch(/^data:image\/jpeg;base64,/);
+  });
+
+  it('maps finish_reason length, and the repetition guard stops a looping stream', async () => {
+    const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl, model: 'qwen2.5-vl-test' } });
+    await engine.load();
+    const length = await run(engine, job({ prompt: 'MODE:length' }));
+    expect((length.at(-1) as { finishReason: string }).finishReason).toBe('length');
+    const before = closedEarly;
+    const loop = await run(engine, job({ task: 'ocr', prompt: 'MODE:loop', images: [await png()] }));
+    const result = loop.at(-1) as Extract<EngineEvent, { type: 'result' }>;
+    expect(result.finishReason).toBe('repetition');
+    expect(result.text.length).toBeLessThan(5000 * 20);
+    await expect.poll(() => closedEarly).toBeGreaterThan(before);
+  });
+
+  it('cancel aborts the HTTP request', async () => {
+    const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl, model: 'qwen2.5-vl-test' } });
+    await engine.load();
+    const before = closedEarly;
+    const controller = new AbortController();
+    let deltas = 0;
+    const running = (async () => {
+      for await (const e of engine.run(job({ prompt: 'MODE:slow' }), controller.signal)) {
+        if (e.type === 'delta' && ++deltas === 3) controller.abort();
+      }
+    })();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+    await expect.poll(() => closedEarly).toBeGreaterThan(before);
+  });
+
+  it('grounding maps boxes from the image it sent back to original pixels', async () => {
+    const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl, model: 'qwen2.5-vl-test' } });
+    await engine.load();
+    // the fake server answers "Hello, world." — no boxes, but the parse path runs
+    const events = await run(engine, job({ task: 'ground', prompt: 'MODE:stop', images: [await png()] }));
+    expect((events.at(-1) as { boxes?: unknown[] }).boxes).toEqual([]);
+  });
+
+  it('an unreachable server is a clear engine_unavailable error', async () => {
+    const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1' } });
+    await expect(engine.load()).rejects.toMatchObject({ code: 'engine_unavailable', message: expect.stringContaining('cannot reach the remote model server at http://127.0.0.1:1/v1') });
+  });
+
+  it('guesses the grounding convention from the served model name', () => {
+    expect(remoteFamily('Qwen/Qwen3-VL-8B-Instruct').grounding.convention).toBe('normalized-1000');
+    expect(remoteFamily('qwen2-vl-7b').modelType).toBe('qwen2_vl');
+    expect(remoteFamily('Qwen/Qwen2.5-VL-7B-Instruct').grounding.convention).toBe('absolute-resized');
+    expect(remoteFamily('llava').modelType).toBe('qwen2_5_vl');
+  });
+});

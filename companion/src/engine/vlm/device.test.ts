@@ -1,0 +1,27 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CUDA_EP_LIBS, describeCudaError, probeCuda } from './device';
+
+const dir = mkdtempSync(join(tmpdir(), 'loupe-ep-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('CUDA probe', () => {
+  it.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('names the missing EP library files', async () => {
+    const probe = await probeCuda(dir);
+    expect(probe.usable).toBe(false);
+    expect(probe.reason).toContain(join(dir, 'libonnxruntime_providers_cuda.so'));
+    writeFileSync(join(dir, CUDA_EP_LIBS[0]!), '');
+    writeFileSync(join(dir, CUDA_EP_LIBS[1]!), '');
+    const withLibs = await probeCuda(dir);
+    // with the libraries present the remaining question is the GPU itself
+    if (!withLibs.usable) expect(withLibs.reason).toMatch(/no NVIDIA GPU/);
+  });
+
+  it('words CUDA session failures', () => {
+    expect(describeCudaError(new Error('CUDA failure 2: out of memory ; GPU=0'))).toMatch(/^out of GPU memory/);
+    expect(describeCudaError(new Error('Failed to load shared library libcudnn.so.9'))).toMatch(/cuDNN 9/);
+    expect(describeCudaError(new Error('something else'))).toBe('CUDA session failed: something else');
+  });
+});
