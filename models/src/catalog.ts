@@ -116,3 +116,32 @@ export function getCatalogEntry(id: string): CatalogEntry {
   if (!entry) throw new Error(`unknown model "${id}" (known: ${CATALOG.map((e) => e.id).join(', ')}; or pass a model directory)`);
   return entry;
 }
+
+/**
+ * A catalog entry for a hub repo that is not in the catalog ("owner/name"): pulled as-is and
+ * validated by `verify` after download. The family is read from its config.json then.
+ */
+export function adHocEntry(repo: string): CatalogEntry {
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) {
+    throw new Error(`unknown model "${repo}" (known: ${CATALOG.map((e) => e.id).join(', ')}; or a hub repo "owner/name")`);
+  }
+  return {
+    id: repo.split('/')[1]!.toLowerCase(),
+    family: 'qwen2_5_vl',
+    label: repo,
+    hubRepo: repo,
+    revision: 'main',
+    dtypes: [],
+    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
+    approxBytes: {},
+    approxMemory: { vram: 0, ram: 0 },
+    licence: 'see the repo',
+    verified: { repo: false, files: false, sizes: false },
+    caveats: ['Not in the catalog: family and files are checked only after download.'],
+  };
+}
+
+/** A catalog id, a catalog repo, or any "owner/name" hub repo. */
+export function resolveModelId(id: string): CatalogEntry {
+  return findCatalogEntry(id) ?? (id.includes('/') ? adHocEntry(id) : getCatalogEntry(id));
+}

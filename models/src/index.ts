@@ -10,3 +10,8 @@ export { formatProblem, ModelDirInvalidError } from './verify/problems';
 export type { Problem, VerifyResult } from './verify/problems';
 export { readOnnxIo } from './onnx/read-io';
 export type { OnnxIo, TensorInfo } from './onnx/read-io';
+export { pullModel, isOffline } from './pull/pull-model';
+export type { PullOptions, PullProgress, PullResult } from './pull/pull-model';
+export { PullError } from './pull/errors';
+export { runModelsCommand } from './cli/index';
+export type { ModelsCommandOptions } from './cli/index';

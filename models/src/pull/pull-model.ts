@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { listFiles, modelInfo } from '@huggingface/hub';
 import type { CatalogEntry } from '../catalog';
-import { getCatalogEntry } from '../catalog';
+import { resolveModelId } from '../catalog';
 import type { Dtype } from '../dtypes';
 import type { VerifyResult } from '../verify/problems';
 import { verifyModelDir } from '../verify/verify-model-dir';
@@ -67,7 +67,7 @@ export function isOffline(flag?: boolean): boolean {
 
 /** Pulls one catalog model for one dtype from the hub into <home>/models/<id>. */
 export async function pullModel(options: PullOptions): Promise<PullResult> {
-  const entry = options.entry ?? getCatalogEntry(options.id);
+  const entry = options.entry ?? resolveModelId(options.id);
   const dir = join(options.home, 'models', entry.id);
   if (isOffline(options.offline)) {
     throw new PullError(
@@ -150,7 +150,7 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     repo: entry.hubRepo,
     commit,
     dtype,
-    family: entry.family,
+    family: await readFamily(dir),
     files: wanted.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, gitOid: f.gitOid })),
     pulledAt: new Date().toISOString(),
   });
@@ -166,6 +166,15 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     files: wanted.map((f) => f.path),
     verify,
   };
+}
+
+async function readFamily(dir: string): Promise<string | undefined> {
+  try {
+    const config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { model_type?: unknown };
+    return typeof config.model_type === 'string' ? config.model_type : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function statfsFree(path: string): Promise<number> {
