@@ -244,6 +244,15 @@ describe('qwen-vl engine: multi-image, follow-ups, grounding', () => {
     expect(text.split('<|vision_start|>')).toHaveLength(2);
   });
 
+  it('answers a text-only question (no image) with text positions only', async () => {
+    const c = capture(engine);
+    const events = await collect(engine, job({ task: 'ask', prompt: 'Hello?', images: [], maxTokens: 2 }));
+    expect(events.at(-1)?.type).toBe('result');
+    expect(c.grids).toHaveLength(0);
+    const n = c.inputIds[0]!.length;
+    expect(c.positionIds[0]!.data.map(Number)).toEqual([0, 1, 2].flatMap(() => Array.from({ length: n }, (_, i) => i)));
+  });
+
   it('ground returns boxes (possibly none for noise) without failing, and needs an image', async () => {
     const events = await collect(engine, job({ task: 'ground', prompt: 'the square', images: [await png(200, 100)], maxTokens: 6 }));
     const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { familyFor } from './families';
+import { maxTokensFor, pixelBudgetFor, taskPrompt } from './prompts';
+
+const q25 = familyFor('qwen2_5_vl');
+
+describe('task prompts', () => {
+  it('are chosen by locale', () => {
+    expect(taskPrompt('describe', { family: q25, locale: 'en', imageCount: 1 })).toMatch(/Describe this image/);
+    expect(taskPrompt('describe', { family: q25, locale: 'zh-CN', imageCount: 1 })).toMatch(/请详细描述/);
+    expect(taskPrompt('ocr', { family: q25, locale: 'en', imageCount: 1 })).toMatch(/Markdown tables/);
+    expect(taskPrompt('ocr', { family: q25, locale: 'zh-CN', imageCount: 1 })).toMatch(/表格/);
+    expect(taskPrompt('code', { family: q25, locale: 'en', imageCount: 1 })).toMatch(/self-contained HTML.*Tailwind/s);
+    expect(taskPrompt('code', { family: q25, locale: 'zh-CN', imageCount: 1 })).toMatch(/Tailwind/);
+  });
+
+  it('a user prompt replaces the default; ground uses it as the target', () => {
+    expect(taskPrompt('ask', { family: q25, locale: 'en', prompt: 'How many cats?', imageCount: 1 })).toBe('How many cats?');
+    expect(taskPrompt('ask', { family: q25, locale: 'en', imageCount: 2 })).toMatch(/Compare/);
+    expect(taskPrompt('ground', { family: q25, locale: 'en', prompt: 'the red button', imageCount: 1 })).toMatch(/Locate the red button.*bbox_2d/s);
+    expect(taskPrompt('ground', { family: familyFor('qwen2_vl'), locale: 'en', prompt: 'the red button', imageCount: 1 })).toBe(
+      'Find the location of <|object_ref_start|>the red button<|object_ref_end|>',
+    );
+  });
+
+  it('budgets: describe is smallest, OCR and code get the most pixels and tokens', () => {
+    expect(pixelBudgetFor.describe).toBeLessThan(pixelBudgetFor.ask);
+    expect(pixelBudgetFor.ocr).toBeGreaterThan(pixelBudgetFor.ask);
+    expect(maxTokensFor.code).toBeGreaterThan(maxTokensFor.describe);
+  });
+});
