@@ -94,7 +94,7 @@ describe('loupe ocr/describe without a daemon (in-process)', () => {
     const out = JSON.parse(r.stdout) as { text: string; lines: Array<{ text: string; box: number[]; score: number }>; ms: number; engine: string };
     expect(Object.keys(out).sort()).toEqual(['engine', 'lines', 'ms', 'text']);
     expect(out.engine).toBe('ppocr');
-    expect(words(out.text)).toContain('loupe');
+    expect(words(out.text)).toContain('reads 42');
     expect(out.lines[0]?.box).toHaveLength(4);
   });
 

@@ -54,7 +54,7 @@ describe('POST /v1/ocr (real OCR engine)', () => {
     const body = (await r.json()) as { text: string; lines: Array<{ text: string; box: number[]; score: number }>; ms: number; engine: string };
     expect(Object.keys(body).sort()).toEqual(['engine', 'lines', 'ms', 'text']);
     expect(body.engine).toBe('ppocr');
-    expect(words(body.text)).toContain('loupe');
+    expect(words(body.text)).toContain('reads 42');
     expect(words(body.text)).toContain('42');
     expect(body.lines.length).toBeGreaterThan(0);
     for (const line of body.lines) {
@@ -127,7 +127,7 @@ describe('OpenAI-compatible /v1/chat/completions (official openai client)', () =
     expect(completion.id).toMatch(/^chatcmpl-/);
     expect(completion.choices[0]?.message.role).toBe('assistant');
     expect(completion.choices[0]?.finish_reason).toBe('stop');
-    expect(words(completion.choices[0]?.message.content ?? '')).toContain('loupe');
+    expect(words(completion.choices[0]?.message.content ?? '')).toContain('reads 42');
   });
 
   it('streams chunks whose concatenation is the answer (stream: true, SSE)', async () => {
@@ -146,7 +146,7 @@ describe('OpenAI-compatible /v1/chat/completions (official openai client)', () =
     expect(chunks).toBeGreaterThanOrEqual(2);
     expect(finish).toBe('stop');
     expect(usage).toBe(true);
-    expect(words(text)).toContain('loupe');
+    expect(words(text)).toContain('reads 42');
   });
 
   it('maps failures to APIError with status and message (no VLM → 503)', async () => {

@@ -14,6 +14,6 @@ export function buildJob(input: SubmitJobInput): SubmitJob {
 export function parseLocale(value: string | undefined): Locale {
   if (value === undefined || value === '') return 'en';
   const parsed = Locale.safeParse(value);
-  if (!parsed.success) throw new HttpError(400, 'bad_request', `unknown locale "${value.slice(0, 20)}"`, 'Use `locale=en` or `locale=zh-CN`.');
+  if (!parsed.success) throw new HttpError(400, 'bad_request', 'unknown locale', 'Use `locale=en` or `locale=zh-CN`.');
   return parsed.data;
 }

@@ -71,7 +71,7 @@ export function parseChatRequest(body: unknown, ocrModelIds: ReadonlySet<string>
   for (const message of body.messages) {
     if (!isObject(message) || typeof message.role !== 'string') throw bad('each message needs a `role`');
     const role = message.role;
-    if (role !== 'system' && role !== 'developer' && role !== 'user' && role !== 'assistant') throw bad(`unsupported role "${role.slice(0, 20)}"`);
+    if (role !== 'system' && role !== 'developer' && role !== 'user' && role !== 'assistant') throw bad('unsupported message role (use system, developer, user or assistant)');
     turns.push({ role, text: textOf(message.content, role === 'user' ? images : undefined) });
   }
   const last = turns.at(-1);

@@ -20,6 +20,9 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
   '/v1/chat/completions': { POST: handleChatCompletions },
 };
 
+/** For logs: a known route's path, else a placeholder (paths are client input). */
+export const routeLabel = (path: string): string => (path in routes || path === '/v1/ws' ? path : '(other)');
+
 export const PUBLIC_ROUTES = new Set(['GET /health']);
 
 export function pathOf(req: IncomingMessage): string {
@@ -31,11 +34,11 @@ export function pathOf(req: IncomingMessage): string {
 export async function handleApi(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
   const path = pathOf(req);
   const byMethod = routes[path];
-  if (!byMethod) return sendError(res, 404, 'not_found', `no route ${path.slice(0, 100)}`, 'See the HTTP API in the README: /health, /v1/status, /v1/ocr, /v1/describe, /v1/chat/completions, /v1/models.');
+  if (!byMethod) return sendError(res, 404, 'not_found', 'no such route', 'See the HTTP API in the README: /health, /v1/status, /v1/ocr, /v1/describe, /v1/chat/completions, /v1/models.');
   const handler = byMethod[req.method ?? ''];
   if (!handler) {
     res.setHeader('allow', Object.keys(byMethod).join(', '));
-    return sendError(res, 405, 'bad_request', `${req.method} is not allowed on ${path}`, `Use ${Object.keys(byMethod).join(' or ')}.`);
+    return sendError(res, 405, 'bad_request', 'method not allowed on this route', `Use ${Object.keys(byMethod).join(' or ')}.`);
   }
   try {
     await handler(req, res, ctx);

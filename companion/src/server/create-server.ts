@@ -10,7 +10,7 @@ import { OriginPolicy } from '../security/allowed-origins';
 import { authorize, bearerToken, offeredSubprotocols, subprotocolToken, type AuthContext } from '../security/authorize';
 import type { TokenSource } from '../security/token';
 import type { ApiContext } from '../api/context';
-import { handleApi, pathOf, PUBLIC_ROUTES } from '../api/router';
+import { handleApi, pathOf, PUBLIC_ROUTES, routeLabel } from '../api/router';
 import { sendError } from '../api/http-io';
 import { handleConnection } from './ws-connection';
 import { rejectUpgrade } from './reject-upgrade';
@@ -74,7 +74,7 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
       const path = pathOf(req);
       const result = authorize(req, auth, { requireToken: !PUBLIC_ROUTES.has(`${req.method} ${path}`), presentedToken: bearerToken(req) });
       if (!result.ok) {
-        o.log.info({ status: result.status, code: result.code, method: req.method, path: path.slice(0, 64) }, 'http refused');
+        o.log.info({ status: result.status, code: result.code, method: req.method, route: routeLabel(path) }, 'http refused');
         // Drain a small body so the client reads the answer instead of an EPIPE; never a big one.
         req.resume();
         const length = Number(req.headers['content-length'] ?? (req.headers['transfer-encoding'] ? Infinity : 0));
@@ -90,7 +90,7 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (pathOf(req) !== WS_PATH) return rejectUpgrade(socket, 404, 'not_found', `no WebSocket at ${pathOf(req).slice(0, 64)}`, `Connect to ${WS_PATH}.`);
+    if (pathOf(req) !== WS_PATH) return rejectUpgrade(socket, 404, 'not_found', 'no WebSocket on this path', `Connect to ${WS_PATH}.`);
     const result = authorize(req, auth, { requireToken: true, presentedToken: subprotocolToken(req) });
     if (!result.ok) {
       o.log.info({ status: result.status, code: result.code }, 'websocket refused');
