@@ -161,6 +161,20 @@ describe('decodeToRgb', () => {
     expect(pixel(img, 3, 3)).toEqual([90, 90, 90]);
   });
 
+  it('returns 8-bit RGB for a 16-bit PNG with alpha and for a CMYK JPEG', async () => {
+    const png16 = await (await solid(7, 3, { r: 255, g: 0, b: 0, alpha: 1 }, 4)).toColourspace('rgb16').png().toBuffer();
+    const meta = await sharp(png16).metadata();
+    expect([meta.depth, meta.channels]).toEqual(['ushort', 4]);
+    const a = await decodeToRgb(png16, { maxPixels: 1000 });
+    expect(a.data.length).toBe(7 * 3 * 3);
+    expect(pixel(a, 1, 1)).toEqual([255, 0, 0]);
+    const cmyk = await (await solid(8, 8, RED)).toColourspace('cmyk').jpeg().toBuffer();
+    expect((await sharp(cmyk).metadata()).space).toBe('cmyk');
+    const b = await decodeToRgb(cmyk, { maxPixels: 1000 });
+    expect(b.data.length).toBe(8 * 8 * 3);
+    expect(pixel(b, 4, 4)[0]).toBeGreaterThan(180);
+  });
+
   it('downscales to fit maxPixels and maps output pixels back to the original', async () => {
     // 1000×500 white with a red 100×100 square at (600, 200).
     const square = await (await solid(100, 100, RED)).png().toBuffer();
