@@ -111,6 +111,18 @@ describe('inspectImage', () => {
     }
   });
 
+  it('accepts a JPEG with bytes after its end (phone motion photos) and an EXIF thumbnail', async () => {
+    const thumb = await (await solid(16, 16, BLUE)).jpeg().toBuffer();
+    expect(thumb.includes(Buffer.from([0xff, 0xd9]))).toBe(true);
+    const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: 'gray', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg().withExif({ IFD0: { ImageDescription: 'x' } }).toBuffer();
+    const trailer = Buffer.alloc(200_000, 0x42);
+    await expect(inspectImage(Buffer.concat([photo, trailer]))).resolves.toMatchObject({ format: 'jpeg', width: 64, height: 48 });
+    await expect(decodeToRgb(Buffer.concat([photo, trailer]), { maxPixels: 10_000 })).resolves.toMatchObject({ width: 64, height: 48 });
+    // Cut inside the scan: no EOI after the SOS, even though the header is intact.
+    const err = await rejection(inspectImage(photo.subarray(0, photo.length - 40)));
+    expect(err.code).toBe('unsupported_image');
+  });
+
   it('refuses GIF and SVG even when handed straight to inspect', async () => {
     const gif = await (await solid(8, 8, RED)).gif().toBuffer();
     expect((await rejection(inspectImage(gif))).code).toBe('unsupported_image');

@@ -29,14 +29,34 @@ function pngComplete(b: Uint8Array): boolean {
   return false;
 }
 
-/** A complete JPEG ends with an EOI marker; some writers append a few trailing bytes after it. */
+/**
+ * A complete JPEG has an EOI marker after its first scan. Segments are walked by their lengths up
+ * to the first SOS (so an EXIF thumbnail's EOI does not count), then EOI is searched natively: in
+ * entropy-coded data 0xFF is always stuffed, so FF D9 there is the real end. Bytes after EOI
+ * (phone "motion photo" videos, vendor trailers) are allowed.
+ */
 function jpegComplete(b: Uint8Array): boolean {
-  const from = Math.max(2, b.byteLength - 4096);
-  for (let i = b.byteLength - 2; i >= from; i--) {
-    if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
+  let at = 2;
+  while (at + 4 <= b.byteLength) {
+    if (b[at] !== 0xff) return false;
+    const marker = b[at + 1]!;
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker === 0xd9) return false; // EOI before any scan
+    const length = (b[at + 2]! << 8) | b[at + 3]!;
+    if (length < 2) return false;
+    if (marker === 0xda) {
+      const scan = at + 2 + length;
+      return scan <= b.byteLength && Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(EOI, scan) >= 0;
+    }
+    at += 2 + length;
   }
   return false;
 }
+
+const EOI = Buffer.from([0xff, 0xd9]);
 
 /** RIFF's size field must fit in the buffer. */
 function webpComplete(b: Uint8Array): boolean {
