@@ -3,7 +3,7 @@
 // the npm registry), installs the workspace offline-safe, then runs start or the tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,6 +17,8 @@ const env = {
   ONNXRUNTIME_NODE_INSTALL: 'skip',
   ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip',
   npm_config_update_notifier: 'false',
+  // Scripts call `pnpm` by name: put the pinned one first on PATH.
+  PATH: `${join(toolDir, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
 };
 
 function run(cmd, args, opts = {}) {
