@@ -149,6 +149,8 @@ export class OpenAiRemoteEngine implements Engine {
       if (finish !== 'repetition') throw remoteError(error, this.baseUrl);
     } finally {
       signal.removeEventListener('abort', onAbort);
+      // Ends the HTTP request when the consumer stopped early (harmless once it completed).
+      controller.abort();
     }
     if (signal.aborted) throw abortError();
 

@@ -298,6 +298,22 @@ describe('qwen-vl engine: multi-image, follow-ups, grounding', () => {
   });
 });
 
+describe('qwen-vl engine: a consumer that stops reading', () => {
+  it('stops the model at its next step and frees the engine', async () => {
+    const engine = await loaded(await standIn('qwen3_vl'));
+    const c = capture(engine);
+    let deltas = 0;
+    for await (const e of engine.run(job({ images: [await png(64, 64)], maxTokens: 300 }), new AbortController().signal)) {
+      if (e.type === 'delta' && ++deltas === 2) break;
+    }
+    const callsAfterBreak = c.decoderCalls;
+    expect(callsAfterBreak).toBeLessThan(10);
+    const next = await collect(engine, job({ images: [await png(64, 64)], maxTokens: 2 }));
+    expect(next.at(-1)?.type).toBe('result');
+    expect(c.decoderCalls - callsAfterBreak).toBe(2);
+  }, 120_000);
+});
+
 describe('qwen-vl engine: stopping', () => {
   it('EOS ends the answer with finishReason stop', async () => {
     const plain = await loaded(await standIn('qwen2_vl'));

@@ -422,6 +422,7 @@ export class QwenVlEngine implements Engine {
       }
     }
 
+    let settled = false;
     const generation = model
       .generate({
         ...inputs,
@@ -432,12 +433,20 @@ export class QwenVlEngine implements Engine {
         stopping_criteria: [new StopWhenAsked()],
       })
       .then(
-        () => queue.close(),
-        (error: unknown) => queue.fail(error),
+        () => {
+          settled = true;
+          queue.close();
+        },
+        (error: unknown) => {
+          settled = true;
+          queue.fail(error);
+        },
       );
     try {
       for await (const event of queue.drain()) yield event;
     } finally {
+      // The consumer may stop iterating early: stop the model at its next step, then wait for it.
+      if (!settled) stopReason ??= 'abort';
       await generation;
       if (this.meter === meter) this.meter = undefined;
     }
