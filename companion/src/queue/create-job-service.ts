@@ -12,7 +12,8 @@ export interface JobServiceOptions {
     /** Extra engine-registering modules for the host to import (tests' engine double only). */
     modules?: string[];
   }>;
-  limits?: { perClientJobs?: number; globalQueue?: number };
+  /** imageBytes: image bytes all jobs in flight may hold together (default 512 MiB). */
+  limits?: { perClientJobs?: number; globalQueue?: number; imageBytes?: number };
   /** Tuning for tests: crash-restart backoff and how long a cancelled engine may take to stop. */
   host?: { restart?: { maxCrashes?: number; windowMs?: number; baseDelayMs?: number }; cancelGraceMs?: number };
 }
@@ -36,7 +37,7 @@ export async function createJobService(o: JobServiceOptions): Promise<JobService
         ...(o.host?.cancelGraceMs ? { cancelGraceMs: o.host.cancelGraceMs } : {}),
       }),
   );
-  const service = new QueueService(hosts, { perClientJobs: o.limits?.perClientJobs ?? 8, globalQueue: o.limits?.globalQueue ?? 64 }, o.log);
+  const service = new QueueService(hosts, { perClientJobs: o.limits?.perClientJobs ?? 8, globalQueue: o.limits?.globalQueue ?? 64, imageBytes: o.limits?.imageBytes ?? 512 * 1024 * 1024 }, o.log);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, START_WAIT_MS)));
   await Promise.race([Promise.all(hosts.map((h) => h.start())), timeout]);

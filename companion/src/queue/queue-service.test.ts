@@ -8,7 +8,7 @@ import { RecordingSink, doubleService, settled, submitJob, testPng } from './tes
 let service: JobService;
 
 beforeAll(async () => {
-  service = await doubleService({ limits: { perClientJobs: 4, globalQueue: 10 } });
+  service = await doubleService({ limits: { perClientJobs: 4, globalQueue: 10, imageBytes: 2_000_000 } });
   await settled(service);
 }, 120_000);
 afterAll(async () => {
@@ -151,6 +151,23 @@ describe('job service on real engine hosts', () => {
     await blocker.release();
     for (const id of ['k1', 'k2', 'k3', 'k4']) expect((await sink.terminal(id)).type).toBe('done');
     for (let i = 0; i < 6; i++) expect((await others.terminal(`g${i}`)).type).toBe('done');
+  });
+
+  it('refuses a job whose images would push the bytes held in the queue over the limit', async () => {
+    const blocker = await blockVlm('c-bytes-0');
+    const big = await sharp({ create: { width: 600, height: 500, channels: 3, background: 'gray', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png({ compressionLevel: 0 }).toBuffer();
+    expect(big.byteLength).toBeGreaterThan(700_000);
+    expect(big.byteLength).toBeLessThan(1_000_000);
+    const sink = new RecordingSink();
+    await submitJob(service, 'c-bytes-1', sink, { id: 'm1', task: 'describe' }, [big]);
+    await submitJob(service, 'c-bytes-2', sink, { id: 'm2', task: 'describe' }, [big]);
+    await submitJob(service, 'c-bytes-3', sink, { id: 'm3', task: 'describe' }, [big]);
+    expect(await sink.terminal('m3')).toMatchObject({ type: 'error', code: 'busy', message: expect.stringMatching(/MB of queued images/) });
+    await blocker.release();
+    for (const id of ['m1', 'm2']) expect((await sink.terminal(id)).type).toBe('done');
+    // Finished jobs release their bytes.
+    await submitJob(service, 'c-bytes-3', sink, { id: 'm4', task: 'describe' }, [big]);
+    expect((await sink.terminal('m4')).type).toBe('done');
   });
 
   it('rejects bad images at intake, before they take a place in the queue', async () => {

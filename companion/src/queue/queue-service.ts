@@ -16,6 +16,8 @@ export interface QueueLimits {
   perClientJobs: number;
   /** Jobs waiting across all clients (intake + queued, not running). */
   globalQueue: number;
+  /** Image bytes held by jobs in flight, all clients together (queued images live in memory). */
+  imageBytes: number;
 }
 
 interface Lane {
@@ -86,6 +88,13 @@ export class QueueService implements JobService {
       sink.send(new ProtocolError('busy', `the companion's queue is full (${this.limits.globalQueue} jobs waiting)`, 'Try again in a moment.', job.id).toReply());
       return;
     }
+    const bytes = request.images.reduce((n, i) => n + i.byteLength, 0);
+    const held = this.heldBytes();
+    if (bytes > 0 && held + bytes > this.limits.imageBytes) {
+      const mb = (n: number): number => Math.ceil(n / 1048576);
+      sink.send(new ProtocolError('busy', `the companion already holds ${mb(held)} MB of queued images (limit ${mb(this.limits.imageBytes)} MB)`, 'Try again in a moment, or send smaller images.', job.id).toReply());
+      return;
+    }
     const record = new JobRecord(clientId, job, request.images, sink, this.log, (r) => this.forget(r));
     client.jobs.set(job.id, record);
     client.intake = client.intake.then(() => this.intake(record));
@@ -142,6 +151,12 @@ export class QueueService implements JobService {
       this.clients.set(clientId, client);
     }
     return client;
+  }
+
+  private heldBytes(): number {
+    let n = 0;
+    for (const client of this.clients.values()) for (const r of client.jobs.values()) for (const i of r.images) n += i.byteLength;
+    return n;
   }
 
   private waiting(): number {
