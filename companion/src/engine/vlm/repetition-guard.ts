@@ -23,7 +23,7 @@ export class RepetitionGuard {
   period: number | undefined;
 
   constructor(options: RepetitionGuardOptions = {}) {
-    this.maxPeriod = options.maxPeriod ?? 100;
+    this.maxPeriod = options.maxPeriod ?? 200;
     this.minSpan = options.minSpan ?? 160;
     this.minRepeats = options.minRepeats ?? 5;
     this.runs = new Array<number>(this.maxPeriod + 1).fill(0);

@@ -23,3 +23,12 @@ describe('TokenText', () => {
     expect(t.text).toBe('a\uFFFD');
   });
 });
+
+describe('TokenText on long lines', () => {
+  it('restarts its cache without changing the text', () => {
+    const t = new TokenText(decode);
+    const source = 'x'.repeat(100) + '中文'.repeat(50);
+    const out = [...Buffer.from(source)].map((b) => t.push(b)).join('') + t.flush();
+    expect(out).toBe(source);
+  });
+});

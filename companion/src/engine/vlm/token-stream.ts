@@ -1,7 +1,7 @@
 /**
  * Turns generated token ids into text deltas. Decoding a growing token list is stable
  * for byte-level BPE except at an incomplete UTF-8 sequence (U+FFFD at the end), which
- * is held back; the cache restarts after each newline to keep decoding cost flat.
+ * is held back; the cache restarts after each newline (or 64 tokens) to keep decoding cost flat.
  */
 export class TokenText {
   private cache: number[] = [];
@@ -16,7 +16,8 @@ export class TokenText {
     const decoded = this.decode(this.cache);
     if (decoded.endsWith('\uFFFD')) return '';
     const delta = decoded.slice(this.printed);
-    if (decoded.endsWith('\n')) {
+    // At a newline, or after a long run of complete characters, later tokens decode on their own.
+    if (decoded.endsWith('\n') || this.cache.length >= 64) {
       this.cache = [];
       this.printed = 0;
     } else {
