@@ -54,10 +54,7 @@ const toF32 = (g: GraphBuilder, name: string, half: boolean) => (half ? g.op('Ca
 const fromF32 = (g: GraphBuilder, name: string, half: boolean, out: string) =>
   half ? g.op('Cast', [name], { to: 10 }, out) : g.op('Identity', [name], {}, out);
 
-/**
- * vision_encoder: pixel_values [num_patches, 3·T·P·P] + grid [n,3] → image_features [num_patches/4, hidden].
- * The patches are first reshaped to [Σ t·h·w, row], so a grid that disagrees with pixel_values fails.
- */
+/** vision_encoder: pixel_values [num_patches, 3·T·P·P] + grid [n,3] → image_features [num_patches/4, hidden]. */
 export function buildVisionEncoder(o: GraphOptions): GraphBuilder {
   const g = new GraphBuilder('stand_in_vision_encoder');
   const row = patchRowLength(o.family);
@@ -67,11 +64,14 @@ export function buildVisionEncoder(o: GraphOptions): GraphBuilder {
 
   const perImage = g.op('ReduceProd', [grid], { axes: [1], keepdims: 0 });
   const total = g.op('ReduceSum', [perImage], { keepdims: 1 });
-  const checkedShape = g.op('Concat', [total, g.ints('row_len', [row])], { axis: 0 });
-  const checked = g.op('Reshape', [pixels, checkedShape]);
-  const merged = g.op('Reshape', [checked, g.ints('merged_shape', [-1, merge * row])]);
+  // Zeros shaped from the grid, added to the features: a grid that disagrees with pixel_values fails
+  // to broadcast. (A Reshape check would be fused away by the optimizer.)
+  const gridRows = g.op('Div', [total, g.ints('merge_area', [merge])]);
+  const zerosShape = g.op('Concat', [gridRows, g.ints('hidden_len', [o.dims.hidden])], { axis: 0 });
+  const gridZeros = g.op('Expand', [g.scalar('zero_f', 0), zerosShape]);
+  const merged = g.op('Reshape', [pixels, g.ints('merged_shape', [-1, merge * row])]);
   const w = g.floats('vision_proj', [merge * row, o.dims.hidden], randomFloats(merge * row * o.dims.hidden, o.seed + 1, 0.05));
-  const features = g.op('Tanh', [g.op('MatMul', [merged, w])]);
+  const features = g.op('Add', [g.op('Tanh', [g.op('MatMul', [merged, w])]), gridZeros]);
   fromF32(g, features, o.half, 'image_features');
   g.output('image_features', act(o.half), ['num_merged_patches', o.dims.hidden]);
   return g;
