@@ -1,32 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { CLI_MAIN, REPO_ROOT, startDaemon, type RunningDaemon } from '../helpers/daemon';
+import { REPO_ROOT, startDaemon, type RunningDaemon } from '../helpers/daemon';
+import { loupe } from '../helpers/cli';
 import { textPng } from '../helpers/images';
 import { tryHandshake } from '../helpers/ws-client';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function loupe(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const fullEnv: NodeJS.ProcessEnv = { ...process.env, LOUPE_NATIVE_MANIFEST_DIRS: '', ...env };
-    for (const [k, v] of Object.entries(fullEnv)) if (v === undefined) delete fullEnv[k];
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], { cwd: REPO_ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** A minimal zip (deflated entries) standing in for the NuGet package. */
 function zip(files: Record<string, Buffer>): Buffer {
