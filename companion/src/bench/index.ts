@@ -1,0 +1,278 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildStandIn } from '@loupe/models';
+import { charErrors, isEnglishPage, median, microAverage, wordErrors, type EditCount } from '../engine/ocr/eval/score';
+import { startBenchDaemon, waitForEngines, type BenchDaemon } from './daemon-process';
+import { SCREEN_SIZES, screenshotPng, type ScreenSize } from './screens';
+import { TesseractRef } from './tesseract';
+import { BenchClient } from './ws-client';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const DEFAULT_OCR_DIR = resolve(REPO_ROOT, '..', 'shared', 'data', 'ocr-dev');
+
+/** Targets the project holds itself to; the bench reports them, it does not time-box tests. */
+export const TARGETS = { overhead_ms_p50_720p: 15 } as const;
+
+export interface BenchResult {
+  overhead_ms_p50_720p: number;
+  overhead_ms_p50_1080p: number;
+  overhead_ms_p50_4k: number;
+  overhead_detail: Record<ScreenSize, OverheadDetail>;
+  ocr_ms_p50: number | null;
+  ocr_cer: number | null;
+  ocr_en_wer: number | null;
+  tesseract_ms_p50: number | null;
+  tesseract_cer: number | null;
+  tesseract_en_wer: number | null;
+  ocr_pages: number;
+  vlm_standin_prefill_ms: number;
+  vlm_standin_tokens_per_s: number;
+  peak_rss_mb: number;
+  peak_rss_daemon_mb: number;
+  quick: boolean;
+  device: string;
+  targets: Record<string, { target: number; value: number; met: boolean }>;
+  notes: string[];
+}
+
+const HELP = `loupe bench [--quick] [--json] [--ocr-dir DIR]
+  Measures the companion: overhead around the model at 720p/1080p/4k, OCR speed and accuracy
+  beside Tesseract on the OCR dev set, stand-in VLM plumbing speed, and peak memory.
+  --quick   fewer repetitions (a smoke run)
+  --json    print one JSON object instead of the table
+  --ocr-dir the OCR set (default: ../shared/data/ocr-dev from the repository root)`;
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * Overhead = what the companion adds around the model, seen from a WebSocket client:
+ *   client round trip (frame handed to the socket → `done` received)
+ *   − model compute the engine reports (vision encoder + prefill forward passes).
+ * The job asks for one token, so there is no decode loop; what remains is WS receive,
+ * frame decode, queueing, intake (sniff + header read), image decode, EXIF, resize to the
+ * pixel budget, patchify / tensor prep, tokenisation, IPC to the engine host and back, and
+ * stream framing. The stand-in model makes the subtracted model time small and stable, so
+ * the figure is the plumbing, not the network.
+ */
+export interface OverheadDetail {
+  round_trip_ms: number;
+  model_ms: number;
+  preprocess_ms: number;
+  queue_ms: number;
+  /** Round trip minus the daemon's own total: WS transfer, frame decode, intake before queueing. */
+  outside_job_ms: number;
+}
+
+async function measureOverhead(client: BenchClient, runs: number): Promise<Record<ScreenSize, { p50: number; detail: OverheadDetail }>> {
+  const out = {} as Record<ScreenSize, { p50: number; detail: OverheadDetail }>;
+  for (const size of Object.keys(SCREEN_SIZES) as ScreenSize[]) {
+    const png = await screenshotPng(size);
+    const samples: number[] = [];
+    const parts = { rtt: [] as number[], model: [] as number[], pre: [] as number[], queue: [] as number[], outside: [] as number[] };
+    await client.run({ task: 'describe', maxTokens: 1 }, [png]); // warm-up at this size
+    for (let i = 0; i < runs; i++) {
+      const { done, roundTripMs } = await client.run({ task: 'describe', maxTokens: 1 }, [png]);
+      const model = (done.stats.visionEncodeMs ?? 0) + (done.stats.prefillMs ?? 0);
+      samples.push(Math.max(0, roundTripMs - model));
+      parts.rtt.push(roundTripMs);
+      parts.model.push(model);
+      parts.pre.push(done.stats.preprocessMs ?? 0);
+      parts.queue.push(done.stats.queueMs ?? 0);
+      parts.outside.push(roundTripMs - done.stats.totalMs);
+    }
+    out[size] = {
+      p50: round(median(samples)),
+      detail: {
+        round_trip_ms: round(median(parts.rtt)),
+        model_ms: round(median(parts.model)),
+        preprocess_ms: round(median(parts.pre)),
+        queue_ms: round(median(parts.queue)),
+        outside_job_ms: round(median(parts.outside)),
+      },
+    };
+  }
+  return out;
+}
+
+async function measureVlm(client: BenchClient, runs: number, tokens: number): Promise<{ prefillMs: number; tokensPerS: number }> {
+  const png = await screenshotPng('720p');
+  const prefill: number[] = [];
+  const tps: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const { done } = await client.run({ task: 'describe', maxTokens: tokens }, [png]);
+    if (done.stats.prefillMs !== undefined) prefill.push(done.stats.prefillMs);
+    if (done.stats.tokensPerSecond) tps.push(done.stats.tokensPerSecond);
+  }
+  return { prefillMs: round(median(prefill)), tokensPerS: round(median(tps)) };
+}
+
+interface OcrScores {
+  msP50: number;
+  cer: number;
+  enWer: number;
+  pages: number;
+}
+
+function score(pages: Array<{ name: string; text: string; ref: string; ms: number }>): OcrScores {
+  const cer: EditCount[] = [];
+  const wer: EditCount[] = [];
+  for (const p of pages) {
+    cer.push(charErrors(p.text, p.ref));
+    if (isEnglishPage(p.name)) wer.push(wordErrors(p.text, p.ref));
+  }
+  return { msP50: round(median(pages.map((p) => p.ms))), cer: round(microAverage(cer), 4), enWer: round(microAverage(wer), 4), pages: pages.length };
+}
+
+async function loadOcrSet(dir: string, limit: number): Promise<Array<{ name: string; bytes: Buffer; ref: string }>> {
+  const names = (await readdir(dir)).filter((f) => f.endsWith('.png')).map((f) => f.slice(0, -4)).sort();
+  // A quick run keeps both languages: alternate English and Chinese pages.
+  const en = names.filter(isEnglishPage);
+  const other = names.filter((n) => !isEnglishPage(n));
+  const picked: string[] = [];
+  for (let i = 0; picked.length < Math.min(limit, names.length); i++) {
+    if (en[i]) picked.push(en[i]!);
+    if (other[i] && picked.length < limit) picked.push(other[i]!);
+  }
+  return Promise.all(picked.map(async (name) => ({ name, bytes: await readFile(join(dir, `${name}.png`)), ref: await readFile(join(dir, `${name}.txt`), 'utf8') })));
+}
+
+/** Loupe's OCR through the daemon (engine loaded, wall time per page from the client), then Tesseract on the same pages. */
+async function measureOcr(client: BenchClient, dir: string, limit: number): Promise<{ loupe: OcrScores; tesseract: OcrScores }> {
+  const set = await loadOcrSet(dir, limit);
+  const loupe = [];
+  if (set[0]) await client.run({ task: 'ocr' }, [set[0].bytes]); // warm-up
+  for (const page of set) {
+    const { done, roundTripMs } = await client.run({ task: 'ocr' }, [page.bytes]);
+    loupe.push({ name: page.name, text: done.text, ref: page.ref, ms: roundTripMs });
+  }
+  const tess = await TesseractRef.create();
+  const reference = [];
+  try {
+    if (set[0]) await tess.recognize(set[0].bytes, isEnglishPage(set[0].name)); // warm-up
+    for (const page of set) {
+      const t0 = performance.now();
+      const text = await tess.recognize(page.bytes, isEnglishPage(page.name));
+      reference.push({ name: page.name, text, ref: page.ref, ms: performance.now() - t0 });
+    }
+  } finally {
+    await tess.close();
+  }
+  return { loupe: score(loupe), tesseract: score(reference) };
+}
+
+function table(r: BenchResult): string {
+  const rows: Array<[string, string]> = [
+    ['overhead_ms_p50_720p', `${r.overhead_ms_p50_720p}  (target ≤ ${TARGETS.overhead_ms_p50_720p}: ${r.targets.overhead_ms_p50_720p?.met ? 'met' : 'MISSED'})`],
+    ['overhead_ms_p50_1080p', String(r.overhead_ms_p50_1080p)],
+    ['overhead_ms_p50_4k', String(r.overhead_ms_p50_4k)],
+    ...(Object.entries(r.overhead_detail) as Array<[string, OverheadDetail]>).map(([k, v]): [string, string] => [`  ${k}: round trip / model / preprocess / queue / outside job`, `${v.round_trip_ms} / ${v.model_ms} / ${v.preprocess_ms} / ${v.queue_ms} / ${v.outside_job_ms}`]),
+    ['ocr_ms_p50 / tesseract_ms_p50', `${r.ocr_ms_p50 ?? '—'} / ${r.tesseract_ms_p50 ?? '—'}`],
+    ['ocr_cer / tesseract_cer', `${r.ocr_cer ?? '—'} / ${r.tesseract_cer ?? '—'}`],
+    ['ocr_en_wer / tesseract_en_wer', `${r.ocr_en_wer ?? '—'} / ${r.tesseract_en_wer ?? '—'}`],
+    ['ocr pages', String(r.ocr_pages)],
+    ['vlm_standin_prefill_ms', String(r.vlm_standin_prefill_ms)],
+    ['vlm_standin_tokens_per_s', String(r.vlm_standin_tokens_per_s)],
+    ['peak_rss_mb (daemon + engine hosts)', `${r.peak_rss_mb}  (daemon alone ${r.peak_rss_daemon_mb})`],
+    ['device', r.device],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return [`loupe bench${r.quick ? ' --quick' : ''}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ...r.notes.map((n) => `  note: ${n}`)].join('\n');
+}
+
+export async function runBench(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, 'ocr-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+  } catch (e) {
+    console.error(`${(e as Error).message.split('\n')[0]}\n${HELP}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const quick = args.quick === true;
+  const ocrDir = resolve(args['ocr-dir'] ?? DEFAULT_OCR_DIR);
+  const notes: string[] = [];
+  const log = (m: string) => {
+    if (!args.json) console.error(m);
+  };
+
+  const work = mkdtempSync(join(tmpdir(), 'loupe-bench-model-'));
+  let daemon: BenchDaemon | undefined;
+  let peak = { daemon: 0, total: 0 };
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    log('building a stand-in VLM…');
+    // No EOS: the stand-in generates exactly maxTokens, so tokens/s has a fixed length to time.
+    const model = join(work, 'standin');
+    await buildStandIn(model, { family: 'qwen2_5_vl' });
+    log('starting the companion…');
+    daemon = await startBenchDaemon(['--model', model, '--device', 'cpu']);
+    const d = daemon;
+    sampler = setInterval(() => {
+      const now = d.rssMb();
+      peak = { daemon: Math.max(peak.daemon, now.daemon), total: Math.max(peak.total, now.total) };
+    }, 100);
+    await waitForEngines(d, ['ppocr', 'qwen-vl']);
+    const status = await d.status();
+    const load = loadavg()[0]!;
+    if (load > cpus().length) notes.push(`load average ${load.toFixed(1)} on ${cpus().length} cores during the run: timings are inflated`);
+    const device = status.engines.map((e) => `${e.name}:${e.model?.device ?? '?'}`).join(' ');
+    const client = await BenchClient.connect(d.port, d.token);
+
+    log('measuring overhead at 720p / 1080p / 4k…');
+    const overhead = await measureOverhead(client, quick ? 3 : 15);
+    log('measuring the stand-in VLM…');
+    const vlm = await measureVlm(client, quick ? 2 : 5, quick ? 16 : 64);
+    let ocr: Awaited<ReturnType<typeof measureOcr>> | undefined;
+    if (existsSync(ocrDir)) {
+      log(`measuring OCR and Tesseract on ${ocrDir}…`);
+      ocr = await measureOcr(client, ocrDir, quick ? 2 : Number.POSITIVE_INFINITY);
+    } else {
+      notes.push(`OCR set not found at ${ocrDir}: pass --ocr-dir`);
+    }
+    client.close();
+    const final = d.rssMb();
+    peak = { daemon: Math.max(peak.daemon, final.daemon), total: Math.max(peak.total, final.total) };
+
+    const result: BenchResult = {
+      overhead_ms_p50_720p: overhead['720p'].p50,
+      overhead_ms_p50_1080p: overhead['1080p'].p50,
+      overhead_ms_p50_4k: overhead['4k'].p50,
+      overhead_detail: { '720p': overhead['720p'].detail, '1080p': overhead['1080p'].detail, '4k': overhead['4k'].detail },
+      ocr_ms_p50: ocr?.loupe.msP50 ?? null,
+      ocr_cer: ocr?.loupe.cer ?? null,
+      ocr_en_wer: ocr?.loupe.enWer ?? null,
+      tesseract_ms_p50: ocr?.tesseract.msP50 ?? null,
+      tesseract_cer: ocr?.tesseract.cer ?? null,
+      tesseract_en_wer: ocr?.tesseract.enWer ?? null,
+      ocr_pages: ocr?.loupe.pages ?? 0,
+      vlm_standin_prefill_ms: vlm.prefillMs,
+      vlm_standin_tokens_per_s: vlm.tokensPerS,
+      peak_rss_mb: Math.round(peak.total),
+      peak_rss_daemon_mb: Math.round(peak.daemon),
+      quick,
+      device,
+      targets: {
+        overhead_ms_p50_720p: { target: TARGETS.overhead_ms_p50_720p, value: overhead['720p'].p50, met: overhead['720p'].p50 <= TARGETS.overhead_ms_p50_720p },
+      },
+      notes,
+    };
+    if (quick) notes.push('--quick: few repetitions and 2 OCR pages; use the full run for figures');
+    console.log(args.json ? JSON.stringify(result) : table(result));
+    return 0;
+  } catch (e) {
+    console.error(`loupe bench failed: ${(e as Error).message}`);
+    if (daemon) console.error(daemon.output().slice(-2000));
+    return 1;
+  } finally {
+    if (sampler) clearInterval(sampler);
+    await daemon?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
