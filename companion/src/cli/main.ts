@@ -41,7 +41,7 @@ const commands: Record<string, () => Promise<Command>> = {
   describe: async () => (argv) => import('./image-command').then((m) => m.runImageCommand('describe', argv)),
   code: async () => (argv) => import('./image-command').then((m) => m.runImageCommand('code', argv)),
   ask: async () => (argv) => import('./image-command').then((m) => m.runImageCommand('ask', argv)),
-  models: () => dynamicCommand('@loupe/models/cli/index', 'runModelsCommand', 'model management is not available in this build yet'),
+  models: async () => (argv) => import('@loupe/models/cli/index').then((m) => m.runModelsCommand(argv)),
   bench: () => dynamicCommand('../bench/index', 'runBench', 'bench not available yet'),
 };
 
