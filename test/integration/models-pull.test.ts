@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { buildStandIn } from '@loupe/models/standin/build';
 import { startHubServer } from '@loupe/models/testing/hub-server';
 import type { HubServer } from '@loupe/models/testing/hub-server';
 import { generateCheck } from '@loupe/models/testing/generate-check';
+import { verifyModelDir } from '@loupe/models/verify/verify-model-dir';
 
 const REPO = 'loupe-test/Qwen2.5-VL-StandIn-ONNX';
 let root: string;
@@ -141,9 +142,17 @@ describe('models pull against a loopback hub', () => {
     const bytes = await readFile(damaged);
     bytes[100] = bytes[100]! ^ 0xff;
     await writeFile(damaged, bytes);
+    expect((await verifyModelDir(ok.dir)).ok).toBe(true);
+    const hashed = await verifyModelDir(ok.dir, { hashes: true });
+    expect(hashed.problems).toEqual([
+      expect.objectContaining({ file: 'onnx/vision_encoder_q4.onnx_data', problem: expect.stringContaining("differs from the hub's sha256"), fix: expect.stringContaining('loupe models pull standin-test --dtype q4') }),
+    ]);
+    await truncate(join(ok.dir, 'tokenizer.json'), 1000);
+    expect((await verifyModelDir(ok.dir)).problems.map((p) => p.file)).toContain('tokenizer.json');
     const repaired = await pull(home);
-    expect(repaired.skippedFiles).toBe(ok.files.length - 1);
-    expect(repaired.downloadedBytes).toBe(bytes.length);
+    expect(repaired.skippedFiles).toBe(ok.files.length - 2);
+    expect(repaired.verify.ok).toBe(true);
+    expect((await verifyModelDir(ok.dir, { hashes: true })).problems).toEqual([]);
   });
 
   it('refuses to download offline and names `loupe models import`', async () => {

@@ -30,7 +30,9 @@ const USAGE = `loupe models — manage vision-language models (under LOUPE_HOME/
   loupe models list [--json]                          installed models and the catalog
   loupe models pull <id> [--dtype D] [--offline]      download from the Hugging Face hub (resumable)
   loupe models rm <id>                                delete an installed model
-  loupe models verify <dir|id> [--dtype D] [--json]   check a model directory against the loading contract
+  loupe models verify <dir|id> [--dtype D] [--hashes] [--json]
+                                                      check a model directory against the loading contract
+                                                      (--hashes: re-hash pulled files against the hub's sha256)
   loupe models import <dir> [--id NAME]               verify and copy a local model directory
   loupe models stand-in <dir> [--family F] [--dtype D] [--external-data [N]] [--eos-after N] [--repeat ids]
                                                       build a ${STAND_IN_LABEL}
@@ -191,12 +193,12 @@ async function remove(argv: string[], home: string, print: (s: string) => void, 
 }
 
 async function verify(argv: string[], home: string | undefined, print: (s: string) => void, fail: (s: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { dtype: { type: 'string' }, json: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, { dtype: { type: 'string' }, json: { type: 'boolean' }, hashes: { type: 'boolean' } });
   if (values.help) return usage(print);
   const [target] = positionals;
   if (!target || positionals.length > 1) throw new UsageError('usage: loupe models verify <dir|id> [--dtype D]');
   const dir = existsSync(target) || !home ? target : modelDirOf(home, target);
-  const result = await verifyModelDir(dir, { dtype: values.dtype ? parseDtype(values.dtype) : undefined });
+  const result = await verifyModelDir(dir, { dtype: values.dtype ? parseDtype(values.dtype) : undefined, hashes: values.hashes });
   if (values.json) {
     print(JSON.stringify(result, null, 2));
     return result.ok ? 0 : 1;

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { downloadFile, fileDownloadInfo } from '@huggingface/hub';
+import { checkFile, expectedDigest, hashInto, newFileHash } from '../integrity';
 import { isEnospc, PullError } from './errors';
 import type { WantedFile } from './select-files';
 
@@ -23,32 +22,9 @@ export interface FileProgress {
   total: number;
 }
 
-/** Hashes a file's existing bytes; for git oids the header must go first. */
-async function hashExisting(path: string, hash: Hash): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    createReadStream(path)
-      .on('data', (c) => hash.update(c))
-      .on('end', resolve)
-      .on('error', reject);
-  });
-}
-
-const newHash = (file: WantedFile): Hash => {
-  if (file.sha256) return createHash('sha256');
-  const h = createHash('sha1');
-  h.update(`blob ${file.size}\0`);
-  return h;
-};
-const expectedDigest = (file: WantedFile) => file.sha256 ?? file.gitOid;
-
 /** Checks a finished file on disk against size and hash. */
 export async function fileMatches(path: string, file: WantedFile): Promise<boolean> {
-  if (!existsSync(path) || (await stat(path)).size !== file.size) return false;
-  const expected = expectedDigest(file);
-  if (!expected) return true;
-  const h = newHash(file);
-  await hashExisting(path, h);
-  return h.digest('hex') === expected;
+  return (await checkFile(path, file)) === 'ok';
 }
 
 /**
@@ -81,8 +57,8 @@ export async function downloadOne(
   if (offset === 0) await rm(part, { force: true });
   await writeFile(sidecar, JSON.stringify({ etag: info.etag, size: file.size }));
 
-  const hash = newHash(file);
-  if (offset > 0) await hashExisting(part, hash);
+  const hash = newFileHash(file);
+  if (offset > 0) await hashInto(part, hash);
   onProgress({ path: file.path, done: offset, total: file.size });
 
   if (offset < file.size) {

@@ -12,12 +12,16 @@ import { checkSessions } from './check-sessions';
 import { checkTokenizer, checkTokenizerConfig } from './check-tokenizer';
 import type { VerifyResult } from './problems';
 import { ModelDirInvalidError, ProblemList } from './problems';
+import { checkFile } from '../integrity';
+import { MANIFEST_NAME, readManifest } from '../pull/manifest';
 
 type Json = Record<string, unknown>;
 
 export interface VerifyOptions {
   /** One dtype for all sessions, or one per session (as transformers.js accepts). Default: every complete dtype found. */
   dtype?: Dtype | Partial<Record<SessionName, Dtype>>;
+  /** Also hash every file a pull recorded in .loupe-model.json (sizes are always compared). */
+  hashes?: boolean;
 }
 
 /**
@@ -57,6 +61,7 @@ export async function verifyModelDir(dirIn: string, options: VerifyOptions = {})
   if (family) {
     for (const d of dtypes) await checkSessions(dir, d, family, text, p);
   }
+  await checkRecordedFiles(dir, options.hashes ?? false, p);
   const found = [...new Set(dtypes.map((d) => d.decoder_model_merged))];
   return result({ family: family?.id, dtypes: found, standIn: Boolean(config && 'loupe_stand_in' in config) });
 }
@@ -66,6 +71,19 @@ export async function assertModelDir(dir: string, options: VerifyOptions = {}): 
   const result = await verifyModelDir(dir, options);
   if (!result.ok) throw new ModelDirInvalidError(result);
   return result;
+}
+
+/** Files a pull recorded (size + sha256/git oid from the hub) must still be what was downloaded. */
+async function checkRecordedFiles(dir: string, hashes: boolean, p: ProblemList): Promise<void> {
+  const manifest = await readManifest(dir);
+  if (!manifest?.files) return;
+  const fix = `run \`loupe models pull ${manifest.id}${manifest.dtype ? ` --dtype ${manifest.dtype}` : ''}\` again: only missing or damaged files are fetched`;
+  for (const f of manifest.files) {
+    const state = await checkFile(join(dir, f.path), f, hashes);
+    if (state === 'missing') p.error(f.path, `is missing (recorded in ${MANIFEST_NAME} by the pull)`, fix);
+    else if (state === 'size') p.error(f.path, `is not ${f.size} bytes as downloaded from ${manifest.repo ?? 'the hub'} (truncated or damaged)`, fix);
+    else if (state === 'hash') p.error(f.path, `content differs from the hub's ${f.sha256 ? 'sha256' : 'git oid'} (damaged on disk)`, fix);
+  }
 }
 
 async function readJson(dir: string, name: string, p: ProblemList, fixMissing: string): Promise<Json | undefined> {
