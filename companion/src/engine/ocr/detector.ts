@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { dbPostprocess, DEFAULT_DB, type DbOptions } from './db-postprocess';
-import { writeNormalizedBgr, type Rgb } from './raster';
+import { cropRgb, writeNormalizedBgr, type Rect, type Rgb } from './raster';
 
 const MEAN = [0.485, 0.456, 0.406] as const;
 const STD = [0.229, 0.224, 0.225] as const;
@@ -29,7 +29,16 @@ const round32 = (v: number) => Math.max(32, Math.ceil(v / 32) * 32);
 export class Detector {
   constructor(private readonly session: ort.InferenceSession) {}
 
-  async detect(img: Rgb, opts: DetectOptions = DEFAULT_DETECT, signal?: AbortSignal): Promise<TextBox[]> {
+  async detect(full: Rgb, opts: DetectOptions = DEFAULT_DETECT, signal?: AbortSignal): Promise<TextBox[]> {
+    // Screenshots are mostly empty page: detect only where something differs from the background.
+    const content = contentRect(full);
+    if (!content) return [];
+    const img = content[0] === 0 && content[1] === 0 && content[2] === full.width && content[3] === full.height ? full : cropRgb(full, content);
+    const boxes = await this.detectAll(img, opts, signal);
+    return boxes.map((b) => ({ ...b, box: [b.box[0] + content[0], b.box[1] + content[1], b.box[2] + content[0], b.box[3] + content[1]] }));
+  }
+
+  private async detectAll(img: Rgb, opts: DetectOptions, signal?: AbortSignal): Promise<TextBox[]> {
     let scale = Math.min(1, opts.maxWidth / img.width);
     const longSide = Math.max(img.width, img.height);
     if (longSide < opts.minSide) scale = Math.min(4, opts.minSide / longSide);
@@ -114,4 +123,24 @@ export function borderColor(img: Rgb): [number, number, number] {
   }
   const med = (a: number[]) => a.sort((p, q) => p - q)[a.length >> 1]!;
   return [med(r), med(g), med(b)];
+}
+
+/** Bounding rectangle of everything that is not background, with a margin; undefined for a blank image. */
+export function contentRect(img: Rgb, margin = 12, tolerance = 28): Rect | undefined {
+  const [br, bg, bb] = borderColor(img);
+  const d = img.data;
+  let x0 = img.width, y0 = img.height, x1 = -1, y1 = -1;
+  for (let y = 0; y < img.height; y++) {
+    let row = y * img.width * 3;
+    for (let x = 0; x < img.width; x++, row += 3) {
+      if (Math.abs(d[row]! - br) + Math.abs(d[row + 1]! - bg) + Math.abs(d[row + 2]! - bb) > tolerance) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+  }
+  if (x1 < 0) return undefined;
+  return [Math.max(0, x0 - margin), Math.max(0, y0 - margin), Math.min(img.width, x1 + 1 + margin), Math.min(img.height, y1 + 1 + margin)];
 }

@@ -1,8 +1,171 @@
 import type { OcrLine } from '@loupe/shared';
 
+/**
+ * Reading order and layout from line boxes: rows (boxes side by side), columns
+ * (a gutter that splits a tall block), tables (rows whose cells line up, emitted as
+ * Markdown), paragraphs (a blank line where the vertical gap is larger than the line
+ * spacing) and indentation (leading spaces from the x offset, for code).
+ */
 export type LaidLine = OcrLine;
 
-export function layoutText(lines: LaidLine[]): { text: string; lines: OcrLine[] } {
-  const sorted = [...lines].sort((a, b) => a.box[1] - b.box[1] || a.box[0] - b.box[0]);
-  return { text: sorted.map((l) => l.text).join('\n'), lines: sorted };
+interface Row {
+  cells: LaidLine[];
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+}
+
+const height = (l: LaidLine) => l.box[3] - l.box[1];
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/** Groups boxes whose vertical extents overlap by at least half the smaller one. */
+export function groupRows(lines: readonly LaidLine[]): Row[] {
+  const sorted = [...lines].sort((a, b) => (a.box[1] + a.box[3]) / 2 - (b.box[1] + b.box[3]) / 2);
+  const rows: Row[] = [];
+  for (const line of sorted) {
+    const row = rows.find((r) => {
+      const overlap = Math.min(r.y1, line.box[3]) - Math.max(r.y0, line.box[1]);
+      return overlap >= 0.5 * Math.min(r.y1 - r.y0, height(line));
+    });
+    if (row) {
+      row.cells.push(line);
+      row.y0 = Math.min(row.y0, line.box[1]);
+      row.y1 = Math.max(row.y1, line.box[3]);
+      row.x0 = Math.min(row.x0, line.box[0]);
+      row.x1 = Math.max(row.x1, line.box[2]);
+    } else {
+      rows.push({ cells: [line], y0: line.box[1], y1: line.box[3], x0: line.box[0], x1: line.box[2] });
+    }
+  }
+  for (const r of rows) r.cells.sort((a, b) => a.box[0] - b.box[0]);
+  return rows.sort((a, b) => a.y0 - b.y0);
+}
+
+/** A vertical gutter: an x range no box crosses, with boxes on both sides. */
+function findGutter(lines: readonly LaidLine[], minWidth: number): number | undefined {
+  const spans = lines.map((l) => [l.box[0], l.box[2]] as const).sort((a, b) => a[0] - b[0]);
+  let reach = spans[0]![1];
+  let best: { at: number; width: number } | undefined;
+  for (const [x0, x1] of spans.slice(1)) {
+    if (x0 - reach >= minWidth && (!best || x0 - reach > best.width)) best = { at: (x0 + reach) / 2, width: x0 - reach };
+    reach = Math.max(reach, x1);
+  }
+  return best?.at;
+}
+
+/** Splits into column blocks when a gutter separates two tall blocks of running text. */
+function splitColumns(lines: readonly LaidLine[], lineH: number): LaidLine[][] {
+  if (lines.length < 6) return [lines.slice()];
+  const at = findGutter(lines, 1.5 * lineH);
+  if (at === undefined) return [lines.slice()];
+  const left = lines.filter((l) => l.box[2] <= at);
+  const right = lines.filter((l) => l.box[0] >= at);
+  const leftRows = groupRows(left).length;
+  const rightRows = groupRows(right).length;
+  // A table also has gutters; running-text columns are tall and their lines wide.
+  const wide = (ls: LaidLine[]) => median(ls.map((l) => l.box[2] - l.box[0])) > 8 * lineH;
+  if (leftRows >= 3 && rightRows >= 3 && wide(left) && wide(right)) {
+    return [...splitColumns(left, lineH), ...splitColumns(right, lineH)];
+  }
+  return [lines.slice()];
+}
+
+/** Column anchors of a table: each cell's left edge snapped to a shared set. */
+function tableColumns(rows: Row[], tolerance: number): number[] | undefined {
+  const counts = rows.map((r) => r.cells.length);
+  const n = Math.max(...counts);
+  if (n < 2 || counts.some((c) => c < 2)) return undefined;
+  const anchors: number[] = [];
+  for (const r of rows) {
+    for (const c of r.cells) {
+      if (!anchors.some((a) => Math.abs(a - c.box[0]) <= tolerance)) anchors.push(c.box[0]);
+    }
+  }
+  anchors.sort((a, b) => a - b);
+  // Every row's cells must land on anchors; too many anchors means ragged text, not a grid.
+  if (anchors.length > n + 1) return undefined;
+  return anchors;
+}
+
+function markdownTable(rows: Row[], anchors: number[], tolerance: number): string[] {
+  const cols = anchors.length;
+  const grid = rows.map((r) => {
+    const cells = new Array<string>(cols).fill('');
+    for (const c of r.cells) {
+      let k = anchors.findIndex((a) => Math.abs(a - c.box[0]) <= tolerance);
+      if (k < 0) k = 0;
+      cells[k] = cells[k] ? `${cells[k]} ${c.text}` : c.text;
+    }
+    return cells.map((t) => t.replace(/\|/g, '\\|'));
+  });
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(grid[0]!), line(new Array<string>(cols).fill('---')), ...grid.slice(1).map(line)];
+}
+
+function rowText(row: Row, lineH: number): string {
+  let text = '';
+  let prevX1: number | undefined;
+  for (const c of row.cells) {
+    if (prevX1 !== undefined) {
+      // Wide gaps inside a row (aligned fields) keep a visible separation.
+      text += c.box[0] - prevX1 > 3 * lineH ? '   ' : ' ';
+    }
+    text += c.text;
+    prevX1 = c.box[2];
+  }
+  return text;
+}
+
+function charWidth(lines: readonly LaidLine[]): number {
+  const widths = lines.filter((l) => l.text.length >= 4).map((l) => (l.box[2] - l.box[0]) / [...l.text].length);
+  return median(widths);
+}
+
+function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: LaidLine[]): void {
+  const rows = groupRows(lines);
+  const left = Math.min(...rows.map((r) => r.x0));
+  const cw = charWidth(lines) || lineH / 2;
+  const tolerance = Math.max(lineH, 2 * cw);
+  let prev: Row | undefined;
+  let i = 0;
+  while (i < rows.length) {
+    // Tables: a run of ≥ 2 rows with ≥ 2 cells on a shared set of column anchors.
+    let j = i;
+    while (j < rows.length && rows[j]!.cells.length >= 2 && (j === i || rows[j]!.y0 - rows[j - 1]!.y1 < 2 * lineH)) j++;
+    const anchors = j - i >= 2 ? tableColumns(rows.slice(i, j), tolerance) : undefined;
+    const row = rows[i]!;
+    if (prev && row.y0 - prev.y1 > 0.8 * Math.min(lineH, row.y1 - row.y0) && out.length && out[out.length - 1] !== '') out.push('');
+    if (anchors) {
+      const table = rows.slice(i, j);
+      out.push(...markdownTable(table, anchors, tolerance));
+      for (const r of table) order.push(...r.cells);
+      prev = table[table.length - 1];
+      i = j;
+      continue;
+    }
+    const indent = Math.round((row.x0 - left) / cw);
+    out.push((indent >= 2 ? ' '.repeat(indent) : '') + rowText(row, lineH));
+    order.push(...row.cells);
+    prev = row;
+    i++;
+  }
+}
+
+export function layoutText(lines: readonly LaidLine[]): { text: string; lines: OcrLine[] } {
+  if (lines.length === 0) return { text: '', lines: [] };
+  const lineH = median(lines.map(height));
+  const out: string[] = [];
+  const order: LaidLine[] = [];
+  for (const block of splitColumns(lines, lineH)) {
+    if (out.length && out[out.length - 1] !== '') out.push('');
+    layoutBlock(block, lineH, out, order);
+  }
+  while (out.length && out[out.length - 1] === '') out.pop();
+  return { text: out.join('\n'), lines: order };
 }
