@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig, readConfig, writeConfig } from './config-file';
+import { findRunningDaemon, removeDaemonFile, writeDaemonFile } from './daemon-file';
+
+let home: string;
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'loupe-cfg-'));
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+describe('config.json', () => {
+  it('is optional and round-trips', () => {
+    expect(readConfig(home)).toEqual({});
+    writeConfig(home, { port: 8000, model: 'qwen2.5-vl-3b', device: 'cpu', limits: { perClientJobs: 2 } });
+    expect(readConfig(home)).toEqual({ port: 8000, model: 'qwen2.5-vl-3b', device: 'cpu', limits: { perClientJobs: 2 } });
+  });
+  it('names the field and the fix for bad values', () => {
+    expect(() => parseConfig({ port: 70000 })).toThrow(/"port".*fix or delete/);
+    expect(() => parseConfig({ device: 'tpu' })).toThrow(/"device"/);
+    expect(() => parseConfig({ backend: { kind: 'other' } })).toThrow(/"backend"/);
+    expect(() => parseConfig([])).toThrow(/object/);
+    writeFileSync(join(home, 'config.json'), '{nope');
+    expect(() => readConfig(home)).toThrow(/not valid JSON/);
+  });
+});
+
+describe('daemon.json', () => {
+  it('finds a live daemon and ignores a stale file', () => {
+    writeDaemonFile(home, { pid: process.pid, port: 1234, version: '0' });
+    expect(findRunningDaemon(home)).toEqual({ pid: process.pid, port: 1234, version: '0' });
+    writeDaemonFile(home, { pid: 2 ** 22 + 12345, port: 1234, version: '0' });
+    expect(findRunningDaemon(home)).toBeUndefined();
+    // Only the owner removes it.
+    removeDaemonFile(home, process.pid);
+    expect(findRunningDaemon(home)).toBeUndefined();
+  });
+});
