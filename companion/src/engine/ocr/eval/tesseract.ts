@@ -12,7 +12,7 @@ import type { PageReader } from './evaluate';
  */
 export async function createTesseractReader(): Promise<PageReader> {
   const require = createRequire(import.meta.url);
-  const { createWorker } = (await import('tesseract.js')) as typeof import('tesseract.js');
+  const { createWorker } = await import('tesseract.js');
   const langDir = await mkdtemp(join(tmpdir(), 'loupe-tess-'));
   for (const lang of ['eng', 'chi_sim']) {
     const pkg = dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));

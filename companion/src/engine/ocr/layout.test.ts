@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { layoutText, type LaidLine } from './layout';
+
+const line = (text: string, x0: number, y0: number, x1: number, h = 20): LaidLine => ({ text, box: [x0, y0, x1, y0 + h], score: 0.9 });
+
+describe('layout', () => {
+  it('orders lines top to bottom and keeps single line breaks inside a paragraph', () => {
+    const out = layoutText([line('second line', 10, 40, 300), line('first line', 10, 10, 300)]);
+    expect(out.text).toBe('first line\nsecond line');
+    expect(out.lines.map((l) => l.text)).toEqual(['first line', 'second line']);
+  });
+
+  it('separates paragraphs with a blank line where the gap is larger than the line spacing', () => {
+    const out = layoutText([line('para one a', 10, 10, 300), line('para one b', 10, 34, 300), line('para two', 10, 90, 300)]);
+    expect(out.text).toBe('para one a\npara one b\n\npara two');
+  });
+
+  it('turns boxes that form a grid into a Markdown table', () => {
+    const rows = [
+      ['Item', 'Qty', 'Price'],
+      ['Apple', '3', '1.20'],
+      ['Banana', '12', '0.50'],
+    ];
+    const lines = rows.flatMap((cells, r) => cells.map((c, k) => line(c, 20 + k * 200, 10 + r * 28, 20 + k * 200 + c.length * 10)));
+    expect(layoutText(lines).text).toBe('| Item | Qty | Price |\n| --- | --- | --- |\n| Apple | 3 | 1.20 |\n| Banana | 12 | 0.50 |');
+  });
+
+  it('reads two text columns one after the other', () => {
+    const left = Array.from({ length: 4 }, (_, i) => line(`left column line number ${i}`, 10, 10 + i * 26, 400));
+    const right = Array.from({ length: 4 }, (_, i) => line(`right column line number ${i}`, 500, 10 + i * 26, 890));
+    const out = layoutText([...right, ...left]);
+    expect(out.text.split('\n').filter(Boolean)).toEqual([...left, ...right].map((l) => l.text));
+  });
+
+  it('keeps code indentation from the x offset', () => {
+    // 10 px per character: "def f():" is 8 chars over 80 px.
+    const out = layoutText([line('def f():', 10, 10, 90), line('return 1', 50, 34, 130), line('x = f()', 10, 58, 80)]);
+    expect(out.text).toBe('def f():\n    return 1\nx = f()');
+  });
+
+  it('returns nothing for no lines', () => {
+    expect(layoutText([])).toEqual({ text: '', lines: [] });
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { CtcChar } from './ctc';
+import { fixLatinConfusions, spaceLine } from './spacing';
+import type { Rgb } from './raster';
+
+/** A white crop with black vertical bars where the glyphs are (10 px per time step). */
+function crop(glyphSteps: number[], width: number): Rgb {
+  const height = 20;
+  const data = new Uint8Array(width * height * 3).fill(255);
+  for (const s of glyphSteps) {
+    for (let y = 4; y < 16; y++) for (let x = s * 10 + 1; x < s * 10 + 9; x++) data.set([0, 0, 0], (y * width + x) * 3);
+  }
+  return { data, width, height };
+}
+
+const ch = (char: string, step: number, spaceBefore = 0): CtcChar => ({ char, start: step, end: step, prob: 0.99, spaceBefore });
+
+describe('word spacing', () => {
+  it('inserts a space where the recogniser gave the space class a fair probability', () => {
+    const chars = [ch('N', 0), ch('o', 1), ch('.', 2), ch('F', 4, 0.4), ch('P', 5)];
+    expect(spaceLine(chars, 10, crop([0, 1, 2, 4, 5], 80))).toBe('No. FP');
+  });
+
+  it('inserts a space for a weak space signal only when the image shows a word gap', () => {
+    const chars = [ch('a', 0), ch('b', 1, 0.05), ch('c', 4, 0.05)];
+    // a|b touch (no gap); b → c has two empty steps.
+    expect(spaceLine(chars, 10, crop([0, 1, 4], 60))).toBe('ab c');
+  });
+
+  it('keeps no space without any space signal, and none between CJK characters', () => {
+    expect(spaceLine([ch('a', 0), ch('b', 4)], 10, crop([0, 4], 60))).toBe('ab');
+    expect(spaceLine([ch('图', 0), ch('片', 4, 0.3)], 10, crop([0, 4], 60))).toBe('图片');
+  });
+
+  it('keeps spaces the recogniser emitted', () => {
+    const chars = [ch('a', 0), ch(' ', 2), ch('b', 4, 0.95)];
+    expect(spaceLine(chars, 10, crop([0, 4], 60))).toBe('a b');
+  });
+
+  it('fixes I/l and 1/l only in their ambiguous contexts', () => {
+    expect(fixLatinConfusions('OpenAl and Al, $l, 2l0')).toBe('OpenAI and AI, $1, 210');
+    expect(fixLatinConfusions('Alpha all ls')).toBe('Alpha all ls');
+  });
+});
