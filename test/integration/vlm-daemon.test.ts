@@ -11,8 +11,8 @@ let model: { dir: string; cleanup(): void };
 let image: Buffer;
 
 beforeAll(async () => {
-  // No eosAfter: answers run to max tokens, so cancel has something to interrupt.
-  model = await standInModel({ family: 'qwen2_5_vl', eosAfter: undefined });
+  // EOS once prompt + answer reach 250 tokens: answers are ~100 tokens, long enough to cancel mid-decode.
+  model = await standInModel({ family: 'qwen2_5_vl', eosAfter: 250 });
   [d, image] = await Promise.all([startDaemon({ args: ['--model', model.dir, '--device', 'auto'] }), noiseImage(320, 240, 'png')]);
   // the VLM host loads in the background: wait until it is ready
   for (let i = 0; i < 240; i++) {

@@ -28,7 +28,8 @@ async function vlmReady(d: RunningDaemon): Promise<ServerStatus['engines'][numbe
 }
 
 beforeAll(async () => {
-  model = await standInModel({ family: 'qwen2_5_vl', eosAfter: undefined });
+  // EOS once prompt + answer reach 250 tokens: answers are ~100 tokens, long enough to cancel mid-decode.
+  model = await standInModel({ family: 'qwen2_5_vl', eosAfter: 250 });
   [a, image] = await Promise.all([startDaemon({ args: ['--model', model.dir, '--device', 'cpu'] }), noiseImage(300, 200, 'jpeg')]);
   await vlmReady(a);
   b = await startDaemon({ args: ['--backend', 'openai', '--base-url', `${a.url}/v1`, '--api-key', a.token] });
