@@ -17,20 +17,6 @@ Each command takes --help.`;
 
 type Command = (argv: string[]) => Promise<number>;
 
-async function dynamicCommand(spec: string, exportName: string, missing: string): Promise<Command> {
-  try {
-    const mod = (await import(spec)) as Record<string, unknown>;
-    const fn = mod[exportName];
-    if (typeof fn === 'function') return fn as Command;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-  }
-  return async () => {
-    process.stderr.write(`loupe: ${missing}\n`);
-    return 1;
-  };
-}
-
 const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./start')).runStart,
   token: async () => (await import('./token')).runToken,
@@ -42,7 +28,7 @@ const commands: Record<string, () => Promise<Command>> = {
   code: async () => (argv) => import('./image-command').then((m) => m.runImageCommand('code', argv)),
   ask: async () => (argv) => import('./image-command').then((m) => m.runImageCommand('ask', argv)),
   models: async () => (argv) => import('@loupe/models/cli/index').then((m) => m.runModelsCommand(argv)),
-  bench: () => dynamicCommand('../bench/index', 'runBench', 'bench not available yet'),
+  bench: async () => (argv) => import('../bench/index').then((m) => m.runBench(argv)),
 };
 
 export async function main(argv: string[]): Promise<number> {
