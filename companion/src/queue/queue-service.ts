@@ -33,6 +33,7 @@ interface Client {
   intake: Promise<void>;
 }
 
+const MAX_HISTORY_TURNS = 24;
 const BUSY_HINT = 'Wait for your earlier jobs to finish, or cancel some.';
 
 /** What the user asked, as a turn in the conversation history (engines apply their own default prompts). */
@@ -275,6 +276,8 @@ export class QueueService implements JobService {
         });
         if (done && conversation) {
           conversation.turns.push({ role: 'user', text: job.prompt ?? DEFAULT_ASK[job.task] ?? '' }, { role: 'assistant', text: result.text });
+          // Long chats keep their most recent exchanges: bounded memory and prompt length.
+          if (conversation.turns.length > MAX_HISTORY_TURNS) conversation.turns.splice(0, conversation.turns.length - MAX_HISTORY_TURNS);
         }
       },
       error: (error) => {
