@@ -38,6 +38,12 @@ export const ENGINE_CRASHED: WireError = {
   hint: 'Try again in a moment; if it keeps happening, run `loupe doctor`.',
 };
 
+/**
+ * How long a cancelled engine may take to stop before its host is killed. Generous: a CPU vision
+ * encoder can sit in one long native call, and killing the host means reloading the model.
+ */
+const CANCEL_GRACE_MS = 20_000;
+
 const PINO_LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
 const HOST_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -128,7 +134,7 @@ export class EngineHost {
           if (current.settled || this.current !== current) return;
           this.log.warn({ jobId: job.id }, 'engine did not stop after cancel; killing the engine host');
           this.child?.kill('SIGKILL');
-        }, this.o.cancelGraceMs ?? 5000);
+        }, this.o.cancelGraceMs ?? CANCEL_GRACE_MS);
       },
     };
   }
