@@ -24,9 +24,10 @@ export function createPullProgress(stream: NodeJS.WritableStream & { isTTY?: boo
           );
           bar.start(p.total, p.done, { doneH: formatBytes(p.done), totalH: formatBytes(p.total), file: p.file, filesDone: p.filesDone, filesTotal: p.filesTotal });
         }
-        bar.update(p.done, { doneH: formatBytes(p.done), totalH: formatBytes(p.total), file: p.file, filesDone: p.filesDone, filesTotal: p.filesTotal });
+        bar.update(p.done, { doneH: formatBytes(p.done), totalH: formatBytes(p.total), file: p.file || 'done', filesDone: p.filesDone, filesTotal: p.filesTotal });
         return;
       }
+      if (!p.file) return;
       if (p.file !== lastFile) {
         if (lastFile) line(`  ${lastFile} (${formatBytes(lastFileTotal)})`);
         lastFile = p.file;

@@ -143,6 +143,7 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     done = base + f.size;
     filesDone += 1;
   }
+  options.onProgress?.({ file: '', fileDone: 0, fileTotal: 0, done: total, total, filesDone, filesTotal: wanted.length });
 
   await writeManifest(dir, {
     id: entry.id,
