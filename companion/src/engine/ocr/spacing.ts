@@ -14,12 +14,15 @@ export interface SpacingOptions {
   weakSpaceProb: number;
   /** A blank run at least this many times the line's ink height is a word-sized gap. */
   gapRatio: number;
+  /** A blank run this wide is a space whatever the recogniser says. */
+  wideGapRatio: number;
 }
 
 export const DEFAULT_SPACING: SpacingOptions = {
   spaceProb: 0.2,
   weakSpaceProb: 0.01,
   gapRatio: 0.25,
+  wideGapRatio: 0.45,
 };
 
 const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/u;
@@ -133,13 +136,12 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
       space = p >= 0.5;
     } else if (p >= opts.spaceProb) {
       space = true;
-    } else if (p >= opts.weakSpaceProb) {
+    } else {
       // CTC spikes sit inside their glyphs; the gap between two glyphs lies between the spikes.
       const from = Math.floor((a.end + 0.5) * pxPerStep);
       const to = Math.ceil((b.start + 0.5) * pxPerStep);
-      space = longestBlankRun(columns, from, to) >= Math.max(2, opts.gapRatio * inkHeight);
-    } else {
-      space = false;
+      const gap = longestBlankRun(columns, from, to);
+      space = gap >= Math.max(3, opts.wideGapRatio * inkHeight) || (p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight));
     }
     if (space) text += ' ';
     text += b.char;

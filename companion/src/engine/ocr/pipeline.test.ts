@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProtocolError } from '@loupe/shared';
+import { OcrPipeline } from './pipeline';
+import { renderSvgs, textSvg } from './test-render';
+
+let pipeline: OcrPipeline;
+let invoice: Buffer, table: Buffer, paragraphs: Buffer, dark: Buffer, tiny: Buffer, longPage: Buffer;
+
+beforeAll(async () => {
+  [invoice, table, paragraphs, dark, tiny, longPage] = renderSvgs([
+    textSvg(640, 140, [
+      { text: 'Invoice No. FP2024', x: 40, y: 50, size: 22 },
+      { text: 'Total amount due: 1,250.00 USD', x: 40, y: 84, size: 22 },
+    ]),
+    textSvg(700, 180, [
+      ...['Item', 'Qty', 'Price'].map((t, k) => ({ text: t, x: 40 + k * 220, y: 50, size: 20 })),
+      ...['Apple', '3', '1.20'].map((t, k) => ({ text: t, x: 40 + k * 220, y: 95, size: 20 })),
+      ...['Banana', '12', '0.50'].map((t, k) => ({ text: t, x: 40 + k * 220, y: 140, size: 20 })),
+    ]),
+    textSvg(760, 260, [
+      { text: 'The quick brown fox jumps over', x: 30, y: 40 },
+      { text: 'the lazy dog near the river bank.', x: 30, y: 66 },
+      { text: 'A second paragraph starts here.', x: 30, y: 140 },
+      { text: 'It has two lines of plain text.', x: 30, y: 166 },
+    ]),
+    textSvg(600, 100, [{ text: 'Dark mode works too', x: 30, y: 60, size: 24, fill: '#e8e8e8' }], '#1e1f24'),
+    textSvg(110, 26, [{ text: 'Hello', x: 6, y: 19, size: 16 }]),
+    textSvg(900, 5200, [
+      { text: 'Top of a very long page', x: 40, y: 60, size: 22 },
+      { text: 'Bottom of a very long page', x: 40, y: 5150, size: 22 },
+    ]),
+  ]);
+  pipeline = await OcrPipeline.load();
+}, 120_000);
+
+afterAll(async () => {
+  await pipeline?.release();
+});
+
+describe('PP-OCR pipeline on rendered text', () => {
+  it('reads English lines and keeps the spaces between words', async () => {
+    const out = await pipeline.recognizeBytes(invoice);
+    expect(out.text).toBe('Invoice No. FP2024\nTotal amount due: 1,250.00 USD');
+    expect(out.lines).toHaveLength(2);
+    for (const l of out.lines) expect(l.score).toBeGreaterThan(0.8);
+  });
+
+  it('returns boxes in image pixels around the text', async () => {
+    const out = await pipeline.recognizeBytes(invoice);
+    const [x0, y0, x1, y1] = out.lines[0]!.box;
+    // "Invoice No. FP2024" at x=40, baseline 50, 22 px font.
+    expect(x0).toBeGreaterThan(25);
+    expect(x0).toBeLessThan(45);
+    expect(y0).toBeGreaterThan(25);
+    expect(y1).toBeLessThan(65);
+    expect(x1).toBeGreaterThan(200);
+    expect(x1).toBeLessThan(280);
+  });
+
+  it('maps boxes of a region back to the original image pixels', async () => {
+    const full = await pipeline.recognizeBytes(invoice);
+    const region = await pipeline.recognizeBytes(invoice, { x: 20, y: 62, width: 500, height: 40 });
+    expect(region.text).toBe('Total amount due: 1,250.00 USD');
+    const a = full.lines[1]!.box;
+    const b = region.lines[0]!.box;
+    for (let i = 0; i < 4; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(4);
+  });
+
+  it('emits a Markdown table when the boxes form a grid', async () => {
+    const out = await pipeline.recognizeBytes(table);
+    expect(out.text).toBe('| Item | Qty | Price |\n| --- | --- | --- |\n| Apple | 3 | 1.20 |\n| Banana | 12 | 0.50 |');
+  });
+
+  it('rebuilds paragraphs: line breaks inside, a blank line between', async () => {
+    const out = await pipeline.recognizeBytes(paragraphs);
+    expect(out.text).toBe('The quick brown fox jumps over\nthe lazy dog near the river bank.\n\nA second paragraph starts here.\nIt has two lines of plain text.');
+  });
+
+  it('reads light text on a dark background', async () => {
+    expect((await pipeline.recognizeBytes(dark)).text).toBe('Dark mode works too');
+  });
+
+  it('reads a tiny crop of one word', async () => {
+    expect((await pipeline.recognizeBytes(tiny)).text).toBe('Hello');
+  });
+
+  it('reads the top and bottom of a very long page (tiled detection)', async () => {
+    const out = await pipeline.recognizeBytes(longPage);
+    expect(out.text).toBe('Top of a very long page\n\nBottom of a very long page');
+    expect(out.lines[1]!.box[1]).toBeGreaterThan(5100);
+  });
+
+  it('returns empty text for a blank image', async () => {
+    const out = await pipeline.recognizeBytes(tiny, { x: 100, y: 0, width: 10, height: 26 });
+    expect(out).toMatchObject({ text: '', lines: [] });
+  });
+
+  it('rejects bad input with a clear error', async () => {
+    await expect(pipeline.recognizeBytes(new Uint8Array([1, 2, 3, 4]))).rejects.toBeInstanceOf(ProtocolError);
+    await expect(pipeline.recognizeBytes(invoice.subarray(0, 200))).rejects.toThrow(/could not be decoded/);
+    await expect(pipeline.recognizeBytes(invoice, { x: 5000, y: 0, width: 10, height: 10 })).rejects.toThrow(/region starts outside/);
+  });
+
+  it('stops when the job is cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(pipeline.recognizeBytes(invoice, undefined, controller.signal)).rejects.toThrow(/abort/i);
+    const late = new AbortController();
+    const run = pipeline.recognizeBytes(longPage, undefined, late.signal);
+    setTimeout(() => late.abort(), 5);
+    await expect(run).rejects.toThrow(/abort/i);
+  });
+});
