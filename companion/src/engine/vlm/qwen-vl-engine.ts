@@ -1,6 +1,6 @@
 import * as tjs from '@huggingface/transformers';
-import { formatProblem, verifyModelDir, type Dtype } from '@loupe/models';
-import type { GroundBox, ModelInfo, Task } from '@loupe/shared';
+import { formatProblem, STAND_IN_LABEL, verifyModelDir, type Dtype } from '@loupe/models';
+import type { GroundBox, ModelInfo } from '@loupe/shared';
 import { ProtocolError } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
 import { decodeToRgb } from '../../intake';
@@ -24,7 +24,6 @@ env.allowRemoteModels = false;
 env.allowLocalModels = true;
 
 export const QWEN_VL_ENGINE = 'qwen-vl';
-export const STAND_IN_LABEL = 'test stand-in — output is noise';
 
 /* Minimal shapes of the transformers.js objects we touch (its .d.ts is loose). */
 type TensorT = InstanceType<typeof Tensor>;
@@ -489,7 +488,3 @@ export class DeviceError extends Error {
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
-
-export function isVlmTask(task: Task): boolean {
-  return ['describe', 'ocr', 'code', 'ask', 'ground'].includes(task);
-}

@@ -1,12 +1,16 @@
+import { FAMILIES } from '@loupe/models';
 import type { VlmFamily } from './types';
+
+// The export contract (patch size, grid input, caveats) comes from @loupe/models; this adds the engine-side handling.
+const contract = FAMILIES.qwen2_5_vl;
 
 export const qwen25Vl: VlmFamily = {
   modelType: 'qwen2_5_vl',
-  label: 'Qwen2.5-VL',
-  patchSize: 14,
-  mergeSize: 2,
-  gridInputName: 'image_grid_thw',
+  label: contract.label,
+  patchSize: contract.patchSize,
+  mergeSize: contract.mergeSize,
+  gridInputName: contract.gridInputName,
   // Qwen2.5-VL grounds in absolute pixels of the image it was given (after resizing).
   grounding: { convention: 'absolute-resized', format: 'json-bbox_2d' },
-  caveats: [],
+  caveats: contract.caveats,
 };

@@ -1,13 +1,15 @@
+import { FAMILIES } from '@loupe/models';
 import type { VlmFamily } from './types';
+
+// The export contract (patch size, grid input, caveats) comes from @loupe/models; this adds the engine-side handling.
+const contract = FAMILIES.qwen3_vl;
 
 export const qwen3Vl: VlmFamily = {
   modelType: 'qwen3_vl',
-  label: 'Qwen3-VL',
-  patchSize: 16,
-  mergeSize: 2,
-  gridInputName: 'image_grid_thw',
+  label: contract.label,
+  patchSize: contract.patchSize,
+  mergeSize: contract.mergeSize,
+  gridInputName: contract.gridInputName,
   grounding: { convention: 'normalized-1000', format: 'json-bbox_2d' },
-  caveats: [
-    'Qwen3-VL runs without its DeepStack visual features in the 3-session ONNX layout: OCR and grounding are less accurate than upstream.',
-  ],
+  caveats: contract.caveats,
 };
