@@ -155,6 +155,15 @@ describe('models pull against a loopback hub', () => {
     expect((await verifyModelDir(ok.dir, { hashes: true })).problems).toEqual([]);
   });
 
+  it('allows one pull per model directory at a time', async () => {
+    const home = await freshHome();
+    const results = await Promise.allSettled([pull(home), pull(home)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((rejected.reason as Error).message).toMatch(/a pull of standin-test is already running/);
+    expect(existsSync(join(home, 'models', entry.id, '.loupe-pull.lock'))).toBe(false);
+  });
+
   it('refuses to download offline and names `loupe models import`', async () => {
     const home = await freshHome();
     const before = hub.requests.length;

@@ -234,7 +234,7 @@ async function importDir(argv: string[], home: string, print: (s: string) => voi
     fail(`a model "${id}" is already installed: pass --id NAME, or \`loupe models rm ${id}\` first`);
     return 1;
   }
-  await cp(resolve(source), dest, { recursive: true, filter: (src) => !src.endsWith('.part') && !src.endsWith('.part.json') });
+  await cp(resolve(source), dest, { recursive: true, filter: (src) => !/\.part(\.json)?$|\.loupe-pull\.lock$/.test(src) });
   await writeManifest(dest, { id, source: result.standIn ? 'stand-in' : 'import', importedFrom: resolve(source), family: result.family, dtype: result.dtypes.join(',') });
   print(`imported ${id} into ${dest}${result.standIn ? ` — ${STAND_IN_LABEL}` : ''}`);
   return 0;

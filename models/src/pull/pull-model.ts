@@ -10,6 +10,7 @@ import { verifyModelDir } from '../verify/verify-model-dir';
 import type { HubTarget } from './download-one';
 import { downloadOne, fileMatches } from './download-one';
 import { formatBytes, isEnospc, PullError } from './errors';
+import { acquirePullLock } from './pull-lock';
 import { writeManifest } from './manifest';
 import { selectFiles } from './select-files';
 
@@ -92,69 +93,74 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
   const wanted = selectFiles(listing, dtype, entry.hubRepo);
   const target: HubTarget = { repo: entry.hubRepo, revision: commit, ...hub };
 
-  // Free-disk check before the first byte: what is missing, minus parts already on disk.
   await mkdir(dir, { recursive: true });
-  let needed = 0;
-  const todo: typeof wanted = [];
-  let skipped = 0;
-  for (const f of wanted) {
-    const dest = join(dir, f.path);
-    if (await fileMatches(dest, f)) {
-      skipped += 1;
-      continue;
-    }
-    todo.push(f);
-    const part = `${dest}.part`;
-    needed += f.size - (existsSync(part) ? Math.min((await stat(part)).size, f.size) : 0);
-  }
-  const free = await (options.freeBytes ?? statfsFree)(dir);
-  if (free < needed + DISK_MARGIN) {
-    throw new PullError(
-      `not enough disk space in ${dir}: ${entry.id} (${dtype}) needs ${formatBytes(needed)} more plus ${formatBytes(DISK_MARGIN)} headroom, ${formatBytes(free)} free — free some space or set LOUPE_HOME to a larger disk`,
-      'no-space',
-    );
-  }
-
-  const total = wanted.reduce((s, f) => s + f.size, 0);
-  let done = total - todo.reduce((s, f) => s + f.size, 0);
+  const release = await acquirePullLock(dir, entry.id);
   let downloaded = 0;
-  let filesDone = skipped;
-  for (const f of todo) {
-    const base = done;
-    let lastFileDone: number | undefined;
-    try {
-      await downloadOne(target, f, join(dir, f.path), (p) => {
-        // The first report is what a resumed part already holds: not downloaded now.
-        downloaded += lastFileDone === undefined ? 0 : p.done - lastFileDone;
-        lastFileDone = p.done;
-        options.onProgress?.({ file: f.path, fileDone: p.done, fileTotal: p.total, done: base + p.done, total, filesDone, filesTotal: wanted.length });
-      });
-    } catch (e) {
-      if (isEnospc(e)) {
-        await removeParts(dir);
-        throw new PullError(
-          `disk full while downloading ${f.path} into ${dir}; partial files were removed — free at least ${formatBytes(needed)} and run the pull again`,
-          'disk-full',
-        );
+  let skipped = 0;
+  try {
+    // Free-disk check before the first byte: what is missing, minus parts already on disk.
+    let needed = 0;
+    const todo: typeof wanted = [];
+    for (const f of wanted) {
+      const dest = join(dir, f.path);
+      if (await fileMatches(dest, f)) {
+        skipped += 1;
+        continue;
       }
-      if (e instanceof PullError) throw e;
-      throw hubError(e, entry, options.signal);
+      todo.push(f);
+      const part = `${dest}.part`;
+      needed += f.size - (existsSync(part) ? Math.min((await stat(part)).size, f.size) : 0);
     }
-    done = base + f.size;
-    filesDone += 1;
-  }
-  options.onProgress?.({ file: '', fileDone: 0, fileTotal: 0, done: total, total, filesDone, filesTotal: wanted.length });
+    const free = await (options.freeBytes ?? statfsFree)(dir);
+    if (free < needed + DISK_MARGIN) {
+      throw new PullError(
+        `not enough disk space in ${dir}: ${entry.id} (${dtype}) needs ${formatBytes(needed)} more plus ${formatBytes(DISK_MARGIN)} headroom, ${formatBytes(free)} free — free some space or set LOUPE_HOME to a larger disk`,
+        'no-space',
+      );
+    }
 
-  await writeManifest(dir, {
-    id: entry.id,
-    source: 'hub',
-    repo: entry.hubRepo,
-    commit,
-    dtype,
-    family: await readFamily(dir),
-    files: wanted.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, gitOid: f.gitOid })),
-    pulledAt: new Date().toISOString(),
-  });
+    const total = wanted.reduce((s, f) => s + f.size, 0);
+    let done = total - todo.reduce((s, f) => s + f.size, 0);
+    let filesDone = skipped;
+    for (const f of todo) {
+      const base = done;
+      let lastFileDone: number | undefined;
+      try {
+        await downloadOne(target, f, join(dir, f.path), (p) => {
+          // The first report is what a resumed part already holds: not downloaded now.
+          downloaded += lastFileDone === undefined ? 0 : p.done - lastFileDone;
+          lastFileDone = p.done;
+          options.onProgress?.({ file: f.path, fileDone: p.done, fileTotal: p.total, done: base + p.done, total, filesDone, filesTotal: wanted.length });
+        });
+      } catch (e) {
+        if (isEnospc(e)) {
+          await removeParts(dir);
+          throw new PullError(
+            `disk full while downloading ${f.path} into ${dir}; partial files were removed — free at least ${formatBytes(needed)} and run the pull again`,
+            'disk-full',
+          );
+        }
+        if (e instanceof PullError) throw e;
+        throw hubError(e, entry, options.signal);
+      }
+      done = base + f.size;
+      filesDone += 1;
+    }
+    options.onProgress?.({ file: '', fileDone: 0, fileTotal: 0, done: total, total, filesDone, filesTotal: wanted.length });
+
+    await writeManifest(dir, {
+      id: entry.id,
+      source: 'hub',
+      repo: entry.hubRepo,
+      commit,
+      dtype,
+      family: await readFamily(dir),
+      files: wanted.map((f) => ({ path: f.path, size: f.size, sha256: f.sha256, gitOid: f.gitOid })),
+      pulledAt: new Date().toISOString(),
+    });
+  } finally {
+    await release();
+  }
   const verify = await verifyModelDir(dir, { dtype });
   return {
     id: entry.id,
