@@ -3,6 +3,8 @@ import type { Socket } from 'node:net';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION, type ErrorReply } from '@loupe/shared';
 import { startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { LoupeClient, openSocket } from '../helpers/ws-client';
+import { textPng } from '../helpers/images';
+import { isTerminal } from '@loupe/shared';
 
 let d: RunningDaemon;
 
@@ -107,4 +109,19 @@ describe('WebSocket protocol handling', () => {
     expect(t.type).toBe('error');
     c.close();
   });
+
+  it('answers jobs over the per-connection cap with busy, and every job still ends exactly once', async () => {
+    const png = await textPng('cap', 100);
+    const c = await LoupeClient.connect(d.port, { token: d.token });
+    const ids = Array.from({ length: 14 }, (_, i) => `cap${i}`);
+    for (const id of ids) c.submit({ id, task: 'ocr' }, [png]);
+    const busy = await c.waitFor((m) => m.type === 'error' && m.code === 'busy', 30_000);
+    expect(busy.type === 'error' && busy.hint).toBeTruthy();
+    for (const id of ids) c.cancel(id);
+    for (const id of ids) await c.terminal(id);
+    await new Promise((r) => setTimeout(r, 300));
+    for (const id of ids) expect(c.forJob(id).filter(isTerminal), id).toHaveLength(1);
+    c.close();
+  });
 });
+
