@@ -98,7 +98,12 @@ export class QueueService implements JobService {
     }
     const record = new JobRecord(clientId, job, request.images, sink, this.log, (r) => this.forget(r));
     client.jobs.set(job.id, record);
-    client.intake = client.intake.then(() => this.intake(record));
+    client.intake = client.intake
+      .then(() => this.intake(record))
+      .catch((error: unknown) => {
+        this.log.error({ jobId: job.id, err: (error as Error).message }, 'job intake failed unexpectedly');
+        record.finish(new ProtocolError('internal', 'the job could not be queued', undefined, job.id).toReply());
+      });
   }
 
   cancel(clientId: string, jobId: string): void {
