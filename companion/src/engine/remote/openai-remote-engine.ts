@@ -106,7 +106,8 @@ export class OpenAiRemoteEngine implements Engine {
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     signal.addEventListener('abort', onAbort, { once: true });
-    const guard = new RepetitionGuard({ maxPeriod: 400, minSpan: 600, minRepeats: 5 });
+    // Character-level (no token ids from a remote server): units up to 400 characters.
+    const guard = new RepetitionGuard(job.task === 'code' ? { maxPeriod: 400, minSpan: 2400, minRepeats: 12 } : { maxPeriod: 400, minSpan: 800, minRepeats: 6 });
     let text = '';
     let finish: FinishReason = 'length';
     let firstAt: number | undefined;

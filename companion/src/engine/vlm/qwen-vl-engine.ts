@@ -14,7 +14,7 @@ import { groundBoxes, type GroundingFrame } from './grounding';
 import { ModelInvalidError, readJson, resolveModelDir, type ModelConfig } from './model-dir';
 import { patchify, type PatchifyConfig } from './patchify';
 import { maxTokensFor, pixelBudgetFor, taskPrompt } from './prompts';
-import { RepetitionGuard } from './repetition-guard';
+import { guardOptionsFor, RepetitionGuard } from './repetition-guard';
 import { TokenText } from './token-stream';
 
 const { env, AutoProcessor, AutoModelForImageTextToText, Tensor, cat, BaseStreamer, StoppingCriteria } = tjs;
@@ -380,7 +380,7 @@ export class QwenVlEngine implements Engine {
 
     const maxTokens = job.maxTokens ?? maxTokensFor[job.task];
     const queue = new EventQueue<EngineEvent>();
-    const guard = new RepetitionGuard();
+    const guard = new RepetitionGuard(guardOptionsFor(job.task));
     const decoder = new TokenText((ids) => processor.tokenizer.decode(ids, { skip_special_tokens: true }));
     const generated: number[] = [];
     const eos = this.eosIds;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RepetitionGuard } from './repetition-guard';
+import { guardOptionsFor, RepetitionGuard } from './repetition-guard';
 
 function feed(guard: RepetitionGuard, tokens: number[]): number {
   for (let i = 0; i < tokens.length; i++) if (guard.push(tokens[i]!)) return i;
@@ -7,6 +7,13 @@ function feed(guard: RepetitionGuard, tokens: number[]): number {
 }
 
 describe('RepetitionGuard', () => {
+  it('gives generated code (repeated UI blocks) more room than OCR', () => {
+    const card = Array.from({ length: 40 }, (_, i) => 2000 + i);
+    const cards = Array.from({ length: 10 }, () => card).flat();
+    expect(feed(new RepetitionGuard(guardOptionsFor('code')), cards)).toBe(-1);
+    expect(feed(new RepetitionGuard(guardOptionsFor('ocr')), cards)).toBeGreaterThan(0);
+  });
+
   it('trips on a single token repeated', () => {
     const g = new RepetitionGuard({ minSpan: 40, minRepeats: 4 });
     const at = feed(g, [1, 2, 3, ...new Array<number>(100).fill(7)]);

@@ -13,6 +13,11 @@ export interface RepetitionGuardOptions {
   minRepeats?: number;
 }
 
+/** Generated UI code legitimately repeats blocks (a grid of identical cards): it gets more room. */
+export function guardOptionsFor(task: string): RepetitionGuardOptions {
+  return task === 'code' ? { minSpan: 600, minRepeats: 12 } : {};
+}
+
 export class RepetitionGuard {
   private readonly tokens: number[] = [];
   private readonly runs: number[];
@@ -24,8 +29,8 @@ export class RepetitionGuard {
 
   constructor(options: RepetitionGuardOptions = {}) {
     this.maxPeriod = options.maxPeriod ?? 200;
-    this.minSpan = options.minSpan ?? 160;
-    this.minRepeats = options.minRepeats ?? 5;
+    this.minSpan = options.minSpan ?? 200;
+    this.minRepeats = options.minRepeats ?? 8;
     this.runs = new Array<number>(this.maxPeriod + 1).fill(0);
   }
 
