@@ -42,6 +42,8 @@ export class OcrPipeline {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       enableCpuMemArena: true,
+      // No busy-waiting between ops: the daemon shares the CPU with the user's browser.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
     const [det, rec, keys] = await Promise.all([
       ort.InferenceSession.create(files.det, sessionOptions),
@@ -57,13 +59,15 @@ export class OcrPipeline {
 
   async recognizeBytes(bytes: Uint8Array, region?: Region, signal?: AbortSignal): Promise<OcrOutput> {
     const t0 = performance.now();
-    const { rgb, left, top } = await decodeRegion(bytes, region);
+    const { rgb, toOriginal } = await decodeRegion(bytes, region);
     signal?.throwIfAborted();
     const out = await this.recognizeRgb(rgb, signal);
     out.timings.decodeMs = performance.now() - t0 - out.timings.detectMs - out.timings.recognizeMs;
     // Boxes in the original image's pixels.
     for (const line of out.lines) {
-      line.box = [line.box[0] + left, line.box[1] + top, line.box[2] + left, line.box[3] + top];
+      const [x0, y0] = toOriginal(line.box[0], line.box[1]);
+      const [x1, y1] = toOriginal(line.box[2], line.box[3]);
+      line.box = [Math.round(x0), Math.round(y0), Math.round(x1), Math.round(y1)];
     }
     return out;
   }
