@@ -29,7 +29,7 @@ beforeAll(async () => {
       { text: 'Top of a very long page', x: 40, y: 60, size: 22 },
       { text: 'Bottom of a very long page', x: 40, y: 5150, size: 22 },
     ]),
-  ]);
+  ]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   pipeline = await OcrPipeline.load();
 }, 120_000);
 

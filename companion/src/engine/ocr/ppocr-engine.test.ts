@@ -16,7 +16,7 @@ async function collect(events: AsyncIterable<EngineEvent>): Promise<EngineEvent[
 }
 
 beforeAll(async () => {
-  [image] = renderSvgs([textSvg(420, 60, [{ text: 'Loupe reads text', x: 20, y: 38, size: 22 }])]);
+  [image] = renderSvgs([textSvg(420, 60, [{ text: 'Loupe reads text', x: 20, y: 38, size: 22 }])]) as [Buffer];
   engine = new PpOcrEngine();
 }, 60_000);
 
