@@ -41,9 +41,6 @@ export function startBackground(): void {
     if (relabel) void installMenus();
     if (relink) link.restart();
   });
-  browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && 'pairing' in changes && link.current.kind !== 'connected') link.restart();
-  });
 
   browser.runtime.onInstalled.addListener(() => void ready.then(installMenus));
   browser.runtime.onStartup?.addListener(() => void ready.then(installMenus));

@@ -1,5 +1,5 @@
 import { encodeSubmitFrame, isTerminal } from '@loupe/shared';
-import type { ServerMessage, Task } from '@loupe/shared';
+import type { ServerMessage, ServerStatus, Task } from '@loupe/shared';
 import type { Browser } from 'wxt/browser';
 import type { Prepared } from '../capture/image-bytes';
 import { thumbnail } from '../capture/image-bytes';
@@ -9,7 +9,7 @@ import { applyServerMessage, failUnfinished, newId, type Conversation, type Turn
 import type { CompanionLink, LinkState } from '../link/companion-link';
 import type { Settings } from '../settings/settings';
 
-export type PanelState = { type: 'state'; conversation: Conversation | null; link: LinkState; busy?: string };
+export type PanelState = { type: 'state'; conversation: Conversation | null; link: LinkState; status?: ServerStatus; busy?: string };
 
 type TurnHook = (turn: Turn, conversation: Conversation) => void;
 
@@ -25,6 +25,11 @@ export class Session {
   private pending: ReturnType<typeof setTimeout> | null = null;
   private hooks = new Map<string, TurnHook>();
   private thumbs = new Map<string, string>();
+  /** The companion's latest status (engines, model, device), refreshed while a panel is open. */
+  private status: ServerStatus | undefined;
+  private statusTimer: ReturnType<typeof setInterval> | null = null;
+  /** Caps answers (set only by the end-to-end tests, whose stand-in model is slow on CPU). */
+  maxTokens: number | undefined;
 
   constructor(
     private readonly link: CompanionLink,
@@ -33,12 +38,33 @@ export class Session {
 
   addPort(port: Browser.runtime.Port): void {
     this.ports.add(port);
-    port.onDisconnect.addListener(() => this.ports.delete(port));
+    port.onDisconnect.addListener(() => {
+      this.ports.delete(port);
+      if (this.ports.size === 0 && this.statusTimer) {
+        clearInterval(this.statusTimer);
+        this.statusTimer = null;
+      }
+    });
     port.postMessage(this.snapshot());
+    // Engines load in the background (a model can take minutes): keep the panel's view fresh.
+    this.statusTimer ??= setInterval(() => {
+      if (this.link.current.kind !== 'connected') return;
+      try {
+        this.link.send(JSON.stringify({ type: 'status' }));
+      } catch {
+        /* reconnecting */
+      }
+    }, 3_000);
   }
 
   snapshot(): PanelState {
-    return { type: 'state', conversation: this.conversation, link: this.link.current, ...(this.busy ? { busy: this.busy } : {}) };
+    return {
+      type: 'state',
+      conversation: this.conversation,
+      link: this.link.current,
+      ...(this.status ? { status: this.status } : {}),
+      ...(this.busy ? { busy: this.busy } : {}),
+    };
   }
 
   /** Coalesces updates (deltas arrive every ~30 ms) into at most one post per 40 ms. */
@@ -85,7 +111,7 @@ export class Session {
     if (hook) this.hooks.set(turn.id, hook);
     await this.send(turn, () =>
       encodeSubmitFrame(
-        { type: 'submit', id: turn.id, task, locale: this.locale(), conversationId: conversation.id, ...(prompt ? { prompt } : {}) },
+        { type: 'submit', id: turn.id, task, locale: this.locale(), conversationId: conversation.id, ...(prompt ? { prompt } : {}), ...this.limits() },
         [prepared.bytes],
       ),
     );
@@ -97,7 +123,7 @@ export class Session {
     if (!conversation) return;
     const turn = this.addTurn(conversation, task, prompt);
     await this.send(turn, () =>
-      JSON.stringify({ type: 'submit', id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id }),
+      JSON.stringify({ type: 'submit', id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id, ...this.limits() }),
     );
   }
 
@@ -124,6 +150,7 @@ export class Session {
 
   onServerMessage(message: ServerMessage): void {
     if (message.type === 'hello' || message.type === 'status') {
+      this.status = message.status;
       this.changed();
       return;
     }
@@ -144,6 +171,10 @@ export class Session {
       void this.persist(this.conversation);
     }
     this.changed();
+  }
+
+  private limits(): { maxTokens?: number } {
+    return this.maxTokens ? { maxTokens: this.maxTokens } : {};
   }
 
   private locale(): 'en' | 'zh-CN' {

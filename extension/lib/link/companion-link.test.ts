@@ -202,21 +202,51 @@ describe('CompanionLink', () => {
     expect(FakeSocket.all[1]!.protocols[1]).toBe('loupe.auth.new-token-1111111111111111');
   });
 
-  it('without a token: offline when nothing answers /health, pairs when the companion is up', async () => {
+  it('without a token: pairs first (which also tells the port), else says offline or unpaired', async () => {
     const pair = vi.fn(async () => false);
     const a = setup({ credentials: async () => ({ port: 1234 }), probe: vi.fn(async () => false), pair });
     a.link.connect();
     await flush();
+    expect(pair).toHaveBeenCalledTimes(1);
     expect(a.link.current).toMatchObject({ kind: 'offline', port: 1234 });
-    expect(pair).not.toHaveBeenCalled();
     a.link.stop();
 
     const b = setup({ credentials: async () => ({ port: 1234 }), probe: vi.fn(async () => true), pair });
     b.link.connect();
     await flush();
-    expect(pair).toHaveBeenCalledTimes(1);
     expect(b.link.current).toMatchObject({ kind: 'unpaired', port: 1234 });
     expect(FakeSocket.all).toHaveLength(0);
+
+    let creds: { port: number; token?: string } = { port: 1234 };
+    const c = setup({
+      credentials: async () => creds,
+      pair: vi.fn(async () => {
+        creds = { port: 40123, token: 'paired-token-0123456789abcdef' };
+        return true;
+      }),
+    });
+    c.link.connect();
+    await flush();
+    expect(FakeSocket.all[0]!.url).toBe('ws://127.0.0.1:40123/v1/ws');
+  });
+
+  it('tries pairing at most once per 30 s while the companion stays away', async () => {
+    const pair = vi.fn(async () => false);
+    const { link } = setup({ pair, probe: vi.fn(async () => false) });
+    link.connect();
+    for (let i = 0; i < 6; i++) {
+      await flush();
+      FakeSocket.all.at(-1)?.serverRefuse();
+      await flush();
+      vi.advanceTimersByTime(4_000);
+    }
+    expect(FakeSocket.all.length).toBeGreaterThan(2);
+    expect(pair).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(30_000);
+    await flush();
+    FakeSocket.all.at(-1)?.serverRefuse();
+    await flush();
+    expect(pair).toHaveBeenCalledTimes(2);
   });
 
   it('ready() rejects with the link state when the companion cannot be reached', async () => {

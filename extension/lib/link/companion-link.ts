@@ -2,6 +2,8 @@ import { parseServerMessage, PROTOCOL_VERSION, WS_AUTH_PREFIX, WS_PATH, WS_SUBPR
 import type { ServerHello, ServerMessage } from '@loupe/shared';
 import { Backoff } from './backoff';
 
+const PAIR_INTERVAL_MS = 30_000;
+
 /** What the panel shows about the link, with the fix when it is down. */
 export type LinkState =
   | { kind: 'connecting'; port: number }
@@ -42,7 +44,7 @@ export class CompanionLink {
   private keepalive: ReturnType<typeof setInterval> | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private lastPong = 0;
-  private pairedThisRound = false;
+  private lastPairAt = Number.NEGATIVE_INFINITY;
   private readonly backoff: Backoff;
   private readonly keepaliveMs: number;
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
@@ -93,7 +95,7 @@ export class CompanionLink {
   /** Drops the socket and reconnects at once (e.g. after the port or token changed). */
   restart(): void {
     this.backoff.reset();
-    this.pairedThisRound = false;
+    this.lastPairAt = Number.NEGATIVE_INFINITY;
     this.teardown();
     this.connect();
   }
@@ -109,9 +111,9 @@ export class CompanionLink {
     let creds = await this.deps.credentials();
     this.setState({ kind: 'connecting', port: creds.port });
     if (!creds.token) {
-      if (!(await this.deps.probe(creds.port))) return this.scheduleRetry('offline', creds.port);
-      if (!this.pairedThisRound && (await this.tryPair())) creds = await this.deps.credentials();
-      if (!creds.token) return this.scheduleRetry('unpaired', creds.port);
+      // First run: pairing hands out the token and the port the companion listens on.
+      if (await this.tryPair()) creds = await this.deps.credentials();
+      if (!creds.token) return this.scheduleRetry((await this.deps.probe(creds.port)) ? 'unpaired' : 'offline', creds.port);
     }
     if (this.stopped) return;
     let ws: WebSocket;
@@ -140,7 +142,6 @@ export class CompanionLink {
       this.lastPong = Date.now();
       if (message.type === 'hello') {
         this.backoff.reset();
-        this.pairedThisRound = false;
         this.setState({ kind: 'connected', port, hello: message });
         this.startKeepalive();
         for (const w of this.waiters.splice(0)) w.resolve();
@@ -167,17 +168,20 @@ export class CompanionLink {
       this.scheduleRetryRaw(this.backoff.next(), 'connecting', port);
       return;
     }
-    // Never opened: either nothing listens, or the companion refused us (401/403).
-    if (!(await this.deps.probe(port))) return this.scheduleRetry('offline', port);
-    if (!this.pairedThisRound && (await this.tryPair())) {
+    // Never opened: nothing listens there (maybe it moved to another port), or the
+    // companion refused us (401/403, e.g. its token was rotated). Pairing answers both.
+    const running = await this.deps.probe(port);
+    if (await this.tryPair()) {
       this.connect();
       return;
     }
-    this.scheduleRetry('unpaired', port);
+    this.scheduleRetry(running ? 'unpaired' : 'offline', port);
   }
 
+  /** At most one pairing attempt per PAIR_INTERVAL_MS (each one starts the native host). */
   private async tryPair(): Promise<boolean> {
-    this.pairedThisRound = true;
+    if (Date.now() - this.lastPairAt < PAIR_INTERVAL_MS) return false;
+    this.lastPairAt = Date.now();
     try {
       return await this.deps.pair();
     } catch {

@@ -4,7 +4,8 @@ import { browser } from 'wxt/browser';
 import { loadSettings, saveSettings } from '../settings/settings';
 import type { Credentials } from './companion-link';
 
-const PairReply = z.object({ token: z.string().min(16).max(200), port: z.number().int().min(1).max(65535) });
+const PairReply = z.object({ ok: z.literal(true), token: z.string().min(16).max(256), port: z.number().int().min(1).max(65535) });
+const PairRefusal = z.object({ ok: z.literal(false), error: z.object({ message: z.string(), hint: z.string().optional() }) });
 const Pairing = z.object({ token: z.string(), port: z.number().int(), at: z.number() });
 const KEY = 'pairing';
 
@@ -16,13 +17,18 @@ const KEY = 'pairing';
 export async function pairViaNativeHost(): Promise<{ ok: true } | { ok: false; error: string }> {
   let reply: unknown;
   try {
-    reply = await browser.runtime.sendNativeMessage(NATIVE_HOST_NAME, { type: 'pair', origin: location.origin });
+    // Firefox origins differ per install, so the host records ours; Chrome's id is pinned.
+    const request = import.meta.env.BROWSER === 'firefox' ? { type: 'pair', origin: location.origin } : { type: 'pair' };
+    reply = await browser.runtime.sendNativeMessage(NATIVE_HOST_NAME, request);
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
   const parsed = PairReply.safeParse(reply);
-  if (!parsed.success) return { ok: false, error: 'the native host answered without a token' };
-  await browser.storage.local.set({ [KEY]: { ...parsed.data, at: Date.now() } });
+  if (!parsed.success) {
+    const refusal = PairRefusal.safeParse(reply);
+    return { ok: false, error: refusal.success ? [refusal.data.error.message, refusal.data.error.hint].filter(Boolean).join(' ') : 'the native host answered without a token' };
+  }
+  await browser.storage.local.set({ [KEY]: { token: parsed.data.token, port: parsed.data.port, at: Date.now() } });
   await saveSettings({ port: parsed.data.port, manualToken: '' });
   return { ok: true };
 }

@@ -1,0 +1,281 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { installNativeHost } from '@loupe/companion/pairing/install-native-host';
+import { startDaemon, type RunningDaemon } from '../helpers/daemon';
+import { grayPng } from '../helpers/images';
+import { standInModel } from '../helpers/standin';
+import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
+import { addPages, IMAGE_TEXT, REGION_TEXT, startTestSite, type TestSite } from './support/test-site';
+
+/**
+ * The extension in real Chromium (devicePixelRatio 2) against the real companion: paired
+ * through the native-messaging host with no configuration, OCR by the real OCR engine,
+ * Explain / To code by the stand-in VLM (its answers are noise, and labelled so).
+ */
+type Loupe = {
+  imageFlow(task: string, tabId: number, frameId?: number, srcUrl?: string): Promise<void>;
+  tabFlow(task: string, tabId: number): Promise<void>;
+  startSelection(tabId: number, action?: string): Promise<void>;
+};
+
+let daemon: RunningDaemon;
+let model: { dir: string; cleanup(): void };
+let site: TestSite;
+let browser: ExtensionBrowser;
+let panel: Page;
+let profile: string;
+const DPR = 2;
+
+const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+const normalize = (s: string) => s.toLowerCase().replace(/\s+/g, ' ');
+
+const conversationId = (p: Page) => p.locator('[data-testid=conversation]').getAttribute('data-id', { timeout: 1_000 }).catch(() => '');
+
+/** Runs a flow and waits until the panel shows the new conversation it started. */
+async function startsConversation(run: () => Promise<unknown>): Promise<void> {
+  const before = await conversationId(panel);
+  await run();
+  await expect.poll(() => conversationId(panel), { timeout: 30_000 }).not.toBe(before);
+}
+
+async function lastTurn(p: Page) {
+  const turn = p.locator('[data-testid=turn]').last();
+  await expect.poll(() => turn.getAttribute('data-status'), { timeout: 120_000 }).toMatch(/done|error|cancelled/);
+  return turn;
+}
+
+let visits = 0;
+async function openSite(path: string): Promise<{ page: Page; tabId: number }> {
+  // A unique URL per visit, so the tab is found by URL without ambiguity.
+  const url = `${site.url}${path}?visit=${++visits}`;
+  const page = await browser.context.newPage();
+  await page.goto(url);
+  await page.bringToFront();
+  return { page, tabId: await browser.tabId(url) };
+}
+
+beforeAll(async () => {
+  // eosAfter counts prompt + image tokens: large enough that the stand-in writes a few hundred noise tokens.
+  model = await standInModel({ eosAfter: 3000 });
+  daemon = await startDaemon({ args: ['--model', model.dir], token: null, timeoutMs: 240_000 });
+  site = await startTestSite();
+  addPages(site);
+  site.files.set('/photo.png', { type: 'image/png', body: grayPng(320, 200, { value: 90 }) });
+  profile = mkdtempSync(join(tmpdir(), 'loupe-chromium-'));
+  // Zero-configuration pairing: the host manifest in <user-data-dir>/NativeMessagingHosts.
+  installNativeHost({ home: daemon.home, manifestDirs: [join(profile, 'NativeMessagingHosts')], defaults: false, port: daemon.port });
+  browser = await launchWithExtension(profile, { dpr: DPR });
+  // The companion runs on an ephemeral port: the extension learns it from pairing.
+  // Render the <img>'s picture with Chromium itself (real text, real antialiasing).
+  const src = await browser.context.newPage();
+  await src.goto(`${site.url}/text-source.html`);
+  site.files.set('/text.png', { type: 'image/png', body: await src.locator('#card').screenshot() });
+  await src.close();
+  // The stand-in decodes a few tokens per second on a shared CPU: keep its answers short.
+  await browser.sw(() => {
+    (globalThis as unknown as { __loupe: { session: { maxTokens?: number } } }).__loupe.session.maxTokens = 40;
+  });
+  panel = await browser.openPanel();
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await site?.close();
+  await daemon?.stop();
+  model?.cleanup();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe('Loupe extension in Chromium', () => {
+  it('pairs with the companion without configuration and shows the connection', async () => {
+    const conn = panel.locator('[data-testid=conn]');
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    // The stand-in VLM loads after the daemon listens; the panel follows the companion's status.
+    await expect.poll(() => panel.locator('[data-testid=vlm-state]').getAttribute('data-state'), { timeout: 180_000 }).toBe('ready');
+    expect(await conn.textContent()).toContain('test stand-in');
+    await shot(panel, '01-panel-connected');
+  });
+
+  it('right-click an <img> → Extract text: the image own bytes, read by the real OCR engine', async () => {
+    const { page, tabId } = await openSite('/image.html');
+    await page.locator('#img').click({ button: 'right' });
+    await startsConversation(() =>
+      browser.sw((a: { tabId: number; src: string }) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('ocr', a.tabId, 0, a.src), { tabId, src: `${site.url}/text.png` }),
+    );
+    const turn = await lastTurn(panel);
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    const text = normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '');
+    // Every word read back (line order is the OCR engine's business, scored in its own eval).
+    for (const word of normalize(IMAGE_TEXT.join(' ')).split(' ')) expect(text).toContain(word);
+    const caption = (await panel.locator('[data-testid=image-size]').textContent()) ?? '';
+    expect(caption).toContain("the image's own bytes");
+    const png = site.files.get('/text.png')!.body as Buffer;
+    expect(caption).toContain(`${png.readUInt32BE(16)} × ${png.readUInt32BE(20)} px`);
+    expect(await turn.locator('[data-testid=model]').textContent()).toMatch(/Answered by/);
+    await shot(panel, '02-panel-img-ocr');
+    await page.close();
+  });
+
+  it('right-click a CSS background → Explain: the background image bytes, answered by the stand-in and labelled', async () => {
+    const { page, tabId } = await openSite('/background.html');
+    // Right-click the caption text on top of the background: the browser menu has no srcUrl here.
+    await page.locator('#hero span').click({ button: 'right' });
+    await startsConversation(() => browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('describe', id, 0), tabId));
+    const turn = await lastTurn(panel);
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    expect(await panel.locator('[data-testid=image-size]').textContent()).toContain("320 × 200 px");
+    expect(await panel.locator('[data-testid=image-size]').textContent()).toContain("the image's own bytes");
+    expect(((await turn.locator('[data-testid=answer]').textContent()) ?? '').length).toBeGreaterThan(0);
+    expect(await turn.locator('[data-testid=standin]').textContent()).toContain('output is noise');
+
+    // A follow-up question about the same image streams a second answer.
+    await panel.locator('[data-testid=followup-input]').fill('What colour is it?');
+    await panel.locator('[data-testid=followup-send]').click();
+    await expect.poll(() => panel.locator('[data-testid=turn]').count()).toBe(2);
+    const second = await lastTurn(panel);
+    expect(await second.getAttribute('data-status')).toBe('done');
+    expect(await second.locator('.prompt').textContent()).toContain('What colour is it?');
+    await shot(panel, '03-panel-background-explain-followup');
+    await page.close();
+  });
+
+  it('select a region on a scrolled page at devicePixelRatio 2 → OCR: text read, copied, overlaid on the page', async () => {
+    const { page, tabId } = await openSite('/article.html');
+    await page.locator('#region').scrollIntoViewIfNeeded();
+    expect(await page.evaluate<number>('scrollY')).toBeGreaterThan(500);
+    expect(await page.evaluate<number>('devicePixelRatio')).toBe(DPR);
+    await browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.startSelection(id, 'choose'), tabId);
+    await page.locator('loupe-ui .layer').waitFor();
+    const box = (await page.locator('#region').boundingBox())!;
+    await page.mouse.move(box.x - 4, box.y - 4);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+    expect(await page.locator('loupe-ui .size').textContent()).toMatch(/\d+ × \d+/);
+    await page.mouse.move(box.x + box.width + 4, box.y + box.height + 4, { steps: 4 });
+    await page.mouse.up();
+    await page.screenshot({ path: join(ARTIFACTS, '04-page-region-toolbar.png') });
+    await startsConversation(() => page.locator('loupe-ui button[data-action=ocr]').click());
+
+    const turn = await lastTurn(panel);
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    const text = normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '');
+    for (const line of REGION_TEXT) expect(text).toContain(normalize(line));
+    // Cropped at device pixels: the sent image is the selection times the devicePixelRatio.
+    const caption = (await panel.locator('[data-testid=image-size]').textContent()) ?? '';
+    const [, w, h] = /(\d+) × (\d+) px/.exec(caption)!;
+    expect(Math.abs(Number(w) - (box.width + 8) * DPR)).toBeLessThanOrEqual(2);
+    expect(Math.abs(Number(h) - (box.height + 8) * DPR)).toBeLessThanOrEqual(2);
+    expect(caption).toContain('cropped from a screenshot');
+    await shot(panel, '05-panel-region-ocr');
+
+    // The lines lie over the page as selectable text, where they were read.
+    const lines = page.locator('loupe-ui[data-loupe-ocr] .line');
+    await expect.poll(() => lines.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const overlay = normalize((await lines.allTextContents()).join(' '));
+    expect(overlay).toContain(normalize(REGION_TEXT[0]!));
+    const first = (await lines.first().boundingBox())!;
+    expect(first.y).toBeGreaterThanOrEqual(box.y - 8);
+    expect(first.y).toBeLessThan(box.y + box.height);
+    await expect.poll(() => page.locator('loupe-ui .t').textContent().catch(() => ''), { timeout: 5_000 }).toContain('copied');
+    await page.screenshot({ path: join(ARTIFACTS, '06-page-ocr-overlay.png') });
+    await page.close();
+  });
+
+  it('select a region → Ask: the question goes with the crop to the VLM', async () => {
+    const { page, tabId } = await openSite('/article.html');
+    await browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.startSelection(id, 'choose'), tabId);
+    await page.locator('loupe-ui .layer').waitFor();
+    await page.mouse.move(30, 60);
+    await page.mouse.down();
+    await page.mouse.move(330, 260, { steps: 3 });
+    await page.mouse.up();
+    await page.locator('loupe-ui input[data-action=ask-input]').fill('Summarise this');
+    await startsConversation(() => page.locator('loupe-ui button[data-action=ask]').click());
+    const turn = await lastTurn(panel);
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    expect(await turn.getAttribute('data-task')).toBe('ask');
+    expect(await turn.locator('.prompt').textContent()).toContain('Summarise this');
+    await page.close();
+  });
+
+  it('Esc cancels a selection and leaves nothing on the page', async () => {
+    const { page, tabId } = await openSite('/article.html');
+    await browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.startSelection(id, 'choose'), tabId);
+    await page.locator('loupe-ui .layer').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('loupe-ui').count()).toBe(0);
+    await page.close();
+  });
+
+  it('capture a mockup → HTML: streamed code, then a live preview in the sandboxed frame, and a refine follow-up', async () => {
+    const { page, tabId } = await openSite('/mockup.html');
+    await startsConversation(() => browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.tabFlow('code', id), tabId));
+    const turn = await lastTurn(panel);
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    expect(await turn.getAttribute('data-task')).toBe('code');
+    const answer = ((await turn.locator('[data-testid=answer]').textContent()) ?? '').trim();
+    expect(answer.length).toBeGreaterThan(0);
+    expect(await panel.locator('[data-testid=image-size]').textContent()).toContain('screenshot of the visible tab');
+
+    // The preview renders the generated document inside the sandboxed page (the stand-in's
+    // noise has no markup, so the whole answer is the document, and the panel says so).
+    const raw = await browser.sw(() => (globalThis as unknown as { __loupe: { session: { conversation: { turns: Array<{ text: string }> } } } }).__loupe.session.conversation.turns.at(-1)!.text);
+    type Parsed = { body: { querySelectorAll(q: string): { forEach(f: (n: { remove(): void }) => void): void }; textContent: string | null } };
+    const expected = await panel.evaluate((text: string) => {
+      const Parser = (globalThis as unknown as { DOMParser: new () => { parseFromString(s: string, type: string): Parsed } }).DOMParser;
+      const body = new Parser().parseFromString(text, 'text/html').body;
+      body.querySelectorAll('script').forEach((n) => n.remove());
+      return (body.textContent ?? '').replace(/\s+/g, ' ').trim();
+    }, raw);
+    expect(expected.length).toBeGreaterThan(20);
+    const frame = panel.frameLocator('[data-testid=preview-frame]');
+    await expect.poll(() => frame.locator('body').evaluate((b) => (b.textContent ?? '').replace(/\s+/g, ' ').trim()), { timeout: 10_000 }).toBe(expected);
+    await expect.poll(() => panel.locator('[data-testid=preview-nohtml]').count()).toBe(1);
+    await shot(panel, '07-panel-mockup-code-preview');
+
+    // Refine: a follow-up on the same capture with the code task.
+    await panel.locator('[data-testid=followup-input]').fill('make the header sticky');
+    await panel.locator('[data-testid=followup-send]').click();
+    await expect.poll(() => panel.locator('[data-testid=turn]').count()).toBe(2);
+    const refined = await lastTurn(panel);
+    expect(await refined.getAttribute('data-task')).toBe('code');
+    expect(await refined.getAttribute('data-status')).toBe('done');
+    await page.close();
+  });
+
+  it('the preview frame compiles Tailwind offline and has no extension access and no network', async () => {
+    const frameEl = panel.locator('[data-testid=preview-frame]');
+    const html =
+      '<!doctype html><html><body><header id="h" class="sticky top-0 bg-blue-800 p-4 text-white rounded-lg">Acme</header><div class="grid grid-cols-3 gap-4 mt-6" id="g"><section class="border p-4">A</section><section class="border p-4">B</section><section class="border p-4">C</section></div><script>document.title="ran"</script></body></html>';
+    await panel.evaluate(`document.querySelector('[data-testid=preview-frame]').contentWindow.postMessage({ type: 'loupe-preview-render', html: ${JSON.stringify(html)} }, '*')`);
+    const frame = (await frameEl.elementHandle())!;
+    const content = (await frame.contentFrame())!;
+    await expect.poll(() => content.evaluate<string>(`getComputedStyle(document.getElementById('h')).paddingTop`), { timeout: 10_000 }).toBe('16px');
+    expect(await content.evaluate<string>(`getComputedStyle(document.getElementById('g')).display`)).toBe('grid');
+    expect(await content.evaluate<string>(`getComputedStyle(document.getElementById('h')).position`)).toBe('sticky');
+    // Generated scripts stay inert; the page has no extension API and cannot reach the companion.
+    expect(await content.evaluate<string>('document.title')).not.toBe('ran');
+    expect(await content.evaluate(() => typeof (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime?.id)).toBe('undefined');
+    expect(await content.evaluate<string>('origin')).toBe('null');
+    const reached = await content.evaluate((u) => fetch(`${u}/health`).then(() => true, () => false), daemon.url);
+    expect(reached).toBe(false);
+    await shot(panel, '08-panel-preview-tailwind');
+  });
+
+  it('history survives a reload of the panel, is searchable, and clears in one click', async () => {
+    await panel.reload();
+    await panel.locator('[data-testid=tab-history]').click();
+    const entries = panel.locator('[data-testid=history-entry]');
+    await expect.poll(() => entries.count()).toBeGreaterThanOrEqual(4);
+    await panel.locator('[data-testid=history-search]').fill('Invoice');
+    await expect.poll(() => entries.count()).toBe(1);
+    await entries.first().locator('button').first().click();
+    await shot(panel, '09-panel-history');
+    await panel.locator('[data-testid=history-search]').fill('');
+    await panel.locator('[data-testid=history-clear]').click();
+    await expect.poll(() => entries.count()).toBe(0);
+  });
+});

@@ -1,0 +1,84 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Local test pages served on an ephemeral loopback port. */
+export interface TestSite {
+  url: string;
+  files: Map<string, { type: string; body: Buffer | string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestSite(): Promise<TestSite> {
+  const files = new Map<string, { type: string; body: Buffer | string }>();
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = files.get(path);
+    if (!file) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    files,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+const page = (title: string, body: string, style = '') =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>body{font-family:'DejaVu Sans',sans-serif;margin:24px;color:#111}${style}</style></head><body>${body}</body></html>`;
+
+/** The text drawn into text.png (the <img> page) — what OCR must read back. */
+export const IMAGE_TEXT = ['Invoice 2048', 'Total due 315 EUR'];
+/** The paragraph far down the article page, selected as a region after scrolling. */
+export const REGION_TEXT = ['Quarterly report', 'Revenue grew by 12 percent'];
+
+export function addPages(site: TestSite): void {
+  site.files.set(
+    '/text-source.html',
+    {
+      type: 'text/html',
+      body: page('source', `<div id="card" style="display:inline-block;padding:24px 32px;background:#fff">${IMAGE_TEXT.map((l) => `<p style="font-size:40px;margin:8px 0">${l}</p>`).join('')}</div>`, 'body{background:#fff;margin:0}'),
+    },
+  );
+  site.files.set('/image.html', { type: 'text/html', body: page('An image', `<h1>Photo page</h1><img id="img" src="/text.png" alt="scanned invoice" style="border:1px solid #ccc;width:480px">`) });
+  site.files.set(
+    '/background.html',
+    {
+      type: 'text/html',
+      body: page('A CSS background', `<h1>Hero</h1><div id="hero" style="width:400px;height:250px;background-image:url('/photo.png');background-size:cover"><span style="color:#fff">overlaid caption</span></div>`),
+    },
+  );
+  site.files.set(
+    '/article.html',
+    {
+      type: 'text/html',
+      body: page(
+        'A long article',
+        `<h1>Article</h1><div style="height:1400px;background:linear-gradient(#eef,#fff)">filler</div>
+         <div id="region" style="display:inline-block;padding:16px 24px;border:1px solid #ddd;background:#fff">${REGION_TEXT.map((l) => `<p style="font-size:28px;margin:6px 0">${l}</p>`).join('')}</div>
+         <div style="height:800px"></div>`,
+      ),
+    },
+  );
+  site.files.set(
+    '/mockup.html',
+    {
+      type: 'text/html',
+      body: page(
+        'A mockup',
+        `<header style="display:flex;justify-content:space-between;align-items:center;background:#1e3a8a;color:#fff;padding:16px 24px;border-radius:8px"><b style="font-size:22px">Acme</b><nav>Home · Pricing · Contact</nav></header>
+         <main style="display:grid;grid-template-columns:repeat(3,1fr);gap:16px;margin-top:24px">${['Starter', 'Pro', 'Team']
+           .map((n, i) => `<section style="border:1px solid #ddd;border-radius:8px;padding:16px"><h2>${n}</h2><p style="font-size:28px">$${(i + 1) * 9}</p><button style="background:#2563eb;color:#fff;border:0;border-radius:6px;padding:8px 16px">Choose</button></section>`)
+           .join('')}</main>`,
+      ),
+    },
+  );
+}
