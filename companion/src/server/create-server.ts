@@ -106,10 +106,7 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
       o.log.debug({ client: clientId }, 'client connected');
     });
   });
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
-    socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-  });
+  // clientError keeps Node's default: 400 / 408 (timeouts) / 431 (header overflow), then close.
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

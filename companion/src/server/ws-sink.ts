@@ -5,7 +5,7 @@ import type { JobSink } from '../queue/job-service';
 /** Over this many unsent bytes the peer counts as not reading: deltas are coalesced. */
 export const CONGESTED_BYTES = 1024 * 1024;
 /** Over this many unsent bytes the peer is dropped: a paused reader must not grow our memory. */
-export const DROP_BYTES = 64 * 1024 * 1024;
+export const DROP_BYTES = 16 * 1024 * 1024;
 
 export function createWsSink(ws: WebSocket): JobSink {
   return {
