@@ -157,6 +157,23 @@ describe('loupe CLI against a running daemon', () => {
   });
 });
 
+describe('loupe pair', () => {
+  it('registers the host in the given profile folder and admits a Firefox origin by hand', async () => {
+    const home = join(work, 'home-pair');
+    const profile = join(work, 'profile', 'NativeMessagingHosts');
+    const origin = 'moz-extension://0b6d2a8e-1f0c-4d3e-9a55-3f1b7c2d9e41';
+    const r = await loupe(['pair', '--manifest-dir', profile, '--origin', origin], { LOUPE_HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(profile, 'dev.loupe.companion.json'), 'utf8')) as { path: string; allowed_origins: string[] };
+    expect(manifest.path).toBe(join(home, 'native-host', 'loupe-native-host'));
+    expect(manifest.allowed_origins).toEqual(['chrome-extension://lcpddjpjomkcalgeepcnngbpilekcghj/']);
+    expect(JSON.parse(readFileSync(join(home, 'allowed-origins.json'), 'utf8')).origins).toEqual([origin]);
+    const bad = await loupe(['pair', '--origin', 'https://evil.test'], { LOUPE_HOME: home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/moz-extension/);
+  });
+});
+
 describe('loupe gpu-setup', () => {
   it('--dry-run prints the NuGet package of the same version as onnxruntime-node', async () => {
     const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', '.pnpm', 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')) as { version: string }).version;
