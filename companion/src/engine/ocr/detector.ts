@@ -6,7 +6,7 @@ const MEAN = [0.485, 0.456, 0.406] as const;
 const STD = [0.229, 0.224, 0.225] as const;
 
 export interface DetectOptions {
-  /** Images wider than this are scaled down for detection (text stays readable at 1280 px). */
+  /** Images wider than this are scaled down for detection (a 4K screenshot is read at half size). */
   maxWidth: number;
   /** Tall pages are detected in strips of this height (detector pixels) so memory stays bounded. */
   tileHeight: number;
@@ -15,7 +15,7 @@ export interface DetectOptions {
   db: DbOptions;
 }
 
-export const DEFAULT_DETECT: DetectOptions = { maxWidth: 1280, tileHeight: 1536, minSide: 480, db: DEFAULT_DB };
+export const DEFAULT_DETECT: DetectOptions = { maxWidth: 1920, tileHeight: 1536, minSide: 480, db: DEFAULT_DB };
 
 export interface TextBox {
   /** [x0, y0, x1, y1] in the input image's pixels. */

@@ -39,7 +39,7 @@ export class Recognizer {
       const batch: number[] = [order[i]!];
       const first = widths[order[i]!]!;
       let j = i + 1;
-      while (j < order.length && batch.length < opts.batchSize && widths[order[j]!]! <= first * 1.3 + 32) batch.push(order[j++]!);
+      while (j < order.length && batch.length < opts.batchSize && widths[order[j]!]! <= first * 1.1 + 16) batch.push(order[j++]!);
       i = j;
       const maxW = Math.max(...batch.map((k) => widths[k]!));
       const W = Math.ceil(maxW / 8) * 8;
