@@ -56,6 +56,11 @@ describe('dtype suffixes and external data', () => {
     const e = engine(dir);
     expect((await e.load()).dtype).toBe('q4f16');
     expect((await oneAnswer(e)).finishReason).toBe('length');
+    // two images: half-precision features are concatenated per image
+    const images = await Promise.all([64, 96].map((w) => sharp({ create: { width: w, height: 64, channels: 3, background: '#654321' } }).png().toBuffer()));
+    let last: EngineEvent | undefined;
+    for await (const ev of e.run({ id: 'm', task: 'ask', images, locale: 'en', history: [], maxTokens: 2 }, new AbortController().signal)) last = ev;
+    expect(last).toMatchObject({ type: 'result', stats: { visualTokens: 4 + 6, dtype: 'q4f16' } });
   }, 120_000);
 
   it('loads weights split into external data chunks', async () => {
