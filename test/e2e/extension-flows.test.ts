@@ -278,4 +278,17 @@ describe('Loupe extension in Chromium', () => {
     await panel.locator('[data-testid=history-clear]').click();
     await expect.poll(() => entries.count()).toBe(0);
   });
+
+  it('options: switching the language to 简体中文 relabels the panel (every string comes from _locales)', async () => {
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    expect(await options.locator('[data-testid=opt-port]').inputValue()).toBe(String(daemon.port)); // learnt from pairing
+    await options.screenshot({ path: join(ARTIFACTS, '10-options.png'), fullPage: true });
+    await options.locator('[data-testid=opt-language]').selectOption('zh-CN');
+    await options.locator('[data-testid=opt-save]').click();
+    await expect.poll(() => panel.locator('[data-testid=tab-history]').textContent(), { timeout: 10_000 }).toBe('历史');
+    expect(await panel.locator('[data-testid=conn]').textContent()).toContain('已连接');
+    await shot(panel, '11-panel-zh-CN');
+    await options.close();
+  });
 });
