@@ -28,8 +28,12 @@ describe('word spacing', () => {
   });
 
   it('keeps no space without any space signal, and none between CJK characters', () => {
-    expect(spaceLine([ch('a', 0), ch('b', 4)], 10, crop([0, 4], 60))).toBe('ab');
+    expect(spaceLine([ch('a', 0), ch('b', 1)], 10, crop([0, 1], 60))).toBe('ab');
     expect(spaceLine([ch('图', 0), ch('片', 4, 0.3)], 10, crop([0, 4], 60))).toBe('图片');
+  });
+
+  it('treats a very wide blank run as a space even without a space signal', () => {
+    expect(spaceLine([ch('a', 0), ch('b', 4)], 10, crop([0, 4], 60))).toBe('a b');
   });
 
   it('keeps spaces the recogniser emitted', () => {
@@ -40,5 +44,7 @@ describe('word spacing', () => {
   it('fixes I/l and 1/l only in their ambiguous contexts', () => {
     expect(fixLatinConfusions('OpenAl and Al, $l, 2l0')).toBe('OpenAI and AI, $1, 210');
     expect(fixLatinConfusions('Alpha all ls')).toBe('Alpha all ls');
+    expect(fixLatinConfusions('due 0n Monday, C0de.')).toBe('due on Monday, Code.');
+    expect(fixLatinConfusions('0x1f 0xff 100 v2.0 a0 10n')).toBe('0x1f 0xff 100 v2.0 a0 10n');
   });
 });

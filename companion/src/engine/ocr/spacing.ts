@@ -76,7 +76,7 @@ export function inkProfile(crop: Rgb): InkProfile {
   return { columns, inkHeight: bottom >= top ? bottom - top + 1 : crop.height };
 }
 
-function otsu(hist: Uint32Array, total: number): number {
+export function otsu(hist: Uint32Array, total: number): number {
   let sum = 0;
   for (let v = 0; v < 256; v++) sum += v * hist[v]!;
   let sumB = 0, wB = 0, best = 0, threshold = 127;
@@ -149,10 +149,16 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
   return fixLatinConfusions(text);
 }
 
+/** A word of letters with one zero before lowercase letters ("0n", "C0de"): the zero is an o. */
+const LETTERS_WITH_ZERO = /^[("']?[A-Za-z]*0[a-z]+[)"',.;:!?]?$/;
+
 /**
  * Sans-serif capital I and small l are the same glyph; the recogniser picks l after a
- * capital ("OpenAl", "Al") and l for 1 after a currency sign. Fix only those contexts.
+ * capital ("OpenAl", "Al"), l for 1 after a currency sign, 0 for o inside a word.
+ * Fix only those contexts.
  */
 export function fixLatinConfusions(text: string): string {
-  return text.replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1');
+  return text
+    .replace(/\S+/g, (w) => (LETTERS_WITH_ZERO.test(w) && !/^0[xXbBoO]/.test(w) ? w.replace('0', 'o') : w))
+    .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1');
 }
