@@ -83,7 +83,6 @@ export class QwenVlEngine implements Engine {
   private family: VlmFamily | undefined;
   private info: ModelInfo | undefined;
   private eosIds = new Set<number>();
-  private imagePadId = 151655;
   private meter: JobMeter | undefined;
   private busy: Promise<void> = Promise.resolve();
   report: LoadReport | undefined;
@@ -120,39 +119,33 @@ export class QwenVlEngine implements Engine {
     if (!processor.image_processor || !processor.tokenizer) {
       throw new ModelInvalidError(dir, ['preprocessor_config.json: did not yield a Qwen-VL processor (image processor + tokenizer); check processor_class.']);
     }
-    let model: VlModel;
+    this.processor = processor;
+    this.eosIds = this.collectEos(config, undefined, processor);
     let loadedOn: 'cuda' | 'cpu' = device;
     let reason = fallbackReason;
     try {
-      model = await this.loadModel(dir, device, dtype);
+      await this.start(dir, device, dtype, config, processor);
     } catch (error) {
-      if (device !== 'cuda') throw error;
+      if (device !== 'cuda' || error instanceof ModelInvalidError) throw error;
+      // CUDA failed while creating sessions or on the warm-up run (e.g. out of memory).
       const why = describeCudaError(error);
       if (this.options.device === 'cuda') throw new DeviceError(`--device cuda cannot run: ${why}`);
       reason = why;
       loadedOn = 'cpu';
-      dtype = chooseDtype(dir, 'cpu', this.options.dtype);
+      const cpuDtype = chooseDtype(dir, 'cpu', this.options.dtype);
+      if (cpuDtype !== dtype) {
+        const again = (await verifyModelDir(dir, { dtype: cpuDtype as Dtype })).problems.filter((p) => p.severity === 'error').map(formatProblem);
+        if (again.length > 0) throw new ModelInvalidError(dir, again);
+      }
+      dtype = cpuDtype;
       this.log?.warn({ reason: why }, 'CUDA load failed; falling back to CPU');
-      model = await this.loadModel(dir, 'cpu', dtype);
+      await this.start(dir, 'cpu', dtype, config, processor);
     }
-    try {
-      this.checkSessionDtypes(dir, model);
-    } catch (error) {
-      await model.dispose().catch(() => undefined);
-      throw error;
-    }
-    this.model = model;
-    this.processor = processor;
-    this.instrument(model);
-    this.eosIds = this.collectEos(config, model, processor);
-    this.imagePadId = typeof config.image_token_id === 'number' ? config.image_token_id : this.imagePadId;
 
     const standIn = Boolean(config.loupe_stand_in);
     const notes = [...(reason ? [`running on CPU: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
     this.report = { device: loadedOn, dtype, ...(reason ? { fallbackReason: reason } : {}), ...(notes.length ? { note: notes.join(' ') } : {}) };
     this.log?.info({ model: id, family: family.modelType, device: loadedOn, dtype, standIn, fallback: reason }, 'VLM loaded');
-
-    await this.warmUp();
     this.info = {
       id: standIn ? `${id} (${STAND_IN_LABEL})` : id,
       engine: standIn ? `${QWEN_VL_ENGINE} (${STAND_IN_LABEL})` : QWEN_VL_ENGINE,
@@ -162,6 +155,23 @@ export class QwenVlEngine implements Engine {
       ...(this.report.note ? { note: this.report.note } : {}),
     };
     return this.info;
+  }
+
+  /** Creates the sessions, checks them, and runs the warm-up; disposes them again on failure. */
+  private async start(dir: string, device: 'cuda' | 'cpu', dtype: string, config: ModelConfig, processor: QwenProcessor): Promise<void> {
+    const model = await this.loadModel(dir, device, dtype);
+    try {
+      this.checkSessionDtypes(dir, model);
+      this.model = model;
+      this.instrument(model);
+      this.eosIds = this.collectEos(config, model, processor);
+      this.report = { device, dtype };
+      await this.warmUp();
+    } catch (error) {
+      this.model = undefined;
+      await model.dispose().catch(() => undefined);
+      throw error;
+    }
   }
 
   async unload(): Promise<void> {
@@ -220,7 +230,7 @@ export class QwenVlEngine implements Engine {
     }
   }
 
-  private collectEos(config: ModelConfig, model: VlModel, processor: QwenProcessor): Set<number> {
+  private collectEos(config: ModelConfig, model: VlModel | undefined, processor: QwenProcessor): Set<number> {
     const ids = new Set<number>();
     const add = (v: unknown) => {
       if (typeof v === 'number') ids.add(v);
@@ -228,7 +238,7 @@ export class QwenVlEngine implements Engine {
     };
     add(config.eos_token_id);
     add((config.text_config as Record<string, unknown> | undefined)?.eos_token_id);
-    add(model.generation_config?.eos_token_id);
+    add(model?.generation_config?.eos_token_id);
     const imEnd = processor.tokenizer.model?.tokens_to_ids?.get('<|im_end|>');
     add(imEnd);
     return ids;
