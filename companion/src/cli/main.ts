@@ -27,7 +27,10 @@ const commands: Record<string, () => Promise<Command>> = {
   describe: async () => (argv) => import('./image-command').then((m) => m.runImageCommand('describe', argv)),
   code: async () => (argv) => import('./image-command').then((m) => m.runImageCommand('code', argv)),
   ask: async () => (argv) => import('./image-command').then((m) => m.runImageCommand('ask', argv)),
-  models: async () => (argv) => import('@loupe/models/cli/index').then((m) => m.runModelsCommand(argv)),
+  models: async () => async (argv) => {
+    const [{ runModelsCommand }, { loupeHome }] = await Promise.all([import('@loupe/models/cli/index'), import('../config/paths')]);
+    return runModelsCommand(argv, { home: loupeHome() });
+  },
   bench: async () => (argv) => import('../bench/index').then((m) => m.runBench(argv)),
 };
 
