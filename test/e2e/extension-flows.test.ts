@@ -291,4 +291,12 @@ describe('Loupe extension in Chromium', () => {
     await shot(panel, '11-panel-zh-CN');
     await options.close();
   });
+
+  it('says how to fix it when the companion stops: run `pnpm start`', async () => {
+    await daemon.stop();
+    const conn = panel.locator('[data-testid=conn]');
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('offline');
+    expect(await conn.textContent()).toContain('pnpm start');
+    await shot(panel, '12-panel-offline');
+  });
 });
