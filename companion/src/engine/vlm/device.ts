@@ -32,8 +32,9 @@ function nvidiaSmi(): Promise<{ ok: boolean; out: string }> {
 /**
  * Checks, without creating a session, whether the CUDA execution provider can work here:
  * platform, the EP library files in onnxruntime-node's bin dir, and an NVIDIA GPU.
+ * LOUPE_ORT_BIN_DIR points the file check elsewhere (tests of the fallback path).
  */
-export async function probeCuda(binDir = ortBinDir()): Promise<CudaProbe> {
+export async function probeCuda(binDir = process.env.LOUPE_ORT_BIN_DIR || ortBinDir()): Promise<CudaProbe> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     return { usable: false, reason: `the CUDA execution provider of onnxruntime-node exists only for linux-x64 (this is ${process.platform}-${process.arch})` };
   }

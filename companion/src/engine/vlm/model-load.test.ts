@@ -1,5 +1,5 @@
 import { buildStandIn, type FamilyId, type StandInOptions } from '@loupe/models';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -172,6 +172,7 @@ describe('devices', () => {
 });
 
 const cuda = await probeCuda();
+const epMissingHere = !CUDA_EP_LIBS.every((lib) => existsSync(join(ortBinDir(), lib)));
 describe('GPU', () => {
   it.skipIf(!cuda.usable)(`runs a stand-in on CUDA${cuda.usable ? '' : ` — SKIPPED: no usable CUDA device here (${cuda.reason})`}`, async () => {
     const e = engine(await standIn('qwen2_5_vl', { dtype: 'fp16' }), { device: 'cuda' });
@@ -180,5 +181,39 @@ describe('GPU', () => {
     const result = await oneAnswer(e);
     expect(result.stats.device).toBe('cuda');
     expect(result.stats.decodeTokens).toBe(3);
+  }, 120_000);
+});
+
+describe('CUDA that passes the probe but fails to create sessions', () => {
+  // Fake EP files and a fake nvidia-smi make the probe say yes; onnxruntime then really
+  // fails to load the (missing) CUDA provider, which is the path this exercises.
+  const fake = join(root, 'fake-cuda');
+  const saved = { path: process.env.PATH, bin: process.env.LOUPE_ORT_BIN_DIR };
+  const setUp = () => {
+    mkdirSync(join(fake, 'bin'), { recursive: true });
+    for (const lib of CUDA_EP_LIBS) writeFileSync(join(fake, lib), '');
+    writeFileSync(join(fake, 'bin', 'nvidia-smi'), '#!/bin/sh\necho "NVIDIA Fake GPU, 1024 MiB"\n', { mode: 0o755 });
+    process.env.PATH = `${join(fake, 'bin')}:${saved.path ?? ''}`;
+    process.env.LOUPE_ORT_BIN_DIR = fake;
+  };
+  const tearDown = () => {
+    process.env.PATH = saved.path;
+    if (saved.bin === undefined) delete process.env.LOUPE_ORT_BIN_DIR;
+    else process.env.LOUPE_ORT_BIN_DIR = saved.bin;
+  };
+
+  it.skipIf(!epMissingHere || process.platform !== 'linux')('auto falls back to CPU with the session error; cuda names loupe gpu-setup', async () => {
+    setUp();
+    try {
+      expect((await probeCuda()).usable).toBe(true);
+      const dir = await standIn('qwen2_5_vl');
+      const auto = engine(dir, { device: 'auto' });
+      const info = await auto.load();
+      expect(info.device).toBe('cpu');
+      expect(info.note).toMatch(/running on CPU: CUDA libraries could not be loaded/);
+      await expect(engine(dir, { device: 'cuda' }).load()).rejects.toMatchObject({ code: 'engine_unavailable', message: expect.stringMatching(/--device cuda cannot run: CUDA libraries could not be loaded.*loupe gpu-setup/s) });
+    } finally {
+      tearDown();
+    }
   }, 120_000);
 });
