@@ -10,7 +10,8 @@ const require = createRequire(import.meta.url);
 /**
  * Tesseract (tesseract.js, LSTM "best_int" data from the npm packages — no download) as the
  * reference OCR. English pages run with `eng`, Chinese pages with `chi_sim+eng`: each gets
- * the language setup a user would pick, which is the fairest comparison.
+ * the language setup a user would pick, which is the fairest comparison. (Loading two languages,
+ * tesseract.js 7 prints a spurious "Error opening data file" line on stderr; recognition is unaffected.)
  */
 export class TesseractRef {
   private constructor(
@@ -23,7 +24,6 @@ export class TesseractRef {
     const langDir = mkdtempSync(join(tmpdir(), 'loupe-tessdata-'));
     for (const lang of ['eng', 'chi_sim']) {
       const pkg = require.resolve(`@tesseract.js-data/${lang}/package.json`);
-      // Unpacked here: tesseract.js 7 mis-loads the second of several gzipped languages.
       writeFileSync(join(langDir, `${lang}.traineddata`), gunzipSync(readFileSync(join(pkg, '..', '4.0.0_best_int', `${lang}.traineddata.gz`))));
     }
     const options = { langPath: langDir, gzip: false, cacheMethod: 'none', logger: () => undefined, errorHandler: () => undefined };
