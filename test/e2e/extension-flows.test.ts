@@ -8,7 +8,7 @@ import { startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { grayPng } from '../helpers/images';
 import { standInModel } from '../helpers/standin';
 import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
-import { addPages, IMAGE_TEXT, REGION_TEXT, startTestSite, type TestSite } from './support/test-site';
+import { addPages, CANVAS_TEXT, IMAGE_TEXT, REGION_TEXT, startTestSite, type TestSite } from './support/test-site';
 
 /**
  * The extension in real Chromium (devicePixelRatio 2) against the real companion: paired
@@ -139,6 +139,21 @@ describe('Loupe extension in Chromium', () => {
     expect(await second.getAttribute('data-status')).toBe('done');
     expect(await second.locator('.prompt').textContent()).toContain('What colour is it?');
     await shot(panel, '03-panel-background-explain-followup');
+    await page.close();
+  });
+
+  it('right-click a <canvas> → Extract text: its pixels are read from the page and OCR reads them', async () => {
+    const { page, tabId } = await openSite('/canvas.html');
+    await page.locator('#cv').click({ button: 'right' });
+    await startsConversation(() => browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('ocr', id, 0), tabId));
+    const turn = await lastTurn(panel);
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    const text = normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '');
+    for (const word of normalize(CANVAS_TEXT).split(' ')) expect(text).toContain(word);
+    // The canvas's own pixels (its 520 × 140 backing store), not a screenshot at devicePixelRatio 2.
+    const caption = (await panel.locator('[data-testid=image-size]').textContent()) ?? '';
+    expect(caption).toContain('520 × 140 px');
+    expect(caption).toContain("the image's own bytes");
     await page.close();
   });
 

@@ -37,6 +37,8 @@ const page = (title: string, body: string, style = '') =>
 
 /** The text drawn into text.png (the <img> page) — what OCR must read back. */
 export const IMAGE_TEXT = ['Invoice 2048', 'Total due 315 EUR'];
+/** Drawn on a <canvas>: no URL to fetch, its pixels are read from the page. */
+export const CANVAS_TEXT = 'Canvas chart 77';
 /** The paragraph far down the article page, selected as a region after scrolling. */
 export const REGION_TEXT = ['Quarterly report', 'Revenue grew by 12 percent'];
 
@@ -54,6 +56,17 @@ export function addPages(site: TestSite): void {
     {
       type: 'text/html',
       body: page('A CSS background', `<h1>Hero</h1><div id="hero" style="width:400px;height:250px;background-image:url('/photo.png');background-size:cover"><span style="color:#fff">overlaid caption</span></div>`),
+    },
+  );
+  site.files.set(
+    '/canvas.html',
+    {
+      type: 'text/html',
+      body: page(
+        'A canvas',
+        `<h1>Chart</h1><canvas id="cv" width="520" height="140" style="border:1px solid #ccc"></canvas>
+         <script>const c=document.getElementById('cv').getContext('2d');c.fillStyle='#fff';c.fillRect(0,0,520,140);c.fillStyle='#111';c.font='44px DejaVu Sans, sans-serif';c.fillText('${CANVAS_TEXT}',20,85);</script>`,
+      ),
     },
   );
   site.files.set(
