@@ -1,0 +1,84 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { decodeSubmitFrame, parseServerMessage } from '@loupe/shared';
+import { listHistory } from '../history/history-store';
+import type { CompanionLink } from '../link/companion-link';
+import { defaultSettings } from '../settings/settings';
+import { Session } from './session';
+
+function fakeLink(kind: 'connected' | 'offline' = 'connected') {
+  const sent: Array<string | Uint8Array> = [];
+  const link = {
+    current: kind === 'connected' ? { kind, port: 7391, hello: {} } : { kind, port: 7391, retryInMs: 1000 },
+    ready: vi.fn(async () => {
+      if (kind !== 'connected') throw new Error(kind);
+    }),
+    send: vi.fn((d: string | Uint8Array) => void sent.push(d)),
+  };
+  return { link: link as unknown as CompanionLink, sent };
+}
+
+const image = { bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), image: { dataUrl: 'data:image/png;base64,AA', width: 4, height: 2, bytes: 7, origin: 'bytes' as const } };
+const model = { id: 'm', engine: 'vlm', device: 'cpu', standIn: true };
+const msg = (m: unknown) => parseServerMessage(JSON.stringify(m));
+
+beforeEach(() => fakeBrowser.reset());
+
+describe('Session', () => {
+  it('sends the first job as one binary frame with the image bytes and the conversation id', async () => {
+    const { link, sent } = fakeLink();
+    const session = new Session(link, () => ({ ...defaultSettings(), language: 'zh-CN' }));
+    const c = session.start('image');
+    await session.submitImage(c, 'describe', image);
+    const { job, images } = decodeSubmitFrame(sent[0] as Uint8Array);
+    expect(job).toMatchObject({ type: 'submit', task: 'describe', locale: 'zh-CN', conversationId: c.id, images: [7] });
+    expect([...images[0]!]).toEqual([...image.bytes]);
+    expect(c.turns[0]!.id).toBe(job.id);
+  });
+
+  it('sends follow-ups as JSON text with the same conversation id and no image', async () => {
+    const { link, sent } = fakeLink();
+    const session = new Session(link, defaultSettings);
+    const c = session.start('image');
+    await session.submitImage(c, 'describe', image);
+    await session.followup('make the header sticky', 'code');
+    const follow = JSON.parse(sent[1] as string);
+    expect(follow).toMatchObject({ type: 'submit', task: 'code', prompt: 'make the header sticky', conversationId: c.id });
+    expect(follow.images).toBeUndefined();
+  });
+
+  it('writes a finished conversation to history, with the model that answered', async () => {
+    const { link } = fakeLink();
+    const session = new Session(link, defaultSettings);
+    const c = session.start('region');
+    const hook = vi.fn();
+    await session.submitImage(c, 'ocr', image, undefined, hook);
+    const id = c.turns[0]!.id;
+    session.onServerMessage(msg({ type: 'started', id, model }));
+    session.onServerMessage(msg({ type: 'delta', id, text: 'Hello' }));
+    expect(await listHistory()).toHaveLength(0);
+    session.onServerMessage(msg({ type: 'done', id, text: 'Hello world', finishReason: 'stop', model, stats: { totalMs: 5 }, lines: [{ text: 'Hello world', box: [0, 0, 4, 2], score: 0.9 }] }));
+    expect(hook).toHaveBeenCalledTimes(1);
+    await vi.waitFor(async () => expect(await listHistory()).toHaveLength(1));
+    expect((await listHistory())[0]!.turns[0]).toMatchObject({ text: 'Hello world', model: 'm', standIn: true, status: 'done' });
+  });
+
+  it('ends the turn with the fix when the companion cannot be reached', async () => {
+    const { link, sent } = fakeLink('offline');
+    const session = new Session(link, defaultSettings);
+    const c = session.start('tab');
+    await session.submitImage(c, 'code', image);
+    expect(sent).toHaveLength(0);
+    expect(c.turns[0]).toMatchObject({ status: 'error', error: { code: 'disconnected' } });
+    expect(c.turns[0]!.error!.hint).toContain('pnpm start');
+  });
+
+  it('fails running turns when the link drops', async () => {
+    const { link } = fakeLink();
+    const session = new Session(link, defaultSettings);
+    const c = session.start('image');
+    await session.submitImage(c, 'describe', image);
+    session.onDisconnect();
+    expect(c.turns[0]!.status).toBe('error');
+  });
+});
