@@ -5,6 +5,7 @@ import { decodeRegion } from './decode';
 import { Detector, DEFAULT_DETECT, type TextBox } from './detector';
 import { resolvePpOcrModelFiles } from './model-files';
 import { cropRgb, type Rgb } from './raster';
+import { OrientationClassifier, rotate180, rotate90ccw } from './orientation';
 import { buildDictionary, Recognizer } from './recognizer';
 import { spaceLine } from './spacing';
 import { layoutText, type LaidLine } from './layout';
@@ -32,6 +33,8 @@ export class OcrPipeline {
     private readonly rec: ort.InferenceSession,
     private readonly detector: Detector,
     private readonly recognizer: Recognizer,
+    private readonly cls: ort.InferenceSession,
+    private readonly orientation: OrientationClassifier,
   ) {}
 
   static async load(options: OcrPipelineOptions = {}): Promise<OcrPipeline> {
@@ -45,16 +48,17 @@ export class OcrPipeline {
       // No busy-waiting between ops: the daemon shares the CPU with the user's browser.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
-    const [det, rec, keys] = await Promise.all([
+    const [det, rec, cls, keys] = await Promise.all([
       ort.InferenceSession.create(files.det, sessionOptions),
       ort.InferenceSession.create(files.rec, sessionOptions),
+      ort.InferenceSession.create(files.cls, sessionOptions),
       readFile(files.keys, 'utf8'),
     ]);
-    return new OcrPipeline(det, rec, new Detector(det), new Recognizer(rec, buildDictionary(keys)));
+    return new OcrPipeline(det, rec, new Detector(det), new Recognizer(rec, buildDictionary(keys)), cls, new OrientationClassifier(cls));
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.det.release(), this.rec.release()]);
+    await Promise.all([this.det.release(), this.rec.release(), this.cls.release()]);
   }
 
   async recognizeBytes(bytes: Uint8Array, region?: Region, signal?: AbortSignal): Promise<OcrOutput> {
@@ -81,9 +85,27 @@ export class OcrPipeline {
     }
     signal?.throwIfAborted();
     const rects = boxes.map((b) => b.box);
-    const crops = rects.map((r) => cropRgb(rgb, r));
+    // A box at least three times taller than wide is a line written bottom-to-top.
+    const crops = rects.map((r) => {
+      const crop = cropRgb(rgb, r);
+      return crop.height >= 3 * crop.width ? rotate90ccw(crop) : crop;
+    });
     const t1 = performance.now();
     const recs = await this.recognizer.recognize(crops, undefined, signal);
+    // Lines read with low confidence may be upside down: ask the direction classifier, re-read those.
+    const doubtful = recs.map((r, i) => (r.score < 0.8 ? i : -1)).filter((i) => i >= 0);
+    if (doubtful.length) {
+      signal?.throwIfAborted();
+      const flips = await this.orientation.upsideDown(doubtful.map((i) => crops[i]!));
+      const flipped = doubtful.filter((_, k) => flips[k]! > 0.9);
+      const again = await this.recognizer.recognize(flipped.map((i) => rotate180(crops[i]!)), undefined, signal);
+      flipped.forEach((i, k) => {
+        if (again[k]!.score > recs[i]!.score) {
+          recs[i] = again[k]!;
+          crops[i] = rotate180(crops[i]!);
+        }
+      });
+    }
     const t2 = performance.now();
     const laid: LaidLine[] = [];
     recs.forEach((r, i) => {
