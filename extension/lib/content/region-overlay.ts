@@ -57,6 +57,7 @@ export function selectRegion(preset: RegionAction): Promise<RegionResult | null>
       e.preventDefault();
       root.querySelector('.bar')?.remove();
       start = { x: e.clientX, y: e.clientY };
+      layer.style.background = 'transparent'; // the selection's shadow dims the rest
       sel?.remove();
       size?.remove();
       sel = el('div', 'sel');
