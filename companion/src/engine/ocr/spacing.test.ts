@@ -45,6 +45,7 @@ describe('word spacing', () => {
     expect(fixLatinConfusions('OpenAl and Al, $l, 2l0')).toBe('OpenAI and AI, $1, 210');
     expect(fixLatinConfusions('Alpha all ls')).toBe('Alpha all ls');
     expect(fixLatinConfusions('due 0n Monday, C0de.')).toBe('due on Monday, Code.');
+    expect(fixLatinConfusions('reports， open: a；b 图片，好')).toBe('reports, open: a;b 图片，好');
     expect(fixLatinConfusions('0x1f 0xff 100 v2.0 a0 10n')).toBe('0x1f 0xff 100 v2.0 a0 10n');
   });
 });

@@ -154,11 +154,14 @@ const LETTERS_WITH_ZERO = /^[("']?[A-Za-z]*0[a-z]+[)"',.;:!?]?$/;
 
 /**
  * Sans-serif capital I and small l are the same glyph; the recogniser picks l after a
- * capital ("OpenAl", "Al"), l for 1 after a currency sign, 0 for o inside a word.
+ * capital ("OpenAl", "Al"), l for 1 after a currency sign, 0 for o inside a word, and
+ * full-width punctuation after Latin text.
  * Fix only those contexts.
  */
 export function fixLatinConfusions(text: string): string {
   return text
+    // Full-width punctuation from the Chinese dictionary inside Latin text becomes ASCII.
+    .replace(/(?<=[\x21-\x7E])[，：；！？（）](?=\s|[\x21-\x7E]|$)/gu, (c) => c.normalize('NFKC'))
     .replace(/\S+/g, (w) => (LETTERS_WITH_ZERO.test(w) && !/^0[xXbBoO]/.test(w) ? w.replace('0', 'o') : w))
     .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1');
 }
