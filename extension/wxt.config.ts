@@ -4,7 +4,7 @@ import { CHROME_EXTENSION_KEY, FIREFOX_EXTENSION_ID } from '@loupe/shared';
 // The Chrome `key` pins the extension id that the companion's Origin allowlist and
 // native-messaging host manifest name; Firefox is pinned by its gecko id.
 export default defineConfig({
-  modules: ['@wxt-dev/module-svelte'],
+  modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
