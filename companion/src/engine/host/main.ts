@@ -142,6 +142,8 @@ process.on('message', (raw: unknown) => {
 // The daemon went away (even by SIGKILL): the pipe closes and the host follows.
 process.on('disconnect', () => process.exit(0));
 process.on('uncaughtException', (error) => {
+  // The daemon closed our log pipes on its way out: nobody is left to tell.
+  if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0);
   console.error(`engine host: uncaught exception: ${error.message}`);
   process.exit(70);
 });
