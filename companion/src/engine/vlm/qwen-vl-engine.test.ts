@@ -329,6 +329,19 @@ describe('qwen-vl engine: stopping', () => {
     expect(result.stats.decodeTokens).toBe(5);
   }, 120_000);
 
+  it('an empty answer (EOS as the first token) ends normally for every task: empty text, no boxes', async () => {
+    const engine = await loaded(await standIn('qwen2_5_vl', { eosAfter: 1 }));
+    const image = await png(120, 120);
+    for (const task of ['describe', 'ocr', 'code', 'ask', 'ground'] as const) {
+      const events = await collect(engine, job({ task, prompt: 'the square', images: [image], maxTokens: 20 }));
+      expect(events.filter((e) => e.type === 'delta')).toEqual([]);
+      const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;
+      expect(result).toMatchObject({ type: 'result', text: '', finishReason: 'stop' });
+      expect(result.stats.decodeTokens).toBe(1);
+      if (task === 'ground') expect(result.boxes).toEqual([]);
+    }
+  }, 120_000);
+
   it('a looping model is stopped by the repetition guard', async () => {
     const engine = await loaded(await standIn('qwen2_5_vl', { repeatTokens: [9707, 11, 1879, 13] }));
     const events = await collect(engine, job({ images: [await png(64, 64)], maxTokens: 1000 }));

@@ -480,7 +480,9 @@ export class QwenVlEngine implements Engine {
     };
     let boxes: GroundBox[] | undefined;
     if (job.task === 'ground' && images[0]) {
-      const raw = processor.tokenizer.decode(generated.filter((id) => !eos.has(id)), { skip_special_tokens: false });
+      // An empty answer (EOS first) has nothing to decode: the tokenizer rejects an empty list.
+      const answer = generated.filter((id) => !eos.has(id));
+      const raw = answer.length > 0 ? processor.tokenizer.decode(answer, { skip_special_tokens: false }) : '';
       boxes = groundBoxes(raw, family, images[0].frame);
     }
     yield { type: 'result', text: decoder.text, finishReason, stats, ...(boxes ? { boxes } : {}) };
