@@ -107,6 +107,14 @@ describe('slowloris, slow reader, dead peer', () => {
     await stillServes();
   });
 
+  it('a connection that never completes its request (no token yet) is closed within the 2 s auth deadline', async () => {
+    const r = await holdOpen(d.port, (s) => s.write(`GET /v1/status HTTP/1.1\r\nHost: 127.0.0.1:${d.port}\r\n`), 15_000);
+    expect(r.closed).toBe(true);
+    // 2 s deadline + the server's 250 ms check interval + scheduling slack on a loaded machine.
+    expect(r.ms).toBeLessThan(4_500);
+    await stillServes();
+  });
+
   it('a reader that stops reading is dropped instead of buffering without bound', async () => {
     // Its own daemon with the default heartbeat, so the send-buffer cap (not the ping timeout) drops the reader.
     const own = await startDaemon({});

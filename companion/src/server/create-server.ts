@@ -65,9 +65,11 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
 
   const server = createServer(
     {
-      headersTimeout: o.headersTimeoutMs ?? 10_000,
+      // Loopback clients send their headers (and so their token) in one write: a
+      // connection without a complete request after 2 s is an attack or a dead peer.
+      headersTimeout: o.headersTimeoutMs ?? 2_000,
       requestTimeout: o.requestTimeoutMs ?? 120_000,
-      connectionsCheckingInterval: 1_000,
+      connectionsCheckingInterval: 250,
       maxHeaderSize: 16 * 1024,
     },
     (req: IncomingMessage, res: ServerResponse) => {
