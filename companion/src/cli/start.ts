@@ -11,7 +11,7 @@ import { parse, parseDevice, parsePort, UsageError } from './args';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu] [--backend openai --base-url URL [--api-key KEY]]
+const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--api-key KEY]]
   Starts the companion on 127.0.0.1 (default port ${DEFAULT_PORT}; --port 0 picks a free one).`;
 
 async function defaultModelId(): Promise<string | undefined> {
@@ -53,6 +53,7 @@ export async function runStart(argv: string[]): Promise<number> {
     port: { type: 'string' },
     model: { type: 'string' },
     device: { type: 'string' },
+    dtype: { type: 'string' },
     backend: { type: 'string' },
     'base-url': { type: 'string' },
     'api-key': { type: 'string' },
@@ -86,7 +87,9 @@ export async function runStart(argv: string[]): Promise<number> {
   const log = createLogger();
   let daemon;
   try {
-    daemon = await startDaemon({ home, port, log, device, ...(model ? { model } : {}), ...(backend ? { backend } : {}), ...(config.limits ? { limits: config.limits } : {}), pair: !values['no-pair'] });
+    const dtype = values.dtype;
+    if (dtype !== undefined && !/^[a-z0-9]+$/.test(dtype)) throw new UsageError(`--dtype must be a dtype name such as q4, q8, fp16 or q4f16, not "${dtype}"`);
+    daemon = await startDaemon({ home, port, log, device, ...(model ? { model } : {}), ...(dtype ? { dtype } : {}), ...(backend ? { backend } : {}), ...(config.limits ? { limits: config.limits } : {}), pair: !values['no-pair'] });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use: stop what uses it, or run \`loupe start --port 0\` (free port) / \`--port N\``);

@@ -16,6 +16,8 @@ export interface DaemonOptions {
   log: Logger;
   device: EngineOptions['device'];
   model?: string;
+  /** VLM weights precision (fp32, fp16, q8, q4, q4f16…); default per device. */
+  dtype?: string;
   backend?: EngineOptions['backend'];
   limits?: { perClientJobs?: number; globalQueue?: number };
   /** Register the native-messaging host (pairing). */
@@ -29,11 +31,11 @@ export interface Daemon {
 }
 
 /** Which engines `loupe start` hosts: OCR always, the VLM when a model or backend is configured. */
-export function engineRequests(o: Pick<DaemonOptions, 'home' | 'device' | 'model' | 'backend'>): EngineRequest[] {
+export function engineRequests(o: Pick<DaemonOptions, 'home' | 'device' | 'model' | 'dtype' | 'backend'>): EngineRequest[] {
   const base: EngineOptions = { home: o.home, device: o.device };
   const engines: EngineRequest[] = [{ engine: 'ppocr', options: base }];
   if (o.backend) engines.push({ engine: 'openai-remote', options: { ...base, backend: o.backend, ...(o.model ? { model: o.model } : {}) } });
-  else if (o.model) engines.push({ engine: 'qwen-vl', options: { ...base, model: o.model } });
+  else if (o.model) engines.push({ engine: 'qwen-vl', options: { ...base, model: o.model, ...(o.dtype ? { dtype: o.dtype } : {}) } });
   return engines;
 }
 
