@@ -25,6 +25,13 @@ describe('layout', () => {
     expect(layoutText(lines).text).toBe('| Item | Qty | Price |\n| --- | --- | --- |\n| Apple | 3 | 1.20 |\n| Banana | 12 | 0.50 |');
   });
 
+  it('does not mistake large type split at word spaces for a table', () => {
+    // 80 px text: the detector boxes each word; gaps are word spaces (~0.3 line height).
+    const big = (text: string, x0: number, y0: number) => line(text, x0, y0, x0 + text.length * 40, 80);
+    const lines = [big('Invoice', 60, 40), big('2048', 360, 40), big('Total', 60, 160), big('due', 285, 160), big('315', 430, 160), big('EUR', 575, 160)];
+    expect(layoutText(lines).text).toBe('Invoice 2048\nTotal due 315 EUR');
+  });
+
   it('reads two text columns one after the other', () => {
     const left = Array.from({ length: 4 }, (_, i) => line(`left column line number ${i}`, 10, 10 + i * 26, 400));
     const right = Array.from({ length: 4 }, (_, i) => line(`right column line number ${i}`, 500, 10 + i * 26, 890));

@@ -77,10 +77,14 @@ function splitColumns(lines: readonly LaidLine[], lineH: number): LaidLine[][] {
 }
 
 /** Column anchors of a table: each cell's left edge snapped to a shared set. */
-function tableColumns(rows: Row[], tolerance: number): number[] | undefined {
+function tableColumns(rows: Row[], tolerance: number, lineH: number): number[] | undefined {
   const counts = rows.map((r) => r.cells.length);
   const n = Math.max(...counts);
   if (n < 2 || counts.some((c) => c < 2)) return undefined;
+  // Cells are separated by column gutters; boxes a word space apart are one line of text
+  // the detector happened to split (large type), not a grid.
+  const gaps = rows.flatMap((r) => r.cells.slice(1).map((c, k) => c.box[0] - r.cells[k]!.box[2]));
+  if (Math.min(...gaps) < lineH) return undefined;
   const anchors: number[] = [];
   for (const r of rows) {
     for (const c of r.cells) {
@@ -138,7 +142,7 @@ function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: Lai
     // Tables: a run of ≥ 2 rows with ≥ 2 cells on a shared set of column anchors.
     let j = i;
     while (j < rows.length && rows[j]!.cells.length >= 2 && (j === i || rows[j]!.y0 - rows[j - 1]!.y1 < 2 * lineH)) j++;
-    const anchors = j - i >= 2 ? tableColumns(rows.slice(i, j), tolerance) : undefined;
+    const anchors = j - i >= 2 ? tableColumns(rows.slice(i, j), tolerance, lineH) : undefined;
     const row = rows[i]!;
     if (prev && row.y0 - prev.y1 > 0.8 * Math.min(lineH, row.y1 - row.y0) && out.length && out[out.length - 1] !== '') out.push('');
     if (anchors) {
