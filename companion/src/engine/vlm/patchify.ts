@@ -33,41 +33,45 @@ export function patchify(rgb: Uint8Array, width: number, height: number, c: Patc
     throw new Error(`image ${width}×${height} is not a multiple of patch×merge ${P * M}`);
   }
   if (rgb.length !== width * height * 3) throw new Error(`expected ${width * height * 3} RGB bytes, got ${rgb.length}`);
-  // One lookup table per channel: every possible byte → its normalised float32.
-  const lut = [0, 1, 2].map((ch) => {
-    const table = new Float32Array(256);
+  // One lookup table for the three channels (channel·256 + byte) → its normalised float32.
+  const lut = new Float32Array(768);
+  for (let ch = 0; ch < 3; ch++) {
     for (let v = 0; v < 256; v++) {
       let x = Math.fround(v);
       if (c.doRescale) x = Math.fround(c.rescaleFactor * x);
       if (c.doNormalize) x = Math.fround((x - c.mean[ch]!) / c.std[ch]!);
-      table[v] = x;
+      lut[ch * 256 + v] = x;
     }
-    return table;
-  });
-  const rowLength = 3 * T * P * P;
+  }
+  const plane = P * P;
+  const channelSpan = T * plane;
+  const rowLength = 3 * channelSpan;
   const rows = gh * gw;
   const out = new Float32Array(rows * rowLength);
-  const plane = P * P;
-  let row = 0;
+  const stride = width * 3;
+  // Each source pixel is read once and written to its three channel planes of the patch row.
+  let base = 0;
   for (let bh = 0; bh < gh / M; bh++) {
     for (let bw = 0; bw < gw / M; bw++) {
       for (let mh = 0; mh < M; mh++) {
         for (let mw = 0; mw < M; mw++) {
           const y0 = (bh * M + mh) * P;
           const x0 = (bw * M + mw) * P;
-          const base = row * rowLength;
-          for (let ch = 0; ch < 3; ch++) {
-            const table = lut[ch]!;
-            const chBase = base + ch * T * plane;
-            for (let py = 0; py < P; py++) {
-              let src = ((y0 + py) * width + x0) * 3 + ch;
-              const dst = chBase + py * P;
-              for (let px = 0; px < P; px++, src += 3) out[dst + px] = table[rgb[src]!]!;
+          let dst = base;
+          for (let py = 0; py < P; py++) {
+            let src = (y0 + py) * stride + x0 * 3;
+            for (let px = 0; px < P; px++, src += 3, dst++) {
+              out[dst] = lut[rgb[src]!]!;
+              out[dst + channelSpan] = lut[256 + rgb[src + 1]!]!;
+              out[dst + 2 * channelSpan] = lut[512 + rgb[src + 2]!]!;
             }
-            // A still image is its own temporal neighbour: copy frame 0 into the other T-1 slots.
+          }
+          // A still image is its own temporal neighbour: copy frame 0 into the other T-1 slots.
+          for (let ch = 0; ch < 3; ch++) {
+            const chBase = base + ch * channelSpan;
             for (let t = 1; t < T; t++) out.copyWithin(chBase + t * plane, chBase, chBase + plane);
           }
-          row++;
+          base += rowLength;
         }
       }
     }
