@@ -39,12 +39,15 @@ export interface BenchResult {
   notes: string[];
 }
 
-const HELP = `loupe bench [--quick] [--json] [--ocr-dir DIR]
+const HELP = `loupe bench [--quick] [--json] [--ocr-dir DIR] [--only overhead,vlm,ocr]
   Measures the companion: overhead around the model at 720p/1080p/4k, OCR speed and accuracy
   beside Tesseract on the OCR dev set, stand-in VLM plumbing speed, and peak memory.
   --quick   fewer repetitions (a smoke run)
   --json    print one JSON object instead of the table
-  --ocr-dir the OCR set (default: ../shared/data/ocr-dev from the repository root)`;
+  --ocr-dir the OCR set (default: ../shared/data/ocr-dev from the repository root)
+  --only    run only these parts (comma-separated: overhead, vlm, ocr); the others report 0 / null`;
+
+const PARTS = ['overhead', 'vlm', 'ocr'] as const;
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -65,6 +68,8 @@ export interface OverheadDetail {
   queue_ms: number;
   /** Round trip minus the daemon's own total: WS transfer, frame decode, intake before queueing. */
   outside_job_ms: number;
+  /** The daemon's total minus queue, preprocess and model: IPC to the engine host and back, generate() setup, sampling, framing. */
+  in_job_other_ms: number;
 }
 
 async function measureOverhead(client: BenchClient, runs: number): Promise<Record<ScreenSize, { p50: number; detail: OverheadDetail }>> {
@@ -72,7 +77,7 @@ async function measureOverhead(client: BenchClient, runs: number): Promise<Recor
   for (const size of Object.keys(SCREEN_SIZES) as ScreenSize[]) {
     const png = await screenshotPng(size);
     const samples: number[] = [];
-    const parts = { rtt: [] as number[], model: [] as number[], pre: [] as number[], queue: [] as number[], outside: [] as number[] };
+    const parts = { rtt: [] as number[], model: [] as number[], pre: [] as number[], queue: [] as number[], outside: [] as number[], other: [] as number[] };
     await client.run({ task: 'describe', maxTokens: 1 }, [png]); // warm-up at this size
     for (let i = 0; i < runs; i++) {
       const { done, roundTripMs } = await client.run({ task: 'describe', maxTokens: 1 }, [png]);
@@ -83,6 +88,7 @@ async function measureOverhead(client: BenchClient, runs: number): Promise<Recor
       parts.pre.push(done.stats.preprocessMs ?? 0);
       parts.queue.push(done.stats.queueMs ?? 0);
       parts.outside.push(roundTripMs - done.stats.totalMs);
+      parts.other.push(done.stats.totalMs - (done.stats.queueMs ?? 0) - (done.stats.preprocessMs ?? 0) - model);
     }
     out[size] = {
       p50: round(median(samples)),
@@ -92,6 +98,7 @@ async function measureOverhead(client: BenchClient, runs: number): Promise<Recor
         preprocess_ms: round(median(parts.pre)),
         queue_ms: round(median(parts.queue)),
         outside_job_ms: round(median(parts.outside)),
+        in_job_other_ms: round(median(parts.other)),
       },
     };
   }
@@ -169,7 +176,7 @@ function table(r: BenchResult): string {
     ['overhead_ms_p50_720p', `${r.overhead_ms_p50_720p}  (target ≤ ${TARGETS.overhead_ms_p50_720p}: ${r.targets.overhead_ms_p50_720p?.met ? 'met' : 'MISSED'})`],
     ['overhead_ms_p50_1080p', String(r.overhead_ms_p50_1080p)],
     ['overhead_ms_p50_4k', String(r.overhead_ms_p50_4k)],
-    ...(Object.entries(r.overhead_detail) as Array<[string, OverheadDetail]>).map(([k, v]): [string, string] => [`  ${k}: round trip / model / preprocess / queue / outside job`, `${v.round_trip_ms} / ${v.model_ms} / ${v.preprocess_ms} / ${v.queue_ms} / ${v.outside_job_ms}`]),
+    ...(Object.entries(r.overhead_detail) as Array<[string, OverheadDetail]>).map(([k, v]): [string, string] => [`  ${k}: round trip / model / preprocess / queue / outside job / other in job`, `${v.round_trip_ms} / ${v.model_ms} / ${v.preprocess_ms} / ${v.queue_ms} / ${v.outside_job_ms} / ${v.in_job_other_ms}`]),
     ['ocr_ms_p50 / tesseract_ms_p50', `${r.ocr_ms_p50 ?? '—'} / ${r.tesseract_ms_p50 ?? '—'}`],
     ['ocr_cer / tesseract_cer', `${r.ocr_cer ?? '—'} / ${r.tesseract_cer ?? '—'}`],
     ['ocr_en_wer / tesseract_en_wer', `${r.ocr_en_wer ?? '—'} / ${r.tesseract_en_wer ?? '—'}`],
@@ -186,7 +193,7 @@ function table(r: BenchResult): string {
 export async function runBench(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, 'ocr-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+    args = parseArgs({ args: argv, options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, 'ocr-dir': { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
   } catch (e) {
     console.error(`${(e as Error).message.split('\n')[0]}\n${HELP}`);
     return 2;
@@ -196,6 +203,12 @@ export async function runBench(argv: string[]): Promise<number> {
     return 0;
   }
   const quick = args.quick === true;
+  const only = new Set(args.only ? args.only.split(',').map((p) => p.trim()) : PARTS);
+  const unknown = [...only].filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) {
+    console.error(`--only: unknown part ${unknown.join(', ')} (use ${PARTS.join(', ')})\n${HELP}`);
+    return 2;
+  }
   const ocrDir = resolve(args['ocr-dir'] ?? DEFAULT_OCR_DIR);
   const notes: string[] = [];
   const log = (m: string) => {
@@ -226,11 +239,14 @@ export async function runBench(argv: string[]): Promise<number> {
     const client = await BenchClient.connect(d.port, d.token);
 
     log('measuring overhead at 720p / 1080p / 4k…');
-    const overhead = await measureOverhead(client, quick ? 3 : 15);
-    log('measuring the stand-in VLM…');
-    const vlm = await measureVlm(client, quick ? 2 : 5, quick ? 16 : 64);
+    const zero: OverheadDetail = { round_trip_ms: 0, model_ms: 0, preprocess_ms: 0, queue_ms: 0, outside_job_ms: 0, in_job_other_ms: 0 };
+    const overhead = only.has('overhead') ? await measureOverhead(client, quick ? 3 : 15) : { '720p': { p50: 0, detail: zero }, '1080p': { p50: 0, detail: zero }, '4k': { p50: 0, detail: zero } };
+    if (only.has('vlm')) log('measuring the stand-in VLM…');
+    const vlm = only.has('vlm') ? await measureVlm(client, quick ? 2 : 5, quick ? 16 : 64) : { prefillMs: 0, tokensPerS: 0 };
     let ocr: Awaited<ReturnType<typeof measureOcr>> | undefined;
-    if (existsSync(ocrDir)) {
+    if (!only.has('ocr')) {
+      notes.push(`--only ${[...only].join(',')}: the other parts were not measured`);
+    } else if (existsSync(ocrDir)) {
       log(`measuring OCR and Tesseract on ${ocrDir}…`);
       ocr = await measureOcr(client, ocrDir, quick ? 2 : Number.POSITIVE_INFINITY);
     } else {
