@@ -1,6 +1,6 @@
 import { ProtocolError, type Region } from '@loupe/shared';
 import { fitSize, type FitOptions } from './fit';
-import { UNTRUSTED_INPUT, checkPixels, inspectImage, intakeError } from './inspect';
+import { UNTRUSTED_INPUT, checkPixels, inspectImageFull, intakeError } from './inspect';
 import { sharp } from './sharp';
 
 export interface DecodeOptions extends FitOptions {
@@ -45,7 +45,7 @@ export function clampRegion(region: Region | undefined, width: number, height: n
  * Throws ProtocolError (unsupported_image | image_too_large | bad_request).
  */
 export async function decodeToRgb(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
-  const info = await inspectImage(bytes);
+  const info = await inspectImageFull(bytes);
   checkPixels(info.width, info.height);
   const crop = clampRegion(options.region, info.width, info.height);
   const out = fitSize(crop.width, crop.height, options);
@@ -54,15 +54,22 @@ export async function decodeToRgb(bytes: Uint8Array, options: DecodeOptions): Pr
     if (crop.width !== info.width || crop.height !== info.height) {
       pipeline = pipeline.extract({ left: crop.x, top: crop.y, width: crop.width, height: crop.height });
     }
-    if (out.width !== crop.width || out.height !== crop.height) {
+    const resize = out.width !== crop.width || out.height !== crop.height;
+    // Worth it up to a ~10× area reduction; beyond that the full-size flatten costs more than it saves.
+    const flattenFirst = resize && info.hasAlpha && out.width * out.height * 10 >= crop.width * crop.height;
+    if (flattenFirst) {
+      // libvips resizes RGBA premultiplied, in four bands, and flattens afterwards (sharp's fixed
+      // order). Flattening on white first gives the same pixels (compositing on a constant commutes
+      // with the linear filter) in less time; screenshots often carry an opaque alpha.
+      const flat = await pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      pipeline = sharp(flat.data, { raw: { width: flat.info.width, height: flat.info.height, channels: 3 } });
+    }
+    if (resize) {
       pipeline = pipeline.resize(out.width, out.height, { fit: 'fill', kernel: 'lanczos3' });
     }
-    const { data, info: raw } = await pipeline
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+    // Packed sRGB already after flattenFirst: no second colour pass.
+    if (!flattenFirst) pipeline = pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha();
+    const { data, info: raw } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (raw.channels !== 3 || raw.width !== out.width || raw.height !== out.height) {
       throw new Error(`decoder produced ${raw.width}×${raw.height}×${raw.channels}, expected ${out.width}×${out.height}×3`);
     }

@@ -41,6 +41,12 @@ export function checkPixels(width: number, height: number): void {
  * refused from its header. Throws ProtocolError (unsupported_image | image_too_large).
  */
 export async function inspectImage(bytes: Uint8Array): Promise<ImageInfo> {
+  const { hasAlpha: _, ...info } = await inspectImageFull(bytes);
+  return info;
+}
+
+/** inspectImage plus whether the file has an alpha channel (decodeToRgb flattens it before resizing). */
+export async function inspectImageFull(bytes: Uint8Array): Promise<ImageInfo & { hasAlpha: boolean }> {
   if (bytes.byteLength > MAX_IMAGE_BYTES) {
     throw new ProtocolError('image_too_large', `the image file is ${bytes.byteLength} bytes, over the ${MAX_IMAGE_BYTES}-byte limit`, TOO_LARGE_HINT);
   }
@@ -58,5 +64,5 @@ export async function inspectImage(bytes: Uint8Array): Promise<ImageInfo> {
   checkPixels(meta.width, meta.height);
   const { width, height } = meta.autoOrient ?? meta;
   if (!width || !height) throw new ProtocolError('unsupported_image', 'the image has no pixels', UNSUPPORTED_HINT);
-  return { format, width, height };
+  return { format, width, height, hasAlpha: meta.hasAlpha === true };
 }

@@ -165,6 +165,28 @@ describe('decodeToRgb', () => {
     expect([...img.data].every((v) => v === 255)).toBe(true);
   });
 
+  it('resizes an image with alpha to the same pixels as its flattened-on-white copy (8 and 16 bit, small and large reductions)', async () => {
+    // Left: half-transparent black; middle: transparent; right: opaque red.
+    const left = await (await solid(60, 100, { r: 0, g: 0, b: 0, alpha: 0.5 }, 4)).png().toBuffer();
+    const right = await (await solid(100, 100, RED)).png().toBuffer();
+    const base = await (await solid(200, 100, { r: 0, g: 0, b: 0, alpha: 0 }, 4)).composite([{ input: left, left: 0, top: 0 }, { input: right, left: 100, top: 0 }]).png().toBuffer();
+    const rgba16 = await sharp(base).toColourspace('rgb16').png().toBuffer();
+    const flat = await sharp(base).flatten({ background: '#ffffff' }).png().toBuffer();
+    expect((await sharp(flat).metadata()).channels).toBe(3);
+    for (const maxPixels of [5000, 1000]) {
+      const want = await decodeToRgb(flat, { maxPixels });
+      for (const input of [base, rgba16]) {
+        const got = await decodeToRgb(input, { maxPixels });
+        expect([got.width, got.height]).toEqual([want.width, want.height]);
+        let worst = 0;
+        for (let i = 0; i < want.data.length; i++) worst = Math.max(worst, Math.abs(got.data[i]! - want.data[i]!));
+        expect(worst).toBeLessThanOrEqual(2);
+      }
+      expect(pixel(want, 2, 2)[0]).toBeGreaterThan(100);
+      expect(pixel(want, 2, 2)[0]).toBeLessThan(160);
+    }
+  });
+
   it('returns three channels for a greyscale image', async () => {
     const png = await (await solid(6, 5, { r: 90, g: 90, b: 90 })).toColourspace('b-w').png().toBuffer();
     expect((await sharp(png).metadata()).channels).toBe(1);
