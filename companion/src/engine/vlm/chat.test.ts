@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildChat, expandImagePads } from './chat';
+import { buildChat, expandImagePads, expandPadIds } from './chat';
 
 describe('buildChat', () => {
   it('puts all images in the first user turn', () => {
@@ -35,5 +35,15 @@ describe('expandImagePads', () => {
   });
   it('refuses a placeholder/image count mismatch', () => {
     expect(() => expandImagePads('a<P>b', [1, 1], '<P>')).toThrow(/2 images/);
+  });
+});
+
+describe('expandPadIds', () => {
+  it('repeats each pad id by its own image, keeping the other ids in order', () => {
+    expect(Array.from(expandPadIds([1n, 9n, 2n, 9n, 3n], 9n, [2, 3]))).toEqual([1n, 9n, 9n, 2n, 9n, 9n, 9n, 3n]);
+    expect(Array.from(expandPadIds([1n, 2n], 9n, []))).toEqual([1n, 2n]);
+  });
+  it('refuses a pad count that does not match the images', () => {
+    expect(() => expandPadIds([1n, 9n, 2n], 9n, [1, 1])).toThrow(/1 image placeholders for 2 images/);
   });
 });

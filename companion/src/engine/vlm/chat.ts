@@ -36,3 +36,28 @@ export function expandImagePads(text: string, visualTokens: number[], padToken =
   for (let i = 0; i < visualTokens.length; i++) out += padToken.repeat(visualTokens[i]!) + (parts[i + 1] ?? '');
   return out;
 }
+
+/**
+ * The same expansion on token ids: the chat is tokenised with one pad per image and each
+ * pad id then repeated by its image's visual tokens (tokenising hundreds of pad strings costs more).
+ */
+export function expandPadIds(ids: ArrayLike<bigint>, padId: bigint, visualTokens: number[]): BigInt64Array {
+  let pads = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i] === padId) pads++;
+  if (pads !== visualTokens.length) {
+    throw new Error(`the chat template produced ${pads} image placeholders for ${visualTokens.length} images`);
+  }
+  const out = new BigInt64Array(ids.length - pads + visualTokens.reduce((a, b) => a + b, 0));
+  let o = 0;
+  let image = 0;
+  for (let i = 0; i < ids.length; i++) {
+    if (ids[i] === padId) {
+      const n = visualTokens[image++]!;
+      out.fill(padId, o, o + n);
+      o += n;
+    } else {
+      out[o++] = ids[i]!;
+    }
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { ProtocolError } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
 import { decodeToRgb } from '../../intake';
 import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
-import { buildChat, expandImagePads } from './chat';
+import { buildChat, expandImagePads, expandPadIds } from './chat';
 import { describeCudaError, GPU_SETUP_HINT, probeCuda } from './device';
 import { chooseDtype } from './dtypes';
 import { abortError, EventQueue } from './event-queue';
@@ -243,8 +243,7 @@ export class QwenVlEngine implements Engine {
     add(config.eos_token_id);
     add((config.text_config as Record<string, unknown> | undefined)?.eos_token_id);
     add(model?.generation_config?.eos_token_id);
-    const imEnd = processor.tokenizer.model?.tokens_to_ids?.get('<|im_end|>');
-    add(imEnd);
+    add(tokenId(processor, '<|im_end|>'));
     return ids;
   }
 
@@ -383,9 +382,15 @@ export class QwenVlEngine implements Engine {
     const firstTurnText = taskPrompt(job.task === 'ask' ? 'describe' : job.task, { family, locale: job.locale, imageCount: images.length });
     const messages = buildChat({ imageCount: images.length, history: job.history, text: prompt, firstTurnText });
     const chatText = processor.apply_chat_template(messages, { add_generation_prompt: true, tokenize: false, ...(images.length > 1 ? { add_vision_id: true } : {}) });
-    const text = expandImagePads(chatText, visualTokens);
-    const { input_ids, attention_mask } = processor.tokenizer(text, { add_special_tokens: false });
-    const inputs: Record<string, unknown> = { input_ids, attention_mask };
+    const padId = tokenId(processor, '<|image_pad|>');
+    let inputs: Record<string, unknown>;
+    if (padId !== undefined) {
+      const ids = expandPadIds(processor.tokenizer(chatText, { add_special_tokens: false }).input_ids.data as BigInt64Array, BigInt(padId), visualTokens);
+      inputs = { input_ids: new Tensor('int64', ids, [1, ids.length]), attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]) };
+    } else {
+      const { input_ids, attention_mask } = processor.tokenizer(expandImagePads(chatText, visualTokens), { add_special_tokens: false });
+      inputs = { input_ids, attention_mask };
+    }
     if (images.length > 0) {
       inputs.pixel_values = pixelParts.length === 1 ? pixelParts[0] : cat(pixelParts, 0);
       inputs.image_grid_thw = gridParts.length === 1 ? gridParts[0] : cat(gridParts, 0);
@@ -504,3 +509,10 @@ export class DeviceError extends Error {
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
+
+/** A special token's id (transformers.js 4 tokenizers have convert_tokens_to_ids; older ones a vocab map). */
+function tokenId(processor: QwenProcessor, token: string): number | undefined {
+  const tokenizer = processor.tokenizer;
+  const id = tokenizer.convert_tokens_to_ids ? tokenizer.convert_tokens_to_ids([token])[0] : tokenizer.model?.tokens_to_ids?.get(token);
+  return typeof id === 'number' && Number.isInteger(id) ? id : undefined;
+}
