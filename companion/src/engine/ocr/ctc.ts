@@ -15,36 +15,35 @@ export interface CtcResult {
   score: number;
 }
 
+/** Per time step of a batch: the argmax class, its probability, and the space class's probability. */
+export interface CtcSteps {
+  best: Int32Array;
+  bestProb: Float32Array;
+  spaceProb: Float32Array;
+}
+
 /**
  * Greedy CTC decoding: argmax per time step, collapse repeats, drop blanks (class 0).
  * Keeps each character's time-step span, which the spacing step turns into pixel gaps.
+ * The argmax is computed in the model graph (see ctc-outputs.ts).
  */
-export function ctcGreedyDecode(probs: Float32Array, offset: number, steps: number, classes: number, dict: readonly string[]): CtcResult {
+export function ctcGreedyDecode(out: CtcSteps, offset: number, steps: number, dict: readonly string[]): CtcResult {
   const chars: CtcChar[] = [];
-  const spaceClass = dict.lastIndexOf(' ');
   let prev = -1;
   let sum = 0;
   let spaceMax = 0;
-  for (let t = 0; t < steps; t++) {
-    const base = offset + t * classes;
-    let best = 0;
-    let bestP = probs[base]!;
-    for (let c = 1; c < classes; c++) {
-      const p = probs[base + c]!;
-      if (p > bestP) {
-        bestP = p;
-        best = c;
-      }
-    }
-    const pSpace = spaceClass > 0 ? probs[base + spaceClass]! : 0;
+  for (let t = offset; t < offset + steps; t++) {
+    const best = out.best[t]!;
+    const bestP = out.bestProb[t]!;
+    const pSpace = out.spaceProb[t]!;
     if (pSpace > spaceMax) spaceMax = pSpace;
     if (best !== 0) {
       if (best === prev) {
         const last = chars[chars.length - 1]!;
-        last.end = t;
+        last.end = t - offset;
         last.prob = Math.max(last.prob, bestP);
       } else {
-        chars.push({ char: dict[best] ?? '', start: t, end: t, prob: bestP, spaceBefore: spaceMax });
+        chars.push({ char: dict[best] ?? '', start: t - offset, end: t - offset, prob: bestP, spaceBefore: spaceMax });
       }
       spaceMax = pSpace;
     }

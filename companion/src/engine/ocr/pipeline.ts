@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { OcrLine, Region } from '@loupe/shared';
 import { decodeRegion } from './decode';
+import { compactCtcOutputs } from './ctc-outputs';
 import { fuseActivations } from './fuse-activations';
 import { Detector, DEFAULT_DETECT, type TextBox } from './detector';
 import { resolvePpOcrModelFiles } from './model-files';
@@ -53,9 +54,15 @@ export class OcrPipeline {
     };
     // The exported graphs spell hard-swish and the learnable affine as many element-wise ops;
     // folding them roughly halves the recogniser's CPU time (see fuse-activations.ts).
-    const session = async (path: string) => ort.InferenceSession.create(fuseActivations(await readFile(path)), sessionOptions);
-    const [det, rec, cls, keys] = await Promise.all([session(files.det), session(files.rec), session(files.cls), readFile(files.keys, 'utf8')]);
-    return new OcrPipeline(det, rec, new Detector(det), new Recognizer(rec, buildDictionary(keys)), cls, new OrientationClassifier(cls));
+    const dict = buildDictionary(await readFile(files.keys, 'utf8'));
+    const session = async (path: string, edit = (bytes: Uint8Array) => bytes) =>
+      ort.InferenceSession.create(edit(fuseActivations(await readFile(path))), sessionOptions);
+    const [det, rec, cls] = await Promise.all([
+      session(files.det),
+      session(files.rec, (bytes) => compactCtcOutputs(bytes, dict.lastIndexOf(' '))),
+      session(files.cls),
+    ]);
+    return new OcrPipeline(det, rec, new Detector(det), new Recognizer(rec, dict), cls, new OrientationClassifier(cls));
   }
 
   async release(): Promise<void> {

@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { ctcGreedyDecode, type CtcChar } from './ctc';
+import { ctcGreedyDecode, type CtcChar, type CtcSteps } from './ctc';
+import { CTC_OUTPUTS } from './ctc-outputs';
 import { writeNormalizedBgr, type Rgb } from './raster';
 
 const REC_H = 48;
@@ -23,6 +24,7 @@ export interface RecognizeOptions {
 export const DEFAULT_RECOGNIZE: RecognizeOptions = { batchSize: 8, maxWidth: 3200 };
 
 export class Recognizer {
+  /** `session` is the recogniser after `compactCtcOutputs`. */
   constructor(
     private readonly session: ort.InferenceSession,
     private readonly dict: readonly string[],
@@ -49,15 +51,20 @@ export class Recognizer {
         writeNormalizedBgr(crops[k]!, widths[k]!, REC_H, tensor, b * 3 * plane, W, plane, HALF, HALF);
       });
       const feeds = { [this.session.inputNames[0]!]: new ort.Tensor('float32', tensor, [batch.length, 3, REC_H, W]) };
-      const out = (await this.session.run(feeds))[this.session.outputNames[0]!]!;
-      const [, steps, classes] = out.dims as [number, number, number];
-      const probs = out.data as Float32Array;
+      const out = await this.session.run(feeds);
+      const best = out[CTC_OUTPUTS.best]!;
+      const steps = best.dims[1]!;
+      const decoded: CtcSteps = {
+        best: best.data as Int32Array,
+        bestProb: out[CTC_OUTPUTS.bestProb]!.data as Float32Array,
+        spaceProb: out[CTC_OUTPUTS.spaceProb]!.data as Float32Array,
+      };
       batch.forEach((k, b) => {
-        const { chars, score } = ctcGreedyDecode(probs, b * steps * classes, steps, classes, this.dict);
+        const { chars, score } = ctcGreedyDecode(decoded, b * steps, steps, this.dict);
         const pxPerStep = (W / steps) * (crops[k]!.width / widths[k]!);
         results[k] = { chars, score, pxPerStep, steps };
       });
-      out.dispose();
+      for (const t of Object.values(out)) t.dispose();
     }
     return results;
   }
