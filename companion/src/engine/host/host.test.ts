@@ -57,6 +57,19 @@ describe('engine host (a real child process)', () => {
     expect(h.pid).not.toBe(process.pid);
   });
 
+  it('batches fast deltas into few IPC messages: the first at once, all text in order before the result', async () => {
+    const h = host();
+    await h.start();
+    await h.whenReady();
+    const run = runOn(h, job('batched', 'stream 200 0'));
+    const outcome = await run.outcome;
+    const expected = Array.from({ length: 200 }, (_, i) => `t${i} `).join('');
+    expect(outcome).toMatchObject({ kind: 'result', text: expected });
+    expect(run.deltas.join('')).toBe(expected);
+    expect(run.deltas[0]).toBe('t0 ');
+    expect(run.deltas.length).toBeLessThan(200);
+  });
+
   it('fails the running job with engine_crashed when the host is SIGKILLed, restarts it and serves the next job', async () => {
     const h = host();
     await h.start();

@@ -19,6 +19,9 @@ const send = (message: FromHost): void => {
   if (process.connected) process.send!(message);
 };
 
+/** Below the daemon's own 30 ms delta batching, so streaming latency does not grow. */
+const DELTA_BATCH_MS = 15;
+
 let engine: Engine | undefined;
 let loading: Promise<void> | undefined;
 const running = new Map<string, AbortController>();
@@ -80,12 +83,29 @@ async function run(message: Extract<ToHost, { type: 'run' }>): Promise<void> {
   const controller = new AbortController();
   running.set(job.id, controller);
   let finished = false;
+  // One IPC message per token wakes the daemon per token: the first delta goes at once (time to
+  // first token), later ones are batched for up to DELTA_BATCH_MS, and flushed before the end.
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  let sentAny = false;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (!pending) return;
+    send({ type: 'delta', jobId: job.id, text: pending });
+    pending = '';
+    sentAny = true;
+  };
   try {
     for await (const event of engine.run(job, controller.signal)) {
       if (controller.signal.aborted) break;
       if (event.type === 'delta') {
-        if (event.text) send({ type: 'delta', jobId: job.id, text: event.text });
+        if (!event.text) continue;
+        pending += event.text;
+        if (!sentAny) flush();
+        else timer ??= setTimeout(flush, DELTA_BATCH_MS);
       } else if (event.type === 'result') {
+        flush();
         send({ type: 'result', jobId: job.id, result: event });
         finished = true;
         break;
@@ -97,8 +117,12 @@ async function run(message: Extract<ToHost, { type: 'run' }>): Promise<void> {
     }
   } catch (error) {
     if (controller.signal.aborted || isAbortError(error)) send({ type: 'cancelled', jobId: job.id });
-    else send({ type: 'error', jobId: job.id, error: toWireError(error, `the ${engine.name} engine failed`) });
+    else {
+      flush();
+      send({ type: 'error', jobId: job.id, error: toWireError(error, `the ${engine.name} engine failed`) });
+    }
   } finally {
+    if (timer) clearTimeout(timer);
     running.delete(job.id);
   }
 }
