@@ -65,7 +65,8 @@ export async function decodeToRgb(bytes: Uint8Array, options: DecodeOptions): Pr
       pipeline = sharp(flat.data, { raw: { width: flat.info.width, height: flat.info.height, channels: 3 } });
     }
     if (resize) {
-      pipeline = pipeline.resize(out.width, out.height, { fit: 'fill', kernel: 'lanczos3' });
+      // Bicubic, as the Qwen-VL image processor resamples (PIL BICUBIC); cheaper than lanczos3 too.
+      pipeline = pipeline.resize(out.width, out.height, { fit: 'fill', kernel: 'cubic' });
     }
     // Packed sRGB already after flattenFirst: no second colour pass.
     if (!flattenFirst) pipeline = pipeline.flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha();
