@@ -8,7 +8,7 @@ import { startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { grayPng } from '../helpers/images';
 import { standInModel } from '../helpers/standin';
 import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
-import { addPages, CANVAS_TEXT, IMAGE_TEXT, REGION_TEXT, startTestSite, type TestSite } from './support/test-site';
+import { addPages, CANVAS_TEXT, IMAGE_TEXT, REGION_TEXT, startTestSite, VIDEO_TEXT, type TestSite } from './support/test-site';
 
 /**
  * The extension in real Chromium (devicePixelRatio 2) against the real companion: paired
@@ -154,6 +154,22 @@ describe('Loupe extension in Chromium', () => {
     const caption = (await panel.locator('[data-testid=image-size]').textContent()) ?? '';
     expect(caption).toContain('520 × 140 px');
     expect(caption).toContain("the image's own bytes");
+    await page.close();
+  });
+
+  it('right-click a <video> → Extract text: the current frame, at the video resolution, read by OCR', async () => {
+    const { page, tabId } = await openSite('/video.html');
+    await expect.poll(() => page.evaluate<number>("document.getElementById('vid').videoWidth"), { timeout: 10_000 }).toBe(560);
+    await page.locator('#vid').click({ button: 'right' });
+    await startsConversation(() => browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('ocr', id, 0), tabId));
+    const turn = await lastTurn(panel);
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    const text = normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '');
+    for (const word of normalize(VIDEO_TEXT).split(' ')) expect(text).toContain(word);
+    const caption = (await panel.locator('[data-testid=image-size]').textContent()) ?? '';
+    expect(caption).toContain('560 × 140 px');
+    expect(caption).toContain("the image's own bytes");
+    await shot(panel, '03b-panel-video-frame-ocr');
     await page.close();
   });
 

@@ -39,6 +39,8 @@ const page = (title: string, body: string, style = '') =>
 export const IMAGE_TEXT = ['Invoice 2048', 'Total due 315 EUR'];
 /** Drawn on a <canvas>: no URL to fetch, its pixels are read from the page. */
 export const CANVAS_TEXT = 'Canvas chart 77';
+/** Drawn into the frames of a <video>: its current frame is read from the page. */
+export const VIDEO_TEXT = 'Video frame 42';
 /** The paragraph far down the article page, selected as a region after scrolling. */
 export const REGION_TEXT = ['Quarterly report', 'Revenue grew by 12 percent'];
 
@@ -66,6 +68,20 @@ export function addPages(site: TestSite): void {
         'A canvas',
         `<h1>Chart</h1><canvas id="cv" width="520" height="140" style="border:1px solid #ccc"></canvas>
          <script>const c=document.getElementById('cv').getContext('2d');c.fillStyle='#fff';c.fillRect(0,0,520,140);c.fillStyle='#111';c.font='44px DejaVu Sans, sans-serif';c.fillText('${CANVAS_TEXT}',20,85);</script>`,
+      ),
+    },
+  );
+  site.files.set(
+    '/video.html',
+    {
+      type: 'text/html',
+      // A real <video> playing a stream of frames (a canvas's capture stream: no codec files needed).
+      body: page(
+        'A video',
+        `<h1>Clip</h1><video id="vid" autoplay muted playsinline width="560" height="140" style="border:1px solid #ccc"></video>
+         <script>const cv=document.createElement('canvas');cv.width=560;cv.height=140;const c=cv.getContext('2d');let n=0;
+         (function draw(){c.fillStyle='#fff';c.fillRect(0,0,560,140);c.fillStyle='#111';c.font='44px DejaVu Sans, sans-serif';c.fillText('${VIDEO_TEXT}',20,85);c.fillStyle=n++%2?'#fff':'#fefefe';c.fillRect(550,130,4,4);requestAnimationFrame(draw);})();
+         const v=document.getElementById('vid');v.srcObject=cv.captureStream(30);v.play();</script>`,
       ),
     },
   );
