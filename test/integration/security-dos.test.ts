@@ -125,7 +125,7 @@ describe('slowloris, slow reader, dead peer', () => {
     const rssBefore = daemonRssMb(own.home);
     let peak = rssBefore;
     // Each status request makes the daemon write a reply (~0.5 KB) the paused client never reads;
-    // the daemon's send-buffer cap (64 MB) is reached after ~130k of them.
+    // the daemon's send-buffer cap (DROP_BYTES, 16 MB) is reached after some 30k of them, plus what the kernel's socket buffers hold.
     const request = '{"type":"status"}';
     let sent = 0;
     while (sent < 400_000 && client.socket.readyState === WebSocket.OPEN && !raw.destroyed) {
