@@ -55,18 +55,7 @@ export async function prepareImage(bytes: Uint8Array, maxPixels: number, origin:
     if (type && !resized) {
       return { bytes, image: { dataUrl: bytesToDataUrl(bytes, type), width: size.width, height: size.height, bytes: bytes.byteLength, origin } };
     }
-    const out = await encodePng(bitmap, { x: 0, y: 0, ...size }, fit);
-    return {
-      bytes: out,
-      image: {
-        dataUrl: bytesToDataUrl(out, 'image/png'),
-        width: fit.width,
-        height: fit.height,
-        bytes: out.byteLength,
-        origin,
-        ...(resized ? { originalWidth: size.width, originalHeight: size.height } : {}),
-      },
-    };
+    return asPng(await encodePng(bitmap, { x: 0, y: 0, ...size }, fit), fit, size, origin);
   } finally {
     bitmap.close();
   }
@@ -78,18 +67,7 @@ export async function cropCapture(captureDataUrl: string, crop: Rect | null, max
   try {
     const region = crop ?? { x: 0, y: 0, width: bitmap.width, height: bitmap.height };
     const fit = fitToBudget(region, maxPixels);
-    const out = await encodePng(bitmap, region, fit);
-    return {
-      bytes: out,
-      image: {
-        dataUrl: bytesToDataUrl(out, 'image/png'),
-        width: fit.width,
-        height: fit.height,
-        bytes: out.byteLength,
-        origin,
-        ...(fit.width !== region.width ? { originalWidth: region.width, originalHeight: region.height } : {}),
-      },
-    };
+    return asPng(await encodePng(bitmap, region, fit), fit, region, origin);
   } finally {
     bitmap.close();
   }
@@ -123,4 +101,20 @@ async function encodePng(bitmap: ImageBitmap, src: Rect, to: { width: number; he
   ctx.drawImage(bitmap, src.x, src.y, src.width, src.height, 0, 0, to.width, to.height);
   const blob = await canvas.convertToBlob({ type: 'image/png' });
   return new Uint8Array(await blob.arrayBuffer());
+}
+
+/** A PNG made from `source` at the `fit` size, with the original size when it was downscaled. */
+function asPng(png: Uint8Array, fit: { width: number; height: number }, source: { width: number; height: number }, origin: SentImage['origin']): Prepared {
+  const downscaled = fit.width !== source.width || fit.height !== source.height;
+  return {
+    bytes: png,
+    image: {
+      dataUrl: bytesToDataUrl(png, 'image/png'),
+      width: fit.width,
+      height: fit.height,
+      bytes: png.byteLength,
+      origin,
+      ...(downscaled ? { originalWidth: source.width, originalHeight: source.height } : {}),
+    },
+  };
 }
