@@ -79,6 +79,28 @@ export function fuseActivations(modelBytes: Uint8Array): Uint8Array {
     t.rawData = new Uint8Array(values.buffer);
     t.floatData = [];
   };
+  /** A convolution's weights and bias (zeros when it has none), if no other node shares them. */
+  const ownParams = (conv: INodeProto) => {
+    const weightName = conv.input![1]!;
+    const weights = floatsOf(weightName);
+    // Weights shared with another node can't be rescaled for this one.
+    if (!weights || consumers.get(weightName)?.length !== 1) return undefined;
+    const outChannels = Number((constants.get(weightName)?.attribute?.[0]?.t ?? inits.get(weightName))!.dims![0]);
+    const biasName = conv.input![2];
+    const bias = biasName ? floatsOf(biasName) : new Float32Array(outChannels);
+    if (!bias || bias.length !== outChannels || (biasName && consumers.get(biasName)?.length !== 1)) return undefined;
+    return { weightName, weights, biasName, bias };
+  };
+  const storeParams = (conv: INodeProto, p: NonNullable<ReturnType<typeof ownParams>>) => {
+    setFloats(p.weightName, p.weights);
+    if (p.biasName) {
+      setFloats(p.biasName, p.bias);
+    } else {
+      const name = `${conv.output![0]!}__bias`;
+      graph.initializer!.push({ name, dataType: onnx.TensorProto.DataType.FLOAT, dims: [p.bias.length], rawData: new Uint8Array(p.bias.buffer) });
+      conv.input = [...conv.input!, name];
+    }
+  };
   for (const conv of nodes) {
     if (conv.opType !== 'Conv' || (conv.input?.length ?? 0) < 2) continue;
     const mul = only(conv.output![0]!);
@@ -86,24 +108,12 @@ export function fuseActivations(modelBytes: Uint8Array): Uint8Array {
     if (!mul || s === undefined) continue;
     const add = only(mul.output![0]!);
     const b = add?.opType === 'Add' ? scalar(add.input?.[1]) : undefined;
-    const weightName = conv.input![1]!;
-    const weights = floatsOf(weightName);
-    // Weights shared with another node can't be rescaled for this one.
-    if (!weights || consumers.get(weightName)?.length !== 1) continue;
-    const outChannels = Number((constants.get(weightName)?.attribute?.[0]?.t ?? inits.get(weightName))!.dims![0]);
-    const biasName = conv.input![2];
-    const bias = biasName ? floatsOf(biasName) : new Float32Array(outChannels);
-    if (!bias || bias.length !== outChannels || (biasName && consumers.get(biasName)?.length !== 1)) continue;
+    const params = ownParams(conv);
+    if (!params) continue;
+    const { weights, bias } = params;
     for (let i = 0; i < weights.length; i++) weights[i]! *= s;
     for (let i = 0; i < bias.length; i++) bias[i] = bias[i]! * s + (b ?? 0);
-    setFloats(weightName, weights);
-    if (biasName) {
-      setFloats(biasName, bias);
-    } else {
-      const name = `${conv.output![0]!}__bias`;
-      graph.initializer!.push({ name, dataType: onnx.TensorProto.DataType.FLOAT, dims: [outChannels], rawData: new Uint8Array(bias.buffer) });
-      conv.input = [...conv.input!, name];
-    }
+    storeParams(conv, params);
     const last = b !== undefined ? add! : mul;
     conv.output = last.output;
     removed.add(mul);
@@ -125,15 +135,11 @@ export function fuseActivations(modelBytes: Uint8Array): Uint8Array {
     const pads = intAttr('pads')?.ints?.map(Number) ?? [];
     const autoPad = intAttr('auto_pad')?.s;
     if (pads.some((p) => p !== 0) || (autoPad?.length && new TextDecoder().decode(autoPad) !== 'NOTSET' && new TextDecoder().decode(autoPad) !== 'VALID')) continue;
-    const weightName = convInputs[1]!;
-    const weights = floatsOf(weightName);
-    if (!weights || consumers.get(weightName)?.length !== 1) continue;
-    const outChannels = Number((constants.get(weightName)?.attribute?.[0]?.t ?? inits.get(weightName))!.dims![0]);
-    const biasName = convInputs[2];
-    const bias = biasName ? floatsOf(biasName) : new Float32Array(outChannels);
-    if (!bias || bias.length !== outChannels || (biasName && consumers.get(biasName)?.length !== 1)) continue;
-    const perOut = weights.length / outChannels;
-    for (let o = 0; o < outChannels; o++) {
+    const params = ownParams(conv);
+    if (!params) continue;
+    const { weights, bias } = params;
+    const perOut = weights.length / bias.length;
+    for (let o = 0; o < bias.length; o++) {
       let sum = 0;
       for (let k = o * perOut; k < (o + 1) * perOut; k++) {
         sum += weights[k]!;
@@ -141,15 +147,8 @@ export function fuseActivations(modelBytes: Uint8Array): Uint8Array {
       }
       bias[o] = bias[o]! + b * sum;
     }
-    setFloats(weightName, weights);
-    if (biasName) {
-      setFloats(biasName, bias);
-    } else {
-      const name = `${conv.output![0]!}__bias`;
-      graph.initializer!.push({ name, dataType: onnx.TensorProto.DataType.FLOAT, dims: [outChannels], rawData: new Uint8Array(bias.buffer) });
-      convInputs.push(name);
-    }
-    convInputs[0] = mul.input![0]!;
+    storeParams(conv, params);
+    conv.input![0] = mul.input![0]!;
     removed.add(mul).add(add);
   }
 
