@@ -230,7 +230,7 @@ export async function runBench(argv: string[]): Promise<number> {
     sampler = setInterval(() => {
       const now = d.rssMb();
       peak = { daemon: Math.max(peak.daemon, now.daemon), total: Math.max(peak.total, now.total) };
-    }, 100);
+    }, 250);
     await waitForEngines(d, ['ppocr', 'qwen-vl']);
     const status = await d.status();
     const load = loadavg()[0]!;
