@@ -27,6 +27,8 @@ let site: TestSite;
 let browser: ExtensionBrowser;
 let panel: Page;
 let profile: string;
+/** The companion's LOUPE_HOME, ours (not the helper's temp dir), so a restarted companion keeps its token. */
+let home: string;
 const DPR = 2;
 
 const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -60,7 +62,8 @@ async function openSite(path: string): Promise<{ page: Page; tabId: number }> {
 beforeAll(async () => {
   // eosAfter counts prompt + image tokens: large enough that the stand-in writes a few hundred noise tokens.
   model = await standInModel({ eosAfter: 3000 });
-  daemon = await startDaemon({ args: ['--model', model.dir], token: null, timeoutMs: 240_000 });
+  home = mkdtempSync(join(tmpdir(), 'loupe-e2e-home-'));
+  daemon = await startDaemon({ home, args: ['--model', model.dir], token: null, timeoutMs: 240_000 });
   site = await startTestSite();
   addPages(site);
   site.files.set('/photo.png', { type: 'image/png', body: grayPng(320, 200, { value: 90 }) });
@@ -87,6 +90,7 @@ afterAll(async () => {
   await daemon?.stop();
   model?.cleanup();
   if (profile) rmSync(profile, { recursive: true, force: true });
+  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('Loupe extension in Chromium', () => {
@@ -352,11 +356,24 @@ describe('Loupe extension in Chromium', () => {
     await options.close();
   });
 
-  it('says how to fix it when the companion stops: run `pnpm start`', async () => {
+  it('says how to fix it when the companion stops (run `pnpm start`), and reconnects by itself when it is back', async () => {
+    const port = daemon.port;
     await daemon.stop();
     const conn = panel.locator('[data-testid=conn]');
     await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('offline');
     expect(await conn.textContent()).toContain('pnpm start');
     await shot(panel, '12-panel-offline');
+
+    // The same companion (same LOUPE_HOME, so the same token; same port), OCR only this time.
+    daemon = await startDaemon({ home, token: null, args: ['--port', String(port)] });
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    const { page, tabId } = await openSite('/canvas.html');
+    await page.locator('#cv').click({ button: 'right' });
+    await startsConversation(() => browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('ocr', id, 0), tabId));
+    const turn = await lastTurn(panel);
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    expect(normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '')).toContain('canvas');
+    await shot(panel, '13-panel-reconnected');
+    await page.close();
   });
 });
