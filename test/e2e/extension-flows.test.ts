@@ -143,6 +143,17 @@ describe('Loupe extension in Chromium', () => {
     expect(await second.getAttribute('data-status')).toBe('done');
     expect(await second.locator('.prompt').textContent()).toContain('What colour is it?');
     await shot(panel, '03-panel-background-explain-followup');
+
+    // Locate: a grounding turn on the same image. The stand-in's words are noise, so it names no boxes, and the panel says so.
+    await panel.locator('[data-testid=followup-input]').fill('the caption');
+    await panel.locator('[data-testid=followup-locate]').click();
+    await expect.poll(() => panel.locator('[data-testid=turn]').count()).toBe(3);
+    const third = await lastTurn(panel);
+    expect(await third.getAttribute('data-status')).toBe('done');
+    expect(await third.getAttribute('data-task')).toBe('ground');
+    const ground = third.locator('[data-testid=ground-result]');
+    expect(await ground.getAttribute('data-count')).toBe(String(await panel.locator('[data-testid=ground-box]').count()));
+    await shot(panel, '03c-panel-locate');
     await page.close();
   });
 
