@@ -1,23 +1,11 @@
 import { z } from 'zod';
-import { ImageAction, Language, RegionAction, type Settings } from './settings';
+import { SettingFields, type Settings } from './settings';
 
 const FORMAT = 'loupe-settings';
 const VERSION = 1;
 
 /** Settings a file may carry. The pairing token is a secret of this browser: never exported or imported. */
-const Portable = z
-  .object({
-    port: z.number().int().min(1).max(65535),
-    language: Language,
-    imageAction: ImageAction,
-    regionAction: RegionAction,
-    captureAction: ImageAction,
-    autoCopy: z.boolean(),
-    ocrOverlay: z.boolean(),
-    maxImagePixels: z.number().int().min(100_000).max(40_000_000),
-  })
-  .partial()
-  .strict();
+const Portable = z.object(SettingFields).omit({ manualToken: true }).partial().strict();
 export type PortableSettings = z.infer<typeof Portable>;
 
 const SettingsFile = z.object({ format: z.literal(FORMAT), version: z.literal(VERSION), settings: Portable });

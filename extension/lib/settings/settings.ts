@@ -6,21 +6,35 @@ export const ImageAction = z.enum(['describe', 'ocr', 'code']);
 export const RegionAction = z.enum(['choose', 'ocr', 'describe', 'code', 'ask']);
 export const Language = z.enum(['auto', 'en', 'zh-CN']);
 
+/** Each setting's valid values, strict: what an imported settings file is checked against. */
+export const SettingFields = {
+  port: z.number().int().min(1).max(65535),
+  language: Language,
+  imageAction: ImageAction,
+  regionAction: RegionAction,
+  captureAction: ImageAction,
+  autoCopy: z.boolean(),
+  ocrOverlay: z.boolean(),
+  maxImagePixels: z.number().int().min(100_000).max(40_000_000),
+  manualToken: z.string().max(200),
+};
+
+/** Stored settings: a missing or corrupt value falls back to its default instead of failing. */
 export const Settings = z.object({
-  port: z.number().int().min(1).max(65535).catch(DEFAULT_PORT).default(DEFAULT_PORT),
-  language: Language.catch('auto').default('auto'),
+  port: SettingFields.port.catch(DEFAULT_PORT).default(DEFAULT_PORT),
+  language: SettingFields.language.catch('auto').default('auto'),
   /** What "Loupe: the image under the cursor" does from the page menu and the action button. */
-  imageAction: ImageAction.catch('describe').default('describe'),
+  imageAction: SettingFields.imageAction.catch('describe').default('describe'),
   /** What happens after a region is selected: ask each time, or one action directly. */
-  regionAction: RegionAction.catch('choose').default('choose'),
+  regionAction: SettingFields.regionAction.catch('choose').default('choose'),
   /** What "Capture visible tab" does. */
-  captureAction: ImageAction.catch('code').default('code'),
-  autoCopy: z.boolean().catch(true).default(true),
-  ocrOverlay: z.boolean().catch(true).default(true),
+  captureAction: SettingFields.captureAction.catch('code').default('code'),
+  autoCopy: SettingFields.autoCopy.catch(true).default(true),
+  ocrOverlay: SettingFields.ocrOverlay.catch(true).default(true),
   /** Images over this many pixels are downscaled before they are sent. */
-  maxImagePixels: z.number().int().min(100_000).max(40_000_000).catch(4_000_000).default(4_000_000),
+  maxImagePixels: SettingFields.maxImagePixels.catch(4_000_000).default(4_000_000),
   /** Last resort when native messaging is unavailable: the output of `pnpm loupe token`. */
-  manualToken: z.string().max(200).catch('').default(''),
+  manualToken: SettingFields.manualToken.catch('').default(''),
 });
 export type Settings = z.infer<typeof Settings>;
 export type ImageAction = z.infer<typeof ImageAction>;
