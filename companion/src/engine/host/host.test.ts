@@ -148,6 +148,8 @@ describe('engine host (a real child process)', () => {
     await h.start();
     await expect(h.whenReady()).rejects.toMatchObject({ message: 'model directory /nowhere has no config.json' });
     expect(h.state).toBe('error');
+    // Asked again after the failure: the same error, not a generic one.
+    await expect(h.whenReady()).rejects.toMatchObject({ message: 'model directory /nowhere has no config.json' });
     expect(h.note).toMatch(/no config.json/);
     expect(await runOn(h, job('k')).outcome).toMatchObject({ kind: 'error', code: 'engine_unavailable' });
   });

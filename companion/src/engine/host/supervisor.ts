@@ -79,6 +79,8 @@ export class EngineHost {
   private crashes: number[] = [];
   private restartTimer?: NodeJS.Timeout;
   private readyWaiters: Array<{ resolve(): void; reject(e: WireError): void }> = [];
+  /** The engine's own load error, given to whoever waits for readiness after it came. */
+  private loadError?: WireError;
   private acceptedWaiters: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
   private readonly log: Logger;
@@ -108,7 +110,7 @@ export class EngineHost {
   /** Resolves when the engine is loaded; rejects with the load error. */
   whenReady(): Promise<void> {
     if (this.state === 'ready') return Promise.resolve();
-    if (this.state === 'error' || this.state === 'closed') return Promise.reject(this.unavailable());
+    if (this.state === 'error' || this.state === 'closed') return Promise.reject(this.loadError ?? this.unavailable());
     return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
@@ -155,6 +157,7 @@ export class EngineHost {
 
   private spawn(): void {
     this.state = 'loading';
+    this.loadError = undefined;
     const child = fork(HOST_ENTRY, [], {
       execArgv: ['--import', TSX_LOADER],
       serialization: 'advanced',
@@ -229,6 +232,7 @@ export class EngineHost {
       case 'loadError':
         this.state = 'error';
         this.note = message.error.message;
+        this.loadError = message.error;
         this.log.warn({ code: message.error.code, reason: message.error.message }, 'engine failed to load');
         this.flushAccepted();
         this.failReadyWaiters(message.error);
