@@ -4,10 +4,10 @@ import { OcrPipeline } from './pipeline';
 import { renderSvgs, textSvg } from './test-render';
 
 let pipeline: OcrPipeline;
-let invoice: Buffer, table: Buffer, paragraphs: Buffer, dark: Buffer, tiny: Buffer, longPage: Buffer;
+let invoice: Buffer, table: Buffer, paragraphs: Buffer, dark: Buffer, tiny: Buffer, longPage: Buffer, large: Buffer;
 
 beforeAll(async () => {
-  [invoice, table, paragraphs, dark, tiny, longPage] = renderSvgs([
+  [invoice, table, paragraphs, dark, tiny, longPage, large] = renderSvgs([
     textSvg(640, 140, [
       { text: 'Invoice No. FP2024', x: 40, y: 50, size: 22 },
       { text: 'Total amount due: 1,250.00 USD', x: 40, y: 84, size: 22 },
@@ -29,7 +29,9 @@ beforeAll(async () => {
       { text: 'Top of a very long page', x: 40, y: 60, size: 22 },
       { text: 'Bottom of a very long page', x: 40, y: 5150, size: 22 },
     ]),
-  ]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+    // Large text the detector splits into two overlapping boxes (a DPR-2 crop of 40 px text).
+    textSvg(1120, 240, [{ text: 'Framed receipt 19', x: 40, y: 144, size: 80 }]),
+  ]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   pipeline = await OcrPipeline.load();
 }, 120_000);
 
@@ -38,6 +40,12 @@ afterAll(async () => {
 });
 
 describe('PP-OCR pipeline on rendered text', () => {
+  it('reads large text once, not the glyphs where two detection boxes overlap twice', async () => {
+    const out = await pipeline.recognizeBytes(large);
+    expect(out.text).toBe('Framed receipt 19');
+    expect(out.lines).toHaveLength(1);
+  });
+
   it('reads English lines and keeps the spaces between words', async () => {
     const out = await pipeline.recognizeBytes(invoice);
     expect(out.text).toBe('Invoice No. FP2024\nTotal amount due: 1,250.00 USD');

@@ -5,6 +5,7 @@ import { decodeRegion } from './decode';
 import { compactCtcOutputs } from './ctc-outputs';
 import { fuseActivations } from './fuse-activations';
 import { Detector, DEFAULT_DETECT, type TextBox } from './detector';
+import { mergeLineFragments } from './merge-boxes';
 import { resolvePpOcrModelFiles } from './model-files';
 import { cropRgb, type Rgb } from './raster';
 import { OrientationClassifier, rotate180, rotate90ccw } from './orientation';
@@ -86,7 +87,7 @@ export class OcrPipeline {
 
   async recognizeRgb(rgb: Rgb, signal?: AbortSignal): Promise<OcrOutput> {
     const t0 = performance.now();
-    let boxes: TextBox[] = await this.detector.detect(rgb, DEFAULT_DETECT, signal);
+    let boxes: TextBox[] = mergeLineFragments(await this.detector.detect(rgb, DEFAULT_DETECT, signal));
     if (boxes.length === 0 && rgb.height <= 96) {
       // A tight crop of one line can defeat the detector; read the whole crop as a line.
       boxes = [{ box: [0, 0, rgb.width, rgb.height], score: 0.5 }];
