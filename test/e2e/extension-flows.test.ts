@@ -8,7 +8,7 @@ import { startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { grayPng } from '../helpers/images';
 import { standInModel } from '../helpers/standin';
 import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
-import { addPages, CANVAS_TEXT, IMAGE_TEXT, REGION_TEXT, startTestSite, VIDEO_TEXT, type TestSite } from './support/test-site';
+import { addPages, CANVAS_TEXT, FRAMED_TEXT, IMAGE_TEXT, REGION_TEXT, startTestSite, VIDEO_TEXT, type TestSite } from './support/test-site';
 
 /**
  * The extension in real Chromium (devicePixelRatio 2) against the real companion: paired
@@ -227,6 +227,25 @@ describe('Loupe extension in Chromium', () => {
     expect(first.y).toBeLessThan(box.y + box.height);
     await expect.poll(() => page.locator('loupe-ui .t').textContent().catch(() => ''), { timeout: 5_000 }).toContain('copied');
     await page.screenshot({ path: join(ARTIFACTS, '06-page-ocr-overlay.png') });
+    await page.close();
+  });
+
+  it('select a region over an iframe on its parent page → OCR reads the framed text', async () => {
+    const { page, tabId } = await openSite('/framed.html');
+    await page.frameLocator('#fr').locator('p').waitFor();
+    // Focus inside the frame, as after a click there: the selection still opens on the top page.
+    await page.frameLocator('#fr').locator('p').click();
+    await browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.startSelection(id, 'ocr'), tabId);
+    await page.locator('loupe-ui .layer').waitFor();
+    const box = (await page.locator('#fr').boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height - 2, { steps: 4 });
+    await startsConversation(() => page.mouse.up());
+    const turn = await lastTurn(panel);
+    await shot(panel, '05b-panel-region-over-iframe');
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    expect(normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '')).toContain(normalize(FRAMED_TEXT));
     await page.close();
   });
 

@@ -41,6 +41,8 @@ export const IMAGE_TEXT = ['Invoice 2048', 'Total due 315 EUR'];
 export const CANVAS_TEXT = 'Canvas chart 77';
 /** Drawn into the frames of a <video>: its current frame is read from the page. */
 export const VIDEO_TEXT = 'Video frame 42';
+/** Inside an <iframe>: a region selected on its parent page covers it. */
+export const FRAMED_TEXT = 'Framed receipt 19';
 /** The paragraph far down the article page, selected as a region after scrolling. */
 export const REGION_TEXT = ['Quarterly report', 'Revenue grew by 12 percent'];
 
@@ -82,6 +84,17 @@ export function addPages(site: TestSite): void {
          <script>const cv=document.createElement('canvas');cv.width=560;cv.height=140;const c=cv.getContext('2d');let n=0;
          (function draw(){c.fillStyle='#fff';c.fillRect(0,0,560,140);c.fillStyle='#111';c.font='44px DejaVu Sans, sans-serif';c.fillText('${VIDEO_TEXT}',20,85);c.fillStyle=n++%2?'#fff':'#fefefe';c.fillRect(550,130,4,4);requestAnimationFrame(draw);})();
          const v=document.getElementById('vid');v.srcObject=cv.captureStream(30);v.play();</script>`,
+      ),
+    },
+  );
+  site.files.set(
+    '/framed.html',
+    {
+      type: 'text/html',
+      body: page(
+        'A page with an iframe',
+        `<h1>Embedded</h1><iframe id="fr" style="width:560px;height:130px;border:1px solid #ccc"
+           srcdoc="<body style='margin:0;background:#fff'><p style='font:40px DejaVu Sans, sans-serif;margin:36px 20px'>${FRAMED_TEXT}</p></body>"></iframe>`,
       ),
     },
   );
