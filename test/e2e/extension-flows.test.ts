@@ -49,6 +49,25 @@ async function lastTurn(p: Page) {
   return turn;
 }
 
+/**
+ * Right-clicks `selector` on the page, then runs what the context menu item for `task` runs (native
+ * menus cannot be clicked by automation), and returns the finished turn in the panel.
+ */
+async function rightClickFlow(page: Page, tabId: number, selector: string, task: string, srcUrl?: string) {
+  await page.locator(selector).click({ button: 'right' });
+  await startsConversation(() =>
+    browser.sw((a: { tabId: number; task: string; srcUrl?: string }) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow(a.task, a.tabId, 0, a.srcUrl), { tabId, task, ...(srcUrl ? { srcUrl } : {}) }),
+  );
+  return lastTurn(panel);
+}
+
+/** The panel's caption says the image's own bytes were sent, at this size. */
+async function expectOwnBytes(size: string) {
+  const caption = (await panel.locator('[data-testid=image-size]').textContent()) ?? '';
+  expect(caption).toContain(`${size} px`);
+  expect(caption).toContain("the image's own bytes");
+}
+
 let visits = 0;
 async function openSite(path: string): Promise<{ page: Page; tabId: number }> {
   // A unique URL per visit, so the tab is found by URL without ambiguity.
@@ -105,19 +124,13 @@ describe('Loupe extension in Chromium', () => {
 
   it('right-click an <img> → Extract text: the image own bytes, read by the real OCR engine', async () => {
     const { page, tabId } = await openSite('/image.html');
-    await page.locator('#img').click({ button: 'right' });
-    await startsConversation(() =>
-      browser.sw((a: { tabId: number; src: string }) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('ocr', a.tabId, 0, a.src), { tabId, src: `${site.url}/text.png` }),
-    );
-    const turn = await lastTurn(panel);
+    const turn = await rightClickFlow(page, tabId, '#img', 'ocr', `${site.url}/text.png`);
     expect(await turn.getAttribute('data-status')).toBe('done');
     const text = normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '');
     // Every word read back (line order is the OCR engine's business, scored in its own eval).
     for (const word of normalize(IMAGE_TEXT.join(' ')).split(' ')) expect(text).toContain(word);
-    const caption = (await panel.locator('[data-testid=image-size]').textContent()) ?? '';
-    expect(caption).toContain("the image's own bytes");
     const png = site.files.get('/text.png')!.body as Buffer;
-    expect(caption).toContain(`${png.readUInt32BE(16)} × ${png.readUInt32BE(20)} px`);
+    await expectOwnBytes(`${png.readUInt32BE(16)} × ${png.readUInt32BE(20)}`);
     expect(await turn.locator('[data-testid=model]').textContent()).toMatch(/Answered by/);
     await shot(panel, '02-panel-img-ocr');
     await page.close();
@@ -126,12 +139,9 @@ describe('Loupe extension in Chromium', () => {
   it('right-click a CSS background → Explain: the background image bytes, answered by the stand-in and labelled', async () => {
     const { page, tabId } = await openSite('/background.html');
     // Right-click the caption text on top of the background: the browser menu has no srcUrl here.
-    await page.locator('#hero span').click({ button: 'right' });
-    await startsConversation(() => browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('describe', id, 0), tabId));
-    const turn = await lastTurn(panel);
+    const turn = await rightClickFlow(page, tabId, '#hero span', 'describe');
     expect(await turn.getAttribute('data-status')).toBe('done');
-    expect(await panel.locator('[data-testid=image-size]').textContent()).toContain("320 × 200 px");
-    expect(await panel.locator('[data-testid=image-size]').textContent()).toContain("the image's own bytes");
+    await expectOwnBytes('320 × 200');
     expect(((await turn.locator('[data-testid=answer]').textContent()) ?? '').length).toBeGreaterThan(0);
     expect(await turn.locator('[data-testid=standin]').textContent()).toContain('output is noise');
 
@@ -159,31 +169,23 @@ describe('Loupe extension in Chromium', () => {
 
   it('right-click a <canvas> → Extract text: its pixels are read from the page and OCR reads them', async () => {
     const { page, tabId } = await openSite('/canvas.html');
-    await page.locator('#cv').click({ button: 'right' });
-    await startsConversation(() => browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('ocr', id, 0), tabId));
-    const turn = await lastTurn(panel);
+    const turn = await rightClickFlow(page, tabId, '#cv', 'ocr');
     expect(await turn.getAttribute('data-status')).toBe('done');
     const text = normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '');
     for (const word of normalize(CANVAS_TEXT).split(' ')) expect(text).toContain(word);
     // The canvas's own pixels (its 520 × 140 backing store), not a screenshot at devicePixelRatio 2.
-    const caption = (await panel.locator('[data-testid=image-size]').textContent()) ?? '';
-    expect(caption).toContain('520 × 140 px');
-    expect(caption).toContain("the image's own bytes");
+    await expectOwnBytes('520 × 140');
     await page.close();
   });
 
   it('right-click a <video> → Extract text: the current frame, at the video resolution, read by OCR', async () => {
     const { page, tabId } = await openSite('/video.html');
     await expect.poll(() => page.evaluate<number>("document.getElementById('vid').videoWidth"), { timeout: 10_000 }).toBe(560);
-    await page.locator('#vid').click({ button: 'right' });
-    await startsConversation(() => browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('ocr', id, 0), tabId));
-    const turn = await lastTurn(panel);
+    const turn = await rightClickFlow(page, tabId, '#vid', 'ocr');
     expect(await turn.getAttribute('data-status')).toBe('done');
     const text = normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '');
     for (const word of normalize(VIDEO_TEXT).split(' ')) expect(text).toContain(word);
-    const caption = (await panel.locator('[data-testid=image-size]').textContent()) ?? '';
-    expect(caption).toContain('560 × 140 px');
-    expect(caption).toContain("the image's own bytes");
+    await expectOwnBytes('560 × 140');
     await shot(panel, '03b-panel-video-frame-ocr');
     await page.close();
   });
@@ -398,9 +400,7 @@ describe('Loupe extension in Chromium', () => {
     daemon = await startDaemon({ home, token: null, args: ['--port', String(port)] });
     await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
     const { page, tabId } = await openSite('/canvas.html');
-    await page.locator('#cv').click({ button: 'right' });
-    await startsConversation(() => browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.imageFlow('ocr', id, 0), tabId));
-    const turn = await lastTurn(panel);
+    const turn = await rightClickFlow(page, tabId, '#cv', 'ocr');
     expect(await turn.getAttribute('data-status')).toBe('done');
     expect(normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '')).toContain('canvas');
     await shot(panel, '13-panel-reconnected');
