@@ -25,6 +25,7 @@ describe('loupe bench --quick --json', () => {
       'overhead_ms_p50_720p',
       'overhead_ms_p50_1080p',
       'overhead_ms_p50_4k',
+      'overhead_ms_p50_720p_rgb',
       ...(haveOcrSet ? ocrKeys : []),
       'vlm_standin_prefill_ms',
       'vlm_standin_tokens_per_s',

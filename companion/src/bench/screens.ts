@@ -12,9 +12,12 @@ const LOREM =
 
 /**
  * A screenshot-like PNG: header bar, sidebar, coloured cards and lines of text, so decode and
- * resize see the flat regions and sharp edges of a real page rather than noise.
+ * resize see the flat regions and sharp edges of a real page rather than noise. RGBA by default,
+ * as the extension sends crops, tab captures and video frames (Chromium's canvas PNG export
+ * always writes an alpha channel, even for an opaque canvas); `alpha: false` gives the RGB PNG
+ * that screenshot tools and API clients often send.
  */
-export async function screenshotPng(size: ScreenSize): Promise<Buffer> {
+export async function screenshotPng(size: ScreenSize, { alpha = true }: { alpha?: boolean } = {}): Promise<Buffer> {
   const { width, height } = SCREEN_SIZES[size];
   const dpi = Math.round(72 * (width / 1280));
   const lines = Array.from({ length: 12 }, (_, i) => `${i + 1}. ${LOREM}`).join('\n');
@@ -27,7 +30,7 @@ export async function screenshotPng(size: ScreenSize): Promise<Buffer> {
     block(width * 0.3, height * 0.2, 255, 236, 200),
     block(width * 0.3, height * 0.2, 210, 240, 220),
   ]);
-  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+  const page = sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
     .composite([
       { input: header, top: 0, left: 0 },
       { input: sidebar, top: Math.round(height * 0.08), left: 0 },
@@ -35,6 +38,7 @@ export async function screenshotPng(size: ScreenSize): Promise<Buffer> {
       { input: card2, top: Math.round(height * 0.7), left: Math.round(width * 0.6) },
       { input: text, top: Math.round(height * 0.12), left: Math.round(width * 0.22) },
     ])
-    .png()
-    .toBuffer();
+    .png();
+  const composed = await page.toBuffer();
+  return (alpha ? sharp(composed).ensureAlpha() : sharp(composed).removeAlpha()).png().toBuffer();
 }

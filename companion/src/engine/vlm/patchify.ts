@@ -49,7 +49,10 @@ export function patchify(rgb: Uint8Array, width: number, height: number, c: Patc
   const rows = gh * gw;
   const out = new Float32Array(rows * rowLength);
   const stride = width * 3;
-  // Each source pixel is read once and written to its three channel planes of the patch row.
+  const green = channelSpan;
+  const blue = 2 * channelSpan;
+  // Each source pixel is read once and written to every temporal slot of its three channel
+  // planes: a still image is its own temporal neighbour.
   let base = 0;
   for (let bh = 0; bh < gh / M; bh++) {
     for (let bw = 0; bw < gw / M; bw++) {
@@ -61,15 +64,15 @@ export function patchify(rgb: Uint8Array, width: number, height: number, c: Patc
           for (let py = 0; py < P; py++) {
             let src = (y0 + py) * stride + x0 * 3;
             for (let px = 0; px < P; px++, src += 3, dst++) {
-              out[dst] = lut[rgb[src]!]!;
-              out[dst + channelSpan] = lut[256 + rgb[src + 1]!]!;
-              out[dst + 2 * channelSpan] = lut[512 + rgb[src + 2]!]!;
+              const r = lut[rgb[src]!]!;
+              const g = lut[256 + rgb[src + 1]!]!;
+              const b = lut[512 + rgb[src + 2]!]!;
+              for (let t = 0; t < channelSpan; t += plane) {
+                out[dst + t] = r;
+                out[dst + green + t] = g;
+                out[dst + blue + t] = b;
+              }
             }
-          }
-          // A still image is its own temporal neighbour: copy frame 0 into the other T-1 slots.
-          for (let ch = 0; ch < 3; ch++) {
-            const chBase = base + ch * channelSpan;
-            for (let t = 1; t < T; t++) out.copyWithin(chBase + t * plane, chBase, chBase + plane);
           }
           base += rowLength;
         }
