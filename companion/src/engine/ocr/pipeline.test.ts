@@ -4,10 +4,12 @@ import { OcrPipeline } from './pipeline';
 import { renderSvgs, textSvg } from './test-render';
 
 let pipeline: OcrPipeline;
-let invoice: Buffer, table: Buffer, paragraphs: Buffer, dark: Buffer, tiny: Buffer, longPage: Buffer, large: Buffer;
+let invoice: Buffer, table: Buffer, paragraphs: Buffer, dark: Buffer, tiny: Buffer, longPage: Buffer, large: Buffer, code: Buffer, digits: Buffer;
+
+const CODE = ['function total(items) {', '  let sum = 0;', '  for (const it of items) {', '    sum += it.price * it.qty;', '  }', '  return sum;', '}'];
 
 beforeAll(async () => {
-  [invoice, table, paragraphs, dark, tiny, longPage, large] = renderSvgs([
+  [invoice, table, paragraphs, dark, tiny, longPage, large, code, digits] = renderSvgs([
     textSvg(640, 140, [
       { text: 'Invoice No. FP2024', x: 40, y: 50, size: 22 },
       { text: 'Total amount due: 1,250.00 USD', x: 40, y: 84, size: 22 },
@@ -31,7 +33,9 @@ beforeAll(async () => {
     ]),
     // Large text the detector splits into two overlapping boxes (a DPR-2 crop of 40 px text).
     textSvg(1120, 240, [{ text: 'Framed receipt 19', x: 40, y: 144, size: 80 }]),
-  ]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+    textSvg(600, 220, CODE.map((text, k) => ({ text, x: 20, y: 30 + k * 25, size: 16, family: 'DejaVu Sans Mono' }))),
+    textSvg(500, 170, [['Item', 'Qty', 'Price'], ['Coffee beans', '2', '18.50'], ['Oat milk', '1', '3.20']].flatMap((row, i) => row.map((text, j) => ({ text, x: 20 + j * 170, y: 35 + i * 35 })))),
+  ]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   pipeline = await OcrPipeline.load();
 }, 120_000);
 
@@ -77,6 +81,16 @@ describe('PP-OCR pipeline on rendered text', () => {
   it('emits a Markdown table when the boxes form a grid', async () => {
     const out = await pipeline.recognizeBytes(table);
     expect(out.text).toBe('| Item | Qty | Price |\n| --- | --- | --- |\n| Apple | 3 | 1.20 |\n| Banana | 12 | 0.50 |');
+  });
+
+  it('reads monospace code: indentation, no space inside words, ASCII brackets, a lone closing brace', async () => {
+    // Monospace letters leave gaps a proportional font keeps for words ("retu rn"); the recogniser's
+    // Chinese dictionary offers full-width brackets ("for （const"); a lone "}" fills the whole input.
+    expect((await pipeline.recognizeBytes(code)).text).toBe(CODE.join('\n'));
+  });
+
+  it('reads single-digit table cells as ASCII digits', async () => {
+    expect((await pipeline.recognizeBytes(digits)).text).toBe('| Item | Qty | Price |\n| --- | --- | --- |\n| Coffee beans | 2 | 18.50 |\n| Oat milk | 1 | 3.20 |');
   });
 
   it('rebuilds paragraphs: line breaks inside, a blank line between', async () => {

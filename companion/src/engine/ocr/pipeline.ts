@@ -7,7 +7,7 @@ import { fuseActivations } from './fuse-activations';
 import { Detector, DEFAULT_DETECT, type TextBox } from './detector';
 import { mergeLineFragments } from './merge-boxes';
 import { resolvePpOcrModelFiles } from './model-files';
-import { cropRgb, type Rgb } from './raster';
+import { cropRgb, padToWidth, type Rgb } from './raster';
 import { OrientationClassifier, rotate180, rotate90ccw } from './orientation';
 import { buildDictionary, Recognizer } from './recognizer';
 import { spaceLine } from './spacing';
@@ -95,9 +95,11 @@ export class OcrPipeline {
     signal?.throwIfAborted();
     const rects = boxes.map((b) => b.box);
     // A box at least three times taller than wide is a line written bottom-to-top.
+    // Short crops (a lone "}" or table digit) get background on both sides, at least twice their height.
     const crops = rects.map((r) => {
       const crop = cropRgb(rgb, r);
-      return crop.height >= 3 * crop.width ? rotate90ccw(crop) : crop;
+      const upright = crop.height >= 3 * crop.width ? rotate90ccw(crop) : crop;
+      return padToWidth(upright, 2 * upright.height);
     });
     const t1 = performance.now();
     const recs = await this.recognizer.recognize(crops, undefined, signal);

@@ -31,6 +31,27 @@ export function cropRgb(img: Rgb, rect: Rect): Rgb {
 }
 
 /**
+ * Widens `img` to `minWidth` by repeating its left and right edge columns, the crop centred.
+ * A lone glyph ("}", "2" in a table cell) fills the recogniser's whole input otherwise and is
+ * read with low confidence; with background around it, as in the lines it was trained on, it is not.
+ */
+export function padToWidth(img: Rgb, minWidth: number): Rgb {
+  if (img.width >= minWidth) return img;
+  const width = Math.ceil(minWidth);
+  const left = (width - img.width) >> 1;
+  const data = new Uint8Array(width * img.height * 3);
+  for (let y = 0; y < img.height; y++) {
+    const row = y * img.width * 3;
+    const out = y * width * 3;
+    data.set(img.data.subarray(row, row + img.width * 3), out + left * 3);
+    for (let x = 0; x < left; x++) data.copyWithin(out + x * 3, out + left * 3, out + left * 3 + 3);
+    const last = out + (left + img.width - 1) * 3;
+    for (let x = left + img.width; x < width; x++) data.copyWithin(out + x * 3, last, last + 3);
+  }
+  return { data, width, height: img.height };
+}
+
+/**
  * Writes `img` resized (bilinear, area-averaged when shrinking a lot) into a CHW float
  * tensor slice in BGR channel order — the order PaddleOCR models were trained on —
  * as (v/255 - mean[c]) / std[c]. `stride` is the tensor row length, `plane` one channel's size.

@@ -36,6 +36,13 @@ describe('word spacing', () => {
     expect(spaceLine([ch('a', 0), ch('b', 4)], 10, crop([0, 4], 60))).toBe('a b');
   });
 
+  it('needs a wide blank run to stand out from the line\'s usual letter gap (monospace fonts)', () => {
+    // Glyphs two steps apart everywhere (monospace-like letter gaps of ~12 px), a word gap of four steps.
+    const steps = [0, 2, 4, 6, 8, 12, 14];
+    const chars = 'returns'.split('').map((c, i) => ch(c, steps[i]!));
+    expect(spaceLine(chars, 10, crop(steps, 160))).toBe('retur ns');
+  });
+
   it('keeps spaces the recogniser emitted', () => {
     const chars = [ch('a', 0), ch(' ', 2), ch('b', 4, 0.95)];
     expect(spaceLine(chars, 10, crop([0, 4], 60))).toBe('a b');
@@ -47,5 +54,15 @@ describe('word spacing', () => {
     expect(fixLatinConfusions('due 0n Monday, C0de.')).toBe('due on Monday, Code.');
     expect(fixLatinConfusions('reports， open: a；b 图片，好')).toBe('reports, open: a;b 图片，好');
     expect(fixLatinConfusions('0x1f 0xff 100 v2.0 a0 10n')).toBe('0x1f 0xff 100 v2.0 a0 10n');
+  });
+
+  it('makes full-width brackets and punctuation ASCII next to Latin text, even after a space, and keeps them in Chinese', () => {
+    expect(fixLatinConfusions('for （const it of items）{')).toBe('for (const it of items){');
+    expect(fixLatinConfusions('价格（元） 和 使用 （API）')).toBe('价格（元） 和 使用 （API）');
+    expect(fixLatinConfusions('（注意）')).toBe('（注意）');
+  });
+
+  it('makes full-width digits and Latin letters ASCII', () => {
+    expect(fixLatinConfusions('２ 件，ＡＢＣ ｘ1')).toBe('2 件，ABC x1');
   });
 });

@@ -97,6 +97,12 @@ export function otsu(hist: Uint32Array, total: number): number {
   return threshold;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** Longest run of ink-free columns in [from, to). */
 function longestBlankRun(columns: Uint8Array, from: number, to: number): number {
   let best = 0, run = 0;
@@ -124,11 +130,17 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
   const glyphs = chars.filter((c) => c.char !== ' ');
   if (glyphs.length === 0) return '';
   const { columns, inkHeight } = inkProfile(crop);
+  // CTC spikes sit inside their glyphs; the gap between two glyphs lies between the spikes.
+  const gaps = glyphs.slice(1).map((b, i) => longestBlankRun(columns, Math.floor((glyphs[i]!.end + 0.5) * pxPerStep), Math.ceil((b.start + 0.5) * pxPerStep)));
+  // A gap the recogniser did not call a space must also stand out from the line's usual letter
+  // gap: monospace letters ("retu rn") leave gaps that proportional fonts keep for words.
+  const typical = gaps.length >= 4 ? median(gaps) : 0;
   let text = glyphs[0]!.char;
   for (let i = 1; i < glyphs.length; i++) {
     const a = glyphs[i - 1]!;
     const b = glyphs[i]!;
     const p = b.spaceBefore;
+    const gap = gaps[i - 1]!;
     let space: boolean;
     if ((isCjk(a.char) && isCjk(b.char)) || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
       // Typography: no space inside brackets, before closing punctuation, around underscores
@@ -137,17 +149,17 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
     } else if (p >= opts.spaceProb) {
       space = true;
     } else {
-      // CTC spikes sit inside their glyphs; the gap between two glyphs lies between the spikes.
-      const from = Math.floor((a.end + 0.5) * pxPerStep);
-      const to = Math.ceil((b.start + 0.5) * pxPerStep);
-      const gap = longestBlankRun(columns, from, to);
-      space = gap >= Math.max(3, opts.wideGapRatio * inkHeight) || (p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight));
+      space = gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical) || (p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight));
     }
     if (space) text += ' ';
     text += b.char;
   }
   return fixLatinConfusions(text);
 }
+
+/** Private-use stand-ins for a Chinese bracket pair while the single-mark rule runs. */
+const KEPT_OPEN = '\uE000';
+const KEPT_CLOSE = '\uE001';
 
 /** A word of letters with one zero before lowercase letters ("0n", "C0de"): the zero is an o. */
 const LETTERS_WITH_ZERO = /^[("']?[A-Za-z]*0[a-z]+[)"',.;:!?]?$/;
@@ -160,8 +172,18 @@ const LETTERS_WITH_ZERO = /^[("']?[A-Za-z]*0[a-z]+[)"',.;:!?]?$/;
  */
 export function fixLatinConfusions(text: string): string {
   return text
-    // Full-width punctuation from the Chinese dictionary inside Latin text becomes ASCII.
-    .replace(/(?<=[\x21-\x7E])[，：；！？（）](?=\s|[\x21-\x7E]|$)/gu, (c) => c.normalize('NFKC'))
+    // Full-width punctuation from the Chinese dictionary inside Latin text becomes ASCII. Bracket
+    // pairs go together: Chinese ones (after Chinese text, or around it) are set aside and kept.
+    .replace(/（([^（）]*)）/gu, (whole, inner: string, at: number, line: string) => {
+      const before = line.slice(0, at).trimEnd().slice(-1);
+      return (before && isCjk(before)) || CJK.test(inner) ? `${KEPT_OPEN}${inner}${KEPT_CLOSE}` : `(${inner})`;
+    })
+    // Single marks: the nearest neighbour on the left is Latin (or the line starts), on the right Latin (or it ends).
+    .replace(/(?<=[\x21-\x7E]\s*|^\s*)[，：；！？（）](?=\s*[\x21-\x7E]|\s*$)/gu, (c) => c.normalize('NFKC'))
+    .replaceAll(KEPT_OPEN, '（')
+    .replaceAll(KEPT_CLOSE, '）')
+    // Full-width digits and Latin letters (a lone table digit is often read so) are ASCII.
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu, (c) => c.normalize('NFKC'))
     .replace(/\S+/g, (w) => (LETTERS_WITH_ZERO.test(w) && !/^0[xXbBoO]/.test(w) ? w.replace('0', 'o') : w))
     .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1');
 }
