@@ -39,6 +39,12 @@ describe('layout', () => {
     expect(out.text.split('\n').filter(Boolean)).toEqual([...left, ...right].map((l) => l.text));
   });
 
+  it('reads a selection of two lines in each of two text columns as columns, not a table', () => {
+    const left = [line('Left column starts here and', 20, 24, 290), line('continues on this line.', 20, 50, 250)];
+    const right = [line('Right column is separate', 430, 24, 670), line('and should follow after.', 430, 50, 665)];
+    expect(layoutText([...left, ...right]).text).toBe('Left column starts here and\ncontinues on this line.\n\nRight column is separate\nand should follow after.');
+  });
+
   it('keeps code indentation from the x offset', () => {
     // 10 px per character: "def f():" is 8 chars over 80 px.
     const out = layoutText([line('def f():', 10, 10, 90), line('return 1', 50, 34, 130), line('x = f()', 10, 58, 80)]);

@@ -61,16 +61,17 @@ function findGutter(lines: readonly LaidLine[], minWidth: number): number | unde
 
 /** Splits into column blocks when a gutter separates two tall blocks of running text. */
 function splitColumns(lines: readonly LaidLine[], lineH: number): LaidLine[][] {
-  if (lines.length < 6) return [lines.slice()];
+  if (lines.length < 4) return [lines.slice()];
   const at = findGutter(lines, 1.5 * lineH);
   if (at === undefined) return [lines.slice()];
   const left = lines.filter((l) => l.box[2] <= at);
   const right = lines.filter((l) => l.box[0] >= at);
   const leftRows = groupRows(left).length;
   const rightRows = groupRows(right).length;
-  // A table also has gutters; running-text columns are tall and their lines wide.
+  // A table also has gutters; running-text columns have their lines wide (a selection may hold
+  // only two lines of each).
   const wide = (ls: LaidLine[]) => median(ls.map((l) => l.box[2] - l.box[0])) > 8 * lineH;
-  if (leftRows >= 3 && rightRows >= 3 && wide(left) && wide(right)) {
+  if (leftRows >= 2 && rightRows >= 2 && wide(left) && wide(right)) {
     return [...splitColumns(left, lineH), ...splitColumns(right, lineH)];
   }
   return [lines.slice()];

@@ -43,6 +43,18 @@ describe('word spacing', () => {
     expect(spaceLine(chars, 10, crop(steps, 160))).toBe('retur ns');
   });
 
+  it('between Chinese and Latin or digits, follows the image: a space where one was typed, none where not', () => {
+    // Bars 8 px wide every 10 px: neighbouring steps leave 2 px of blank, a skipped step 12 px.
+    const typed = [ch('用', 0), ch('Q', 2), ch('w', 3), ch('e', 4), ch('n', 5), ch('模', 7)];
+    expect(spaceLine(typed, 10, crop([0, 2, 3, 4, 5, 7], 90))).toBe('用 Qwen 模');
+    const untyped = [ch('用', 0), ch('Q', 1), ch('w', 2), ch('e', 3), ch('n', 4), ch('模', 5)];
+    expect(spaceLine(untyped, 10, crop([0, 1, 2, 3, 4, 5], 70))).toBe('用Qwen模');
+  });
+
+  it('puts no space after full-width punctuation, which carries its own blank', () => {
+    expect(spaceLine([ch('见', 0), ch('：', 1), ch('h', 4), ch('t', 5)], 10, crop([0, 1, 4, 5], 70))).toBe('见：ht');
+  });
+
   it('keeps spaces the recogniser emitted', () => {
     const chars = [ch('a', 0), ch(' ', 2), ch('b', 4, 0.95)];
     expect(spaceLine(chars, 10, crop([0, 4], 60))).toBe('a b');
@@ -54,6 +66,7 @@ describe('word spacing', () => {
     expect(fixLatinConfusions('due 0n Monday, C0de.')).toBe('due on Monday, Code.');
     expect(fixLatinConfusions('reports， open: a；b 图片，好')).toBe('reports, open: a;b 图片，好');
     expect(fixLatinConfusions('0x1f 0xff 100 v2.0 a0 10n')).toBe('0x1f 0xff 100 v2.0 a0 10n');
+    expect(fixLatinConfusions('0CR C0DE (0CR) A0 0K 10KB B2B')).toBe('OCR CODE (OCR) A0 0K 10KB B2B');
   });
 
   it('makes full-width brackets and punctuation ASCII next to Latin text, even after a space, and keeps them in Chinese', () => {

@@ -16,6 +16,8 @@ export interface SpacingOptions {
   gapRatio: number;
   /** A blank run this wide is a space whatever the recogniser says. */
   wideGapRatio: number;
+  /** Between Chinese and Latin/digits, a blank run this wide is a typed space (the recogniser never predicts one there). */
+  mixedGapRatio: number;
 }
 
 export const DEFAULT_SPACING: SpacingOptions = {
@@ -23,10 +25,14 @@ export const DEFAULT_SPACING: SpacingOptions = {
   weakSpaceProb: 0.01,
   gapRatio: 0.25,
   wideGapRatio: 0.45,
+  // Measured on rendered Noto Sans CJK at 14–24 px: 0.29–0.32 × ink height with a space, ≤ 0.17 without.
+  mixedGapRatio: 0.24,
 };
 
 const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/u;
 
+/** Full-width punctuation carries its own blank half; a space next to it is never typed. */
+const CJK_PUNCT = /^[\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]$/u;
 const NO_SPACE_AFTER = /^[([{_]$/u;
 const NO_SPACE_BEFORE = /^[)\]},.;:!?_%]$/u;
 
@@ -142,12 +148,19 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
     const p = b.spaceBefore;
     const gap = gaps[i - 1]!;
     let space: boolean;
-    if ((isCjk(a.char) && isCjk(b.char)) || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
+    // Full-width punctuation after (or before) Chinese is Chinese punctuation; after Latin it is a
+    // misread ASCII mark ("items）{") and spaced like one.
+    const chinesePunct = (CJK_PUNCT.test(a.char) && isCjk(glyphs[i - 2]?.char ?? '中')) || (CJK_PUNCT.test(b.char) && isCjk(glyphs[i + 1]?.char ?? '中'));
+    if ((isCjk(a.char) && isCjk(b.char)) || chinesePunct || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
       // Typography: no space inside brackets, before closing punctuation, around underscores
       // (a low glyph that leaves a blank-looking gap); only a confident space counts there.
       space = p >= 0.5;
     } else if (p >= opts.spaceProb) {
       space = true;
+    } else if (isCjk(a.char) !== isCjk(b.char)) {
+      // Chinese beside Latin or digits ("使用 Qwen 模型"): the space is a matter of style, so the
+      // image decides; the recogniser gives it no probability either way.
+      space = gap >= Math.max(3, opts.mixedGapRatio * inkHeight, 2 * typical);
     } else {
       space = gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical) || (p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight));
     }
@@ -160,6 +173,9 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
 /** Private-use stand-ins for a Chinese bracket pair while the single-mark rule runs. */
 const KEPT_OPEN = '\uE000';
 const KEPT_CLOSE = '\uE001';
+
+/** A word of capitals with one zero before at least two of them ("0CR", "C0DE"; not "A0", "0K"). */
+const CAPITALS_WITH_ZERO = /^[("']?[A-Z]*0[A-Z]{2,}[)"',.;:!?]?$/;
 
 /** A word of letters with one zero before lowercase letters ("0n", "C0de"): the zero is an o. */
 const LETTERS_WITH_ZERO = /^[("']?[A-Za-z]*0[a-z]+[)"',.;:!?]?$/;
@@ -185,5 +201,7 @@ export function fixLatinConfusions(text: string): string {
     // Full-width digits and Latin letters (a lone table digit is often read so) are ASCII.
     .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu, (c) => c.normalize('NFKC'))
     .replace(/\S+/g, (w) => (LETTERS_WITH_ZERO.test(w) && !/^0[xXbBoO]/.test(w) ? w.replace('0', 'o') : w))
+    // The same in capitals ("0CR", "C0DE"), where no other digit is around.
+    .replace(/\S+/g, (w) => (CAPITALS_WITH_ZERO.test(w) ? w.replace('0', 'O') : w))
     .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1');
 }
