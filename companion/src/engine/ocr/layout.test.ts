@@ -15,6 +15,11 @@ describe('layout', () => {
     expect(out.text).toBe('para one a\npara one b\n\npara two');
   });
 
+  it('keeps evenly spaced lines together however loose the leading (no blank line between them)', () => {
+    const lines = ['Price: 1,299.00', 'Updated 2024-11-30', 'Email: a@example.cn'].map((t, i) => line(t, 10, 10 + i * 44, 300));
+    expect(layoutText(lines).text).toBe('Price: 1,299.00\nUpdated 2024-11-30\nEmail: a@example.cn');
+  });
+
   it('turns boxes that form a grid into a Markdown table', () => {
     const rows = [
       ['Item', 'Qty', 'Price'],

@@ -113,6 +113,11 @@ function markdownTable(rows: Row[], anchors: number[], tolerance: number): strin
   return [line(grid[0]!), line(new Array<string>(cols).fill('---')), ...grid.slice(1).map(line)];
 }
 
+/** A blank line before a row: a gap of most of a line height, and clearly more than the block's usual one. */
+function isParagraphGap(gap: number, rowH: number, lineGap: number | undefined): boolean {
+  return gap > 0.8 * rowH && (lineGap === undefined || gap > 1.5 * lineGap + 0.2 * rowH);
+}
+
 function rowText(row: Row, lineH: number): string {
   let text = '';
   let prevX1: number | undefined;
@@ -137,6 +142,10 @@ function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: Lai
   const left = Math.min(...rows.map((r) => r.x0));
   const cw = charWidth(lines) || lineH / 2;
   const tolerance = Math.max(lineH, 2 * cw);
+  // Evenly spaced lines are one block however loose their leading; a paragraph gap stands out.
+  // The lower quartile of the gaps is the block's line gap (paragraph gaps are the larger ones).
+  const gaps = rows.slice(1).map((r, k) => Math.max(0, r.y0 - rows[k]!.y1)).sort((a, b) => a - b);
+  const lineGap = gaps.length >= 2 ? gaps[(gaps.length - 1) >> 2] : undefined;
   let prev: Row | undefined;
   let i = 0;
   while (i < rows.length) {
@@ -145,7 +154,7 @@ function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: Lai
     while (j < rows.length && rows[j]!.cells.length >= 2 && (j === i || rows[j]!.y0 - rows[j - 1]!.y1 < 2 * lineH)) j++;
     const anchors = j - i >= 2 ? tableColumns(rows.slice(i, j), tolerance, lineH) : undefined;
     const row = rows[i]!;
-    if (prev && row.y0 - prev.y1 > 0.8 * Math.min(lineH, row.y1 - row.y0) && out.length && out[out.length - 1] !== '') out.push('');
+    if (prev && isParagraphGap(row.y0 - prev.y1, Math.min(lineH, row.y1 - row.y0), lineGap) && out.length && out[out.length - 1] !== '') out.push('');
     if (anchors) {
       const table = rows.slice(i, j);
       out.push(...markdownTable(table, anchors, tolerance));

@@ -31,8 +31,8 @@ export const DEFAULT_SPACING: SpacingOptions = {
 
 const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/u;
 
-/** Full-width punctuation carries its own blank half; a space next to it is never typed. */
-const CJK_PUNCT = /^[\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]$/u;
+/** Full-width punctuation (and curly quotes, full-width in Chinese fonts) carries its own blank; a space next to it is never typed. */
+const CJK_PUNCT = /^[\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u2018\u2019\u201C\u201D]$/u;
 const NO_SPACE_AFTER = /^[([{_]$/u;
 const NO_SPACE_BEFORE = /^[)\]},.;:!?_%]$/u;
 
