@@ -53,6 +53,9 @@ describe('word spacing', () => {
 
   it('puts no space after full-width punctuation, which carries its own blank', () => {
     expect(spaceLine([ch('见', 0), ch('：', 1), ch('h', 4), ch('t', 5)], 10, crop([0, 1, 4, 5], 70))).toBe('见：ht');
+    // …unless the recogniser hints at one after it: an ASCII colon and a space in code ("目录: {model}").
+    expect(spaceLine([ch('录', 0), ch('：', 1), ch('{', 4, 0.05), ch('m', 5)], 10, crop([0, 1, 4, 5], 70))).toBe('录： {m');
+    expect(spaceLine([ch('录', 0), ch('：', 1), ch('{', 4), ch('m', 5)], 10, crop([0, 1, 4, 5], 70))).toBe('录：{m');
     // Curly quotes are full-width in Chinese fonts: none around “隐私” after 和, one before “quoted” in English.
     expect(spaceLine([ch('和', 0), ch('“', 2), ch('隐', 3), ch('私', 4), ch('”', 5), ch('已', 7)], 10, crop([0, 2, 3, 4, 5, 7], 90))).toBe('和“隐私”已');
     expect(spaceLine([ch('s', 0), ch('“', 2, 0.3), ch('q', 3)], 10, crop([0, 2, 3], 50))).toBe('s “q');

@@ -150,8 +150,13 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
     let space: boolean;
     // Full-width punctuation after (or before) Chinese is Chinese punctuation; after Latin it is a
     // misread ASCII mark ("items）{") and spaced like one.
-    const chinesePunct = (CJK_PUNCT.test(a.char) && isCjk(glyphs[i - 2]?.char ?? '中')) || (CJK_PUNCT.test(b.char) && isCjk(glyphs[i + 1]?.char ?? '中'));
-    if ((isCjk(a.char) && isCjk(b.char)) || chinesePunct || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
+    const afterChinesePunct = CJK_PUNCT.test(a.char) && isCjk(glyphs[i - 2]?.char ?? '中');
+    const beforeChinesePunct = CJK_PUNCT.test(b.char) && isCjk(glyphs[i + 1]?.char ?? '中');
+    if (afterChinesePunct && !isCjk(b.char)) {
+      // "目录：{model}" is often an ASCII colon and a space in a Chinese font: the recogniser gives
+      // the space a weak but non-zero probability there, and none after a true full-width colon.
+      space = p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight);
+    } else if ((isCjk(a.char) && isCjk(b.char)) || afterChinesePunct || beforeChinesePunct || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
       // Typography: no space inside brackets, before closing punctuation, around underscores
       // (a low glyph that leaves a blank-looking gap); only a confident space counts there.
       space = p >= 0.5;
