@@ -59,6 +59,16 @@ describe('word spacing', () => {
     // Curly quotes are full-width in Chinese fonts: none around “隐私” after 和, one before “quoted” in English.
     expect(spaceLine([ch('和', 0), ch('“', 2), ch('隐', 3), ch('私', 4), ch('”', 5), ch('已', 7)], 10, crop([0, 2, 3, 4, 5, 7], 90))).toBe('和“隐私”已');
     expect(spaceLine([ch('s', 0), ch('“', 2, 0.3), ch('q', 3)], 10, crop([0, 2, 3], 50))).toBe('s “q');
+    expect(spaceLine([ch('是', 0), ch('“', 2), ch('a', 3)], 10, crop([0, 2, 3], 50))).toBe('是“a');
+  });
+
+  it('keeps code joints closed: no space after a dot before a letter or before a call bracket on the gap alone', () => {
+    // Monospace: "file.read(" with the blank a narrow glyph leaves, and weak space hints.
+    const chars = [ch('e', 0), ch('.', 2, 0.07), ch('r', 4, 0.02), ch('d', 5), ch('(', 7, 0.02), ch('x', 8)];
+    // Every gap here is 2 or 12 px with weak hints: the general weak-hint rule would space ".r" and "d(".
+    expect(spaceLine(chars, 10, crop([0, 2, 4, 5, 7, 8], 100))).toBe('e.rd(x');
+    // A sentence end before a new word still gets its space when the recogniser says so.
+    expect(spaceLine([ch('o', 0), ch('.', 1), ch('F', 3, 0.4)], 10, crop([0, 1, 3], 50))).toBe('o. F');
   });
 
   it('keeps spaces the recogniser emitted', () => {

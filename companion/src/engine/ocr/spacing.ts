@@ -151,7 +151,8 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
     // Full-width punctuation after (or before) Chinese is Chinese punctuation; after Latin it is a
     // misread ASCII mark ("items）{") and spaced like one.
     const afterChinesePunct = CJK_PUNCT.test(a.char) && isCjk(glyphs[i - 2]?.char ?? '中');
-    const beforeChinesePunct = CJK_PUNCT.test(b.char) && isCjk(glyphs[i + 1]?.char ?? '中');
+    // An opening quote after Chinese text is Chinese too ("文字是“a”").
+    const beforeChinesePunct = CJK_PUNCT.test(b.char) && (isCjk(a.char) || isCjk(glyphs[i + 1]?.char ?? '中'));
     if (afterChinesePunct && !isCjk(b.char)) {
       // "目录：{model}" is often an ASCII colon and a space in a Chinese font: the recogniser gives
       // the space a weak but non-zero probability there, and none after a true full-width colon.
@@ -162,6 +163,11 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
       space = p >= 0.5;
     } else if (p >= opts.spaceProb) {
       space = true;
+    } else if ((a.char === '.' && /^[a-z]$/.test(b.char)) || (b.char === '(' && /^[A-Za-z0-9_]$/.test(a.char))) {
+      // "file.read", "open(": code joints where the narrow glyph leaves a blank as wide as a word
+      // gap in monospace type. Without a fair space probability, only a wide gap plus a hint counts.
+      // (A dot before a capital is a sentence or "No. FP2024": the usual rules.)
+      space = p >= opts.weakSpaceProb && gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical);
     } else if (isCjk(a.char) !== isCjk(b.char)) {
       // Chinese beside Latin or digits ("使用 Qwen 模型"): the space is a matter of style, so the
       // image decides; the recogniser gives it no probability either way.
