@@ -49,6 +49,9 @@ describe('word spacing', () => {
     expect(spaceLine(typed, 10, crop([0, 2, 3, 4, 5, 7], 90))).toBe('用 Qwen 模');
     const untyped = [ch('用', 0), ch('Q', 1), ch('w', 2), ch('e', 3), ch('n', 4), ch('模', 5)];
     expect(spaceLine(untyped, 10, crop([0, 1, 2, 3, 4, 5], 70))).toBe('用Qwen模');
+    // A full-width comma misread in code is not Chinese text: no gap-only space before it.
+    const code = [ch('"', 0), ch('s', 1), ch('"', 2), ch('，', 4), ch('{', 6, 0.3), ch('}', 7)];
+    expect(spaceLine(code, 10, crop([0, 1, 2, 4, 6, 7], 90))).toBe('"s", {}');
   });
 
   it('puts no space after full-width punctuation, which carries its own blank', () => {

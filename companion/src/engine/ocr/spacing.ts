@@ -33,8 +33,11 @@ const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]
 
 /** Full-width punctuation (and curly quotes, full-width in Chinese fonts) carries its own blank; a space next to it is never typed. */
 const CJK_PUNCT = /^[\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u2018\u2019\u201C\u201D]$/u;
-const NO_SPACE_AFTER = /^[([{_]$/u;
-const NO_SPACE_BEFORE = /^[)\]},.;:!?_%]$/u;
+const IDEOGRAPH = /^[\u2E80-\u2FFF\u3400-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF]$/u;
+const ASCII_MARK = /^[\x21-\x7E]$/;
+// Full-width forms too: in Latin text they are misread ASCII marks and spaced like them.
+const NO_SPACE_AFTER = /^[([{_（]$/u;
+const NO_SPACE_BEFORE = /^[)\]},.;:!?_%），：；！？]$/u;
 
 export function isCjk(ch: string): boolean {
   return CJK.test(ch);
@@ -168,7 +171,7 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
       // gap in monospace type. Without a fair space probability, only a wide gap plus a hint counts.
       // (A dot before a capital is a sentence or "No. FP2024": the usual rules.)
       space = p >= opts.weakSpaceProb && gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical);
-    } else if (isCjk(a.char) !== isCjk(b.char)) {
+    } else if ((IDEOGRAPH.test(a.char) && ASCII_MARK.test(b.char)) || (ASCII_MARK.test(a.char) && IDEOGRAPH.test(b.char))) {
       // Chinese beside Latin or digits ("使用 Qwen 模型"): the space is a matter of style, so the
       // image decides; the recogniser gives it no probability either way.
       space = gap >= Math.max(3, opts.mixedGapRatio * inkHeight, 2 * typical);
