@@ -1,4 +1,5 @@
 import type { CtcChar } from './ctc';
+import { median } from './median';
 import { luminanceAt, type Rgb } from './raster';
 
 /**
@@ -106,12 +107,6 @@ export function otsu(hist: Uint32Array, total: number): number {
   return threshold;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** Longest run of ink-free columns in [from, to). */
 function longestBlankRun(columns: Uint8Array, from: number, to: number): number {
   let best = 0, run = 0;
@@ -144,6 +139,8 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
   // A gap the recogniser did not call a space must also stand out from the line's usual letter
   // gap: monospace letters ("retu rn") leave gaps that proportional fonts keep for words.
   const typical = gaps.length >= 4 ? median(gaps) : 0;
+  // Is glyph k Chinese? The line's ends count as Chinese context for the punctuation beside them.
+  const cjkAt = (k: number) => k < 0 || k >= glyphs.length || isCjk(glyphs[k]!.char);
   let text = glyphs[0]!.char;
   for (let i = 1; i < glyphs.length; i++) {
     const a = glyphs[i - 1]!;
@@ -153,9 +150,9 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
     let space: boolean;
     // Full-width punctuation after (or before) Chinese is Chinese punctuation; after Latin it is a
     // misread ASCII mark ("items）{") and spaced like one.
-    const afterChinesePunct = CJK_PUNCT.test(a.char) && isCjk(glyphs[i - 2]?.char ?? '中');
+    const afterChinesePunct = CJK_PUNCT.test(a.char) && cjkAt(i - 2);
     // An opening quote after Chinese text is Chinese too ("文字是“a”").
-    const beforeChinesePunct = CJK_PUNCT.test(b.char) && (isCjk(a.char) || isCjk(glyphs[i + 1]?.char ?? '中'));
+    const beforeChinesePunct = CJK_PUNCT.test(b.char) && (isCjk(a.char) || cjkAt(i + 1));
     if (afterChinesePunct && !isCjk(b.char)) {
       // "目录：{model}" is often an ASCII colon and a space in a Chinese font: the recogniser gives
       // the space a weak but non-zero probability there, and none after a true full-width colon.

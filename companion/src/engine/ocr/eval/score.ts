@@ -64,9 +64,4 @@ export function isEnglishPage(name: string): boolean {
   return /(?:^|[_-])en(?:[_-]|$)/i.test(name);
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+export { median } from '../median';
