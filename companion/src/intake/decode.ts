@@ -1,6 +1,6 @@
 import { ProtocolError, type Region } from '@loupe/shared';
 import { fitSize, type FitOptions } from './fit';
-import { UNTRUSTED_INPUT, checkPixels, inspectImageFull, intakeError } from './inspect';
+import { UNTRUSTED_INPUT, checkPixels, inspectImageFull, intakeError, type ImageInfo } from './inspect';
 import { sharp } from './sharp';
 
 export interface DecodeOptions extends FitOptions {
@@ -39,16 +39,29 @@ export function clampRegion(region: Region | undefined, width: number, height: n
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
+export interface DecodePlan {
+  info: ImageInfo & { hasAlpha: boolean };
+  /** The part of the image that will be decoded. */
+  crop: Region;
+  /** The size it will be decoded to. */
+  out: { width: number; height: number };
+}
+
+/** Header-only: what decodeToRgb will produce for these bytes and options, or the error it would throw first. */
+export async function planDecode(bytes: Uint8Array, options: DecodeOptions): Promise<DecodePlan> {
+  const info = await inspectImageFull(bytes);
+  checkPixels(info.width, info.height);
+  const crop = clampRegion(options.region, info.width, info.height);
+  return { info, crop, out: fitSize(crop.width, crop.height, options) };
+}
+
 /**
  * Decodes untrusted image bytes into packed RGB for an engine, in one libvips pipeline:
  * EXIF orientation, region crop, alpha flattened on white, resize to fit `maxPixels`.
  * Throws ProtocolError (unsupported_image | image_too_large | bad_request).
  */
-export async function decodeToRgb(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedImage> {
-  const info = await inspectImageFull(bytes);
-  checkPixels(info.width, info.height);
-  const crop = clampRegion(options.region, info.width, info.height);
-  const out = fitSize(crop.width, crop.height, options);
+export async function decodeToRgb(bytes: Uint8Array, options: DecodeOptions, plan?: DecodePlan): Promise<DecodedImage> {
+  const { info, crop, out } = plan ?? (await planDecode(bytes, options));
   try {
     let pipeline = sharp(bytes, { ...UNTRUSTED_INPUT, autoOrient: true });
     if (crop.width !== info.width || crop.height !== info.height) {

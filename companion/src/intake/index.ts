@@ -1,5 +1,5 @@
 export { sniffImage, type ImageFormat } from './sniff';
 export { inspectImage, type ImageInfo } from './inspect';
-export { decodeToRgb, clampRegion, type DecodeOptions, type DecodedImage } from './decode';
+export { decodeToRgb, planDecode, clampRegion, type DecodeOptions, type DecodePlan, type DecodedImage } from './decode';
 export { fitSize, type FitOptions } from './fit';
 export { sharp } from './sharp';

@@ -1,4 +1,5 @@
 import { MAX_IMAGE_BYTES, MAX_INPUT_PIXELS, ProtocolError } from '@loupe/shared';
+import { readPngHeader } from './png-header';
 import { sharp } from './sharp';
 import { UNSUPPORTED_HINT, sniffImage, type ImageFormat } from './sniff';
 import { checkStructure } from './structure';
@@ -52,6 +53,11 @@ export async function inspectImageFull(bytes: Uint8Array): Promise<ImageInfo & {
   }
   const format = sniffImage(bytes);
   checkStructure(format, bytes);
+  const png = format === 'png' ? readPngHeader(bytes) : undefined;
+  if (png) {
+    checkPixels(png.width, png.height);
+    return { format, ...png };
+  }
   let meta;
   try {
     meta = await sharp(bytes, UNTRUSTED_INPUT).metadata();
