@@ -3,7 +3,7 @@ import { formatProblem, STAND_IN_LABEL, verifyModelDir, type Dtype } from '@loup
 import type { GroundBox, ModelInfo } from '@loupe/shared';
 import { ProtocolError } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
-import { decodeToRgb } from '../../intake';
+import { decodeToRgb, planDecode, type DecodeOptions, type DecodePlan } from '../../intake';
 import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
 import { buildChat, expandImagePads, expandPadIds } from './chat';
 import { describeCudaError, GPU_SETUP_HINT, probeCuda } from './device';
@@ -61,6 +61,11 @@ interface JobMeter {
   forwardCalls: number;
   prefillStart?: number;
   prefillMs?: number;
+}
+
+interface TextInputs {
+  input_ids: TensorT;
+  attention_mask: TensorT;
 }
 
 export interface PreparedImage {
@@ -324,15 +329,30 @@ export class QwenVlEngine implements Engine {
     try {
       if (signal.aborted) throw abortError();
       const started = performance.now();
-      const images = await this.prepareImages(job);
+      const planned = await this.planImages(job);
+      // libvips decodes on its own threads while this thread builds the prompt's tokens: the
+      // visual token counts follow from the planned sizes, before any pixel is decoded.
+      const decoding = Promise.all(planned.map(({ bytes, options, plan }) => decodeToRgb(bytes, options, plan)));
+      let text: TextInputs;
+      try {
+        text = this.textInputs(job, planned.map(({ plan }) => this.visualTokensFor(plan.out)));
+      } catch (error) {
+        await decoding.catch(() => undefined);
+        throw error;
+      }
+      const images = (await decoding).map((decoded): PreparedImage => ({
+        rgb: decoded.data,
+        frame: { crop: decoded.crop, resized: { width: decoded.width, height: decoded.height }, original: decoded.original },
+      }));
       const preprocessMs = performance.now() - started;
-      yield* this.generate(job, images, signal, preprocessMs);
+      yield* this.generate(job, images, signal, preprocessMs, text);
     } finally {
       release();
     }
   }
 
-  async prepareImages(job: EngineJob): Promise<PreparedImage[]> {
+  /** Checks each image and fixes the size it will be decoded to (the task's pixel budget, in multiples of 28). */
+  private async planImages(job: EngineJob): Promise<Array<{ bytes: Uint8Array; options: DecodeOptions; plan: DecodePlan }>> {
     const processor = this.processor;
     const family = this.family;
     if (!processor || !family) throw new Error('the VLM is not loaded');
@@ -346,18 +366,39 @@ export class QwenVlEngine implements Engine {
     // Compare: several images share the budget of about one and a half large ones.
     const budget = Math.min(pixelBudgetFor[job.task], job.images.length > 1 ? Math.max(250_000, 1_500_000 / job.images.length) : Infinity);
     const maxPixels = Math.max(procMin, Math.min(budget, procMax));
-    const out: PreparedImage[] = [];
-    for (const [index, bytes] of job.images.entries()) {
-      const decoded = await decodeToRgb(bytes, { ...(index === 0 && job.region ? { region: job.region } : {}), maxPixels, multipleOf: factor, minPixels: procMin });
-      out.push({
-        rgb: decoded.data,
-        frame: { crop: decoded.crop, resized: { width: decoded.width, height: decoded.height }, original: decoded.original },
-      });
-    }
-    return out;
+    return Promise.all(
+      job.images.map(async (bytes, index) => {
+        const options: DecodeOptions = { ...(index === 0 && job.region ? { region: job.region } : {}), maxPixels, multipleOf: factor, minPixels: procMin };
+        return { bytes, options, plan: await planDecode(bytes, options) };
+      }),
+    );
   }
 
-  private async *generate(job: EngineJob, images: PreparedImage[], signal: AbortSignal, preprocessMs = 0): AsyncGenerator<EngineEvent> {
+  private visualTokensFor(size: { width: number; height: number }): number {
+    const { patchSize, mergeSize } = this.patchConfig();
+    return (size.width / patchSize) * (size.height / patchSize) / (mergeSize * mergeSize);
+  }
+
+  /** The chat prompt as input_ids and attention_mask, each image's pad token repeated once per visual token. */
+  private textInputs(job: EngineJob, visualTokens: number[]): TextInputs {
+    const processor = this.processor;
+    const family = this.family;
+    if (!processor || !family) throw new Error('the VLM is not loaded');
+    const imageCount = visualTokens.length;
+    const prompt = taskPrompt(job.task, { family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount });
+    const firstTurnText = taskPrompt(job.task === 'ask' ? 'describe' : job.task, { family, locale: job.locale, imageCount });
+    const messages = buildChat({ imageCount, history: job.history, text: prompt, firstTurnText });
+    const chatText = processor.apply_chat_template(messages, { add_generation_prompt: true, tokenize: false, ...(imageCount > 1 ? { add_vision_id: true } : {}) });
+    const padId = tokenId(processor, '<|image_pad|>');
+    if (padId !== undefined) {
+      const ids = expandPadIds(processor.tokenizer(chatText, { add_special_tokens: false }).input_ids.data as BigInt64Array, BigInt(padId), visualTokens);
+      return { input_ids: new Tensor('int64', ids, [1, ids.length]), attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]) };
+    }
+    const { input_ids, attention_mask } = processor.tokenizer(expandImagePads(chatText, visualTokens), { add_special_tokens: false });
+    return { input_ids, attention_mask };
+  }
+
+  private async *generate(job: EngineJob, images: PreparedImage[], signal: AbortSignal, preprocessMs = 0, text?: TextInputs): AsyncGenerator<EngineEvent> {
     const model = this.model;
     const processor = this.processor;
     const family = this.family;
@@ -378,19 +419,7 @@ export class QwenVlEngine implements Engine {
       gridParts.push(new Tensor('int64', BigInt64Array.from(p.grid.map(BigInt)), [1, 3]));
       visualTokens.push((p.grid[0] * p.grid[1] * p.grid[2]) / (merge * merge));
     }
-    const prompt = taskPrompt(job.task, { family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount: images.length });
-    const firstTurnText = taskPrompt(job.task === 'ask' ? 'describe' : job.task, { family, locale: job.locale, imageCount: images.length });
-    const messages = buildChat({ imageCount: images.length, history: job.history, text: prompt, firstTurnText });
-    const chatText = processor.apply_chat_template(messages, { add_generation_prompt: true, tokenize: false, ...(images.length > 1 ? { add_vision_id: true } : {}) });
-    const padId = tokenId(processor, '<|image_pad|>');
-    let inputs: Record<string, unknown>;
-    if (padId !== undefined) {
-      const ids = expandPadIds(processor.tokenizer(chatText, { add_special_tokens: false }).input_ids.data as BigInt64Array, BigInt(padId), visualTokens);
-      inputs = { input_ids: new Tensor('int64', ids, [1, ids.length]), attention_mask: new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]) };
-    } else {
-      const { input_ids, attention_mask } = processor.tokenizer(expandImagePads(chatText, visualTokens), { add_special_tokens: false });
-      inputs = { input_ids, attention_mask };
-    }
+    const inputs: Record<string, unknown> = { ...(text ?? this.textInputs(job, visualTokens)) };
     if (images.length > 0) {
       inputs.pixel_values = pixelParts.length === 1 ? pixelParts[0] : cat(pixelParts, 0);
       inputs.image_grid_thw = gridParts.length === 1 ? gridParts[0] : cat(gridParts, 0);
