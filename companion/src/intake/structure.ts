@@ -1,4 +1,5 @@
 import { ProtocolError } from '@loupe/shared';
+import { pngChunks } from './png-chunks';
 import { UNSUPPORTED_HINT, type ImageFormat } from './sniff';
 
 /**
@@ -10,21 +11,13 @@ export function checkStructure(format: ImageFormat, bytes: Uint8Array): void {
   if (!ok) throw new ProtocolError('unsupported_image', `the ${format.toUpperCase()} image is truncated or corrupt`, UNSUPPORTED_HINT);
 }
 
-const u32 = (b: Uint8Array, at: number): number => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
-
-/** Walks the chunk list (lengths only, no data read) and requires IHDR first and IEND inside the buffer. */
+/** IHDR first and IEND inside the buffer. */
 function pngComplete(b: Uint8Array): boolean {
-  let at = 8;
   let first = true;
-  while (at + 12 <= b.byteLength) {
-    const length = u32(b, at);
-    const type = String.fromCharCode(b[at + 4]!, b[at + 5]!, b[at + 6]!, b[at + 7]!);
-    if (first && type !== 'IHDR') return false;
+  for (const chunk of pngChunks(b)) {
+    if (first && chunk.type !== 'IHDR') return false;
     first = false;
-    const end = at + 12 + length;
-    if (length > 0x7fffffff || end > b.byteLength) return false;
-    if (type === 'IEND') return true;
-    at = end;
+    if (chunk.type === 'IEND') return true;
   }
   return false;
 }
