@@ -1,6 +1,6 @@
 import { ProtocolError, type Region } from '@loupe/shared';
 import { fitSize, type FitOptions } from './fit';
-import { UNTRUSTED_INPUT, checkPixels, inspectImageFull, intakeError, type ImageInfo } from './inspect';
+import { UNTRUSTED_INPUT, inspectImageFull, intakeError, type ImageInfo } from './inspect';
 import { sharp } from './sharp';
 
 export interface DecodeOptions extends FitOptions {
@@ -50,7 +50,6 @@ export interface DecodePlan {
 /** Header-only: what decodeToRgb will produce for these bytes and options, or the error it would throw first. */
 export async function planDecode(bytes: Uint8Array, options: DecodeOptions): Promise<DecodePlan> {
   const info = await inspectImageFull(bytes);
-  checkPixels(info.width, info.height);
   const crop = clampRegion(options.region, info.width, info.height);
   return { info, crop, out: fitSize(crop.width, crop.height, options) };
 }

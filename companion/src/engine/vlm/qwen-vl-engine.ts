@@ -411,13 +411,12 @@ export class QwenVlEngine implements Engine {
     const gridParts: TensorT[] = [];
     const visualTokens: number[] = [];
     const patchConfig = this.patchConfig();
-    const merge = patchConfig.mergeSize;
     for (const image of images) {
       const { width, height } = image.frame.resized;
       const p = patchify(image.rgb, width, height, patchConfig);
       pixelParts.push(new Tensor('float32', p.data, [p.rows, p.rowLength]));
       gridParts.push(new Tensor('int64', BigInt64Array.from(p.grid.map(BigInt)), [1, 3]));
-      visualTokens.push((p.grid[0] * p.grid[1] * p.grid[2]) / (merge * merge));
+      visualTokens.push(this.visualTokensFor(image.frame.resized));
     }
     const inputs: Record<string, unknown> = { ...(text ?? this.textInputs(job, visualTokens)) };
     if (images.length > 0) {
