@@ -1,4 +1,4 @@
-import type { EngineKind, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrLine, Region, Task } from '@loupe/shared';
+import type { EngineKind, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrLine, Region, Task } from '@loupe/shared';
 
 /**
  * The one small interface every engine implements. Engines live in the engine host
@@ -45,6 +45,7 @@ export interface EngineJob {
   /** Earlier turns of the same conversation (follow-up questions on the same image). */
   history: ConversationTurn[];
   maxTokens?: number;
+  sampling?: Sampling;
 }
 
 export type EngineStats = Omit<JobStats, 'totalMs' | 'queueMs'>;

@@ -255,6 +255,7 @@ export class QueueService implements JobService {
       ...(region ? { region } : {}),
       ...(job.prompt !== undefined ? { prompt: job.prompt } : {}),
       ...(job.maxTokens !== undefined ? { maxTokens: job.maxTokens } : {}),
+      ...(job.sampling !== undefined ? { sampling: job.sampling } : {}),
     };
     record.state = 'running';
     record.startedAt = performance.now();

@@ -4,6 +4,21 @@ import { Region } from './shapes';
 
 export const JobId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 
+/**
+ * How the VLM picks each next token. Absent = the task's default (greedy with a repetition
+ * guard). The engine's decode loop honours every field; OCR ignores them.
+ */
+export const Sampling = z.strictObject({
+  /** 0 = greedy. */
+  temperature: z.number().min(0).max(2).optional(),
+  topP: z.number().gt(0).max(1).optional(),
+  topK: z.number().int().min(1).max(1000).optional(),
+  /** Same seed + same input = same tokens. */
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  /** Generation stops before the first of these strings; it is not part of the answer. */
+  stop: z.array(z.string().min(1).max(64)).max(4).optional(),
+});
+
 export const ClientHello = z.strictObject({
   type: z.literal('hello'),
   /** Protocol versions the client speaks; the server picks the highest it shares. */
@@ -29,6 +44,7 @@ export const SubmitJob = z.strictObject({
   /** Follow-ups with the same id continue the conversation about the same image(s). */
   conversationId: JobId.optional(),
   maxTokens: z.number().int().positive().max(8192).optional(),
+  sampling: Sampling.optional(),
 });
 
 export const CancelJob = z.strictObject({ type: z.literal('cancel'), id: JobId });
@@ -39,6 +55,7 @@ export const Ping = z.strictObject({ type: z.literal('ping'), t: z.number().opti
 export const ClientMessage = z.discriminatedUnion('type', [ClientHello, SubmitJob, CancelJob, StatusRequest, Ping]);
 
 export type ClientHello = z.infer<typeof ClientHello>;
+export type Sampling = z.infer<typeof Sampling>;
 export type SubmitJob = z.infer<typeof SubmitJob>;
 export type SubmitJobInput = z.input<typeof SubmitJob>;
 export type CancelJob = z.infer<typeof CancelJob>;
