@@ -29,6 +29,13 @@ export const JobStats = z.object({
   decodeTokens: z.number().optional(),
   tokensPerSecond: z.number().optional(),
   visualTokens: z.number().optional(),
+  /** Every token the model read before its first answer token: text + image + earlier turns. */
+  promptTokens: z.number().optional(),
+  /** The first decode step alone (after prefill), ms. */
+  firstStepMs: z.number().optional(),
+  /** Mean decode step, ms, and the part of it spent outside onnxruntime's session.run. */
+  decodeStepMs: z.number().optional(),
+  stepOutsideRunMs: z.number().optional(),
   totalMs: z.number(),
   device: z.string().optional(),
   dtype: z.string().optional(),
