@@ -58,7 +58,7 @@ describe('OpenAI client against the VLM', () => {
 
   it('answers a multi-turn request with an image (non-streaming)', async () => {
     const completion = await client().chat.completions.create({
-      model: 'gpt-4o',
+      model: 'loupe-standin',
       max_tokens: 16,
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -74,7 +74,7 @@ describe('OpenAI client against the VLM', () => {
   });
 
   it('streams an answer whose chunks add up to the non-streamed shape', async () => {
-    const stream = await client().chat.completions.create({ model: 'gpt-4o', stream: true, max_tokens: 16, messages: [{ role: 'user', content: [image()] }] });
+    const stream = await client().chat.completions.create({ model: 'loupe-standin', stream: true, max_tokens: 16, messages: [{ role: 'user', content: [image()] }] });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');

@@ -1,46 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_FRAME_BYTES, type Done, type FinishReason } from '@loupe/shared';
+import { MAX_FRAME_BYTES, type FinishReason } from '@loupe/shared';
 import type { ApiContext } from './context';
 import { buildJob } from './build-job';
-import { parseChatRequest } from './chat-request';
-import { HttpError, readJsonBody } from './http-io';
-import { sendJobError } from './job-error';
-import { outcomeOf, runJob, type JobOutcome } from './run-job';
-import { sendJson } from './http-io';
-import { ocrModelIds } from './models';
+import { parseChatRequest, type ChatRequest } from './chat-request';
+import { errorBody } from './error-shapes';
+import { readJsonBody, sendJson } from './http-io';
+import { jobErrorStatus, sendJobError } from './job-error';
+import { outcomeOf, runJob } from './run-job';
+import { openAiUsage } from './usage';
 
 /** Base64 inflates by 4/3; leave room for the JSON around the images. */
-const MAX_JSON_BYTES = Math.ceil((MAX_FRAME_BYTES * 4) / 3) + 1024 * 1024;
+export const MAX_JSON_BYTES = Math.ceil((MAX_FRAME_BYTES * 4) / 3) + 1024 * 1024;
 
 const openAiFinish = (reason: FinishReason): 'stop' | 'length' => (reason === 'length' ? 'length' : 'stop');
 
-function usageOf(done: Done): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
-  const completion = done.stats.decodeTokens ?? 0;
-  const prompt = done.stats.visualTokens ?? 0;
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
-}
-
-/**
- * POST /v1/chat/completions — OpenAI-compatible, with `stream: true` as server-sent events.
- * OpenAI clients show only `error.message`, so the hint is appended to it here.
- */
-export async function handleChatCompletions(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
-  try {
-    await chatCompletions(req, res, ctx);
-  } catch (e) {
-    if (e instanceof HttpError && e.hint) throw new HttpError(e.status, e.code, `${e.message} — ${e.hint}`, e.hint);
-    throw e;
-  }
-}
-
-const withHint = (outcome: Extract<JobOutcome, { ok: false }>): Extract<JobOutcome, { ok: false }> =>
-  outcome.error.hint ? { ok: false, error: { ...outcome.error, message: `${outcome.error.message} — ${outcome.error.hint}` } } : outcome;
-
-async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
-  const body = await readJsonBody(req, MAX_JSON_BYTES);
-  const chat = parseChatRequest(body, ocrModelIds(ctx.status()));
-  const job = buildJob({
+/** The Loupe job for a parsed chat request (the same for OpenAI and Ollama). */
+export function chatJob(ctx: ApiContext, chat: Omit<ChatRequest, 'stream' | 'includeUsage' | 'model'>) {
+  return buildJob({
     type: 'submit',
     id: ctx.nextJobId(),
     task: chat.task,
@@ -48,25 +25,40 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: A
     images: chat.images.map((i) => i.byteLength),
     ...(chat.prompt ? { prompt: chat.prompt } : {}),
     ...(chat.maxTokens ? { maxTokens: chat.maxTokens } : {}),
+    ...(chat.sampling ? { sampling: chat.sampling } : {}),
   });
+}
+
+export const chatContext = (chat: Pick<ChatRequest, 'system' | 'history'>) => ({ history: chat.history, ...(chat.system ? { system: chat.system } : {}) });
+
+/**
+ * POST /v1/chat/completions — OpenAI-compatible, with `stream: true` as server-sent events.
+ * Errors are OpenAI error objects (the router shapes thrown ones); one that comes after the
+ * stream started is an SSE `error` event, which the OpenAI SDKs raise as an APIError.
+ */
+export async function handleChatCompletions(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
+  const body = await readJsonBody(req, MAX_JSON_BYTES);
+  const chat = parseChatRequest(body, ctx.status());
+  const job = chatJob(ctx, chat);
   const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
   const created = Math.floor(Date.now() / 1000);
-  let model = chat.model;
+  const { model } = chat;
+  const fingerprint = `loupe-${ctx.version}`;
 
   if (!chat.stream) {
-    const running = runJob(ctx.service, ctx.nextClientId(), job, chat.images);
+    const running = runJob(ctx.service, ctx.nextClientId(), job, chat.images, {}, chatContext(chat));
     res.on('close', () => running.cancel());
     const outcome = outcomeOf(await running.result);
-    if (!outcome.ok) return sendJobError(res, withHint(outcome));
+    if (!outcome.ok) return sendJobError(res, outcome, 'openai');
     const { done } = outcome;
     sendJson(res, 200, {
       id,
       object: 'chat.completion',
       created,
-      model: done.model.id,
-      system_fingerprint: `loupe-${ctx.version}`,
+      model,
+      system_fingerprint: fingerprint,
       choices: [{ index: 0, message: { role: 'assistant', content: done.text, refusal: null }, logprobs: null, finish_reason: openAiFinish(done.finishReason) }],
-      usage: usageOf(done),
+      usage: openAiUsage(done),
       loupe: { model: done.model, stats: done.stats, ...(done.lines ? { lines: done.lines } : {}) },
     });
     return;
@@ -74,37 +66,39 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: A
 
   // Streaming: headers wait for the job to start, so an early failure is still a JSON error.
   const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
-    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: `loupe-${ctx.version}`, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: fingerprint, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
   const open = (): void => {
     if (res.headersSent) return;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-content-type-options': 'nosniff' });
     res.flushHeaders();
     res.write(chunk({ role: 'assistant', content: '' }));
   };
-  const running = runJob(ctx.service, ctx.nextClientId(), job, chat.images, {
-    onStarted: (m) => {
-      model = m.model.id;
-      open();
+  const running = runJob(
+    ctx.service,
+    ctx.nextClientId(),
+    job,
+    chat.images,
+    {
+      onStarted: open,
+      onDelta: (text) => {
+        open();
+        res.write(chunk({ content: text }));
+      },
     },
-    onDelta: (text) => {
-      open();
-      res.write(chunk({ content: text }));
-    },
-  });
+    chatContext(chat),
+  );
   res.on('close', () => running.cancel());
   const outcome = outcomeOf(await running.result);
-  if (!outcome.ok && !res.headersSent) return sendJobError(res, withHint(outcome));
+  if (!outcome.ok && !res.headersSent) return sendJobError(res, outcome, 'openai');
   open();
   if (outcome.ok) {
     const { done } = outcome;
-    model = done.model.id;
     res.write(chunk({}, openAiFinish(done.finishReason)));
-    if (chat.includeUsage) {
-      res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(done) })}\n\n`);
-    }
-  } else {
-    const { code, message, hint } = outcome.error;
-    res.write(`data: ${JSON.stringify({ error: { code, message, ...(hint ? { hint } : {}), type: code } })}\n\n`);
+    if (chat.includeUsage) res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: openAiUsage(done) })}\n\n`);
+    res.end('data: [DONE]\n\n');
+    return;
   }
-  res.end('data: [DONE]\n\n');
+  const { code, message, hint } = outcome.error;
+  // No [DONE] after an error: the stream did not complete.
+  res.end(`event: error\ndata: ${JSON.stringify(errorBody('openai', { status: jobErrorStatus(outcome), code, message, hint }))}\n\n`);
 }

@@ -1,8 +1,14 @@
-import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_JOB, MAX_PROMPT_CHARS, type Task } from '@loupe/shared';
+import type { Sampling, Task } from '@loupe/shared';
+import type { ServerStatus } from '@loupe/shared';
+import type { ConversationTurn } from '../engine/engine';
+import { decodeBase64Image, toConversation, type ChatTurnInput } from './conversation';
 import { HttpError } from './http-io';
+import { resolveApiModel } from './models';
+import { openAiSampling } from './openai-params';
 
 /** What Loupe takes from an OpenAI chat-completions request. */
 export interface ChatRequest {
+  /** The stable id of the model that answers (echoed as `model`). */
   model: string;
   stream: boolean;
   includeUsage: boolean;
@@ -11,10 +17,13 @@ export interface ChatRequest {
   prompt?: string;
   images: Uint8Array[];
   maxTokens?: number;
+  sampling?: Sampling;
+  system?: string;
+  history: ConversationTurn[];
 }
 
 const HINT = 'Send OpenAI chat messages whose content is text and `{"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}` parts.';
-const bad = (message: string, hint = HINT): HttpError => new HttpError(400, 'bad_request', message, hint);
+const bad = (message: string, hint = HINT, param = 'messages'): HttpError => new HttpError(400, 'bad_request', message, hint, param);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -24,16 +33,10 @@ function decodeDataUri(url: string): Uint8Array {
     if (/^https?:/i.test(url)) throw bad('image URLs are not fetched by Loupe', 'Inline the image as a `data:image/...;base64,` URI.');
     throw bad('image_url must be a base64 data: URI', 'Inline the image as a `data:image/...;base64,` URI.');
   }
-  const b64 = url.slice(match[0].length);
-  if (b64.length > Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 4) {
-    throw new HttpError(413, 'image_too_large', `image is over the ${MAX_IMAGE_BYTES}-byte limit`, 'Send a smaller image.');
-  }
-  const bytes = Buffer.from(b64, 'base64');
-  if (bytes.length === 0) throw bad('image_url data: URI is empty');
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return decodeBase64Image(url.slice(match[0].length), 'messages');
 }
 
-function textOf(content: unknown, images: Uint8Array[] | undefined): string {
+function partsOf(content: unknown, images: Uint8Array[]): string {
   if (typeof content === 'string') return content;
   if (content === null || content === undefined) return '';
   if (!Array.isArray(content)) throw bad('message content must be a string or an array of parts');
@@ -44,12 +47,10 @@ function textOf(content: unknown, images: Uint8Array[] | undefined): string {
       if (typeof part.text !== 'string') throw bad('a text part needs a string `text`');
       texts.push(part.text);
     } else if (part.type === 'image_url') {
-      if (!images) throw bad('only user messages may carry images');
       const ref = part.image_url;
       const url = typeof ref === 'string' ? ref : isObject(ref) && typeof ref.url === 'string' ? ref.url : undefined;
       if (!url) throw bad('an image_url part needs `image_url.url`');
       images.push(decodeDataUri(url));
-      if (images.length > MAX_IMAGES_PER_JOB) throw bad(`at most ${MAX_IMAGES_PER_JOB} images per request`);
     } else {
       // The type is not echoed: error bodies never repeat request content.
       throw bad('unsupported content part type (use "text" or "image_url")');
@@ -58,46 +59,42 @@ function textOf(content: unknown, images: Uint8Array[] | undefined): string {
   return texts.join('\n');
 }
 
-/**
- * Maps an OpenAI request onto a Loupe job. The conversation is flattened into one prompt
- * (HTTP is stateless); models whose id names the OCR engine run the fast OCR engine.
- */
-export function parseChatRequest(body: unknown, ocrModelIds: ReadonlySet<string>): ChatRequest {
-  if (!isObject(body)) throw bad('request body must be a JSON object');
-  const model = typeof body.model === 'string' && body.model ? body.model : 'loupe';
-  if (!Array.isArray(body.messages) || body.messages.length === 0) throw bad('`messages` must be a non-empty array');
+function turnOf(message: unknown): ChatTurnInput {
+  if (!isObject(message) || typeof message.role !== 'string') throw bad('each message needs a `role`');
+  const role = message.role === 'developer' ? 'system' : message.role;
+  if (role !== 'system' && role !== 'user' && role !== 'assistant') throw bad('unsupported message role (use system, developer, user or assistant; tool messages need tool calling, which Loupe does not do)');
   const images: Uint8Array[] = [];
-  const turns: Array<{ role: string; text: string }> = [];
-  for (const message of body.messages) {
-    if (!isObject(message) || typeof message.role !== 'string') throw bad('each message needs a `role`');
-    const role = message.role;
-    if (role !== 'system' && role !== 'developer' && role !== 'user' && role !== 'assistant') throw bad('unsupported message role (use system, developer, user or assistant)');
-    turns.push({ role, text: textOf(message.content, role === 'user' ? images : undefined) });
-  }
-  const last = turns.at(-1);
-  if (last?.role !== 'user') throw bad('the last message must be from the user');
-  const earlier = turns.slice(0, -1).filter((t) => t.text.trim());
-  const label = (r: string): string => (r === 'assistant' ? 'Assistant' : r === 'user' ? 'User' : 'System');
-  const prompt = (earlier.length ? earlier.map((t) => `${label(t.role)}: ${t.text}`).join('\n\n') + `\n\nUser: ${last.text}` : last.text).trim();
-  if (prompt.length > MAX_PROMPT_CHARS) throw bad(`the conversation is over ${MAX_PROMPT_CHARS} characters`, 'Send fewer or shorter messages.');
+  const text = partsOf(message.content, images);
+  if (role === 'system' && images.length) throw bad('only user messages may carry images');
+  return { role, text, images };
+}
 
-  const rawMax = body.max_completion_tokens ?? body.max_tokens;
-  let maxTokens: number | undefined;
-  if (rawMax !== undefined && rawMax !== null) {
-    if (!Number.isInteger(rawMax) || (rawMax as number) <= 0) throw bad('`max_tokens` must be a positive integer', 'Omit max_tokens or send a positive integer.');
-    maxTokens = Math.min(rawMax as number, 8192);
-  }
+/**
+ * Maps an OpenAI request onto a Loupe job: the conversation travels as turns, the model
+ * named must exist (`loupe-ocr` runs the fast OCR engine), sampling parameters are honoured
+ * and the ones Loupe does not do are refused by name.
+ */
+export function parseChatRequest(body: unknown, status: ServerStatus): ChatRequest {
+  if (!isObject(body)) throw bad('request body must be a JSON object', HINT, 'body');
+  if (body.model !== undefined && typeof body.model !== 'string') throw bad('`model` must be a string', 'Name a model from GET /v1/models.', 'model');
+  const model = resolveApiModel(body.model, status);
+  if (!Array.isArray(body.messages) || body.messages.length === 0) throw bad('`messages` must be a non-empty array');
+  const chat = toConversation(body.messages.map(turnOf));
+  const { sampling, maxTokens } = openAiSampling(body);
   const streamOptions = isObject(body.stream_options) ? body.stream_options : {};
-  const ocr = ocrModelIds.has(model);
-  if (ocr && images.length === 0) throw bad('OCR needs an image', 'Add an image_url part with a data: URI.');
+  const common = { model: model.id, stream: body.stream === true, includeUsage: streamOptions.include_usage === true, images: chat.images };
+  if (model.kind === 'ocr') {
+    if (chat.images.length !== 1) throw bad('loupe-ocr reads exactly one image', 'Send one image_url part with a data: URI.');
+    return { ...common, task: 'ocr', engine: 'ocr', history: [] };
+  }
+  if (!chat.prompt && chat.images.length === 0) throw bad('the last user message is empty', 'Send a question, an image, or both.');
   return {
-    model,
-    stream: body.stream === true,
-    includeUsage: streamOptions.include_usage === true,
-    task: ocr ? 'ocr' : prompt ? 'ask' : 'describe',
-    ...(ocr ? { engine: 'ocr' as const } : {}),
-    ...(prompt && !ocr ? { prompt } : {}),
-    images,
+    ...common,
+    task: chat.prompt ? 'ask' : 'describe',
+    ...(chat.prompt ? { prompt: chat.prompt } : {}),
     ...(maxTokens ? { maxTokens } : {}),
+    ...(sampling ? { sampling } : {}),
+    ...(chat.system ? { system: chat.system } : {}),
+    history: chat.history,
   };
 }

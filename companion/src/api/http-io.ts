@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '@loupe/shared';
+import { errorBody, type ErrorStyle } from './error-shapes';
 
 /** HTTP status for each protocol error code. */
 export function httpStatusFor(code: ErrorCode | string): number {
@@ -42,9 +43,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** `{error:{code,message,hint}}` — also carries `type` so OpenAI clients show the message. */
-export function sendError(res: ServerResponse, status: number, code: string, message: string, hint?: string): void {
-  sendJson(res, status, { error: { code, message, ...(hint ? { hint } : {}), type: code } });
+/** An error in the shape the route's clients read (see error-shapes.ts). */
+export function sendError(res: ServerResponse, status: number, code: string, message: string, hint?: string, style: ErrorStyle = 'loupe', param?: string): void {
+  sendJson(res, status, errorBody(style, { status, code, message, hint, param }));
 }
 
 export class HttpError extends Error {
@@ -53,6 +54,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly hint?: string,
+    /** The request field at fault (OpenAI `param`). */
+    readonly param?: string,
   ) {
     super(message);
   }
@@ -83,9 +86,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+/** `anyType`: Ollama's clients (curl -d) often send JSON without a JSON content type. */
+export async function readJsonBody(req: IncomingMessage, limit: number, options: { anyType?: boolean } = {}): Promise<unknown> {
   const type = req.headers['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(type)) {
+  if (!options.anyType && !/^application\/json\b/i.test(type)) {
     throw new HttpError(415, 'bad_request', 'request body must be JSON', 'Send `Content-Type: application/json`.');
   }
   const body = await readBody(req, limit);
@@ -94,4 +98,11 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   } catch {
     throw new HttpError(400, 'bad_request', 'request body is not valid JSON', 'Send a JSON object.');
   }
+}
+
+/** The request path without its query. */
+export function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }

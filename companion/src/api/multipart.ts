@@ -8,9 +8,11 @@ export interface ImageForm {
   fields: Record<string, string>;
 }
 
-const FORM_HINT = 'POST multipart/form-data with the image file in the field `image`, e.g. `curl -F image=@shot.png`.';
+const FORM_HINT = 'POST multipart/form-data with the image file in the field `image` or `file`, e.g. `curl -F image=@shot.png`.';
+/** `image` is Loupe's name; `file` is what FastAPI-style folder clients send (`file: UploadFile`). */
+const FILE_FIELDS = new Set(['image', 'file']);
 
-/** Parses `multipart/form-data` with one file field `image` and a few small text fields. */
+/** Parses `multipart/form-data` with one image file (field `image` or `file`) and a few small text fields. */
 export function readImageForm(req: IncomingMessage): Promise<ImageForm> {
   return new Promise((resolve, reject) => {
     if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
@@ -43,11 +45,11 @@ export function readImageForm(req: IncomingMessage): Promise<ImageForm> {
     };
     const settle = (): void => {
       if (failed || !finished || pending > 0) return;
-      if (!image) reject(new HttpError(400, 'bad_request', 'no `image` file in the form', FORM_HINT));
+      if (!image) reject(new HttpError(400, 'bad_request', 'no image file in the form (field `image` or `file`)', FORM_HINT));
       else resolve({ image, fields });
     };
     bb.on('file', (name, stream) => {
-      if (name !== 'image') {
+      if (!FILE_FIELDS.has(name)) {
         stream.resume();
         return;
       }

@@ -1,6 +1,6 @@
 import type { Done, ErrorReply, ServerMessage, Started, SubmitJob, TerminalMessage } from '@loupe/shared';
 import { isTerminal } from '@loupe/shared';
-import type { JobService } from '../queue/job-service';
+import type { JobService, SubmitRequest } from '../queue/job-service';
 
 export interface RunJobHooks {
   onStarted?(message: Started): void;
@@ -14,7 +14,7 @@ export interface RunningJob {
 }
 
 /** Submits one job for an HTTP request and collects its messages into one answer. */
-export function runJob(service: JobService, clientId: string, job: SubmitJob, images: Uint8Array[], hooks: RunJobHooks = {}): RunningJob {
+export function runJob(service: JobService, clientId: string, job: SubmitJob, images: Uint8Array[], hooks: RunJobHooks = {}, chat?: SubmitRequest['chat']): RunningJob {
   let settle!: (m: TerminalMessage) => void;
   let ended = false;
   const result = new Promise<TerminalMessage>((resolve) => (settle = resolve));
@@ -31,7 +31,7 @@ export function runJob(service: JobService, clientId: string, job: SubmitJob, im
     },
   };
   try {
-    service.submit({ clientId, job, images }, sink);
+    service.submit({ clientId, job, images, ...(chat ? { chat } : {}) }, sink);
   } catch (e) {
     ended = true;
     const err = e as { code?: string; message?: string; hint?: string; toReply?: () => ErrorReply };

@@ -26,6 +26,8 @@ export interface EngineCapabilities {
   maxPixels: number;
   /** Accepts more than one image in one job (compare). */
   multiImage: boolean;
+  /** Takes `job.system` as its own system message; otherwise the queue puts it before the prompt. */
+  systemPrompt?: boolean;
 }
 
 export interface ConversationTurn {
@@ -46,6 +48,8 @@ export interface EngineJob {
   history: ConversationTurn[];
   maxTokens?: number;
   sampling?: Sampling;
+  /** A chat API client's system message (only for engines whose capabilities say systemPrompt). */
+  system?: string;
 }
 
 export type EngineStats = Omit<JobStats, 'totalMs' | 'queueMs'>;

@@ -1,6 +1,7 @@
 import type { ServerMessage, SubmitJob, TerminalMessage } from '@loupe/shared';
 import type { Logger } from '../log/logger';
 import { DeltaBatcher } from '../stream/delta-batcher';
+import type { ConversationTurn } from '../engine/engine';
 import type { Conversation } from './conversations';
 import type { Fair } from './fair-order';
 import type { JobSink } from './job-service';
@@ -19,6 +20,8 @@ export class JobRecord implements Fair {
   lane?: string;
   images: Uint8Array[];
   conversation?: Conversation;
+  /** The chat API request's own conversation (SubmitRequest.chat). */
+  chat?: { system?: string; history: ConversationTurn[] };
   readonly submittedAt = performance.now();
   startedAt?: number;
   /** Lowest position told to the client: positions only go down. */

@@ -1,4 +1,5 @@
 import type { ServerMessage, ServerStatus, SubmitJob } from '@loupe/shared';
+import type { ConversationTurn } from '../engine/engine';
 
 /** Where a client's job messages go: one per WebSocket connection or HTTP request. */
 export interface JobSink {
@@ -12,6 +13,11 @@ export interface SubmitRequest {
   clientId: string;
   job: SubmitJob;
   images: Uint8Array[];
+  /**
+   * A stateless chat API request (OpenAI, Ollama) brings its own conversation: earlier turns,
+   * a system message, and it may be text only (an `ask` job with no image).
+   */
+  chat?: { system?: string; history: ConversationTurn[] };
 }
 
 /**

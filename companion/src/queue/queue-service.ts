@@ -97,6 +97,7 @@ export class QueueService implements JobService {
       return;
     }
     const record = new JobRecord(clientId, job, request.images, sink, this.log, (r) => this.forget(r));
+    if (request.chat) record.chat = request.chat;
     client.jobs.set(job.id, record);
     client.intake = client.intake
       .then(() => this.intake(record))
@@ -177,7 +178,9 @@ export class QueueService implements JobService {
     const { job } = record;
     try {
       const host = route(job, [...this.lanes.values()].map((l) => l.host));
-      if (record.images.length === 0) {
+      if (record.images.length === 0 && record.chat && job.task === 'ask') {
+        // Text-only chat: nothing to inspect.
+      } else if (record.images.length === 0) {
         const conversation = job.conversationId ? this.conversations.get(job.conversationId) : undefined;
         if (!conversation) {
           throw job.conversationId
@@ -245,7 +248,10 @@ export class QueueService implements JobService {
     const conversation = record.conversation;
     const images = record.images.length ? record.images : (conversation?.images ?? []);
     const region = job.region ?? conversation?.region;
-    const history: ConversationTurn[] = conversation ? conversation.turns.slice() : [];
+    const history: ConversationTurn[] = conversation ? conversation.turns.slice() : (record.chat?.history ?? []);
+    const system = record.chat?.system;
+    // An engine without its own system message reads the system text first in the prompt.
+    const folded = system && !caps?.systemPrompt && job.prompt !== undefined ? `${system}\n\n${job.prompt}` : job.prompt;
     const engineJob: EngineJob = {
       id: job.id,
       task: job.task,
@@ -253,7 +259,8 @@ export class QueueService implements JobService {
       locale: job.locale,
       history,
       ...(region ? { region } : {}),
-      ...(job.prompt !== undefined ? { prompt: job.prompt } : {}),
+      ...(folded !== undefined ? { prompt: folded } : {}),
+      ...(system && caps?.systemPrompt ? { system } : {}),
       ...(job.maxTokens !== undefined ? { maxTokens: job.maxTokens } : {}),
       ...(job.sampling !== undefined ? { sampling: job.sampling } : {}),
     };

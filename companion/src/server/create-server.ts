@@ -11,6 +11,7 @@ import { authorize, bearerToken, offeredSubprotocols, subprotocolToken, type Aut
 import type { TokenSource } from '../security/token';
 import type { ApiContext } from '../api/context';
 import { handleApi, pathOf, PUBLIC_ROUTES, routeLabel } from '../api/router';
+import { errorStyleFor } from '../api/error-shapes';
 import { sendError } from '../api/http-io';
 import { handleConnection } from './ws-connection';
 import { rejectUpgrade } from './reject-upgrade';
@@ -81,7 +82,7 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
         req.resume();
         const length = Number(req.headers['content-length'] ?? (req.headers['transfer-encoding'] ? Infinity : 0));
         if (!(length <= 1024 * 1024)) res.setHeader('connection', 'close');
-        return sendError(res, result.status, result.code, result.message, result.hint);
+        return sendError(res, result.status, result.code, result.message, result.hint, errorStyleFor(path));
       }
       httpJobs++;
       res.on('close', () => httpJobs--);

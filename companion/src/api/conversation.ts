@@ -1,0 +1,60 @@
+import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_JOB, MAX_PROMPT_CHARS } from '@loupe/shared';
+import type { ConversationTurn } from '../engine/engine';
+import { HttpError } from './http-io';
+
+/** One message of a chat API request, already decoded (OpenAI or Ollama shape). */
+export interface ChatTurnInput {
+  role: 'system' | 'user' | 'assistant';
+  text: string;
+  images: Uint8Array[];
+}
+
+/**
+ * What the engine gets from a stateless chat request: the system text apart (a remote
+ * backend forwards it as a system message), earlier turns as real chat turns, the last user
+ * text as the prompt, and every image of every user message (they go into the first turn).
+ */
+export interface ChatConversation {
+  system?: string;
+  history: ConversationTurn[];
+  prompt: string;
+  images: Uint8Array[];
+}
+
+const bad = (message: string, hint: string, param = 'messages'): HttpError => new HttpError(400, 'bad_request', message, hint, param);
+
+export function toConversation(messages: ChatTurnInput[]): ChatConversation {
+  const systems: string[] = [];
+  const turns: ConversationTurn[] = [];
+  const images: Uint8Array[] = [];
+  for (const m of messages) {
+    if (m.role === 'system') {
+      if (m.text.trim()) systems.push(m.text.trim());
+      continue;
+    }
+    if (m.role === 'assistant' && m.images.length) throw bad('only user messages may carry images', 'Move the image into a user message.');
+    images.push(...m.images);
+    if (images.length > MAX_IMAGES_PER_JOB) throw bad(`at most ${MAX_IMAGES_PER_JOB} images per request`, 'Send fewer images.');
+    const previous = turns.at(-1);
+    // Chat templates alternate roles: consecutive messages of one role become one turn.
+    if (previous?.role === m.role) previous.text = [previous.text, m.text].filter(Boolean).join('\n\n');
+    else turns.push({ role: m.role, text: m.text });
+  }
+  const last = turns.pop();
+  if (last?.role !== 'user') throw bad('the last message must be from the user', 'End `messages` with a user message.');
+  const history = turns.filter((t) => t.text.trim());
+  const system = systems.join('\n\n');
+  const size = system.length + last.text.length + history.reduce((n, t) => n + t.text.length, 0);
+  if (size > MAX_PROMPT_CHARS) throw bad(`the conversation is over ${MAX_PROMPT_CHARS} characters`, 'Send fewer or shorter messages.');
+  return { ...(system ? { system } : {}), history, prompt: last.text.trim(), images };
+}
+
+/** Base64 image bytes (a data: URI's payload or Ollama's bare base64), size-checked before decoding. */
+export function decodeBase64Image(b64: string, param: string): Uint8Array {
+  if (b64.length > Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 4) {
+    throw new HttpError(413, 'image_too_large', `image is over the ${MAX_IMAGE_BYTES}-byte limit`, 'Send a smaller image.', param);
+  }
+  const bytes = Buffer.from(b64, 'base64');
+  if (bytes.length === 0) throw new HttpError(400, 'bad_request', 'an image is empty or not base64', 'Send the image file as base64.', param);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
