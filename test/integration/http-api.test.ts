@@ -72,8 +72,10 @@ describe('POST /v1/ocr (real OCR engine)', () => {
     expect(noImage.status).toBe(400);
     expect(((await noImage.json()) as ApiError).error.hint).toMatch(/image/);
 
-    const wrongField = await authFetch(d, '/v1/ocr', { method: 'POST', body: form(png, {}, 'file') });
+    const wrongField = await authFetch(d, '/v1/ocr', { method: 'POST', body: form(png, {}, 'upload') });
     expect(wrongField.status).toBe(400);
+    // `file` is what FastAPI-style clients send: accepted like `image`.
+    expect((await authFetch(d, '/v1/ocr', { method: 'POST', body: form(png, {}, 'file') })).status).toBe(200);
 
     const json = await authFetch(d, '/v1/ocr', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
     expect(json.status).toBe(415);
@@ -96,18 +98,21 @@ describe('POST /v1/ocr (real OCR engine)', () => {
 
 describe('POST /v1/describe and /describe-image/ without a VLM', () => {
   it('answer 503 engine_unavailable with the command that fixes it', async () => {
-    for (const path of ['/v1/describe', '/describe-image/']) {
-      const r = await authFetch(d, path, { method: 'POST', body: form(png, { prompt: 'what is this?' }) });
-      expect(r.status, path).toBe(503);
-      const body = (await r.json()) as ApiError;
-      expect(body.error.code).toBe('engine_unavailable');
-      expect(body.error.hint).toMatch(/loupe (models pull|start --model)/);
-    }
+    const r = await authFetch(d, '/v1/describe', { method: 'POST', body: form(png, { prompt: 'what is this?' }) });
+    expect(r.status).toBe(503);
+    const body = (await r.json()) as ApiError;
+    expect(body.error.code).toBe('engine_unavailable');
+    expect(body.error.hint).toMatch(/loupe (models pull|start --model)/);
+    // The FastAPI-style route answers as FastAPI does: {"detail": "…"} with the fix in it.
+    const fastapi = await authFetch(d, '/describe-image/', { method: 'POST', body: form(png, { prompt: 'what is this?' }) });
+    expect(fastapi.status).toBe(503);
+    expect(((await fastapi.json()) as { detail: string }).detail).toMatch(/loupe (models pull|start --model)/);
   });
 
-  it('still require the token', async () => {
+  it('still require the token (401 {"detail"} on /describe-image/)', async () => {
     const r = await fetch(`${d.url}/describe-image/`, { method: 'POST', body: form(png) });
     expect(r.status).toBe(401);
+    expect(((await r.json()) as { detail: string }).detail).toMatch(/token/);
   });
 });
 
@@ -151,14 +156,14 @@ describe('OpenAI-compatible /v1/chat/completions (official openai client)', () =
 
   it('maps failures to APIError with status and message (no VLM → 503)', async () => {
     const err = await client()
-      .chat.completions.create({ model: 'qwen-vl', messages: [{ role: 'user', content: [{ type: 'text', text: 'describe' }, imagePart()] }] })
+      .chat.completions.create({ model: 'loupe', messages: [{ role: 'user', content: [{ type: 'text', text: 'describe' }, imagePart()] }] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
     expect((err as Error).message).toMatch(/vision/);
 
     const streamErr = await client()
-      .chat.completions.create({ model: 'qwen-vl', stream: true, messages: [{ role: 'user', content: 'hi' }] })
+      .chat.completions.create({ model: 'loupe', stream: true, messages: [{ role: 'user', content: 'hi' }] })
       .catch((e: unknown) => e);
     expect((streamErr as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
   });

@@ -43,6 +43,28 @@ describe('describe endpoints with a VLM loaded', () => {
     }
   });
 
+  it('a folder client that POSTs each image as `file` (FastAPI UploadFile shape) with only the token header', async () => {
+    const f = new FormData();
+    f.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'shot.png');
+    // Exactly what the README tells such a client to add: one Authorization header.
+    const r = await fetch(`${d.url}/describe-image/`, { method: 'POST', body: f, headers: { Authorization: `Bearer ${d.token}` } });
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { description: string; finish_reason: string };
+    expect(typeof body.description).toBe('string');
+    expect(['stop', 'length', 'repetition']).toContain(body.finish_reason);
+    // Its errors are FastAPI's {"detail": …} with the right status.
+    const none = new FormData();
+    none.append('prompt', 'x');
+    const bad = await fetch(`${d.url}/describe-image/`, { method: 'POST', body: none, headers: { Authorization: `Bearer ${d.token}` } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { detail: string }).detail).toMatch(/`file`/);
+    const notImage = new FormData();
+    notImage.append('file', new Blob([new Uint8Array(Buffer.from('BM not really a bitmap'))], { type: 'image/bmp' }), 'a.bmp');
+    const unsupported = await fetch(`${d.url}/describe-image/`, { method: 'POST', body: notImage, headers: { Authorization: `Bearer ${d.token}` } });
+    expect(unsupported.status).toBe(415);
+    expect(((await unsupported.json()) as { detail: string }).detail.length).toBeGreaterThan(0);
+  });
+
   it('GET /v1/models lists the VLM next to the OCR engine', async () => {
     const r = await authFetch(d, '/v1/models');
     const list = (await r.json()) as { object: string; data: Array<{ id: string; loupe?: { kind: string } }> };
