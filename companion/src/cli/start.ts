@@ -11,8 +11,11 @@ import { parse, parseDevice, parsePort, UsageError } from './args';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--api-key KEY]]
-  Starts the companion on 127.0.0.1 (default port ${DEFAULT_PORT}; --port 0 picks a free one).`;
+const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--model NAME] [--api-key-file FILE]]
+  Starts the companion on 127.0.0.1 (default port ${DEFAULT_PORT}; --port 0 picks a free one).
+  The remote backend's API key: LOUPE_BACKEND_API_KEY (or OPENAI_API_KEY) in the environment, or a
+  chmod-600 file (--api-key-file, LOUPE_BACKEND_API_KEY_FILE, default LOUPE_HOME/backend-api-key).
+  If the remote is not up yet, Loupe retries and serves as soon as it answers.`;
 
 async function defaultModelId(): Promise<string | undefined> {
   try {
@@ -57,6 +60,7 @@ export async function runStart(argv: string[]): Promise<number> {
     backend: { type: 'string' },
     'base-url': { type: 'string' },
     'api-key': { type: 'string' },
+    'api-key-file': { type: 'string' },
     'no-pair': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -77,7 +81,17 @@ export async function runStart(argv: string[]): Promise<number> {
     } catch {
       throw new UsageError(`--base-url is not a URL: "${values['base-url']}"`);
     }
-    backend = { kind: 'openai', baseUrl: values['base-url'], ...(values['api-key'] ? { apiKey: values['api-key'] } : {}) };
+    backend = {
+      kind: 'openai',
+      baseUrl: values['base-url'],
+      ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
+      ...(values['api-key-file'] ? { apiKeyFile: resolve(values['api-key-file']) } : {}),
+    };
+  } else if (values['api-key-file'] && backend) {
+    backend = { ...backend, apiKeyFile: resolve(values['api-key-file']) };
+  }
+  if (values['api-key']) {
+    process.stderr.write('loupe start: --api-key is visible to every user in `ps`; put the key in LOUPE_BACKEND_API_KEY or a chmod-600 file (--api-key-file) instead\n');
   }
   const model = values.model ?? config.model;
   const running = findRunningDaemon(home);

@@ -7,7 +7,7 @@ export interface LoupeConfig {
   port?: number;
   model?: string;
   device?: 'auto' | 'cuda' | 'cpu';
-  backend?: { kind: 'openai'; baseUrl: string; apiKey?: string; model?: string };
+  backend?: { kind: 'openai'; baseUrl: string; apiKey?: string; apiKeyFile?: string; model?: string };
   limits?: { perClientJobs?: number; globalQueue?: number };
 }
 
@@ -38,6 +38,7 @@ export function parseConfig(raw: unknown, path = 'config.json'): LoupeConfig {
     if (!isObject(b) || b.kind !== 'openai' || typeof b.baseUrl !== 'string') fail(path, 'backend', 'must be {"kind":"openai","baseUrl":"…"}');
     out.backend = { kind: 'openai', baseUrl: b.baseUrl };
     if (typeof b.apiKey === 'string') out.backend.apiKey = b.apiKey;
+    if (typeof b.apiKeyFile === 'string') out.backend.apiKeyFile = b.apiKeyFile;
     if (typeof b.model === 'string') out.backend.model = b.model;
   }
   if (raw.limits !== undefined) {

@@ -74,6 +74,7 @@ export interface EngineOptions {
   model?: string;
   dtype?: string;
   /** Remote OpenAI-compatible backend for the VLM engine. */
-  backend?: { kind: 'openai'; baseUrl: string; apiKey?: string; model?: string };
+  /** The API key: from the environment or a 0600 file (engine/remote/api-key.ts); `apiKey` only from old `--api-key` use. */
+  backend?: { kind: 'openai'; baseUrl: string; apiKey?: string; apiKeyFile?: string; model?: string };
   threads?: number;
 }

@@ -220,7 +220,7 @@ export class QueueService implements JobService {
     if (lane.host.state === 'error' || lane.host.state === 'closed') {
       for (let r = lane.queue.shift(); r; r = lane.queue.shift()) {
         const { host } = lane;
-        r.finish(new ProtocolError('engine_unavailable', `the ${host.engine} engine is not available: ${host.note ?? 'it failed to load'}`, FIX_HINT[kindOf(r.job)], r.id).toReply());
+        r.finish(new ProtocolError('engine_unavailable', `the ${host.engine} engine is not available: ${host.note ?? 'it failed to load'}`, host.hint ?? FIX_HINT[kindOf(r.job)], r.id).toReply());
       }
       return;
     }

@@ -19,7 +19,7 @@ export function route(job: SubmitJob, hosts: readonly EngineHost[]): EngineHost 
   if (usable) return usable;
   const broken = ofKind.find((h) => h.state === 'error');
   if (broken) {
-    throw new ProtocolError('engine_unavailable', `the ${broken.engine} engine is not available: ${broken.note ?? 'it failed to load'}`, FIX_HINT[kind], job.id);
+    throw new ProtocolError('engine_unavailable', `the ${broken.engine} engine is not available: ${broken.note ?? 'it failed to load'}`, broken.hint ?? FIX_HINT[kind], job.id);
   }
   if (ofKind.length > 0) {
     throw new ProtocolError('engine_unavailable', `no loaded ${kind === 'vlm' ? 'vision model' : 'OCR engine'} can do "${job.task}" (${ofKind.map((h) => h.engine).join(', ')} cannot)`, FIX_HINT[kind], job.id);

@@ -66,7 +66,8 @@ async function load(message: Extract<ToHost, { type: 'load' }>): Promise<void> {
     engine = created;
     send({ type: 'loaded', model, capabilities: created.capabilities() });
   } catch (error) {
-    send({ type: 'loadError', error: toWireError(error, `could not load the ${message.engine} engine`) });
+    const retry = (error as { retryable?: unknown } | null)?.retryable === true;
+    send({ type: 'loadError', error: toWireError(error, `could not load the ${message.engine} engine`), ...(retry ? { retry } : {}) });
   }
 }
 

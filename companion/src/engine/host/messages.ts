@@ -29,7 +29,8 @@ export type FromHost =
   /** The engine definition exists: what kind it is, before its (possibly slow) load. */
   | { type: 'accepted'; kind: EngineKind; describe: string }
   | { type: 'loaded'; model: ModelInfo; capabilities: EngineCapabilities }
-  | { type: 'loadError'; error: WireError }
+  /** `retry`: the cause may go away by itself (a remote server still starting): load again later. */
+  | { type: 'loadError'; error: WireError; retry?: boolean }
   | { type: 'delta'; jobId: string; text: string }
   | { type: 'result'; jobId: string; result: EngineResult }
   | { type: 'error'; jobId: string; error: WireError }

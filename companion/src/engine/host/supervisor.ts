@@ -28,7 +28,7 @@ export interface EngineHostOptions {
   /** Extra modules that register engines, imported by the host (tests' engine double). */
   modules?: string[];
   log: Logger;
-  restart?: { maxCrashes?: number; windowMs?: number; baseDelayMs?: number };
+  restart?: { maxCrashes?: number; windowMs?: number; baseDelayMs?: number; reloadBaseMs?: number; maxReloadDelayMs?: number };
   cancelGraceMs?: number;
 }
 
@@ -71,6 +71,8 @@ export class EngineHost {
   capabilities?: EngineCapabilities;
   /** Why the engine is not ready, in words (load error, crash loop, restarting). */
   note?: string;
+  /** The fix for `note`, when the engine's load error named one. */
+  hint?: string;
   /** The host's pid while it runs (tests kill it to simulate a native crash). */
   pid?: number;
 
@@ -78,6 +80,8 @@ export class EngineHost {
   private current?: CurrentJob;
   private crashes: number[] = [];
   private restartTimer?: NodeJS.Timeout;
+  /** Load attempts in a row that failed with a retryable error (back-off exponent). */
+  private loadRetries = 0;
   private readyWaiters: Array<{ resolve(): void; reject(e: WireError): void }> = [];
   /** The engine's own load error, given to whoever waits for readiness after it came. */
   private loadError?: WireError;
@@ -225,6 +229,8 @@ export class EngineHost {
         this.capabilities = message.capabilities;
         this.kind = message.capabilities.kind;
         this.note = undefined;
+        this.hint = undefined;
+        this.loadRetries = 0;
         this.log.info({ model: message.model.id, device: message.model.device }, 'engine loaded');
         for (const w of this.readyWaiters.splice(0)) w.resolve();
         this.changed();
@@ -232,13 +238,15 @@ export class EngineHost {
       case 'loadError':
         this.state = 'error';
         this.note = message.error.message;
+        this.hint = message.error.hint;
         this.loadError = message.error;
-        this.log.warn({ code: message.error.code, reason: message.error.message }, 'engine failed to load');
+        this.log.warn({ code: message.error.code, reason: message.error.message, retry: message.retry === true }, 'engine failed to load');
         this.flushAccepted();
         this.failReadyWaiters(message.error);
+        if (message.retry) this.scheduleReload(child);
         this.changed();
         // The host holds nothing useful now; closing its channel makes it exit.
-        child.disconnect();
+        if (!message.retry) child.disconnect();
         return;
       case 'badMessage':
         this.log.warn({ problem: message.message }, 'engine host refused a message');
@@ -304,6 +312,24 @@ export class EngineHost {
     this.changed();
     this.restartTimer = setTimeout(() => {
       if (this.state !== 'closed') this.spawn();
+    }, delay);
+  }
+
+  /**
+   * A retryable load error (a remote server not up yet): jobs fail at once with its cause while
+   * the same host loads again after a back-off (1 s, 2 s, … 30 s), so Loupe recovers without a restart.
+   */
+  private scheduleReload(child: ChildProcess): void {
+    const delay = Math.min((this.o.restart?.reloadBaseMs ?? 1000) * 2 ** this.loadRetries, this.o.restart?.maxReloadDelayMs ?? 30_000);
+    this.loadRetries++;
+    this.note = `${this.note ?? 'the engine failed to load'} (retrying in ${Math.ceil(delay / 1000)} s)`;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      if (child !== this.child || this.state !== 'error') return;
+      this.state = 'loading';
+      this.loadError = undefined;
+      this.send({ type: 'load', engine: this.o.engine, options: this.o.options, ...(this.o.modules ? { modules: this.o.modules } : {}) });
+      this.changed();
     }, delay);
   }
 

@@ -28,6 +28,16 @@ const chunk = (content: string | null, finish: string | null = null) => ({
 });
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.url === '/embed/v1/models') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ object: 'list', data: [{ id: 'text-embedding-3-small', object: 'model' }, { id: 'llama3', object: 'model' }] }));
+    return;
+  }
+  if (req.url?.startsWith('/auth/')) {
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+    return;
+  }
   if (req.url === '/v1/models') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ object: 'list', data: [{ id: 'ocr-thing', object: 'model' }, { id: 'qwen2.5-vl-test', object: 'model' }] }));
@@ -93,7 +103,52 @@ describe('openai-remote engine (loopback SSE server)', () => {
     expect(sent.body).toMatchObject({ model: 'qwen2.5-vl-test', stream: true, max_tokens: 77 });
     const content = (sent.body.messages as Array<{ content: Array<{ type: string; image_url?: { url: string } }> }>).at(-1)!.content;
     expect(content.filter((p) => p.type === 'image_url')).toHaveLength(2);
-    expect(content[0]!.image_url!.url).toMatch(/^data:image\/jpeg;base64,/);
+    // The original PNG, byte for byte: no re-encode of an image that fits the budget.
+    expect(content[0]!.image_url!.url).toBe(`data:image/png;base64,${Buffer.from(await png()).toString('base64')}`);
+    expect(result.stats.promptTokens).toBe(50);
+  });
+
+  it('forwards the system message, temperature, top_p, top_k, seed and stop; greedy by default', async () => {
+    const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl, model: 'qwen2.5-vl-test' } });
+    await engine.load();
+    expect(engine.capabilities().systemPrompt).toBe(true);
+    await run(engine, job({ prompt: 'MODE:stop hi', system: 'Answer in haiku.', sampling: { temperature: 0.8, topP: 0.9, topK: 20, seed: 5, stop: ['END'] } }));
+    const sent = requests.at(-1)!.body;
+    expect(sent).toMatchObject({ temperature: 0.8, top_p: 0.9, top_k: 20, seed: 5, stop: ['END'] });
+    expect((sent.messages as Array<{ role: string; content: unknown }>)[0]).toEqual({ role: 'system', content: 'Answer in haiku.' });
+    await run(engine, job({ prompt: 'MODE:stop hi' }));
+    expect(requests.at(-1)!.body).toMatchObject({ temperature: 0 });
+    expect(requests.at(-1)!.body).not.toHaveProperty('top_p');
+  });
+
+  it('a JPEG that must shrink is re-encoded as JPEG, a PNG as PNG (never PNG → JPEG)', async () => {
+    const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl, model: 'qwen2.5-vl-test' } });
+    await engine.load();
+    const big = sharp({ create: { width: 1400, height: 1000, channels: 3, background: '#336699' } });
+    for (const [file, mime] of [[await big.clone().png().toBuffer(), 'png'], [await big.clone().jpeg().toBuffer(), 'jpeg']] as const) {
+      await run(engine, job({ task: 'describe', prompt: 'MODE:stop', images: [new Uint8Array(file)] }));
+      const content = (requests.at(-1)!.body.messages as Array<{ content: Array<{ type: string; image_url?: { url: string } }> }>).at(-1)!.content;
+      expect(content.find((p) => p.type === 'image_url')!.image_url!.url.startsWith(`data:image/${mime};base64,`)).toBe(true);
+    }
+  });
+
+  it('refuses to guess when no served model looks like a vision model, listing them; a refused key says so', async () => {
+    const embed = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl: baseUrl.replace(/\/v1$/, '/embed/v1') } });
+    await expect(embed.load()).rejects.toMatchObject({ code: 'engine_unavailable', retryable: true, message: expect.stringMatching(/looks like a vision model.*text-embedding-3-small, llama3/), hint: expect.stringContaining('--model') });
+    const auth = new OpenAiRemoteEngine({ home: '/nonexistent-home', device: 'auto', backend: { kind: 'openai', baseUrl: baseUrl.replace(/\/v1$/, '/auth/v1') } });
+    const saved = { a: process.env.LOUPE_BACKEND_API_KEY, b: process.env.OPENAI_API_KEY };
+    delete process.env.LOUPE_BACKEND_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      await expect(auth.load()).rejects.toMatchObject({ message: expect.stringContaining('needs an API key (HTTP 401) and none is set'), hint: expect.stringContaining('LOUPE_BACKEND_API_KEY') });
+      process.env.LOUPE_BACKEND_API_KEY = 'wrong';
+      await expect(auth.load()).rejects.toMatchObject({ message: expect.stringContaining('refused the API key from LOUPE_BACKEND_API_KEY (HTTP 401)') });
+    } finally {
+      for (const [k, v] of [['LOUPE_BACKEND_API_KEY', saved.a], ['OPENAI_API_KEY', saved.b]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 
   it('maps finish_reason length, and the repetition guard stops a looping stream', async () => {
@@ -133,8 +188,12 @@ describe('openai-remote engine (loopback SSE server)', () => {
   });
 
   it('an unreachable server is a clear engine_unavailable error', async () => {
-    const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1' } });
-    await expect(engine.load()).rejects.toMatchObject({ code: 'engine_unavailable', message: expect.stringContaining('cannot reach the remote model server at http://127.0.0.1:1/v1') });
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl: `http://127.0.0.1:${port}/v1` } });
+    await expect(engine.load()).rejects.toMatchObject({ code: 'engine_unavailable', retryable: true, message: `the remote model server at http://127.0.0.1:${port}/v1 is not answering (ECONNREFUSED)` });
   });
 
   it('guesses the grounding convention from the served model name', () => {

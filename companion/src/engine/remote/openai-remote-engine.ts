@@ -1,16 +1,20 @@
 import OpenAI from 'openai';
 import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { FinishReason, GroundBox, ModelInfo } from '@loupe/shared';
+import { join } from 'node:path';
 import { ProtocolError } from '@loupe/shared';
-import { decodeToRgb, sharp } from '../../intake';
 import type { Logger } from '../../log/logger';
 import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
 import { buildChat } from '../vlm/chat';
 import { abortError } from '../vlm/event-queue';
 import { familyFor, type VlmFamily } from '../vlm/families';
-import { groundBoxes, type GroundingFrame } from '../vlm/grounding';
+import { groundBoxes } from '../vlm/grounding';
 import { maxTokensFor, pixelBudgetFor, taskPrompt } from '../vlm/prompts';
 import { RepetitionGuard } from '../vlm/repetition-guard';
+import { DEFAULT_KEY_FILE, resolveBackendApiKey } from './api-key';
+import { loadError, runError } from './remote-errors';
+import { remoteImages } from './remote-images';
+import { chooseVisionModel, type ServedModel } from './vision-model';
 
 export const OPENAI_REMOTE_ENGINE = 'openai-remote';
 
@@ -18,6 +22,8 @@ export const OPENAI_REMOTE_ENGINE = 'openai-remote';
  * The same tasks and prompts as the local Qwen-VL engine, sent to any OpenAI-compatible
  * /v1/chat/completions (vLLM, SGLang, Ollama, LM Studio, another Loupe) with the images as
  * data URIs; streaming over SSE through the official client; cancel aborts the request.
+ * The client's sampling parameters and system message are forwarded; a load that fails
+ * (remote down, key refused) is retryable, so the engine host loads again until it works.
  */
 export class OpenAiRemoteEngine implements Engine {
   readonly name = OPENAI_REMOTE_ENGINE;
@@ -25,7 +31,9 @@ export class OpenAiRemoteEngine implements Engine {
   private model: string | undefined;
   private family: VlmFamily = familyFor('qwen2_5_vl');
   private info: ModelInfo | undefined;
+  private remoteStandIn = false;
   private readonly baseUrl: string;
+  private keySource = 'none';
 
   constructor(
     private readonly options: EngineOptions,
@@ -36,29 +44,33 @@ export class OpenAiRemoteEngine implements Engine {
   }
 
   capabilities(): EngineCapabilities {
-    return { kind: 'vlm', tasks: ['describe', 'ocr', 'code', 'ask', 'ground'], maxPixels: Math.max(...Object.values(pixelBudgetFor)), multiImage: true };
+    return { kind: 'vlm', tasks: ['describe', 'ocr', 'code', 'ask', 'ground'], maxPixels: Math.max(...Object.values(pixelBudgetFor)), multiImage: true, systemPrompt: true };
+  }
+
+  private get keyFile(): string {
+    return this.options.backend?.apiKeyFile ?? join(this.options.home, DEFAULT_KEY_FILE);
   }
 
   async load(): Promise<ModelInfo> {
     if (this.info) return this.info;
     const backend = this.options.backend!;
-    this.client = new OpenAI({ baseURL: this.baseUrl, apiKey: backend.apiKey ?? 'none', maxRetries: 0, timeout: 10 * 60_000 });
-    let model = backend.model ?? this.options.model;
+    // Read at every load: a key put in place (or fixed) while Loupe retries is picked up.
+    const key = resolveBackendApiKey({ home: this.options.home, argvKey: backend.apiKey, keyFile: backend.apiKeyFile });
+    this.keySource = key.source;
+    this.client = new OpenAI({ baseURL: this.baseUrl, apiKey: key.key ?? 'none', maxRetries: 0, timeout: 10 * 60_000 });
+    let model: string;
     try {
-      const listed = await this.client.models.list();
-      const ids = listed.data.map((m) => m.id);
-      model ??= pickVisionModel(listed.data);
-      if (model && ids.length > 0 && !ids.includes(model)) {
-        this.log?.warn({ model, served: ids.length }, 'remote server does not list the configured model');
-      }
+      const listed = await this.client.models.list({ timeout: 10_000 });
+      model = chooseVisionModel(listed.data as ServedModel[], backend.model ?? this.options.model, this.baseUrl);
+      const served = (listed.data as Array<ServedModel & { loupe?: { standIn?: boolean } }>).find((m) => m.id === model);
+      this.remoteStandIn = served?.loupe?.standIn === true;
     } catch (error) {
-      throw new ProtocolError('engine_unavailable', `cannot reach the remote model server at ${this.baseUrl}: ${reason(error)}`, 'Check --base-url (it ends in /v1), --api-key, and that the server is running.');
+      throw loadError(error, this.baseUrl, { keySource: key.source, keyFile: this.keyFile });
     }
-    if (!model) throw new ProtocolError('engine_unavailable', `the remote server at ${this.baseUrl} lists no model`, 'Pass the served model name with --model.');
     this.model = model;
     this.family = remoteFamily(model);
-    const standIn = /stand-in/i.test(model);
-    this.log?.info({ baseUrl: this.baseUrl, model, family: this.family.modelType }, 'remote VLM ready');
+    const standIn = this.remoteStandIn || /stand-?in/i.test(model);
+    this.log?.info({ baseUrl: this.baseUrl, model, family: this.family.modelType, key: this.keySource }, 'remote VLM ready');
     this.info = {
       id: model,
       engine: OPENAI_REMOTE_ENGINE,
@@ -87,7 +99,7 @@ export class OpenAiRemoteEngine implements Engine {
       throw new ProtocolError('bad_request', `task "${job.task}" needs an image`, 'Send an image with the job.', job.id);
     }
     const t0 = performance.now();
-    const images = await this.prepareImages(job);
+    const images = await remoteImages(job, this.family);
     const preprocessMs = performance.now() - t0;
 
     const prompt = taskPrompt(job.task, { family: this.family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount: images.length });
@@ -99,8 +111,9 @@ export class OpenAiRemoteEngine implements Engine {
       const parts: ChatCompletionContentPart[] = m.content.map((c) =>
         c.type === 'image' ? { type: 'image_url', image_url: { url: images[imageIndex++]!.dataUri } } : { type: 'text', text: c.text },
       );
-      return { role: m.role === 'system' ? 'user' : m.role, content: parts } as ChatCompletionMessageParam;
+      return { role: m.role, content: parts } as ChatCompletionMessageParam;
     });
+    if (job.system) messages.unshift({ role: 'system', content: job.system });
 
     // Our own controller: cancel and the repetition guard both end the HTTP request.
     const controller = new AbortController();
@@ -118,7 +131,7 @@ export class OpenAiRemoteEngine implements Engine {
     const requestStart = performance.now();
     try {
       const stream = await client.chat.completions.create(
-        { model, messages, stream: true, max_tokens: job.maxTokens ?? maxTokensFor[job.task], temperature: 0, stream_options: { include_usage: true } },
+        { model, messages, stream: true, max_tokens: job.maxTokens ?? maxTokensFor[job.task], stream_options: { include_usage: true }, ...remoteSampling(job) },
         { signal: controller.signal },
       );
       let repeated = false;
@@ -147,7 +160,7 @@ export class OpenAiRemoteEngine implements Engine {
       }
     } catch (error) {
       if (signal.aborted) throw abortError();
-      if (finish !== 'repetition') throw remoteError(error, this.baseUrl);
+      if (finish !== 'repetition') throw runError(error, this.baseUrl, model, { keySource: this.keySource, keyFile: this.keyFile, sentImages: images.length > 0 });
     } finally {
       signal.removeEventListener('abort', onAbort);
       // Ends the HTTP request when the consumer stopped early (harmless once it completed).
@@ -161,39 +174,30 @@ export class OpenAiRemoteEngine implements Engine {
       preprocessMs: round(preprocessMs),
       ...(firstAt !== undefined ? { ttftMs: round(firstAt - requestStart + preprocessMs) } : {}),
       decodeTokens,
+      ...(promptTokens !== undefined ? { promptTokens } : {}),
       tokensPerSecond: decodeTokens > 1 && span > 0 ? round((decodeTokens - 1) / span) : 0,
       device: this.info?.device ?? 'remote',
     };
-    if (promptTokens !== undefined) this.log?.debug({ jobId: job.id, promptTokens, completionTokens }, 'remote usage');
     let boxes: GroundBox[] | undefined;
     if (job.task === 'ground' && images[0]) boxes = groundBoxes(text, this.family, images[0].frame);
     yield { type: 'result', text, finishReason: finish, stats, ...(boxes ? { boxes } : {}) };
   }
 
-  /** Crop and resize exactly as the local engine would (patch×merge multiples), then a data URI. */
-  private async prepareImages(job: EngineJob): Promise<{ dataUri: string; frame: GroundingFrame }[]> {
-    const factor = this.family.patchSize * this.family.mergeSize;
-    const budget = Math.min(pixelBudgetFor[job.task], job.images.length > 1 ? Math.max(250_000, 1_500_000 / job.images.length) : Infinity);
-    const out: { dataUri: string; frame: GroundingFrame }[] = [];
-    for (const [index, bytes] of job.images.entries()) {
-      const decoded = await decodeToRgb(bytes, { ...(index === 0 && job.region ? { region: job.region } : {}), maxPixels: budget, multipleOf: factor, minPixels: factor * factor * 4 });
-      // PNG keeps text crisp for OCR and UI code; JPEG keeps photos small on the wire.
-      const lossless = job.task === 'ocr' || job.task === 'code';
-      const encoder = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 3 } });
-      const file = lossless ? await encoder.png({ compressionLevel: 6 }).toBuffer() : await encoder.jpeg({ quality: 92 }).toBuffer();
-      out.push({
-        dataUri: `data:image/${lossless ? 'png' : 'jpeg'};base64,${file.toString('base64')}`,
-        frame: { crop: decoded.crop, resized: { width: decoded.width, height: decoded.height }, original: decoded.original },
-      });
-    }
-    return out;
-  }
 }
 
-/** The first served model that is not an OCR engine (another Loupe lists its engines' kinds). */
-function pickVisionModel(models: Array<{ id: string }>): string | undefined {
-  const kind = (m: { id: string }) => (m as { loupe?: { kind?: string } }).loupe?.kind;
-  return (models.find((m) => kind(m) === 'vlm') ?? models.find((m) => kind(m) === undefined && !/ocr/i.test(m.id)) ?? models[0])?.id;
+/**
+ * The job's sampling in OpenAI's fields (temperature 0 — greedy, the local engine's default —
+ * unless the client asked otherwise); top_k is not OpenAI's but vLLM, SGLang and LM Studio take it.
+ */
+function remoteSampling(job: EngineJob): Record<string, unknown> {
+  const s = job.sampling ?? {};
+  return {
+    temperature: s.temperature ?? 0,
+    ...(s.topP !== undefined ? { top_p: s.topP } : {}),
+    ...(s.topK !== undefined ? { top_k: s.topK } : {}),
+    ...(s.seed !== undefined ? { seed: s.seed } : {}),
+    ...(s.stop?.length ? { stop: s.stop } : {}),
+  };
 }
 
 /** Grounding convention of a served model, guessed from its name (Qwen2.5-VL's when unknown). */
@@ -202,23 +206,6 @@ export function remoteFamily(model: string): VlmFamily {
   if (/qwen3[-_.]?vl/.test(name)) return familyFor('qwen3_vl');
   if (/qwen2[-_.]?vl/.test(name) && !/qwen2[-_.]5/.test(name)) return familyFor('qwen2_vl');
   return familyFor('qwen2_5_vl');
-}
-
-function reason(error: unknown): string {
-  if (error instanceof OpenAI.APIError && error.status) return `HTTP ${error.status} ${error.message}`;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
-}
-
-function remoteError(error: unknown, baseUrl: string): ProtocolError {
-  if (error instanceof OpenAI.APIConnectionError) {
-    return new ProtocolError('engine_unavailable', `the remote model server at ${baseUrl} is unreachable: ${reason(error)}`, 'Check that the server is running and --base-url is right.');
-  }
-  if (error instanceof OpenAI.APIError) {
-    const code = error.status === 401 || error.status === 403 ? 'engine_unavailable' : error.status === 400 || error.status === 413 ? 'bad_request' : 'engine_unavailable';
-    return new ProtocolError(code, `the remote model server answered ${reason(error)}`, error.status === 401 ? 'Check --api-key.' : 'See the remote server\'s logs.');
-  }
-  return new ProtocolError('internal', `remote request failed: ${reason(error)}`);
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
