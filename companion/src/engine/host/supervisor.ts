@@ -71,7 +71,7 @@ export class EngineHost {
   capabilities?: EngineCapabilities;
   /** Why the engine is not ready, in words (load error, crash loop, restarting). */
   note?: string;
-  /** The fix for `note`, when the engine's load error named one. */
+  /** The fix for `note`, when a retryable load error named one (a remote backend's key or URL). */
   hint?: string;
   /** The host's pid while it runs (tests kill it to simulate a native crash). */
   pid?: number;
@@ -238,7 +238,8 @@ export class EngineHost {
       case 'loadError':
         this.state = 'error';
         this.note = message.error.message;
-        this.hint = message.error.hint;
+        // A remote's own fix (the key, the URL) beats the generic "pull a model".
+        this.hint = message.retry ? message.error.hint : undefined;
         this.loadError = message.error;
         this.log.warn({ code: message.error.code, reason: message.error.message, retry: message.retry === true }, 'engine failed to load');
         this.flushAccepted();
