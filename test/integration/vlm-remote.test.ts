@@ -8,7 +8,7 @@ import { LoupeClient } from '../helpers/ws-client';
 /**
  * The remote VLM backend against a real OpenAI-compatible server: a second Loupe companion
  * (daemon A, stand-in model) serves /v1/chat/completions; daemon B runs
- * `--backend openai --base-url http://127.0.0.1:A/v1 --api-key <A's token>` and the
+ * `--backend openai --base-url http://127.0.0.1:A/v1` with A's token in LOUPE_BACKEND_API_KEY and the
  * extension-facing APIs of B work unchanged on top of it.
  */
 let a: RunningDaemon;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   model = await standInModel({ family: 'qwen2_5_vl', eosAfter: 250 });
   [a, image] = await Promise.all([startDaemon({ args: ['--model', model.dir, '--device', 'cpu'] }), noiseImage(300, 200, 'jpeg')]);
   await vlmReady(a);
-  b = await startDaemon({ args: ['--backend', 'openai', '--base-url', `${a.url}/v1`, '--api-key', a.token] });
+  b = await startDaemon({ args: ['--backend', 'openai', '--base-url', `${a.url}/v1`], env: { LOUPE_BACKEND_API_KEY: a.token } });
   await vlmReady(b);
 });
 afterAll(async () => {
@@ -45,7 +45,7 @@ describe('openai-remote backend on top of another Loupe', () => {
   it('B reports the remote model (A stand-in, labelled) on a remote device', async () => {
     const vlm = await vlmReady(b);
     expect(vlm.name).toBe('openai-remote');
-    expect(vlm.model?.id).toContain('test stand-in — output is noise');
+    expect(vlm.model?.id).toBe('loupe-standin');
     expect(vlm.model?.standIn).toBe(true);
     expect(vlm.model?.device).toBe(`remote 127.0.0.1:${a.port}`);
   });
