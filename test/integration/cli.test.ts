@@ -124,6 +124,39 @@ describe('loupe CLI against a running daemon', () => {
     expect(words(lines[1]!.text)).toContain('second');
   });
 
+  it('folder mode: --recursive, --out one file per image, progress with ETA, BMP reported, --resume skips what is done', async () => {
+    const tree = join(work, 'tree');
+    mkdirSync(join(tree, 'sub'), { recursive: true });
+    writeFileSync(join(tree, 'a.png'), await textPng('Alpha test page', 200));
+    writeFileSync(join(tree, 'sub', 'b.png'), await textPng('Second test page', 200));
+    writeFileSync(join(tree, 'old.bmp'), Buffer.from('BM'));
+    writeFileSync(join(tree, 'readme.txt'), 'not an image');
+    const out = join(work, 'tree-out');
+    const first = await loupe(['ocr', tree, '--recursive', '--out', out, '--json'], { LOUPE_HOME: d.home });
+    expect(first.code, 'a BMP in the folder is a failure').toBe(1);
+    const a = JSON.parse(readFileSync(join(out, 'a.png.json'), 'utf8')) as { text: string; lines: unknown[] };
+    expect(words(a.text)).toContain('alpha');
+    expect(words((JSON.parse(readFileSync(join(out, 'sub', 'b.png.json'), 'utf8')) as { text: string }).text)).toContain('second');
+    expect(first.stderr).toMatch(/1\/2 a\.png ok \(ETA \d+s\)/);
+    expect(first.stderr).toMatch(/2 done, 1 failed/);
+    expect(first.stderr).toMatch(/old\.bmp: BMP images are not supported — convert it to PNG or JPEG/);
+    expect(first.stdout).toBe('');
+
+    const stamp = statSync(join(out, 'a.png.json')).mtimeMs;
+    rmSync(join(out, 'sub', 'b.png.json'));
+    const again = await loupe(['ocr', tree, '-r', '--out', out, '--json', '--resume'], { LOUPE_HOME: d.home });
+    expect(again.stderr).toMatch(/1 done, 1 already done \(--resume\), 1 failed/);
+    expect(statSync(join(out, 'a.png.json')).mtimeMs).toBe(stamp);
+    expect(statSync(join(out, 'sub', 'b.png.json')).size).toBeGreaterThan(0);
+
+    const text = await loupe(['ocr', tree, '--out', out], { LOUPE_HOME: d.home });
+    expect(words(readFileSync(join(out, 'a.png.txt'), 'utf8'))).toContain('alpha');
+    expect(text.stderr, 'without --recursive the subfolder is not read').toMatch(/1 done, 1 failed/);
+    const jsonl = await loupe(['ocr', tree, '--jsonl', '-r'], { LOUPE_HOME: d.home });
+    expect(jsonl.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file)).toEqual([join(tree, 'a.png'), join(tree, 'sub', 'b.png')]);
+    expect((await loupe(['ocr', tree, '--resume'], { LOUPE_HOME: d.home })).stderr).toMatch(/--resume needs --out DIR/);
+  });
+
   it('token prints the daemon token; --rotate takes effect without a restart', async () => {
     const shown = await loupe(['token'], { LOUPE_HOME: d.home, LOUPE_TOKEN: undefined });
     expect(shown.stdout.trim()).toBe(d.token);

@@ -114,10 +114,10 @@ describe('loupe describe --json through the daemon', () => {
       writeFileSync(file, png);
       const r = await loupe(['describe', file, '--json'], { LOUPE_HOME: d.home });
       expect(r.code, r.stderr).toBe(0);
-      const out = JSON.parse(r.stdout) as { text: string; model: string; device: string; stats: { totalMs: number } };
+      const out = JSON.parse(r.stdout) as { description: string; model: string; device: string; stats: { totalMs: number } };
       expect(out.model).toBe('stand-in');
       expect(out.device).toBe('cpu');
-      expect(typeof out.text).toBe('string');
+      expect(typeof out.description).toBe('string');
       expect(out.stats.totalMs).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

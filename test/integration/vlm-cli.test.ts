@@ -23,24 +23,26 @@ afterAll(() => {
 });
 
 describe('loupe describe / ask with a stand-in VLM (in-process)', () => {
-  it('describe --json prints text, model "stand-in", device and stats', async () => {
+  it('describe --json prints the HTTP API fields: description, model "stand-in", device, finish_reason, stats', async () => {
     const r = await loupe(['describe', png, '--model', model.dir, '--device', 'cpu', '--json', '--local'], { LOUPE_HOME: join(work, 'home') });
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { text: string; model: string; device: string; stats: Record<string, number | string> };
-    expect(out).toMatchObject({ model: 'stand-in', device: 'cpu' });
-    expect(typeof out.text).toBe('string');
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { description: string; model: string; device: string; stats: Record<string, number | string> };
+    expect(out).toMatchObject({ model: 'stand-in', device: 'cpu', stand_in: true, finish_reason: expect.any(String) });
+    expect(out).not.toHaveProperty('text');
+    expect(out).not.toHaveProperty('finishReason');
+    expect(typeof out.description).toBe('string');
     expect(out.stats).toMatchObject({ device: 'cpu', dtype: 'fp32' });
     expect(out.stats.visualTokens).toBeGreaterThan(0);
     expect(out.stats.decodeTokens).toBeGreaterThan(0);
     // logs never carry the prompt or the answer
-    if (out.text.trim().length > 8) expect(r.stderr).not.toContain(out.text.trim());
+    if (out.description.trim().length > 8) expect(r.stderr).not.toContain(out.description.trim());
   });
 
   it('ask --json answers a question in zh-CN', async () => {
     const r = await loupe(['ask', png, '--prompt', '这是什么？', '--locale', 'zh-CN', '--model', model.dir, '--device', 'cpu', '--json', '--local'], { LOUPE_HOME: join(work, 'home') });
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { model: string; finishReason: string };
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { model: string; finish_reason: string };
     expect(out.model).toBe('stand-in');
-    expect(['stop', 'length', 'repetition']).toContain(out.finishReason);
+    expect(['stop', 'length', 'repetition']).toContain(out.finish_reason);
   });
 });

@@ -6,6 +6,7 @@ import { readImageForm } from './multipart';
 import { outcomeOf, runJob } from './run-job';
 import { pathOf, sendJson } from './http-io';
 import { sendJobError } from './job-error';
+import { describeResult } from './result-shapes';
 
 /**
  * POST /v1/describe and POST /describe-image/ (parity with the seed's FastAPI server):
@@ -27,15 +28,5 @@ export async function handleDescribe(req: IncomingMessage, res: ServerResponse, 
   res.on('close', () => running.cancel());
   const outcome = outcomeOf(await running.result);
   if (!outcome.ok) return sendJobError(res, outcome, errorStyleFor(pathOf(req)));
-  const { done } = outcome;
-  sendJson(res, 200, {
-    description: done.text,
-    /** Seconds, like the seed's server. */
-    inference_time: Math.round(done.stats.totalMs) / 1000,
-    model: done.model.standIn ? 'stand-in' : done.model.id,
-    device: done.model.device,
-    stand_in: done.model.standIn,
-    finish_reason: done.finishReason,
-    stats: done.stats,
-  });
+  sendJson(res, 200, describeResult(outcome.done));
 }

@@ -5,6 +5,7 @@ import { readImageForm } from './multipart';
 import { outcomeOf, runJob } from './run-job';
 import { sendJson } from './http-io';
 import { sendJobError } from './job-error';
+import { ocrResult } from './result-shapes';
 
 /** POST /v1/ocr → {text, lines:[{text,box,score}], ms, engine} */
 export async function handleOcr(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
@@ -15,6 +16,5 @@ export async function handleOcr(req: IncomingMessage, res: ServerResponse, ctx: 
   res.on('close', () => running.cancel());
   const outcome = outcomeOf(await running.result);
   if (!outcome.ok) return sendJobError(res, outcome);
-  const { done } = outcome;
-  sendJson(res, 200, { text: done.text, lines: done.lines ?? [], ms: done.stats.totalMs, engine: done.model.engine });
+  sendJson(res, 200, ocrResult(outcome.done));
 }

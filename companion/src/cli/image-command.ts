@@ -1,6 +1,6 @@
-import { basename } from 'node:path';
-import { SingleBar, Presets } from 'cli-progress';
+import { resolve } from 'node:path';
 import { Locale, MAX_IMAGE_BYTES, SubmitJob, type Task, type TerminalMessage, type Done } from '@loupe/shared';
+import { describeResult, ocrResult } from '../api/result-shapes';
 import { readConfig } from '../config/config-file';
 import { findRunningDaemon } from '../config/daemon-file';
 import { loupeHome } from '../config/paths';
@@ -9,24 +9,23 @@ import { loadOrCreateToken } from '../security/token';
 import { engineRequests } from '../server/daemon';
 import { loadJobService } from '../server/load-job-service';
 import { parse, parseDevice, UsageError } from './args';
-import { listImages, readImage } from './image-files';
+import { BatchOutput } from './batch-output';
+import { BatchProgress } from './batch-progress';
+import { listImages, readImage, relativeName } from './image-files';
 import { connectDaemon, serviceRunner, type JobRunner } from './job-runner';
 
 const HELP = (task: Task): string => `loupe ${task} <image|folder> [--json] [--prompt TEXT] [--locale en|zh-CN] [--model <id|dir>] [--device auto|cuda|cpu] [--local]
+        [--recursive] [--out DIR] [--resume] [--jsonl]
   Talks to the running companion when there is one, otherwise runs the engine in this process.
-  A folder runs every .png/.jpg/.webp in it (with a progress bar; --json prints one JSON line per image).`;
+  A folder runs every .png/.jpg/.webp in it (--recursive: and in its subfolders), with a progress
+  bar and ETA on stderr and a summary of the images that failed, with the reason.
+  --out DIR   one file per image: DIR/<path in the folder>.txt (.json with --json)
+  --resume    skip images whose output file in --out DIR already exists
+  --jsonl     one JSON line per image on stdout (fields as the HTTP API: description, finish_reason, …)`;
 
-/** The `--json` shape: OCR gives lines with boxes, the VLM tasks give the model that answered. */
+/** The `--json` shape: the HTTP API's (/v1/ocr for OCR, /v1/describe for the VLM tasks). */
 export function jsonResult(task: Task, done: Done): Record<string, unknown> {
-  if (task === 'ocr') return { text: done.text, lines: done.lines ?? [], ms: done.stats.totalMs, engine: done.model.engine };
-  return {
-    text: done.text,
-    model: done.model.standIn ? 'stand-in' : done.model.id,
-    device: done.model.device,
-    finishReason: done.finishReason,
-    stats: done.stats,
-    ...(done.boxes ? { boxes: done.boxes } : {}),
-  };
+  return task === 'ocr' ? ocrResult(done) : describeResult(done);
 }
 
 async function openRunner(task: Task, o: { model?: string; device: 'auto' | 'cuda' | 'cpu'; local: boolean }): Promise<JobRunner> {
@@ -43,18 +42,17 @@ async function openRunner(task: Task, o: { model?: string; device: 'auto' | 'cud
   return serviceRunner(service, 'in-process');
 }
 
-function failureLine(file: string | undefined, t: TerminalMessage): string {
-  const where = file ? `${basename(file)}: ` : '';
-  if (t.type === 'cancelled') return `${where}cancelled`;
-  if (t.type === 'error') return `${where}${t.message}${t.hint ? ` — ${t.hint}` : ''}`;
-  return where;
-}
+const reasonOf = (t: TerminalMessage): string => (t.type === 'cancelled' ? 'cancelled' : t.type === 'error' ? `${t.message}${t.hint ? ` — ${t.hint}` : ''}` : '');
 
 export async function runImageCommand(task: Task, argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
     {
       json: { type: 'boolean' },
+      jsonl: { type: 'boolean' },
+      out: { type: 'string' },
+      resume: { type: 'boolean' },
+      recursive: { type: 'boolean', short: 'r' },
       prompt: { type: 'string', short: 'p' },
       locale: { type: 'string' },
       model: { type: 'string' },
@@ -75,51 +73,77 @@ export async function runImageCommand(task: Task, argv: string[]): Promise<numbe
   if (task === 'ocr' && prompt) throw new UsageError('ocr takes no prompt (use `loupe ask` for questions)');
   const locale = values.locale ?? 'en';
   if (!Locale.safeParse(locale).success) throw new UsageError(`--locale must be en or zh-CN, not "${locale}"`);
+  if (values.resume && !values.out) throw new UsageError('--resume needs --out DIR (it skips the images whose output file is already there)');
   const device = parseDevice(values.device, 'auto');
-  const { files, folder } = listImages(target);
+  const list = listImages(target, { recursive: values.recursive ?? false });
+  const { folder } = list;
+  const output = values.out ? new BatchOutput(resolve(values.out), values.json ? 'json' : 'txt') : undefined;
+  const jsonLines = values.jsonl || (folder && values.json && !output);
+  const label = `loupe ${task}`;
 
-  const runner = await openRunner(task, { device, local: values.local ?? false, ...(values.model ? { model: values.model } : {}) });
-  const bar = folder && process.stderr.isTTY ? new SingleBar({ format: `loupe ${task} [{bar}] {value}/{total} {file}`, hideCursor: true }, Presets.shades_classic) : undefined;
-  bar?.start(files.length, 0, { file: '' });
-  let done = 0;
-  /** Writes around the progress bar so it never tears output lines. */
-  const emit = (stream: NodeJS.WriteStream, text: string): void => {
-    bar?.stop();
-    stream.write(text);
-    bar?.start(files.length, done, { file: '' });
-  };
-  let failures = 0;
+  const failures: Array<{ file: string; reason: string }> = list.unsupported.map((u) => ({ file: relativeName(list, u.file), reason: u.reason }));
+  const pending = list.files.filter((f) => !(values.resume && output?.isDone(relativeName(list, f))));
+  const skipped = list.files.length - pending.length;
+  const progress = folder ? new BatchProgress(label, list.files.length) : undefined;
+  for (let i = 0; i < skipped; i++) progress?.step('', 'skipped');
+  /** Images of `pending` that were tried (answered, failed or refused). */
+  let tried = 0;
+  let answered = 0;
+  let stoppedBy: string | undefined;
+
+  const runner = pending.length > 0 ? await openRunner(task, { device, local: values.local ?? false, ...(values.model ? { model: values.model } : {}) }) : undefined;
   try {
-    for (const [i, file] of files.entries()) {
+    for (const [i, file] of pending.entries()) {
+      const name = relativeName(list, file);
+      tried++;
       const image = readImage(file);
       if (image.byteLength > MAX_IMAGE_BYTES) {
-        failures++;
-        emit(process.stderr, `loupe ${task}: ${basename(file)}: image is over ${MAX_IMAGE_BYTES / 1048576} MB — resize it first\n`);
+        failures.push({ file: name, reason: `image is over ${MAX_IMAGE_BYTES / 1048576} MB — resize it first` });
+        progress?.step(name, 'failed');
         continue;
       }
       const job = SubmitJob.parse({ type: 'submit', id: `c${i + 1}`, task, images: [image.byteLength], locale, ...(prompt ? { prompt } : {}) });
-      // Stream a single image's answer as it is produced (plain text output only).
-      const stream = !folder && !values.json && task !== 'ocr' && process.stdout.isTTY;
-      const t = await runner.run(job, [image], stream ? (text) => process.stdout.write(text) : undefined);
-      done = i + 1;
-      bar?.update(done, { file: basename(file) });
+      // Stream a single image's answer as it is produced (plain text to a terminal only).
+      const stream = !folder && !values.json && !values.jsonl && !output && task !== 'ocr' && process.stdout.isTTY;
+      const t = await runner!.run(job, [image], stream ? (text) => process.stdout.write(text) : undefined);
       if (t.type !== 'done') {
-        failures++;
-        emit(process.stderr, `loupe ${task}: ${failureLine(folder ? file : undefined, t)}\n`);
-        if (t.type === 'error' && (t.code === 'engine_unavailable' || t.code === 'model_invalid')) break;
+        failures.push({ file: name, reason: reasonOf(t) });
+        progress?.step(name, 'failed');
+        if (t.type === 'error' && (t.code === 'engine_unavailable' || t.code === 'model_invalid')) {
+          stoppedBy = reasonOf(t);
+          break;
+        }
         continue;
       }
-      if (values.json) {
-        emit(process.stdout, JSON.stringify(folder ? { file, ...jsonResult(task, t) } : jsonResult(task, t)) + '\n');
-      } else if (stream) {
-        process.stdout.write('\n');
-      } else {
-        emit(process.stdout, (folder ? `== ${basename(file)} ==\n` : '') + t.text + (t.text.endsWith('\n') ? '' : '\n'));
+      const result = jsonResult(task, t);
+      if (output) output.write(name, values.json ? JSON.stringify(result, null, 2) : t.text);
+      const print = (text: string): void => void (progress ? progress.print(process.stdout, text) : process.stdout.write(text));
+      if (jsonLines) print(JSON.stringify(folder ? { file, ...result } : result) + '\n');
+      else if (!output) {
+        if (stream) print('\n');
+        else if (values.json) print(JSON.stringify(result) + '\n');
+        else print((folder ? `== ${name} ==\n` : '') + t.text + (t.text.endsWith('\n') ? '' : '\n'));
       }
+      answered++;
+      progress?.step(name, 'ok');
     }
   } finally {
-    bar?.stop();
-    await runner.close();
+    progress?.stop();
+    await runner?.close();
   }
-  return failures === 0 ? 0 : 1;
+
+  if (!folder) {
+    for (const f of failures) process.stderr.write(`${label}: ${f.reason}\n`);
+    return failures.length === 0 ? 0 : 1;
+  }
+  const notRun = pending.length - tried;
+  const parts = [`${answered} done`];
+  if (skipped) parts.push(`${skipped} already done (--resume)`);
+  if (failures.length) parts.push(`${failures.length} failed`);
+  if (notRun > 0) parts.push(`${notRun} not run`);
+  const lines = [`${label}: ${parts.join(', ')}${output ? ` — output in ${output.dir}` : ''}`];
+  for (const f of failures) lines.push(`  ${f.file}: ${f.reason}`);
+  if (stoppedBy && notRun > 0) lines.push(`  stopped after the engine became unavailable: ${notRun} images not run (fix it, then rerun with --resume)`);
+  process.stderr.write(lines.join('\n') + '\n');
+  return failures.length === 0 ? 0 : 1;
 }
