@@ -33,7 +33,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.url === '/v1/models') {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ object: 'list', data: [{ id: 'text-embedding-3-small', object: 'model' }, { id: 'Qwen/Qwen2.5-VL-7B-Instruct', object: 'model' }] }));
+    res.end(JSON.stringify({ object: 'list', data: [{ id: 'text-embedding-3-small', object: 'model' }, { id: 'Qwen/Qwen2.5-VL-7B-Instruct', object: 'model' }, { id: 'llava-1.6', object: 'model' }] }));
     return;
   }
   let raw = '';
@@ -108,6 +108,15 @@ describe('remote backend that is not up yet', () => {
     expect(messages[0]).toEqual({ role: 'system', content: 'You are terse.' });
     const parts = messages.at(-1)!.content as Array<{ type: string; image_url?: { url: string } }>;
     expect(parts.find((p) => p.type === 'image_url')?.image_url?.url).toBe(`data:image/png;base64,${png.toString('base64')}`);
+
+    // The remote's other vision model is listed, and a client naming it gets it forwarded.
+    const ids: string[] = [];
+    for await (const m of client.models.list()) ids.push(m.id);
+    expect(ids).toEqual(expect.arrayContaining(['Qwen/Qwen2.5-VL-7B-Instruct', 'llava-1.6', 'loupe-ocr']));
+    expect(ids).not.toContain('text-embedding-3-small');
+    const other = await client.chat.completions.create({ model: 'llava-1.6', messages: [{ role: 'user', content: 'hi' }] });
+    expect(other.model).toBe('llava-1.6');
+    expect(seen.at(-1)!.body.model).toBe('llava-1.6');
   });
 
   it('the key is on no command line and in no log line', () => {

@@ -29,7 +29,7 @@ export function chatJob(ctx: ApiContext, chat: Omit<ChatRequest, 'stream' | 'inc
   });
 }
 
-export const chatContext = (chat: Pick<ChatRequest, 'system' | 'history'>) => ({ history: chat.history, ...(chat.system ? { system: chat.system } : {}) });
+export const chatContext = (chat: Pick<ChatRequest, 'system' | 'history' | 'model'>) => ({ history: chat.history, model: chat.model, ...(chat.system ? { system: chat.system } : {}) });
 
 /**
  * POST /v1/chat/completions — OpenAI-compatible, with `stream: true` as server-sent events.

@@ -35,6 +35,8 @@ export function listApiModels(status: ServerStatus): ApiModel[] {
       if (!out.some((m) => m.id === OCR_MODEL_ID)) out.push({ id: OCR_MODEL_ID, kind: 'ocr', engine });
     } else if (engine.model && !out.some((m) => m.kind === 'vlm')) {
       out.push({ id: apiModelId(engine.model), kind: 'vlm', engine });
+      // A remote backend's other vision models: named, they are forwarded as asked.
+      for (const id of engine.model.served ?? []) if (!out.some((m) => m.id === id)) out.push({ id, kind: 'vlm', engine });
     }
   }
   return out;
@@ -55,6 +57,8 @@ export function resolveApiModel(requested: string | undefined, status: ServerSta
   if (ocrAliases.has(requested)) return { id: OCR_MODEL_ID, kind: 'ocr' };
   const vlmEngine = status.engines.find((e) => e.kind === 'vlm' && e.state !== 'absent');
   if (vlm && (requested === vlm.id || requested === vlm.engine.model?.id)) return { id: vlm.id, kind: 'vlm' };
+  const served = models.find((m) => m.kind === 'vlm' && m.id === requested);
+  if (served) return { id: served.id, kind: 'vlm' };
   if (vlmEngine?.state === 'loading' && !vlmEngine.model) return { id: requested, kind: 'vlm' };
   const known = [...models.map((m) => m.id), DEFAULT_VLM_ALIAS].join(', ');
   // The name is not echoed: error bodies never repeat request content.

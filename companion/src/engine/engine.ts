@@ -50,6 +50,8 @@ export interface EngineJob {
   sampling?: Sampling;
   /** A chat API client's system message (only for engines whose capabilities say systemPrompt). */
   system?: string;
+  /** The model an API client named: a remote backend answers with it when it is in ModelInfo.served. */
+  model?: string;
 }
 
 export type EngineStats = Omit<JobStats, 'totalMs' | 'queueMs'>;

@@ -21,7 +21,7 @@ export class JobRecord implements Fair {
   images: Uint8Array[];
   conversation?: Conversation;
   /** The chat API request's own conversation (SubmitRequest.chat). */
-  chat?: { system?: string; history: ConversationTurn[] };
+  chat?: { system?: string; history: ConversationTurn[]; model?: string };
   readonly submittedAt = performance.now();
   startedAt?: number;
   /** Lowest position told to the client: positions only go down. */

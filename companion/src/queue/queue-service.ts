@@ -261,6 +261,7 @@ export class QueueService implements JobService {
       ...(region ? { region } : {}),
       ...(folded !== undefined ? { prompt: folded } : {}),
       ...(system && caps?.systemPrompt ? { system } : {}),
+      ...(record.chat?.model ? { model: record.chat.model } : {}),
       ...(job.maxTokens !== undefined ? { maxTokens: job.maxTokens } : {}),
       ...(job.sampling !== undefined ? { sampling: job.sampling } : {}),
     };

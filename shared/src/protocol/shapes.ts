@@ -52,6 +52,8 @@ export const ModelInfo = z.object({
   standIn: z.boolean(),
   /** Caveats users should know: why it is not on the GPU, family limitations, stand-in label. */
   note: z.string().optional(),
+  /** Other vision models the same remote server serves, which an API client may name instead. */
+  served: z.array(z.string()).optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

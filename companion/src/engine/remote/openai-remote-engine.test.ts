@@ -40,7 +40,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (req.url === '/v1/models') {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ object: 'list', data: [{ id: 'ocr-thing', object: 'model' }, { id: 'qwen2.5-vl-test', object: 'model' }] }));
+    res.end(JSON.stringify({ object: 'list', data: [{ id: 'ocr-thing', object: 'model' }, { id: 'qwen2.5-vl-test', object: 'model' }, { id: 'llava-other', object: 'model' }] }));
     return;
   }
   let raw = '';
@@ -106,6 +106,12 @@ describe('openai-remote engine (loopback SSE server)', () => {
     // The original PNG, byte for byte: no re-encode of an image that fits the budget.
     expect(content[0]!.image_url!.url).toBe(`data:image/png;base64,${Buffer.from(await png()).toString('base64')}`);
     expect(result.stats.promptTokens).toBe(50);
+    // The other served vision model is offered; a job naming it is sent with that name.
+    expect(info.served).toEqual(['llava-other']);
+    await run(engine, job({ prompt: 'MODE:stop', model: 'llava-other' }));
+    expect(requests.at(-1)!.body.model).toBe('llava-other');
+    await run(engine, job({ prompt: 'MODE:stop', model: 'not-served' }));
+    expect(requests.at(-1)!.body.model).toBe('qwen2.5-vl-test');
   });
 
   it('forwards the system message, temperature, top_p, top_k, seed and stop; greedy by default', async () => {

@@ -14,7 +14,7 @@ import { RepetitionGuard } from '../vlm/repetition-guard';
 import { DEFAULT_KEY_FILE, resolveBackendApiKey } from './api-key';
 import { loadError, runError } from './remote-errors';
 import { remoteImages } from './remote-images';
-import { chooseVisionModel, type ServedModel } from './vision-model';
+import { chooseVisionModel, looksLikeVision, type ServedModel } from './vision-model';
 
 export const OPENAI_REMOTE_ENGINE = 'openai-remote';
 
@@ -59,11 +59,13 @@ export class OpenAiRemoteEngine implements Engine {
     this.keySource = key.source;
     this.client = new OpenAI({ baseURL: this.baseUrl, apiKey: key.key ?? 'none', maxRetries: 0, timeout: 10 * 60_000 });
     let model: string;
+    let others: string[] = [];
     try {
       const listed = await this.client.models.list({ timeout: 10_000 });
       model = chooseVisionModel(listed.data as ServedModel[], backend.model ?? this.options.model, this.baseUrl);
       const served = (listed.data as Array<ServedModel & { loupe?: { standIn?: boolean } }>).find((m) => m.id === model);
       this.remoteStandIn = served?.loupe?.standIn === true;
+      others = (listed.data as ServedModel[]).filter((m) => m.id !== model && looksLikeVision(m)).map((m) => m.id).slice(0, 32);
     } catch (error) {
       throw loadError(error, this.baseUrl, { keySource: key.source, keyFile: this.keyFile });
     }
@@ -77,6 +79,7 @@ export class OpenAiRemoteEngine implements Engine {
       device: `remote ${new URL(this.baseUrl).host}`,
       standIn,
       note: `answers come from ${this.baseUrl}${standIn ? ' (a test stand-in — output is noise)' : ''}`,
+      ...(others.length ? { served: others } : {}),
     };
     return this.info;
   }
@@ -92,18 +95,20 @@ export class OpenAiRemoteEngine implements Engine {
 
   private async *runJob(job: EngineJob, signal: AbortSignal): AsyncGenerator<EngineEvent> {
     const client = this.client;
-    const model = this.model;
+    // The model the client named when the remote serves it too, else the one chosen at load.
+    const model = job.model && this.info?.served?.includes(job.model) ? job.model : this.model;
     if (!client || !model) throw new Error('the remote engine is not loaded');
+    const family = model === this.model ? this.family : remoteFamily(model);
     if (signal.aborted) throw abortError();
     if (job.images.length === 0 && job.task !== 'ask') {
       throw new ProtocolError('bad_request', `task "${job.task}" needs an image`, 'Send an image with the job.', job.id);
     }
     const t0 = performance.now();
-    const images = await remoteImages(job, this.family);
+    const images = await remoteImages(job, family);
     const preprocessMs = performance.now() - t0;
 
-    const prompt = taskPrompt(job.task, { family: this.family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount: images.length });
-    const firstTurnText = taskPrompt(job.task === 'ask' ? 'describe' : job.task, { family: this.family, locale: job.locale, imageCount: images.length });
+    const prompt = taskPrompt(job.task, { family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount: images.length });
+    const firstTurnText = taskPrompt(job.task === 'ask' ? 'describe' : job.task, { family, locale: job.locale, imageCount: images.length });
     const chat = buildChat({ imageCount: images.length, history: job.history, text: prompt, firstTurnText });
     let imageIndex = 0;
     const messages: ChatCompletionMessageParam[] = chat.map((m) => {
@@ -179,7 +184,7 @@ export class OpenAiRemoteEngine implements Engine {
       device: this.info?.device ?? 'remote',
     };
     let boxes: GroundBox[] | undefined;
-    if (job.task === 'ground' && images[0]) boxes = groundBoxes(text, this.family, images[0].frame);
+    if (job.task === 'ground' && images[0]) boxes = groundBoxes(text, family, images[0].frame);
     yield { type: 'result', text, finishReason: finish, stats, ...(boxes ? { boxes } : {}) };
   }
 
