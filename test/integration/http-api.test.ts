@@ -159,8 +159,8 @@ describe('OpenAI-compatible /v1/chat/completions (official openai client)', () =
       .chat.completions.create({ model: 'loupe', messages: [{ role: 'user', content: [{ type: 'text', text: 'describe' }, imagePart()] }] })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
-    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
-    expect((err as Error).message).toMatch(/vision/);
+    expect(err).toMatchObject({ status: 503, type: 'server_error', code: 'engine_unavailable' });
+    expect((err as Error).message).toMatch(/vision.*loupe models pull/);
 
     const streamErr = await client()
       .chat.completions.create({ model: 'loupe', stream: true, messages: [{ role: 'user', content: 'hi' }] })

@@ -165,6 +165,13 @@ describe('chat: every error row as an OpenAI error object', () => {
     }
   });
 
+  it('an image Loupe cannot read is 415 unsupported_image, in OpenAI shape', async () => {
+    const bmp = Buffer.from('BM' + 'x'.repeat(64)).toString('base64');
+    const e = await apiError(client().chat.completions.create(ask({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/bmp;base64,${bmp}` } }] }] })));
+    expect(e).toMatchObject({ status: 415, type: 'invalid_request_error', code: 'unsupported_image' });
+    expect(e.message).toMatch(/PNG, JPEG or WebP/);
+  });
+
   it('no token → 401 authentication_error; a foreign Origin → 403 permission_error', async () => {
     const e401 = await apiError(client('wrong').chat.completions.create(ask()));
     expect(e401).toBeInstanceOf(OpenAI.AuthenticationError);
