@@ -1,5 +1,5 @@
 import type { Done, ErrorReply, ServerMessage } from '@loupe/shared';
-import { isTerminal } from '@loupe/shared';
+import { isTerminal, SubmitJob } from '@loupe/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharp } from '../intake/sharp';
 import type { JobService } from './job-service';
@@ -260,5 +260,18 @@ describe('exactly one terminal message per job', () => {
     const sink = new RecordingSink();
     await submitJob(service, 'after', sink, { id: 'z', task: 'describe' });
     expect((await sink.terminal('z')).type).toBe('done');
+  });
+
+  it('a chat API job brings its own turns and may be text only; the system text goes before the prompt for an engine without its own', async () => {
+    const sink = new RecordingSink();
+    const job = SubmitJob.parse({ type: 'submit', id: 'chat-1', task: 'ask', prompt: 'What?' });
+    service.submit({ clientId: 'chat', job, images: [], chat: { system: 'Be brief.', history: [{ role: 'user', text: 'Hi' }, { role: 'assistant', text: 'Hello' }] } }, sink);
+    const done = (await sink.terminal('chat-1')) as Done;
+    expect(done.type).toBe('done');
+    expect(done.text).toMatch(/^ask\|images=\|history=2\|/);
+    expect(done.text).toContain('|prompt=Be brief.\n\nWhat?|system=');
+    // Without the chat context a job with no image is still refused (WebSocket clients).
+    service.submit({ clientId: 'chat', job: SubmitJob.parse({ type: 'submit', id: 'chat-2', task: 'ask', prompt: 'What?' }), images: [] }, sink);
+    expect(await sink.terminal('chat-2')).toMatchObject({ type: 'error', code: 'bad_request', message: 'this job has no image' });
   });
 });

@@ -83,7 +83,7 @@ async function* runJob(job: EngineJob, signal: AbortSignal): AsyncGenerator<Engi
     case 'reject-image':
       throw new ProtocolError('unsupported_image', 'the double engine refused the image', 'Send another image.');
     default: {
-      const text = `${job.task}|images=${job.images.map((i) => i.byteLength).join(',')}|history=${job.history.length}|region=${job.region ? 'yes' : 'no'}|pid=${process.pid}`;
+      const text = `${job.task}|images=${job.images.map((i) => i.byteLength).join(',')}|history=${job.history.length}|region=${job.region ? 'yes' : 'no'}|pid=${process.pid}|prompt=${job.prompt ?? ''}|system=${job.system ?? ''}`;
       for (const piece of text.split('|')) yield { type: 'delta', text: `${piece}|` };
       yield { type: 'result', text, finishReason: 'stop', stats, ...(job.task === 'ocr' ? { lines: [{ text, box: [0, 0, 1, 1], score: 1 }] } : {}) };
     }
