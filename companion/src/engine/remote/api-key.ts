@@ -5,11 +5,12 @@ import { ProtocolError } from '@loupe/shared';
 /**
  * Where the remote backend's API key comes from — never only the command line, where `ps`
  * shows it to every user. In order: `--api-key-file` / LOUPE_BACKEND_API_KEY_FILE, the
- * environment (LOUPE_BACKEND_API_KEY, then OPENAI_API_KEY), `--api-key` (kept for old
+ * environment (LOUPE_BACKEND_API_KEY, LOUPE_API_KEY, then OPENAI_API_KEY), `--api-key` (kept for old
  * scripts), then LOUPE_HOME/backend-api-key when it exists. A key file must be 0600.
  * The key itself is never logged or shown; `source` says where it came from.
  */
-export const API_KEY_ENV = ['LOUPE_BACKEND_API_KEY', 'OPENAI_API_KEY'] as const;
+/** LOUPE_API_KEY: the name the security work (issue 13) documents; the same key. */
+export const API_KEY_ENV = ['LOUPE_BACKEND_API_KEY', 'LOUPE_API_KEY', 'OPENAI_API_KEY'] as const;
 export const API_KEY_FILE_ENV = 'LOUPE_BACKEND_API_KEY_FILE';
 export const DEFAULT_KEY_FILE = 'backend-api-key';
 

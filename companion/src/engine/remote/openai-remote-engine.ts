@@ -14,6 +14,7 @@ import { RepetitionGuard } from '../vlm/repetition-guard';
 import { DEFAULT_KEY_FILE, resolveBackendApiKey } from './api-key';
 import { loadError, runError } from './remote-errors';
 import { remoteImages } from './remote-images';
+import { redactUrl, splitUserinfo } from './secrets';
 import { chooseVisionModel, looksLikeVision, type ServedModel } from './vision-model';
 
 export const OPENAI_REMOTE_ENGINE = 'openai-remote';
@@ -32,7 +33,10 @@ export class OpenAiRemoteEngine implements Engine {
   private family: VlmFamily = familyFor('qwen2_5_vl');
   private info: ModelInfo | undefined;
   private remoteStandIn = false;
+  /** For logs, status and errors: never the user info. */
   private readonly baseUrl: string;
+  private readonly requestUrl: string;
+  private readonly authorization: string | undefined;
   private keySource = 'none';
 
   constructor(
@@ -40,7 +44,10 @@ export class OpenAiRemoteEngine implements Engine {
     private readonly log?: Logger,
   ) {
     if (!options.backend) throw new Error('the openai-remote engine needs --backend openai --base-url <url>');
-    this.baseUrl = options.backend.baseUrl.replace(/\/+$/, '');
+    const split = splitUserinfo(options.backend.baseUrl.replace(/\/+$/, ''));
+    this.requestUrl = split.url;
+    this.authorization = split.authorization;
+    this.baseUrl = redactUrl(split.url);
   }
 
   capabilities(): EngineCapabilities {
@@ -57,7 +64,14 @@ export class OpenAiRemoteEngine implements Engine {
     // Read at every load: a key put in place (or fixed) while Loupe retries is picked up.
     const key = resolveBackendApiKey({ home: this.options.home, argvKey: backend.apiKey, keyFile: backend.apiKeyFile });
     this.keySource = key.source;
-    this.client = new OpenAI({ baseURL: this.baseUrl, apiKey: key.key ?? 'none', maxRetries: 0, timeout: 10 * 60_000 });
+    this.client = new OpenAI({
+      baseURL: this.requestUrl,
+      apiKey: key.key ?? 'none',
+      maxRetries: 0,
+      timeout: 10 * 60_000,
+      // user:password in --base-url becomes Basic auth (fetch refuses URLs with credentials).
+      ...(this.authorization && !key.key ? { defaultHeaders: { Authorization: this.authorization } } : {}),
+    });
     let model: string;
     let others: string[] = [];
     try {
