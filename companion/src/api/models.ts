@@ -83,9 +83,8 @@ export function handleModels(_req: IncomingMessage, res: ServerResponse, ctx: Ap
 }
 
 /** GET /v1/models/{id} — one model, or 404 `model_not_found`. */
-export function handleModel(req: IncomingMessage, res: ServerResponse, ctx: ApiContext, id: string): void {
+export function handleModel(_req: IncomingMessage, res: ServerResponse, ctx: ApiContext, id: string): void {
   const model = listApiModels(ctx.status()).find((m) => m.id === id);
   if (!model) throw new HttpError(404, 'model_not_found', 'the requested model does not exist here', `GET /v1/models lists the models (${listApiModels(ctx.status()).map((m) => m.id).join(', ') || 'none loaded'}).`, 'model');
-  void req;
   sendJson(res, 200, openAiModel(model, Math.floor(Date.now() / 1000)));
 }
