@@ -1,4 +1,7 @@
 import { fork } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pino from 'pino';
@@ -152,6 +155,25 @@ describe('engine host (a real child process)', () => {
     await expect(h.whenReady()).rejects.toMatchObject({ message: 'model directory /nowhere has no config.json' });
     expect(h.note).toMatch(/no config.json/);
     expect(await runOn(h, job('k')).outcome).toMatchObject({ kind: 'error', code: 'engine_unavailable' });
+  });
+
+  it('a retryable load error keeps the same host loading again with back-off until it works', async () => {
+    const gate = join(mkdtempSync(join(tmpdir(), 'loupe-retry-')), 'up');
+    const h = host(`retry-load:${gate}`, { restart: { baseDelayMs: 10, reloadBaseMs: 50, maxReloadDelayMs: 200 } });
+    await h.start();
+    await expect(h.whenReady()).rejects.toMatchObject({ message: 'the remote is not answering (ECONNREFUSED)' });
+    expect(h.state).toBe('error');
+    expect(h.note).toMatch(/ECONNREFUSED\) \(retrying in 1 s\)/);
+    expect(h.hint).toBe('Start the remote.');
+    expect(await runOn(h, job('r1')).outcome).toMatchObject({ kind: 'error', code: 'engine_unavailable' });
+    const pid = h.pid;
+    writeFileSync(gate, '');
+    const deadline = Date.now() + 20_000;
+    while (h.state !== 'ready' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(h.state).toBe('ready');
+    expect(h.pid, 'the same process loaded again').toBe(pid);
+    expect(h.note).toBeUndefined();
+    expect(await runOn(h, job('r2')).outcome).toMatchObject({ kind: 'result' });
   });
 
   it('reports an unknown engine name', async () => {

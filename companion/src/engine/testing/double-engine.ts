@@ -9,7 +9,8 @@
  *   throw             throw a plain Error
  *   reject-image      throw a ProtocolError('unsupported_image')
  *   log               write a pino-style JSON line and a plain line to stderr
- * and by options.model at load: fail-load | crash-load | gate-load:PATH (waits until PATH exists).
+ * and by options.model at load: fail-load | crash-load | gate-load:PATH (waits until PATH exists) |
+ *   retry-load:PATH (a retryable load error, like a remote not up yet, until PATH exists).
  */
 import { existsSync } from 'node:fs';
 import { ProtocolError, type Task } from '@loupe/shared';
@@ -32,6 +33,9 @@ function createDouble(name: string, kind: 'ocr' | 'vlm', tasks: Task[], options:
       const model = options.model ?? '';
       if (model === 'fail-load') throw new ProtocolError('model_invalid', 'model directory /nowhere has no config.json', 'Pull a model with `pnpm loupe models pull <id>`.');
       if (model === 'crash-load') process.kill(process.pid, 'SIGKILL');
+      if (model.startsWith('retry-load:') && !existsSync(model.slice('retry-load:'.length))) {
+        throw Object.assign(new ProtocolError('engine_unavailable', 'the remote is not answering (ECONNREFUSED)', 'Start the remote.'), { retryable: true });
+      }
       if (model.startsWith('gate-load:')) {
         const gate = model.slice('gate-load:'.length);
         while (!existsSync(gate)) await sleep(20);
