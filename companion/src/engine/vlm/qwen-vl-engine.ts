@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tjs from '@huggingface/transformers';
 import { formatProblem, STAND_IN_LABEL, verifyModelDir, type Dtype } from '@loupe/models';
-import type { FinishReason, GroundBox, ModelInfo } from '@loupe/shared';
+import type { GroundBox, ModelInfo } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
 import { decodeToRgb } from '../../intake';
-import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
-import { DecodeLoop, newMeter, type LoopMeter } from './decode-loop';
+import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions } from '../engine';
+import { Answer, statsOf } from './answer';
+import { DecodeLoop, newMeter } from './decode-loop';
 import { describeCudaError, GPU_SETUP_HINT, probeCuda } from './device';
 import { chooseDtype } from './dtypes';
 import { abortError } from './event-queue';
@@ -16,10 +17,7 @@ import { patchConfigFor, pixelInputs, planImages, promptIds, ropePositions, toke
 import { closeSessions, collectEos, openSessions, type LoadDevice, type VlmSessions } from './loader';
 import { ModelInvalidError, readJson, resolveModelDir, type ModelConfig } from './model-dir';
 import { maxTokensFor, pixelBudgetFor } from './prompts';
-import { guardOptionsFor, RepetitionGuard } from './repetition-guard';
 import { Sampler, type LogitsProcessor } from './sampler';
-import { StopStrings } from './stop-strings';
-import { TokenText } from './token-stream';
 
 // Everything is local: no hub lookups, ever.
 tjs.env.allowRemoteModels = false;
@@ -229,67 +227,37 @@ export class QwenVlEngine implements Engine {
     const imageTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : (tokenId(processor, '<|image_pad|>') ?? -1);
     preprocessMs += performance.now() - t0;
 
-    const ignoreEos = this.ignoreEos;
-    const maxTokens = job.maxTokens ?? maxTokensFor[job.task];
     const sampler = new Sampler(job.sampling, this.logitsProcessors(job));
-    const stops = new StopStrings(ignoreEos ? [] : (job.sampling?.stop ?? []));
-    const guard = new RepetitionGuard(guardOptionsFor(job.task));
-    const text = new TokenText((tokens) => processor.tokenizer.decode(tokens, { skip_special_tokens: true }));
-    const generated: number[] = [];
+    const answer = new Answer({
+      task: job.task,
+      maxTokens: job.maxTokens ?? maxTokensFor[job.task],
+      eos,
+      stop: job.sampling?.stop ?? [],
+      ignoreEos: this.ignoreEos,
+      decode: (tokens) => processor.tokenizer.decode(tokens, { skip_special_tokens: true }),
+    });
     const meter = newMeter();
     const jobStart = performance.now();
-    let finishReason: FinishReason = 'length';
-    const tokens = loop.tokens({ ids: promptTokenIds, positions, images: pixels, imageTokenId }, (logits, so) => sampler.pick(logits, so), signal, meter);
-    for await (const id of tokens) {
-      generated.push(id);
-      if (eos.has(id) && !ignoreEos) {
-        finishReason = 'stop';
-        break;
-      }
-      const delta = stops.push(text.push(id));
+    for await (const id of loop.tokens({ ids: promptTokenIds, positions, images: pixels, imageTokenId }, (logits, soFar) => sampler.pick(logits, soFar), signal, meter)) {
+      const { delta, done } = answer.push(id);
       if (delta) yield { type: 'delta', text: delta };
-      if (stops.stopped) {
-        finishReason = 'stop';
-        break;
-      }
-      if (guard.push(id) && !ignoreEos) {
-        finishReason = 'repetition';
-        break;
-      }
-      if (generated.length >= maxTokens) break;
+      if (done) break;
       if (signal.aborted) throw abortError();
     }
     if (signal.aborted) throw abortError();
-    const tail = stops.push(text.flush()) + stops.flush();
+    const tail = answer.flush();
     if (tail) yield { type: 'delta', text: tail };
-    const stats = statsOf(meter, jobStart, preprocessMs, generated.length, visualTokens, this.report);
+    const generated = answer.tokens;
+    const stats = statsOf(meter, jobStart, preprocessMs, generated.length, visualTokens.reduce((a, b) => a + b, 0), this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown');
     let boxes: GroundBox[] | undefined;
     if (job.task === 'ground' && images[0]) {
       // An empty answer (EOS first) has nothing to decode: the tokenizer rejects an empty list.
-      const answer = generated.filter((id) => !eos.has(id));
-      const raw = answer.length > 0 ? processor.tokenizer.decode(answer, { skip_special_tokens: false }) : '';
+      const said = generated.filter((id) => !eos.has(id));
+      const raw = said.length > 0 ? processor.tokenizer.decode(said, { skip_special_tokens: false }) : '';
       boxes = groundBoxes(raw, family, images[0].frame);
     }
-    yield { type: 'result', text: stops.text, finishReason, stats, ...(boxes ? { boxes } : {}) };
+    yield { type: 'result', text: answer.shown, finishReason: answer.finishReason, stats, ...(boxes ? { boxes } : {}) };
   }
-}
-
-function statsOf(meter: LoopMeter, jobStart: number, preprocessMs: number, decodeTokens: number, visualTokens: number[], report: LoadReport | undefined): EngineStats {
-  const decodeSpan = meter.firstTokenAt !== undefined && meter.lastTokenAt !== undefined ? (meter.lastTokenAt - meter.firstTokenAt) / 1000 : 0;
-  return {
-    preprocessMs: round(preprocessMs),
-    visionEncodeMs: round(meter.visionEncodeMs),
-    prefillMs: round(meter.prefillMs),
-    ...(meter.firstTokenAt !== undefined ? { ttftMs: round(meter.firstTokenAt - jobStart + preprocessMs) } : {}),
-    decodeTokens,
-    tokensPerSecond: decodeTokens > 1 && decodeSpan > 0 ? round((decodeTokens - 1) / decodeSpan) : 0,
-    visualTokens: visualTokens.reduce((a, b) => a + b, 0),
-    promptTokens: meter.promptTokens,
-    ...(meter.firstStepMs !== undefined ? { firstStepMs: round(meter.firstStepMs) } : {}),
-    ...(meter.steps > 0 ? { decodeStepMs: round(meter.stepWallMs / meter.steps, 100), stepOutsideRunMs: round((meter.stepWallMs - meter.stepRunMs) / meter.steps, 100) } : {}),
-    device: report?.device ?? 'cpu',
-    dtype: report?.dtype ?? 'unknown',
-  };
 }
 
 /** Explicit --device cuda that cannot run: names the fix. */
@@ -301,5 +269,3 @@ export class DeviceError extends Error {
     this.name = 'DeviceError';
   }
 }
-
-const round = (v: number, scale = 10) => Math.round(v * scale) / scale;
