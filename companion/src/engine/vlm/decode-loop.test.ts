@@ -199,6 +199,24 @@ describe('decode loop on the stand-in', () => {
   });
 });
 
+describe('decoders with and without num_logits_to_keep', () => {
+  it('give the same greedy tokens (the last logits row either way) and top-p sampling runs on both', async () => {
+    const image = await png(90, 60);
+    const texts: string[] = [];
+    for (const numLogitsToKeep of [true, false]) {
+      const engine = await loaded({ numLogitsToKeep });
+      const runs = record(engine);
+      texts.push((await answer(engine, job({ images: [image], maxTokens: 6 }))).result.text);
+      const S = runs.feeds.embed_tokens[0]!.input_ids!.dims[1]!;
+      expect(runs.outputs.decoder_model_merged[0]!.logits!.dims[1]).toBe(numLogitsToKeep ? 1 : S);
+      const sampled = await answer(engine, job({ images: [image], maxTokens: 4, sampling: { temperature: 0.7, topP: 0.5, seed: 1 } }));
+      expect(sampled.result.stats.decodeTokens).toBe(4);
+      await engine.unload();
+    }
+    expect(texts[1]).toBe(texts[0]);
+  }, 120_000);
+});
+
 describe('LOUPE_BENCH_IGNORE_EOS', () => {
   it('decodes exactly maxTokens through EOS when set at load; stops at EOS otherwise', async () => {
     const plain = await loaded({ eosAfter: 1 });
