@@ -96,6 +96,7 @@ export class DecodeLoop {
     let outputs = await decoder.run(feeds);
     const generated: number[] = [];
     let token = pick(this.lastLogits(outputs.logits!), generated);
+    outputs.logits!.dispose();
     meter.prefillMs = performance.now() - prefillStart;
     generated.push(token);
 
