@@ -148,8 +148,12 @@ export function useHarness<B extends LoupeBrowser>(o: HarnessOptions<B>): Harnes
 
 export type FlowIt = (key: string, title: string, fn: () => Promise<void>) => void;
 
-/** `it`, registered only when `key` is one of the flows this run includes (all when `only` is unset). */
+/**
+ * `it`, registered only when `key` is one of the flows this run includes: `only`, else the keys in
+ * LOUPE_E2E_FLOWS (comma-separated, for working on one flow), else all.
+ */
 export function flowIt(only: readonly string[] | undefined): FlowIt {
+  only ??= process.env.LOUPE_E2E_FLOWS?.split(',').filter(Boolean);
   return (key, title, fn) => {
     if (!only || only.includes(key)) it(title, fn);
   };

@@ -60,7 +60,10 @@ export function captureFlows(h: Harness, flow: FlowIt): void {
     expect(await h.b.inPreview<string>('typeof globalThis.chrome?.runtime?.id')).toBe('undefined');
     expect(await h.b.inPreview<string>('typeof globalThis.browser?.runtime?.id')).toBe('undefined');
     expect(await h.b.inPreview<string>('origin')).toBe('null');
-    expect(await h.b.inPreview<boolean>(`fetch(${JSON.stringify(`${h.daemon.url}/health`)}).then(() => true, () => false)`)).toBe(false);
+    const health = JSON.stringify(`${h.daemon.url}/health`);
+    expect(await h.b.inPreview<boolean>(`fetch(${health}).then(() => true, () => false)`)).toBe(false);
+    // Not even an opaque request (which CORS would let through): the frame's CSP forbids connecting.
+    expect(await h.b.inPreview<boolean>(`fetch(${health}, { mode: 'no-cors' }).then(() => true, () => false)`)).toBe(false);
     await h.shot(h.panel, '08-panel-preview-tailwind');
   });
 
