@@ -1,3 +1,5 @@
+import { expect, it } from 'vitest';
+import { readAllowedOrigins } from '@loupe/companion/security/allowed-origins';
 import { launchFirefox } from './support/browser-adapter';
 import { describeLoupeFlows } from './flows/loupe-flows';
 
@@ -6,4 +8,16 @@ import { describeLoupeFlows } from './flows/loupe-flows';
  * against the real companion, paired through the native-messaging host in Firefox's own folder.
  * The panel is the sidebar's page opened in its own window: automation cannot open the sidebar.
  */
-describeLoupeFlows('Loupe extension in Firefox', { launch: launchFirefox, dpr: 2, artifacts: 'e2e-firefox' });
+describeLoupeFlows('Loupe extension in Firefox', {
+  launch: launchFirefox,
+  dpr: 2,
+  artifacts: 'e2e-firefox',
+  extra: (h) => {
+    it('Firefox: the panel is registered as the sidebar, and the pairing recorded this install\'s moz-extension origin', async () => {
+      // Not automatable: opening the sidebar itself. What Firefox made of the manifest's sidebar_action is checkable.
+      const panel = await h.b.background(() => (globalThis as unknown as { browser: { sidebarAction: { getPanel(o: object): Promise<string> } } }).browser.sidebarAction.getPanel({}));
+      expect(panel).toBe(`${h.b.origin}/sidepanel.html`);
+      expect(readAllowedOrigins(h.home)).toEqual([h.b.origin]);
+    });
+  },
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page as PlaywrightPage } from 'playwright-core';
 import puppeteer, { type Browser as PuppeteerBrowser, type Page as PuppeteerPage } from 'puppeteer-core';
-import { installNativeHost } from '@loupe/companion/pairing/install-native-host';
+import { defaultManifestDirs, installNativeHost } from '@loupe/companion/pairing/install-native-host';
 import { FIREFOX_EXTENSION_ID } from '@loupe/shared';
 import { REPO_ROOT } from '../../helpers/daemon';
 import { launchWithExtension, type ExtensionBrowser } from './extension-browser';
@@ -110,7 +110,9 @@ export const FIREFOX_EXTENSION_UUID = '7d4e0c39-3b51-4f0e-9a56-1c2b3d4e5f60';
  */
 export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { driver: PuppeteerBrowser }> {
   const userHome = mkdtempSync(join(tmpdir(), 'loupe-firefox-home-'));
-  installNativeHost({ home: o.home, firefoxManifestDirs: [join(userHome, '.mozilla', 'native-messaging-hosts')], defaults: false, port: o.port });
+  // The folder `loupe start` registers for Firefox in this user's home (~/.mozilla/native-messaging-hosts on Linux).
+  const firefoxDirs = defaultManifestDirs(userHome).filter((d) => d.family === 'firefox').map((d) => d.dir);
+  installNativeHost({ home: o.home, firefoxManifestDirs: firefoxDirs, defaults: false, port: o.port });
   const origin = `moz-extension://${FIREFOX_EXTENSION_UUID}`;
   const driver = await puppeteer.launch({
     browser: 'firefox',
