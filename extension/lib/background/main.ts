@@ -5,7 +5,7 @@ import { CompanionLink } from '../link/companion-link';
 import { credentials, pairViaNativeHost, probeCompanion } from '../link/pairing';
 import { ContentToBackground, PanelCommand } from '../messages';
 import { defaultSettings, loadSettings, onSettingsChanged, type RegionAction, type Settings } from '../settings/settings';
-import { ensureContentScript, imageFlow, regionFlow, sendToTab, tabFlow, type FlowContext } from './flows';
+import { ensureContentScript, imageFlow, regionFlow, sendToTab, siteAccessWithdrawn, tabFlow, type FlowContext } from './flows';
 import { installMenus } from './menus';
 import { Session } from './session';
 
@@ -55,7 +55,7 @@ export function startBackground(): void {
     await ready;
     if (!(await ensureContentScript(tab.id))) {
       const c = session.start('region', tab);
-      session.fail(c, 'ocr', t('errRestricted'), t('hintRestricted'));
+      session.fail(c, 'ocr', t('errRestricted'), (await siteAccessWithdrawn()) ? t('hintSiteAccessFirefox') : t('hintRestricted'));
       return;
     }
     session.setBusy(t('busySelecting'));
