@@ -388,12 +388,12 @@ describe('Loupe extension in Chromium', () => {
     await options.close();
   });
 
-  it('says how to fix it when the companion stops (run `pnpm start`), and reconnects by itself when it is back', async () => {
+  it('says how to fix it when the companion stops (run `loupe start`), and reconnects by itself when it is back', async () => {
     const port = daemon.port;
     await daemon.stop();
     const conn = panel.locator('[data-testid=conn]');
     await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('offline');
-    expect(await conn.textContent()).toContain('pnpm start');
+    expect(await conn.textContent()).toContain('loupe start');
     await shot(panel, '12-panel-offline');
 
     // The same companion (same LOUPE_HOME, so the same token; same port), OCR only this time.

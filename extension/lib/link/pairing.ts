@@ -40,6 +40,11 @@ export async function credentials(): Promise<Credentials> {
   return { port: settings.port, ...(pairing.success ? { token: pairing.data.token } : {}) };
 }
 
+/** True once pairing stored a token (a manual token does not count: it is the fallback). */
+export async function isPaired(): Promise<boolean> {
+  return Pairing.safeParse((await browser.storage.local.get(KEY))[KEY]).success;
+}
+
 export async function forgetPairing(): Promise<void> {
   await browser.storage.local.remove(KEY);
 }
