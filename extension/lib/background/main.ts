@@ -126,6 +126,8 @@ export function startBackground(): void {
           return session.cancel(cmd.id);
         case 'retry':
           return link.restart();
+        case 'continue':
+          return void session.continueFrom(cmd.id);
         case 'pair':
           return void pairViaNativeHost().then(() => link.restart());
         case 'capture-tab':
