@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: reconnect, the /health watch and discovery all drive the one socket and its state.
 import { parseServerMessage, PROTOCOL_VERSION, WS_AUTH_PREFIX, WS_PATH, WS_SUBPROTOCOL } from '@loupe/shared';
 import type { ServerHello, ServerMessage } from '@loupe/shared';
 import { Backoff } from './backoff';
@@ -56,6 +57,8 @@ export class CompanionLink {
   private readonly keepaliveMs: number;
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   private stopped = false;
+  /** An open() is between reading credentials and creating its socket: a second one would race it. */
+  private opening = false;
 
   constructor(private readonly deps: LinkDeps) {
     this.backoff = deps.backoff ?? new Backoff();
@@ -69,7 +72,7 @@ export class CompanionLink {
   /** Starts (or restarts now) a connection attempt unless one is open or under way. */
   connect(): void {
     this.stopped = false;
-    if (this.ws && (this.ws.readyState === 0 || this.ws.readyState === 1)) return;
+    if (this.opening || (this.ws && (this.ws.readyState === 0 || this.ws.readyState === 1))) return;
     if (this.retry) {
       clearTimeout(this.retry);
       this.retry = null;
@@ -117,6 +120,15 @@ export class CompanionLink {
 
   private async open(): Promise<void> {
     this.stopWatch();
+    this.opening = true;
+    try {
+      await this.openSocket();
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  private async openSocket(): Promise<void> {
     let creds = await this.deps.credentials();
     this.setState({ kind: 'connecting', port: creds.port });
     if (!creds.token) {
@@ -192,6 +204,8 @@ export class CompanionLink {
   private async foundElsewhere(port: number): Promise<boolean> {
     const fallback = this.deps.defaultPort;
     if (fallback === undefined || fallback === port || !this.deps.usePort || !(await this.deps.probe(fallback))) return false;
+    // Say where we are going first: the settings change that follows then needs no restart.
+    this.setState({ kind: 'connecting', port: fallback });
     await this.deps.usePort(fallback);
     this.connect();
     return true;
