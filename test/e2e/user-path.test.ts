@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,7 @@ describe('every command a user is told to run, with only Node and npm', () => {
     const commands = namedCommands().map((c) => c.command);
     expect(commands).toEqual(expect.arrayContaining(['loupe start', 'loupe pair', 'loupe token', 'npm run build', 'npm run quickstart']));
     expect(commands.join('\n')).not.toMatch(/pnpm/);
+    mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'named-commands.txt'), namedCommands().map((c) => `${c.command}    (${c.source})`).join('\n') + '\n');
   });
 
@@ -155,8 +156,6 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     installNativeHost({ home: daemon.home, manifestDirs: [join(profile, 'NativeMessagingHosts')], defaults: false, port: daemon.port });
     browser = await launchWithExtension(profile, { dpr: 1 });
     panel = await browser.openPanel();
-    await expect.poll(connState, { timeout: 60_000 }).toBe('connected');
-    await expect.poll(() => panel.locator('[data-testid=vlm-state]').getAttribute('data-state'), { timeout: 180_000 }).toBe('ready');
   }, 420_000);
 
   afterAll(async () => {
@@ -169,6 +168,8 @@ describe('the panel on the user path (Chromium, real companion)', () => {
   });
 
   it('shows why the model runs on the CPU: on hover and in a details row', async () => {
+    await expect.poll(connState, { timeout: 60_000 }).toBe('connected');
+    await expect.poll(() => panel.locator('[data-testid=vlm-state]').getAttribute('data-state'), { timeout: 180_000 }).toBe('ready');
     const chip = panel.locator('[data-testid=vlm-state]');
     const note = (await chip.getAttribute('title')) ?? '';
     const status = (await (await fetch(`${daemon.url}/v1/status`, { headers: { authorization: `Bearer ${daemon.token}` } })).json()) as { engines: Array<{ kind: string; note?: string; model?: { note?: string } }> };
