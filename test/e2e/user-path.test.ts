@@ -109,7 +109,7 @@ describe('every command a user is told to run, with only Node and npm', () => {
 // ---- the extension against the real companion ------------------------------------------------
 
 type Loupe = { tabFlow(task: string, tabId: number): Promise<void>; imageFlow(task: string, tabId: number, frameId?: number, srcUrl?: string): Promise<void> };
-const loupe = () => (globalThis as unknown as { __loupe: Loupe & { session: { maxTokens?: number } } }).__loupe;
+type SwGlobal = { __loupe: Loupe & { session: { maxTokens?: number } } };
 
 let daemon: RunningDaemon;
 let model: { dir: string; cleanup(): void };
@@ -187,10 +187,10 @@ describe('the panel on the user path (Chromium, real companion)', () => {
 
   it('To code: code and preview side by side, a desktop-width scaled preview, a compare slider; after Cancel the partial code is previewed', async () => {
     await browser.sw(() => {
-      loupe().session.maxTokens = 400;
+      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 400;
     });
     const { page, tabId } = await openSite('/mockup.html');
-    await browser.sw((id: number) => loupe().tabFlow('code', id), tabId);
+    await browser.sw((id: number) => (globalThis as unknown as SwGlobal).__loupe.tabFlow('code', id), tabId);
     const turn = panel.locator('[data-testid=turn]').last();
     await expect.poll(() => turn.locator('[data-testid=answer]').textContent().catch(() => ''), { timeout: 120_000 }).not.toBe('');
     // While it streams: the code (with Cancel) and the capture sit side by side, both in view.
@@ -204,7 +204,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     await panel.locator('[data-testid=cancel]').click();
     await expect.poll(() => turn.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
     await browser.sw(() => {
-      loupe().session.maxTokens = 40;
+      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 40;
     });
 
     // The partial answer is previewed, at desktop width scaled into the panel.
@@ -233,7 +233,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
   it('the stand-in label appears once per screen', async () => {
     const { page, tabId } = await openSite('/background.html');
     await page.locator('#hero span').click({ button: 'right' });
-    await browser.sw((id: number) => loupe().imageFlow('describe', id), tabId);
+    await browser.sw((id: number) => (globalThis as unknown as SwGlobal).__loupe.imageFlow('describe', id), tabId);
     await expect.poll(async () => (await finished(panel)).getAttribute('data-task')).toBe('describe');
     await panel.locator('[data-testid=followup-input]').fill('And the colour?');
     await panel.locator('[data-testid=followup-send]').click();
@@ -280,6 +280,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     const thumb = `data:image/png;base64,${grayPng(120, 80, { value: 140 }).toString('base64')}`;
     const entry = { id: 'c-imported-long', createdAt: 1, updatedAt: Date.now(), source: 'image', pageTitle: 'Imported', thumbnail: thumb, turns: [{ id: 'j-1', task: 'describe', text: long, status: 'done' }] };
     await panel.locator('[data-testid=history-import]').setInputFiles({ name: 'one.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'loupe-history', version: 1, entries: [entry] })) });
+    await expect.poll(() => panel.locator('[data-testid=history-notice]').textContent()).toMatch(/^Imported 1 entries/);
     const item = panel.locator('[data-testid=history-entry]').first();
     await item.locator('button').first().click();
     await item.locator('[data-testid=history-continue]').click();
