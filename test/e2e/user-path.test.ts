@@ -10,6 +10,7 @@ import { DEFAULT_PORT } from '@loupe/shared';
 import { REPO_ROOT, startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { grayPng } from '../helpers/images';
 import { standInModel } from '../helpers/standin';
+import { withoutStandInLabel } from '../../extension/lib/render/model-name';
 import { namedCommands } from './support/named-commands';
 import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
 import { addPages, startTestSite, type TestSite } from './support/test-site';
@@ -174,7 +175,8 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     const note = (await chip.getAttribute('title')) ?? '';
     const status = (await (await fetch(`${daemon.url}/v1/status`, { headers: { authorization: `Bearer ${daemon.token}` } })).json()) as { engines: Array<{ kind: string; note?: string; model?: { note?: string } }> };
     const vlm = status.engines.find((e) => e.kind === 'vlm')! as { note?: string; model?: { note?: string; device: string } };
-    const expected = vlm.note ?? vlm.model?.note ?? '';
+    // The panel shows the stand-in label once per screen on its own, so the note drops it.
+    const expected = withoutStandInLabel(vlm.note ?? vlm.model?.note ?? '');
     // --device auto on a machine without a usable CUDA provider: the companion says why it chose the CPU.
     if (vlm.model?.device === 'cpu') expect(expected).toMatch(/running on CPU: \S/);
     expect(expected.length).toBeGreaterThan(0);
@@ -215,7 +217,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     const bodyText = await frame.locator('body').evaluate((b) => (b.textContent ?? '').replace(/\s+/g, ' ').trim());
     expect(partial).toContain(bodyText.slice(0, 20));
     const iframe = panel.locator('[data-testid=preview-frame]');
-    expect(await iframe.evaluate((el) => (el as HTMLIFrameElement).style.width)).toBe('1280px');
+    expect(await iframe.evaluate((el) => (el as unknown as { style: { width: string } }).style.width)).toBe('1280px');
     const shown = (await iframe.boundingBox())!;
     expect(shown.width).toBeLessThan(1280);
     expect(shown.width).toBeGreaterThan(200);
@@ -240,6 +242,8 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     await expect.poll(() => panel.locator('[data-testid=turn]').count()).toBe(2);
     await finished(panel);
     expect(await panel.locator('.standin').count()).toBe(1);
+    // Not in the model names either: the words appear once on the whole screen.
+    expect((await panel.locator('[data-testid=panel]').innerText()).split('test stand-in').length - 1).toBe(1);
     await shot(panel, 'u05-standin-once');
     await page.close();
   });
