@@ -189,7 +189,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
 
   it('To code: code and preview side by side, a desktop-width scaled preview, a compare slider; after Cancel the partial code is previewed', async () => {
     await browser.sw(() => {
-      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 400;
+      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 1500; // long enough to be cancelled mid-stream
     });
     const { page, tabId } = await openSite('/mockup.html');
     await browser.sw((id: number) => (globalThis as unknown as SwGlobal).__loupe.tabFlow('code', id), tabId);
