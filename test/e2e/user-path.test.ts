@@ -232,6 +232,31 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     await page.close();
   });
 
+  it('OCR of code: monospace block with its own copy button', async () => {
+    const code = ['function total(items) {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'];
+    site.files.set('/code-source.html', {
+      type: 'text/html',
+      body: `<!doctype html><html><body style="margin:0;background:#fff"><pre id="code" style="display:inline-block;margin:0;padding:24px 32px;font:28px/1.5 'DejaVu Sans Mono',monospace;color:#111;background:#fff">${code.join('\n')}</pre></body></html>`,
+    });
+    const src = await browser.context.newPage();
+    await src.goto(`${site.url}/code-source.html`);
+    site.files.set('/code.png', { type: 'image/png', body: await src.locator('#code').screenshot() });
+    await src.close();
+    site.files.set('/code.html', { type: 'text/html', body: '<!doctype html><html><body><img id="img" src="/code.png" style="width:560px"></body></html>' });
+    const { page, tabId } = await openSite('/code.html');
+    await page.locator('#img').click({ button: 'right' });
+    await browser.sw((a: { id: number; src: string }) => (globalThis as unknown as SwGlobal).__loupe.imageFlow('ocr', a.id, 0, a.src), { id: tabId, src: `${site.url}/code.png` });
+    const turn = await finished(panel);
+    expect(await turn.getAttribute('data-task')).toBe('ocr');
+    const block = turn.locator('.ocr-code pre');
+    expect(await block.count()).toBeGreaterThan(0);
+    expect(await block.first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontFamily: string } }).getComputedStyle(el).fontFamily)).toMatch(/mono/i);
+    expect((await block.first().textContent()) ?? '').toContain('return sum;');
+    expect(await turn.locator('[data-testid=copy-code]').count()).toBe(await block.count());
+    await shot(panel, 'u04b-ocr-code-block');
+    await page.close();
+  });
+
   it('the stand-in label appears once per screen', async () => {
     const { page, tabId } = await openSite('/background.html');
     await page.locator('#hero span').click({ button: 'right' });
@@ -316,12 +341,15 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     // Let the back-off grow past what a second-long reconnect could come from.
     await new Promise((r) => setTimeout(r, 8_000));
 
+    // `--port P` without `--model`: the model comes back from config.json, where start kept it.
     daemon = await startDaemon({ home, token: null, args: ['--port', String(port)] });
     const back = Date.now();
     await expect.poll(connState, { timeout: 10_000, interval: 50 }).toBe('connected');
     const ms = Date.now() - back;
     writeFileSync(join(ARTIFACTS, 'reconnect-ms.txt'), `${ms}\n`);
     expect(ms).toBeLessThan(2_000);
+    expect(JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'))).toMatchObject({ port, model: model.dir });
+    await expect.poll(() => panel.locator('[data-testid=vlm-state]').count(), { timeout: 30_000 }).toBe(1);
     await shot(panel, 'u10-reconnected');
   });
 
