@@ -233,6 +233,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
   });
 
   it('OCR of code: monospace block with its own copy button', async () => {
+    await expect.poll(connState, { timeout: 60_000 }).toBe('connected');
     const code = ['function total(items) {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'];
     site.files.set('/code-source.html', {
       type: 'text/html',
@@ -246,8 +247,11 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     const { page, tabId } = await openSite('/code.html');
     await page.locator('#img').click({ button: 'right' });
     await browser.sw((a: { id: number; src: string }) => (globalThis as unknown as SwGlobal).__loupe.imageFlow('ocr', a.id, 0, a.src), { id: tabId, src: `${site.url}/code.png` });
+    await expect.poll(async () => (await finished(panel)).getAttribute('data-task'), { timeout: 60_000 }).toBe('ocr');
     const turn = await finished(panel);
-    expect(await turn.getAttribute('data-task')).toBe('ocr');
+    await shot(panel, 'u04b-ocr-code-block');
+    expect(await turn.getAttribute('data-status'), (await turn.textContent()) ?? '').toBe('done');
+    writeFileSync(join(ARTIFACTS, 'ocr-code.txt'), (await browser.sw(() => (globalThis as unknown as { __loupe: { session: { conversation: { turns: Array<{ text: string }> } } } }).__loupe.session.conversation.turns.at(-1)!.text)) + '\n');
     const block = turn.locator('.ocr-code pre');
     expect(await block.count()).toBeGreaterThan(0);
     expect(await block.first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontFamily: string } }).getComputedStyle(el).fontFamily)).toMatch(/mono/i);
