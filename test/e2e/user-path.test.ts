@@ -232,6 +232,49 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     await page.close();
   });
 
+  it('a narrow panel stacks code over the preview and follows the stream, with Cancel in view, until the user scrolls away', async () => {
+    await panel.setViewportSize({ width: 420, height: 700 });
+    await browser.sw(() => {
+      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 1500;
+    });
+    const { page, tabId } = await openSite('/mockup.html');
+    await browser.sw((id: number) => (globalThis as unknown as SwGlobal).__loupe.tabFlow('code', id), tabId);
+    await panel.bringToFront();
+    const turn = panel.locator('[data-testid=turn]').last();
+    await expect.poll(() => turn.locator('[data-testid=answer]').textContent().then((t) => (t ?? '').length).catch(() => 0), { timeout: 120_000 }).toBeGreaterThan(900);
+    expect(await panel.locator('[data-testid=conversation]').getAttribute('data-layout')).toBe('code-narrow');
+    const code = (await panel.locator('[data-testid=code-side]').boundingBox())!;
+    const preview = (await panel.locator('[data-testid=preview-side]').boundingBox())!;
+    expect(preview.y).toBeGreaterThanOrEqual(code.y + code.height - 1);
+    const atBottom = () => panel.evaluate(() => {
+      const el = (globalThis as unknown as { document: { scrollingElement: { scrollTop: number; scrollHeight: number; clientHeight: number } } }).document.scrollingElement;
+      return el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+    });
+    const scrolls = () => panel.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollHeight: number; clientHeight: number } } }).document.scrollingElement.scrollHeight > (globalThis as unknown as { innerHeight: number }).innerHeight);
+    expect(await scrolls()).toBe(true);
+    await expect.poll(atBottom, { timeout: 5_000 }).toBe(true);
+    const cancel = (await panel.locator('[data-testid=cancel]').boundingBox())!;
+    expect(cancel.y).toBeGreaterThanOrEqual(0);
+    expect(cancel.y + cancel.height).toBeLessThanOrEqual(700);
+    await shot(panel, 'u02b-code-narrow-following');
+    await panel.screenshot({ path: join(ARTIFACTS, 'u02c-code-narrow-viewport.png') });
+    // The user scrolls up: the panel stays put and offers a way back.
+    await panel.mouse.move(200, 300);
+    await panel.mouse.wheel(0, -5000);
+    await expect.poll(() => panel.locator('[data-testid=follow-latest]').isVisible(), { timeout: 5_000 }).toBe(true);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await atBottom()).toBe(false);
+    await panel.locator('[data-testid=follow-latest]').click();
+    await expect.poll(atBottom, { timeout: 5_000 }).toBe(true);
+    await panel.locator('[data-testid=cancel]').click();
+    await expect.poll(() => turn.getAttribute('data-status'), { timeout: 30_000 }).toBe('cancelled');
+    await browser.sw(() => {
+      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 40;
+    });
+    await panel.setViewportSize({ width: 900, height: 1000 });
+    await page.close();
+  });
+
   it('OCR of code: monospace block with its own copy button', async () => {
     await expect.poll(connState, { timeout: 60_000 }).toBe('connected');
     const code = ['function total(items) {', '  let sum = 0;', '  for (const item of items) {', '    sum += item.price;', '  }', '  return sum;', '}'];
