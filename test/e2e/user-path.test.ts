@@ -222,6 +222,13 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     expect(shown.width).toBeLessThan(1280);
     expect(shown.width).toBeGreaterThan(200);
     await shot(panel, 'u03-code-cancelled-partial-preview');
+    // Pop-out: the same sandboxed preview page in its own tab, rendering the same code.
+    const [popup] = await Promise.all([browser.context.waitForEvent('page'), panel.locator('[data-testid=preview-popout]').click()]);
+    await expect.poll(() => popup.locator('body').evaluate((b) => (b.textContent ?? '').replace(/\s+/g, ' ').trim()), { timeout: 10_000 }).toBe(bodyText);
+    expect(popup.url()).toContain('/preview.html');
+    await popup.setViewportSize({ width: 1280, height: 800 });
+    await popup.screenshot({ path: join(ARTIFACTS, 'u03b-preview-popout-tab.png') });
+    await popup.close();
 
     await panel.locator('[data-testid=view-compare]').click();
     expect(await panel.locator('[data-testid=compare-slider]').isVisible()).toBe(true);
