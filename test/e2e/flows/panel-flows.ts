@@ -96,12 +96,12 @@ export function languageAndReconnectFlows(h: Harness, flow: FlowIt): void {
     await options.close();
   });
 
-  flow('reconnect', 'says how to fix it when the companion stops (run `pnpm start`), and reconnects by itself when it is back', async () => {
+  flow('reconnect', 'says how to fix it when the companion stops (run `loupe start`), and reconnects by itself when it is back', async () => {
     const port = h.daemon.port;
     await h.stopDaemon();
     const conn = h.panel.locator('[data-testid=conn]');
     await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('offline');
-    expect(await conn.textContent()).toContain('pnpm start');
+    expect(await conn.textContent()).toContain('loupe start');
     await h.shot(h.panel, '12-panel-offline');
 
     // The same companion (same LOUPE_HOME, so the same token; same port), OCR only this time.
