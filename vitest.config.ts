@@ -27,6 +27,18 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: ['test/e2e/firefox-*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The same user flows in Firefox ESR (test/e2e/flows/). Like e2e, one file at a time: vitest
+        // runs the files of all projects without file parallelism in one sequential group.
+        test: {
+          name: 'e2e-firefox',
+          include: ['test/e2e/firefox-*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,

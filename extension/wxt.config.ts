@@ -1,10 +1,38 @@
 import { defineConfig } from 'wxt';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CHROME_EXTENSION_KEY, FIREFOX_EXTENSION_ID } from '@loupe/shared';
 
 // The Chrome `key` pins the extension id that the companion's Origin allowlist and
 // native-messaging host manifest name; Firefox is pinned by its gecko id.
+/** The preview's own sandbox policy, as a meta tag for Firefox (which has no manifest sandbox CSP). */
+const PREVIEW_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:";
+
+/**
+ * Firefox runs the preview in an `<iframe sandbox>` (an opaque origin), which may not fetch the
+ * extension's module scripts (CORS) but may load a classic script: so there the preview's one
+ * self-contained chunk loads as a deferred classic script, under the sandbox's own CSP.
+ */
+function firefoxPreviewPage(outDir: string): void {
+  const path = join(outDir, 'preview.html');
+  const html = readFileSync(path, 'utf8');
+  const script = /<script type="module" crossorigin src="([^"]+)"><\/script>/.exec(html);
+  if (!script || /modulepreload/.test(html) || /\bimport\b[^(]*from\s*["']/.test(readFileSync(join(outDir, script[1]!), 'utf8'))) {
+    throw new Error('preview.html: expected one self-contained module script, to load as a classic script in Firefox');
+  }
+  const classic = html
+    .replace(script[0], `<script defer src="${script[1]}"></script>`)
+    .replace(/<meta charset="utf-8"\s*\/?>/, (m) => `${m}\n    <meta http-equiv="Content-Security-Policy" content="${PREVIEW_CSP}">`);
+  writeFileSync(path, classic);
+}
+
 export default defineConfig({
   modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill'],
+  hooks: {
+    'build:done': (wxt) => {
+      if (wxt.config.browser === 'firefox') firefoxPreviewPage(wxt.config.outDir);
+    },
+  },
   manifestVersion: 3,
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',

@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // Entry point for a machine that has only Node and npm: provides pnpm (pinned, from
-// the npm registry), installs the workspace offline-safe, then runs start or the tests.
+// the npm registry), installs the workspace offline-safe, links the `loupe` command,
+// then builds, starts or tests. LOUPE_DRY_RUN=1 prints each step instead of running it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
 const toolDir = join(root, '.cache', 'pnpm');
 const localPnpm = join(toolDir, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
+const loupeEntry = join(root, 'companion', 'bin', 'loupe.mjs');
+const dryRun = process.env.LOUPE_DRY_RUN === '1';
 
 const env = {
   ...process.env,
@@ -22,6 +26,10 @@ const env = {
 };
 
 function run(cmd, args, opts = {}) {
+  if (dryRun) {
+    console.log(`[dry run] ${[cmd === process.execPath ? 'node' : cmd, ...args].join(' ')}`);
+    return;
+  }
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, env, ...opts });
   if (r.error) throw r.error;
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -37,14 +45,72 @@ function pnpm(args) {
   run(process.execPath, [localPnpm, ...args]);
 }
 
-const command = process.argv[2] ?? 'install';
-ensurePnpm();
-const frozen = existsSync(join(root, 'pnpm-lock.yaml')) ? ['--frozen-lockfile'] : [];
-pnpm(['install', ...frozen, '--reporter=append-only']);
+/** pnpm keeps a copy of the lockfile it installed: equal means node_modules is current. */
+function installed() {
+  try {
+    return readFileSync(join(root, 'node_modules', '.pnpm', 'lock.yaml'), 'utf8') === readFileSync(join(root, 'pnpm-lock.yaml'), 'utf8');
+  } catch {
+    return false;
+  }
+}
 
-if (command === 'test') pnpm(['run', 'test:all']);
-else if (command === 'start') pnpm(['run', 'start', ...process.argv.slice(3)]);
-else if (command !== 'install') {
-  console.error(`loupe bootstrap: unknown command "${command}" (use install, start or test)`);
-  process.exit(2);
+function install({ always }) {
+  ensurePnpm();
+  if (!always && installed()) return;
+  const frozen = existsSync(join(root, 'pnpm-lock.yaml')) ? ['--frozen-lockfile'] : [];
+  pnpm(['install', ...frozen, '--reporter=append-only']);
+}
+
+/**
+ * Puts a `loupe` command in the user's bin folder (LOUPE_BIN_DIR, default ~/.local/bin):
+ * a two-line shim that runs this checkout's CLI, so no global pnpm or npm prefix is needed.
+ */
+function linkBin() {
+  const dir = resolve(process.env.LOUPE_BIN_DIR || join(homedir(), '.local', 'bin'));
+  const windows = process.platform === 'win32';
+  const shim = join(dir, windows ? 'loupe.cmd' : 'loupe');
+  const text = windows ? `@echo off\r\nnode "${loupeEntry}" %*\r\n` : `#!/bin/sh\nexec node "${loupeEntry}" "$@"\n`;
+  if (dryRun) {
+    console.log(`[dry run] write ${shim}`);
+    return;
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(shim, text);
+  if (!windows) chmodSync(shim, 0o755);
+  const onPath = (process.env.PATH ?? '').split(delimiter).some((p) => p && resolve(p) === dir);
+  console.log(`loupe: linked the \`loupe\` command: ${shim}`);
+  if (!onPath) {
+    console.log(`loupe: ${dir} is not on your PATH. Add it (e.g. \`export PATH="${dir}:$PATH"\` in ~/.profile),`);
+    console.log(`       or run \`node ${loupeEntry} <command>\` — the same CLI.`);
+  }
+}
+
+const [command = 'install', ...rest] = process.argv.slice(2);
+switch (command) {
+  case 'install':
+    install({ always: true });
+    linkBin();
+    break;
+  case 'build':
+    install({ always: false });
+    pnpm(['--filter', '@loupe/extension', 'build']);
+    break;
+  case 'start':
+    install({ always: true });
+    linkBin();
+    pnpm(['--filter', '@loupe/extension', 'build']);
+    run(process.execPath, [loupeEntry, 'start', ...rest]);
+    break;
+  case 'test':
+    install({ always: true });
+    pnpm(['run', 'test:all']);
+    break;
+  case 'pnpm':
+    // The pinned pnpm for package scripts, so none of them needs a global one.
+    install({ always: false });
+    pnpm(rest);
+    break;
+  default:
+    console.error(`loupe bootstrap: unknown command "${command}" (use install, build, start, test or pnpm <args>)`);
+    process.exit(2);
 }

@@ -59,5 +59,6 @@ export const PanelCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('select-region') }),
   z.object({ type: z.literal('retry') }),
   z.object({ type: z.literal('pair') }),
+  z.object({ type: z.literal('continue'), id: z.string().max(100) }),
 ]);
 export type PanelCommand = z.infer<typeof PanelCommand>;

@@ -63,6 +63,11 @@ describe('pnpm build', () => {
     expect(m.sidebar_action).toMatchObject({ default_panel: 'sidepanel.html' });
     expect(m.background?.scripts?.length).toBeGreaterThan(0);
     for (const file of referencedFiles(m)) expect(existsSync(join(FIREFOX_DIR, file)), file).toBe(true);
+    // The preview runs in an opaque-origin frame: a classic script (module scripts are CORS-fetched), and its own CSP.
+    const preview = readFileSync(join(FIREFOX_DIR, 'preview.html'), 'utf8');
+    expect(preview).not.toContain('type="module"');
+    expect(preview).toMatch(/<script defer src="[^"]+\.js"><\/script>/);
+    expect(preview).toMatch(/http-equiv="Content-Security-Policy" content="default-src 'none'/);
   });
 
   it('both builds carry every UI string in English and Simplified Chinese', () => {

@@ -106,7 +106,7 @@ describe('native-messaging pairing host', () => {
     try {
       const { wrapper } = installNativeHost({ home, defaults: false });
       const [reply] = await callHost(wrapper, [{ type: 'pair' }], [`${CHROME_EXTENSION_ORIGIN}/`]);
-      expect(reply).toMatchObject({ ok: true, running: false, port: 7391, hint: expect.stringMatching(/pnpm start/) });
+      expect(reply).toMatchObject({ ok: true, running: false, port: 7391, hint: expect.stringMatching(/`loupe start`/) });
       const token = (reply as { token: string }).token;
       expect(token).toMatch(/^[0-9a-f]{64}$/);
       expect(readFileSync(join(home, 'token'), 'utf8').trim()).toBe(token);

@@ -109,7 +109,7 @@ export async function runChecks(o: { home: string; config: LoupeConfig; port: nu
       checks.push({ name: 'cuda-libs', level: 'warn', detail: `CUDA 12 runtime libraries not found by ldconfig (${[!cublas && 'cuBLAS 12', !cudnn && 'cuDNN 9'].filter(Boolean).join(', ')})`, fix: 'install CUDA 12 + cuDNN 9 (e.g. `apt install nvidia-cuda-toolkit libcudnn9-cuda-12`) or add them to LD_LIBRARY_PATH' });
     }
   } else if (gpus?.length) {
-    checks.push({ name: 'cuda-ep', level: 'fail', detail: `GPU present but the CUDA execution provider is not installed (missing ${missing.join(', ')} in ${ort.binDir})`, fix: 'run `pnpm loupe gpu-setup` (needs internet once), or keep using --device cpu' });
+    checks.push({ name: 'cuda-ep', level: 'fail', detail: `GPU present but the CUDA execution provider is not installed (missing ${missing.join(', ')} in ${ort.binDir})`, fix: 'run `loupe gpu-setup` (needs internet once), or keep using --device cpu' });
   } else {
     checks.push({ name: 'cuda-ep', level: 'info', detail: `CUDA execution provider not installed (onnxruntime-node ${ort.version}, CPU only); only needed with an NVIDIA GPU (\`loupe gpu-setup\`)` });
   }
@@ -139,7 +139,7 @@ export async function runChecks(o: { home: string; config: LoupeConfig; port: nu
   if (model) checks.push(await checkModel(model, o.home));
   else {
     const { DEFAULT_MODEL_ID: id } = await import('@loupe/models');
-    checks.push({ name: 'model', level: 'info', detail: 'no vision-language model configured (OCR works without one)', fix: `pull one: \`pnpm loupe models pull ${id}\`, then \`pnpm loupe start --model ${id}\`` });
+    checks.push({ name: 'model', level: 'info', detail: 'no vision-language model configured (OCR works without one)', fix: `pull one: \`loupe models pull ${id}\`, then \`loupe start --model ${id}\`` });
   }
 
   const running = findRunningDaemon(o.home);
@@ -159,7 +159,7 @@ export async function runChecks(o: { home: string; config: LoupeConfig; port: nu
   );
   const ext = join(REPO_ROOT, 'extension', '.output', 'chrome-mv3');
   if (existsSync(join(REPO_ROOT, 'extension'))) {
-    checks.push(existsSync(ext) ? { name: 'extension', level: 'ok', detail: `built: ${ext}` } : { name: 'extension', level: 'warn', detail: 'extension not built', fix: 'run `pnpm build`' });
+    checks.push(existsSync(ext) ? { name: 'extension', level: 'ok', detail: `built: ${ext}` } : { name: 'extension', level: 'warn', detail: 'extension not built', fix: 'run `npm run build` in the Loupe folder' });
   }
   return checks;
 }

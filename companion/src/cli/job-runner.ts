@@ -51,7 +51,7 @@ export async function connectDaemon(port: number, token: string): Promise<JobRun
         ),
       );
     });
-    ws.once('error', (e) => reject(new ProtocolError('internal', `cannot reach the companion on port ${port}: ${e.message}`, 'Start it with `pnpm start`, or run without it (the command then works in-process).')));
+    ws.once('error', (e) => reject(new ProtocolError('internal', `cannot reach the companion on port ${port}: ${e.message}`, 'Start it with `loupe start`, or run without it (the command then works in-process).')));
   });
   ws.on('close', () => {
     closedError = new Error('the companion closed the connection');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_PORT } from '@loupe/shared';
-import { readConfig } from '../config/config-file';
+import { readConfig, rememberStartChoices } from '../config/config-file';
 import { findRunningDaemon } from '../config/daemon-file';
 import { loupeHome } from '../config/paths';
 import { createLogger } from '../log/logger';
@@ -39,13 +39,13 @@ async function printWelcome(port: number, vlm: boolean): Promise<void> {
     for (const [browser, dir, how] of found) lines.push(`  ${browser}: ${how}`, `      ${join(out, dir)}`);
     lines.push('  It pairs by itself (native messaging host dev.loupe.companion is registered).');
   } else {
-    lines.push(`The extension is not built yet: run \`pnpm build\`, then load ${join(out, 'chrome-mv3')} in chrome://extensions (Developer mode → Load unpacked).`);
+    lines.push(`The extension is not built yet: run \`npm run build\` in ${REPO_ROOT}, then load ${join(out, 'chrome-mv3')} in chrome://extensions (Developer mode → Load unpacked).`);
   }
   if (!vlm) {
     const id = await defaultModelId();
     lines.push('', 'No vision-language model loaded (OCR works). For Explain / To code / Ask:');
-    lines.push(`  pnpm loupe models pull ${id ?? '<id>'}${id ? '' : '   (see `pnpm loupe models list`)'}`);
-    lines.push(`  pnpm loupe start --model ${id ?? '<id>'}`);
+    lines.push(`  loupe models pull ${id ?? '<id>'}${id ? '' : '   (see `loupe models list`)'}`);
+    lines.push(`  loupe start --model ${id ?? '<id>'}      (remembered: next time \`loupe start\` is enough)`);
   }
   lines.push('', 'Stop with Ctrl+C.');
   process.stdout.write(lines.join('\n') + '\n');
@@ -110,7 +110,13 @@ export async function runStart(argv: string[]): Promise<number> {
     if (code === 'EACCES') throw new UsageError(`no permission to listen on port ${port}: use a port above 1023`);
     throw e;
   }
+  const remembered = rememberStartChoices(home, {
+    ...(values.port !== undefined ? { port } : {}),
+    ...(values.model !== undefined ? { model: values.model } : {}),
+    ...(values.device !== undefined ? { device } : {}),
+  });
   await printWelcome(daemon.server.port, Boolean(model || backend));
+  if (remembered.length) process.stdout.write(`Remembered ${remembered.join(', ')} in ${join(home, 'config.json')}: a plain \`loupe start\` brings them back.\n`);
   await new Promise<void>((resolveStop) => {
     const stop = (signal: string): void => {
       log.info({ signal }, 'shutting down');

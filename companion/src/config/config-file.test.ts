@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig, readConfig, writeConfig } from './config-file';
+import { parseConfig, readConfig, rememberStartChoices, writeConfig } from './config-file';
 import { findRunningDaemon, removeDaemonFile, writeDaemonFile } from './daemon-file';
 
 let home: string;
@@ -36,5 +36,16 @@ describe('daemon.json', () => {
     // Only the owner removes it.
     removeDaemonFile(home, process.pid);
     expect(findRunningDaemon(home)).toBeUndefined();
+  });
+});
+
+describe('rememberStartChoices', () => {
+  it('keeps the last port, model and device given to start, but not port 0, and leaves other fields', () => {
+    writeConfig(home, { limits: { globalQueue: 9 } });
+    expect(rememberStartChoices(home, { port: 7500, model: 'qwen2.5-vl-3b' })).toEqual(['port', 'model']);
+    expect(readConfig(home)).toEqual({ port: 7500, model: 'qwen2.5-vl-3b', limits: { globalQueue: 9 } });
+    expect(rememberStartChoices(home, { port: 0, device: 'cpu' })).toEqual(['device']);
+    expect(readConfig(home)).toMatchObject({ port: 7500, device: 'cpu' });
+    expect(rememberStartChoices(home, { port: 7500 })).toEqual([]);
   });
 });

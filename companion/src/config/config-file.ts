@@ -79,3 +79,17 @@ export function writeConfig(home: string, config: LoupeConfig): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, JSON.stringify(parseConfig(config, path), null, 2) + '\n', { mode: 0o600 });
 }
+
+/**
+ * Stores the port, model and device given on the command line as the new defaults, so a
+ * plain `loupe start` brings back what ran last. Port 0 (any free port) is not a choice to keep.
+ */
+export function rememberStartChoices(home: string, choices: Pick<LoupeConfig, 'port' | 'model' | 'device'>): (keyof LoupeConfig)[] {
+  const current = readConfig(home);
+  const kept = { ...choices, ...(choices.port === 0 ? { port: undefined } : {}) };
+  const changed = (['port', 'model', 'device'] as const).filter((k) => kept[k] !== undefined && kept[k] !== current[k]);
+  const next: LoupeConfig = { ...current };
+  for (const k of changed) Object.assign(next, { [k]: kept[k] });
+  if (changed.length) writeConfig(home, next);
+  return changed;
+}

@@ -91,7 +91,7 @@ function handle(request) {
     port,
     running,
     ...(running && typeof daemon.version === 'string' ? { version: daemon.version } : {}),
-    ...(running ? {} : { hint: 'The Loupe companion is not running: start it with `pnpm start` (or `loupe start`).' }),
+    ...(running ? {} : { hint: 'The Loupe companion is not running: start it with `loupe start` (it restores the last port and model).' }),
   };
 }
 

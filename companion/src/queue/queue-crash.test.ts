@@ -69,7 +69,7 @@ describe('engine host crashes and load errors, seen through the job service', ()
       type: 'error',
       code: 'engine_unavailable',
       message: expect.stringMatching(/no config.json/),
-      hint: expect.stringMatching(/pnpm loupe models pull <id>.*loupe start --model <dir>/),
+      hint: expect.stringMatching(/`loupe models pull <id>`.*loupe start --model <dir>/),
     });
     await submitJob(s, 'c', sink, { id: 'o', task: 'ocr' });
     expect((await sink.terminal('o')).type).toBe('done');
@@ -100,7 +100,7 @@ describe('engine host crashes and load errors, seen through the job service', ()
     await submitJob(s, 'c', sink, { id: 'd', task: 'describe' });
     await submitJob(s, 'c', sink, { id: 'o', task: 'ocr', engine: 'vlm' });
     for (const id of ['d', 'o']) {
-      expect(await sink.terminal(id)).toMatchObject({ type: 'error', code: 'engine_unavailable', hint: expect.stringMatching(/pnpm loupe models pull/) });
+      expect(await sink.terminal(id)).toMatchObject({ type: 'error', code: 'engine_unavailable', hint: expect.stringMatching(/`loupe models pull/) });
     }
     expect(sink.of('d').map((m) => m.type)).toEqual(['error']);
   });

@@ -2,7 +2,7 @@ import { ProtocolError, type EngineKind, type SubmitJob } from '@loupe/shared';
 import type { EngineHost } from '../engine/host/supervisor';
 
 export const FIX_HINT: Record<EngineKind, string> = {
-  vlm: 'Pull a vision model with `pnpm loupe models pull <id>`, or start with `loupe start --model <dir>`.',
+  vlm: 'Pull a vision model with `loupe models pull <id>`, or start with `loupe start --model <dir>`.',
   ocr: 'Start the companion with its OCR engine (`loupe start`); `loupe doctor` says why it did not load.',
 };
 

@@ -21,13 +21,16 @@ function render(html: string): void {
   document.body.replaceWith(body);
 }
 
+// In the panel's frame the panel is the parent; popped out into its own tab, the panel is the opener.
+const host: Window | null = parent !== window ? parent : (opener as Window | null);
+
 addEventListener('message', (event: MessageEvent) => {
-  if (event.source !== parent) return;
+  if (!host || event.source !== host) return;
   const data = event.data as { type?: string; html?: unknown };
   if (data?.type === 'loupe-preview-render' && typeof data.html === 'string') {
     render(data.html);
     // Tailwind compiles on the next mutation tick; tell the panel once it has painted.
-    requestAnimationFrame(() => setTimeout(() => parent.postMessage({ type: 'loupe-preview-rendered', height: document.documentElement.scrollHeight }, '*'), 50));
+    requestAnimationFrame(() => setTimeout(() => host.postMessage({ type: 'loupe-preview-rendered', height: document.documentElement.scrollHeight }, '*'), 50));
   }
 });
-parent.postMessage({ type: 'loupe-preview-ready' }, '*');
+host?.postMessage({ type: 'loupe-preview-ready' }, '*');

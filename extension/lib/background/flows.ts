@@ -78,6 +78,19 @@ export async function imageFlow(ctx: FlowContext, task: Task, tab: Browser.tabs.
   await session.submitImage(conversation, task, prepared, undefined, task === 'ocr' && tab.id !== undefined ? ocrHook(ctx, tab.id) : undefined);
 }
 
+/**
+ * Firefox lets a user withdraw the site access granted at install (about:addons → Permissions);
+ * then captures and the on-page UI fail, and the hint must name that switch, not "a browser page".
+ */
+export async function siteAccessWithdrawn(): Promise<boolean> {
+  if (import.meta.env.BROWSER !== 'firefox') return false;
+  return !(await browser.permissions.contains({ origins: ['<all_urls>'] }).catch(() => true));
+}
+
+async function captureHint(): Promise<string> {
+  return (await siteAccessWithdrawn()) ? t('hintSiteAccessFirefox') : t('hintCapture');
+}
+
 /** Flow 2, second half: the content script reports the selected rectangle. */
 export async function regionFlow(ctx: FlowContext, selection: RegionSelected, tab: Browser.tabs.Tab): Promise<void> {
   const { session, settings } = ctx;
@@ -93,7 +106,7 @@ export async function regionFlow(ctx: FlowContext, selection: RegionSelected, ta
     const hook = task === 'ocr' && tab.id !== undefined ? ocrHook(ctx, tab.id, page) : undefined;
     await session.submitImage(conversation, task, prepared, selection.prompt, hook);
   } catch (error) {
-    session.fail(conversation, task, t('errCapture', error instanceof Error ? error.message : String(error)), t('hintCapture'));
+    session.fail(conversation, task, t('errCapture', error instanceof Error ? error.message : String(error)), await captureHint());
   }
 }
 
@@ -107,7 +120,7 @@ export async function tabFlow(ctx: FlowContext, task: Task, tab: Browser.tabs.Ta
     const prepared = await cropCapture(capture, null, settings().maxImagePixels, 'tab');
     await session.submitImage(conversation, task, prepared, undefined, task === 'ocr' && tab.id !== undefined ? ocrHook(ctx, tab.id) : undefined);
   } catch (error) {
-    session.fail(conversation, task, t('errCapture', error instanceof Error ? error.message : String(error)), t('hintCapture'));
+    session.fail(conversation, task, t('errCapture', error instanceof Error ? error.message : String(error)), await captureHint());
   }
   return conversation;
 }

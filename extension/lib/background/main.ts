@@ -1,11 +1,11 @@
-import type { Task } from '@loupe/shared';
+import { DEFAULT_PORT, type Task } from '@loupe/shared';
 import { browser, type Browser } from 'wxt/browser';
 import { setLocale, t } from '../i18n/i18n';
 import { CompanionLink } from '../link/companion-link';
 import { credentials, pairViaNativeHost, probeCompanion } from '../link/pairing';
 import { ContentToBackground, PanelCommand } from '../messages';
-import { defaultSettings, loadSettings, onSettingsChanged, type RegionAction, type Settings } from '../settings/settings';
-import { ensureContentScript, imageFlow, regionFlow, sendToTab, tabFlow, type FlowContext } from './flows';
+import { defaultSettings, loadSettings, onSettingsChanged, saveSettings, type RegionAction, type Settings } from '../settings/settings';
+import { ensureContentScript, imageFlow, regionFlow, sendToTab, siteAccessWithdrawn, tabFlow, type FlowContext } from './flows';
 import { installMenus } from './menus';
 import { Session } from './session';
 
@@ -18,6 +18,10 @@ export function startBackground(): void {
     WebSocketImpl: WebSocket,
     credentials,
     probe: (port) => probeCompanion(port),
+    defaultPort: DEFAULT_PORT,
+    usePort: async (port) => {
+      await saveSettings({ port });
+    },
     pair: async () => (await pairViaNativeHost()).ok,
     onMessage: (m) => session.onServerMessage(m),
     onState: () => session.changed(),
@@ -34,7 +38,8 @@ export function startBackground(): void {
     link.connect();
   });
   onSettingsChanged((s) => {
-    const relink = s.port !== settings.port || s.manualToken !== settings.manualToken;
+    // A port the link itself found (pairing, discovery) is already in use: no restart for it.
+    const relink = (s.port !== settings.port && s.port !== link.current.port) || s.manualToken !== settings.manualToken;
     const relabel = s.language !== settings.language;
     settings = s;
     setLocale(s.language);
@@ -55,7 +60,7 @@ export function startBackground(): void {
     await ready;
     if (!(await ensureContentScript(tab.id))) {
       const c = session.start('region', tab);
-      session.fail(c, 'ocr', t('errRestricted'), t('hintRestricted'));
+      session.fail(c, 'ocr', t('errRestricted'), (await siteAccessWithdrawn()) ? t('hintSiteAccessFirefox') : t('hintRestricted'));
       return;
     }
     session.setBusy(t('busySelecting'));
@@ -121,6 +126,8 @@ export function startBackground(): void {
           return session.cancel(cmd.id);
         case 'retry':
           return link.restart();
+        case 'continue':
+          return void session.continueFrom(cmd.id);
         case 'pair':
           return void pairViaNativeHost().then(() => link.restart());
         case 'capture-tab':

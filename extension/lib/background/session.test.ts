@@ -70,7 +70,33 @@ describe('Session', () => {
     await session.submitImage(c, 'code', image);
     expect(sent).toHaveLength(0);
     expect(c.turns[0]).toMatchObject({ status: 'error', error: { code: 'disconnected' } });
-    expect(c.turns[0]!.error!.hint).toContain('pnpm start');
+    expect(c.turns[0]!.error!.hint).toContain('`loupe start`');
+  });
+
+  it('does not store a conversation whose only job failed before answering', async () => {
+    const { link } = fakeLink('offline');
+    const session = new Session(link, defaultSettings);
+    await session.submitImage(session.start('tab'), 'code', image);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await listHistory()).toEqual([]);
+  });
+
+  it('a conversation continued from history that the companion no longer knows is sent again with its thumbnail', async () => {
+    const { link, sent } = fakeLink();
+    const session = new Session(link, defaultSettings);
+    const c = session.start('image');
+    c.image = image.image;
+    c.restored = 'history';
+    c.turns.push({ id: 'old', task: 'describe', status: 'done', text: 'earlier answer', createdAt: 1 });
+    await session.followup('and the colour?');
+    const first = JSON.parse(sent[0] as string);
+    session.onServerMessage(msg({ type: 'error', id: first.id, code: 'not_found', message: 'conversation is not known here' }));
+    await vi.waitFor(() => expect(sent).toHaveLength(2));
+    const { job, images } = decodeSubmitFrame(sent[1] as Uint8Array);
+    expect(job).toMatchObject({ task: 'ask', prompt: 'and the colour?', conversationId: c.id });
+    expect(images[0]!.length).toBe(1); // the data URL's bytes ('AA' is one byte)
+    expect(c.turns.map((x) => x.status)).toEqual(['done', 'sending']);
+    expect(c.restored).toBe('resent');
   });
 
   it('fails running turns when the link drops', async () => {

@@ -2,8 +2,9 @@ import { encodeSubmitFrame, isTerminal } from '@loupe/shared';
 import type { ServerMessage, ServerStatus, Task } from '@loupe/shared';
 import type { Browser } from 'wxt/browser';
 import type { Prepared } from '../capture/image-bytes';
-import { thumbnail } from '../capture/image-bytes';
-import { saveEntry, toEntry } from '../history/history-store';
+import { dataUrlToBytes, thumbnail } from '../capture/image-bytes';
+import { restoreConversation } from '../history/continue';
+import { listHistory, saveEntry, shouldKeep, toEntry } from '../history/history-store';
 import { t } from '../i18n/i18n';
 import { applyServerMessage, failUnfinished, newId, type Conversation, type Turn } from '../jobs/conversation';
 import type { CompanionLink, LinkState } from '../link/companion-link';
@@ -127,6 +128,28 @@ export class Session {
     );
   }
 
+  /** "Continue this conversation" from history: it becomes the live one, ready for a follow-up. */
+  async continueFrom(entryId: string): Promise<void> {
+    const entry = (await listHistory()).find((e) => e.id === entryId);
+    if (!entry) return;
+    this.conversation = await restoreConversation(entry);
+    if (entry.thumbnail) this.thumbs.set(entry.id, entry.thumbnail);
+    this.changed();
+  }
+
+  /**
+   * A restored conversation the companion no longer knows (it restarted, or the entry was
+   * imported): the follow-up is sent again with the stored thumbnail as the image.
+   */
+  private resendRestored(conversation: Conversation, turn: Turn): boolean {
+    if (conversation.restored !== 'history' || !conversation.image || turn.error?.code !== 'not_found' || !turn.prompt) return false;
+    conversation.restored = 'resent';
+    conversation.turns.splice(conversation.turns.indexOf(turn), 1);
+    const image = conversation.image;
+    void this.submitImage(conversation, turn.task, { bytes: dataUrlToBytes(image.dataUrl), image }, turn.prompt);
+    return true;
+  }
+
   cancel(id: string): void {
     try {
       this.link.send(JSON.stringify({ type: 'cancel', id }));
@@ -159,6 +182,7 @@ export class Session {
     this.changed();
     if (isTerminal(message) && message.id) {
       const turn = conversation.turns.find((x) => x.id === message.id);
+      if (turn && this.resendRestored(conversation, turn)) return;
       const hook = this.hooks.get(message.id);
       this.hooks.delete(message.id);
       if (turn && hook) hook(turn, conversation);
@@ -208,7 +232,7 @@ export class Session {
   }
 
   private async persist(conversation: Conversation): Promise<void> {
-    if (conversation.turns.length === 0) return;
+    if (!shouldKeep(conversation)) return;
     try {
       await saveEntry(toEntry(conversation, this.thumbs.get(conversation.id)));
     } catch {

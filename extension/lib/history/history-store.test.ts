@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Conversation } from '../jobs/conversation';
-import { clearHistory, deleteEntry, exportHistory, HISTORY_LIMIT, listHistory, saveEntry, searchHistory, toEntry } from './history-store';
+import { clearHistory, deleteEntry, entryText, exportHistory, HISTORY_LIMIT, listHistory, replaceHistory, saveEntry, searchHistory, shouldKeep, toEntry } from './history-store';
 
 const conversation = (id: string, text: string, title = 'Page'): Conversation => ({
   id,
@@ -67,5 +67,25 @@ describe('history store', () => {
     expect(exported).toMatchObject({ format: 'loupe-history', version: 1, entries: [{ id: 'b' }] });
     await clearHistory();
     expect(await listHistory()).toEqual([]);
+  });
+});
+
+describe('history that forgives', () => {
+  it('clear returns what it removed, and replace puts it back (Undo)', async () => {
+    await saveEntry(toEntry(conversation('a', 'one')));
+    await saveEntry(toEntry(conversation('b', 'two')));
+    const removed = await clearHistory();
+    expect(await listHistory()).toEqual([]);
+    await replaceHistory(removed);
+    expect((await listHistory()).map((e) => e.id)).toEqual(['b', 'a']);
+  });
+  it('keeps a conversation only once it has an answer, and marks its failed turns', () => {
+    const failed: Conversation = { ...conversation('f', ''), turns: [{ id: 'j', task: 'ocr', status: 'error', text: '', createdAt: 1, error: { code: 'disconnected', message: 'offline' } }] };
+    expect(shouldKeep(failed)).toBe(false);
+    const mixed: Conversation = { ...conversation('m', 'answer'), turns: [...conversation('m', 'answer').turns, ...failed.turns] };
+    expect(shouldKeep(mixed)).toBe(true);
+    const turns = toEntry(mixed).turns;
+    expect(turns[1]).toMatchObject({ status: 'error', error: 'offline', text: '' });
+    expect(entryText(toEntry(mixed))).toContain('(error: offline)');
   });
 });

@@ -14,7 +14,8 @@ export interface HistoryEntry {
   pageTitle?: string;
   thumbnail?: string;
   image?: { width: number; height: number; bytes: number };
-  turns: Array<{ id: string; task: string; prompt?: string; text: string; status: string; model?: string; standIn?: boolean; device?: string }>;
+  /** `status` 'error' / 'cancelled' marks a failed turn (with `error`); see shouldKeep for what is stored. */
+  turns: Array<{ id: string; task: string; prompt?: string; text: string; status: string; model?: string; standIn?: boolean; device?: string; error?: string }>;
 }
 
 const KEY = 'history';
@@ -39,8 +40,9 @@ export function toEntry(conversation: Conversation, thumbnail?: string): History
       id: t.id,
       task: t.task,
       ...(t.prompt ? { prompt: t.prompt } : {}),
-      text: t.text || t.error?.message || '',
+      text: t.text,
       status: t.status,
+      ...(t.error ? { error: t.error.message } : {}),
       ...(t.model ? { model: t.model.id, standIn: t.model.standIn, device: t.model.device } : {}),
     })),
   };
@@ -56,8 +58,30 @@ export async function saveEntry(entry: HistoryEntry): Promise<void> {
   await browser.storage.local.set({ [KEY]: list.slice(0, HISTORY_LIMIT) });
 }
 
-export async function clearHistory(): Promise<void> {
+/**
+ * A conversation is stored once it has an answer; one whose every job failed before answering
+ * is not (it holds nothing to find again, and the panel already shows the error). Failed or
+ * cancelled turns of a stored conversation are kept and marked.
+ */
+export function shouldKeep(conversation: Conversation): boolean {
+  return conversation.turns.some((t) => t.text.trim().length > 0);
+}
+
+/** Removes every entry and returns them, so the panel can offer Undo. */
+export async function clearHistory(): Promise<HistoryEntry[]> {
+  const removed = await listHistory();
   await browser.storage.local.remove(KEY);
+  return removed;
+}
+
+/** Replaces the stored list (Undo after Clear all, or a merged import). */
+export async function replaceHistory(entries: HistoryEntry[]): Promise<void> {
+  await browser.storage.local.set({ [KEY]: entries.slice(0, HISTORY_LIMIT) });
+}
+
+/** The entry as plain text, for the clipboard. */
+export function entryText(entry: HistoryEntry): string {
+  return entry.turns.map((t) => [`## ${t.task}${t.prompt ? `: ${t.prompt}` : ''}`, t.text, t.error ? `(${t.status}: ${t.error})` : ''].filter(Boolean).join('\n\n')).join('\n\n');
 }
 
 export async function deleteEntry(id: string): Promise<void> {

@@ -40,6 +40,11 @@ export interface Conversation {
   pageTitle?: string;
   image?: SentImage;
   turns: Turn[];
+  /**
+   * Continued from history: 'history' until a follow-up reaches the companion; 'resent' once the
+   * stored thumbnail had to be sent again (the companion no longer knew the conversation).
+   */
+  restored?: 'history' | 'resent';
 }
 
 export const isFinished = (turn: Turn): boolean => turn.status === 'done' || turn.status === 'error' || turn.status === 'cancelled';

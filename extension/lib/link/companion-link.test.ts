@@ -176,6 +176,58 @@ describe('CompanionLink', () => {
     expect(FakeSocket.all).toHaveLength(3);
   });
 
+  it('reconnects about a second after /health answers again, however long the back-off had grown', async () => {
+    let up = false;
+    const probe = vi.fn(async () => up);
+    const { link, states } = setup({ probe, backoff: new Backoff({ baseMs: 30_000, maxMs: 30_000, random: () => 0.5 }) });
+    link.connect();
+    await flush();
+    FakeSocket.all[0]!.serverRefuse();
+    await flush();
+    const offline = states.at(-1)!;
+    expect(offline.kind).toBe('offline');
+    expect(offline.kind === 'offline' && offline.retryAt - Date.now()).toBe(30_000);
+    vi.advanceTimersByTime(3_000);
+    await flush();
+    expect(FakeSocket.all).toHaveLength(1); // still down: only /health probes, no socket
+    up = true;
+    vi.advanceTimersByTime(1_000);
+    await flush();
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.all[1]!.serverOpen();
+    FakeSocket.all[1]!.serverSend(hello);
+    expect(link.current.kind).toBe('connected');
+    vi.advanceTimersByTime(5_000);
+    await flush();
+    expect(FakeSocket.all).toHaveLength(2); // the watch stopped once connected
+  });
+
+  it('when the configured port is dead, finds the companion on the default port before saying it is not running', async () => {
+    let port = 40_001;
+    const usePort = vi.fn(async (p: number) => {
+      port = p;
+    });
+    const probe = vi.fn(async (p: number) => p === 7391);
+    const { link, states } = setup({ probe, usePort, defaultPort: 7391, credentials: async () => ({ port, token: 'secret-token-abcdef0123456789' }) });
+    link.connect();
+    await flush();
+    expect(FakeSocket.all[0]!.url).toBe('ws://127.0.0.1:40001/v1/ws');
+    FakeSocket.all[0]!.serverRefuse();
+    await flush();
+    expect(usePort).toHaveBeenCalledWith(7391);
+    expect(FakeSocket.all[1]!.url).toBe('ws://127.0.0.1:7391/v1/ws');
+    expect(states.some((s) => s.kind === 'offline')).toBe(false);
+  });
+
+  it('says offline, naming where else it looked, when neither port answers', async () => {
+    const { link, states } = setup({ probe: vi.fn(async () => false), usePort: vi.fn(async () => undefined), defaultPort: 7391, credentials: async () => ({ port: 40_002, token: 'secret-token-abcdef0123456789' }) });
+    link.connect();
+    await flush();
+    FakeSocket.all[0]!.serverRefuse();
+    await flush();
+    expect(states.at(-1)).toMatchObject({ kind: 'offline', port: 40_002, searched: [7391] });
+  });
+
   it('re-pairs once when the companion is up but refuses the token, then reports unpaired', async () => {
     const pair = vi.fn(async () => false);
     const { link } = setup({ pair, probe: vi.fn(async () => true) });

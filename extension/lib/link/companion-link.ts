@@ -1,15 +1,18 @@
+// Over 300 lines on purpose: reconnect, the /health watch and discovery all drive the one socket and its state.
 import { parseServerMessage, PROTOCOL_VERSION, WS_AUTH_PREFIX, WS_PATH, WS_SUBPROTOCOL } from '@loupe/shared';
 import type { ServerHello, ServerMessage } from '@loupe/shared';
 import { Backoff } from './backoff';
 
 const PAIR_INTERVAL_MS = 30_000;
+/** While the companion is down, a cheap GET /health this often decides when to reconnect. */
+export const WATCH_INTERVAL_MS = 1_000;
 
 /** What the panel shows about the link, with the fix when it is down. */
 export type LinkState =
   | { kind: 'connecting'; port: number }
   | { kind: 'connected'; port: number; hello: ServerHello }
-  | { kind: 'offline'; port: number; retryInMs: number }
-  | { kind: 'unpaired'; port: number; retryInMs: number };
+  | { kind: 'offline'; port: number; retryInMs: number; retryAt: number; searched: number[] }
+  | { kind: 'unpaired'; port: number; retryInMs: number; retryAt: number };
 
 export interface Credentials {
   port: number;
@@ -21,6 +24,10 @@ export interface LinkDeps {
   credentials(): Promise<Credentials>;
   /** GET /health on the port: true when a companion answers. */
   probe(port: number): Promise<boolean>;
+  /** Where a companion listens when nothing says otherwise: looked at when the configured port is dead. */
+  defaultPort?: number;
+  /** Makes `port` the configured one (it was found there); credentials() returns it from then on. */
+  usePort?(port: number): Promise<void>;
   /** Obtains a fresh token (native-messaging pairing); true when one was stored. */
   pair(): Promise<boolean>;
   onMessage(message: ServerMessage): void;
@@ -43,12 +50,15 @@ export class CompanionLink {
   private state: LinkState = { kind: 'connecting', port: 0 };
   private keepalive: ReturnType<typeof setInterval> | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  private watch: ReturnType<typeof setInterval> | null = null;
   private lastPong = 0;
   private lastPairAt = Number.NEGATIVE_INFINITY;
   private readonly backoff: Backoff;
   private readonly keepaliveMs: number;
   private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   private stopped = false;
+  /** An open() is between reading credentials and creating its socket: a second one would race it. */
+  private opening = false;
 
   constructor(private readonly deps: LinkDeps) {
     this.backoff = deps.backoff ?? new Backoff();
@@ -62,7 +72,7 @@ export class CompanionLink {
   /** Starts (or restarts now) a connection attempt unless one is open or under way. */
   connect(): void {
     this.stopped = false;
-    if (this.ws && (this.ws.readyState === 0 || this.ws.readyState === 1)) return;
+    if (this.opening || (this.ws && (this.ws.readyState === 0 || this.ws.readyState === 1))) return;
     if (this.retry) {
       clearTimeout(this.retry);
       this.retry = null;
@@ -104,10 +114,21 @@ export class CompanionLink {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
+    this.stopWatch();
     this.teardown();
   }
 
   private async open(): Promise<void> {
+    this.stopWatch();
+    this.opening = true;
+    try {
+      await this.openSocket();
+    } finally {
+      this.opening = false;
+    }
+  }
+
+  private async openSocket(): Promise<void> {
     let creds = await this.deps.credentials();
     this.setState({ kind: 'connecting', port: creds.port });
     if (!creds.token) {
@@ -175,7 +196,47 @@ export class CompanionLink {
       this.connect();
       return;
     }
+    if (!running && (await this.foundElsewhere(port))) return;
     this.scheduleRetry(running ? 'unpaired' : 'offline', port);
+  }
+
+  /** Pairing (daemon.json) already had its say: try the default port before calling it "not running". */
+  private async foundElsewhere(port: number): Promise<boolean> {
+    const fallback = this.deps.defaultPort;
+    if (fallback === undefined || fallback === port || !this.deps.usePort || !(await this.deps.probe(fallback))) return false;
+    // Say where we are going first: the settings change that follows then needs no restart.
+    this.setState({ kind: 'connecting', port: fallback });
+    await this.deps.usePort(fallback);
+    this.connect();
+    return true;
+  }
+
+  private searched(port: number): number[] {
+    const fallback = this.deps.defaultPort;
+    return fallback !== undefined && fallback !== port ? [fallback] : [];
+  }
+
+  /** Polls /health while the companion is down, so it is reconnected about a second after it is back. */
+  private startWatch(port: number): void {
+    this.stopWatch();
+    let probing = false;
+    this.watch = setInterval(() => {
+      if (probing || this.stopped) return;
+      probing = true;
+      void (async () => {
+        try {
+          if (await this.deps.probe(port)) this.connect();
+          else if (this.searched(port).length) await this.foundElsewhere(port);
+        } finally {
+          probing = false;
+        }
+      })();
+    }, WATCH_INTERVAL_MS);
+  }
+
+  private stopWatch(): void {
+    if (this.watch) clearInterval(this.watch);
+    this.watch = null;
   }
 
   /** At most one pairing attempt per PAIR_INTERVAL_MS (each one starts the native host). */
@@ -195,10 +256,14 @@ export class CompanionLink {
   }
 
   private scheduleRetryRaw(delay: number, kind: 'offline' | 'unpaired' | 'connecting', port: number): void {
+    const retryAt = Date.now() + delay;
     if (kind === 'connecting') this.setState({ kind, port });
-    else this.setState({ kind, port, retryInMs: delay });
+    else if (kind === 'offline') this.setState({ kind, port, retryInMs: delay, retryAt, searched: this.searched(port) });
+    else this.setState({ kind, port, retryInMs: delay, retryAt });
     for (const w of this.waiters.splice(0)) w.reject(new Error(kind));
     if (this.stopped) return;
+    // Unpaired means it answers /health already: only the back-off retry can help there.
+    if (kind === 'offline') this.startWatch(port);
     if (this.retry) clearTimeout(this.retry);
     this.retry = setTimeout(() => {
       this.retry = null;

@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import { loadSettings, saveSettings } from '../settings/settings';
 import type { Credentials } from './companion-link';
 
-const PairReply = z.object({ ok: z.literal(true), token: z.string().min(16).max(256), port: z.number().int().min(1).max(65535) });
+const PairReply = z.object({ ok: z.literal(true), token: z.string().min(16).max(256), port: z.number().int().min(1).max(65535), running: z.boolean().optional() });
 const PairRefusal = z.object({ ok: z.literal(false), error: z.object({ message: z.string(), hint: z.string().optional() }) });
 const Pairing = z.object({ token: z.string(), port: z.number().int(), at: z.number() });
 const KEY = 'pairing';
@@ -29,7 +29,9 @@ export async function pairViaNativeHost(): Promise<{ ok: true } | { ok: false; e
     return { ok: false, error: refusal.success ? [refusal.data.error.message, refusal.data.error.hint].filter(Boolean).join(' ') : 'the native host answered without a token' };
   }
   await browser.storage.local.set({ [KEY]: { token: parsed.data.token, port: parsed.data.port, at: Date.now() } });
-  await saveSettings({ port: parsed.data.port, manualToken: '' });
+  // A companion that is not running has no port yet, only the host's guess: keep watching the
+  // port we know (it may come back there) rather than switch to the guess.
+  await saveSettings({ ...(parsed.data.running === false ? {} : { port: parsed.data.port }), manualToken: '' });
   return { ok: true };
 }
 
@@ -38,6 +40,11 @@ export async function credentials(): Promise<Credentials> {
   if (settings.manualToken.trim()) return { port: settings.port, token: settings.manualToken.trim() };
   const pairing = Pairing.safeParse((await browser.storage.local.get(KEY))[KEY]);
   return { port: settings.port, ...(pairing.success ? { token: pairing.data.token } : {}) };
+}
+
+/** True once pairing stored a token (a manual token does not count: it is the fallback). */
+export async function isPaired(): Promise<boolean> {
+  return Pairing.safeParse((await browser.storage.local.get(KEY))[KEY]).success;
 }
 
 export async function forgetPairing(): Promise<void> {

@@ -31,7 +31,7 @@ function createDouble(name: string, kind: 'ocr' | 'vlm', tasks: Task[], options:
     name,
     async load() {
       const model = options.model ?? '';
-      if (model === 'fail-load') throw new ProtocolError('model_invalid', 'model directory /nowhere has no config.json', 'Pull a model with `pnpm loupe models pull <id>`.');
+      if (model === 'fail-load') throw new ProtocolError('model_invalid', 'model directory /nowhere has no config.json', 'Pull a model with `loupe models pull <id>`.');
       if (model === 'crash-load') process.kill(process.pid, 'SIGKILL');
       if (model.startsWith('retry-load:') && !existsSync(model.slice('retry-load:'.length))) {
         throw Object.assign(new ProtocolError('engine_unavailable', 'the remote is not answering (ECONNREFUSED)', 'Start the remote.'), { retryable: true });

@@ -2,7 +2,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { evaluateOcr, type EngineChoice, type OcrEvaluation } from './evaluate';
 
-const USAGE = 'usage: pnpm eval:ocr <dir> [--json] [--engine loupe|tesseract|both]';
+const USAGE = 'usage: npm run eval:ocr -- <dir> [--json] [--engine loupe|tesseract|both]';
 
 function parseArgs(argv: string[]) {
   let dir: string | undefined;

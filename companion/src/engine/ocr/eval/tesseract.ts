@@ -41,7 +41,7 @@ export async function openTesseract(languageSets: Array<Array<'eng' | 'chi_sim'>
   };
 }
 
-/** Tesseract (chi_sim + eng on every page) as the comparison column of `pnpm eval:ocr`. */
+/** Tesseract (chi_sim + eng on every page) as the comparison column of `npm run eval:ocr`. */
 export async function createTesseractReader(): Promise<PageReader> {
   const tess = await openTesseract([['chi_sim', 'eng']]);
   const worker = tess.workers[0]!;

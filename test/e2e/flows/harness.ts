@@ -1,0 +1,160 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { REPO_ROOT, startDaemon, type RunningDaemon } from '../../helpers/daemon';
+import { grayPng } from '../../helpers/images';
+import { standInModel } from '../../helpers/standin';
+import type { LaunchOptions, LoupeBrowser } from '../support/browser-adapter';
+import { addPages, startTestSite, type TestSite } from '../support/test-site';
+import type { UiLocator, UiPage } from '../support/ui';
+
+/**
+ * What every shared flow gets: the real companion (stand-in VLM, real OCR), the test site, and
+ * the browser (through its adapter), plus the few steps the flows repeat.
+ */
+export interface Harness<B extends LoupeBrowser = LoupeBrowser> {
+  readonly b: B;
+  readonly panel: UiPage;
+  readonly daemon: RunningDaemon;
+  readonly site: TestSite;
+  /** The companion's LOUPE_HOME, ours (not the helper's temp dir), so a restarted companion keeps its token. */
+  readonly home: string;
+  /** The devicePixelRatio this run's browser renders at (known before it launches). */
+  readonly dpr: number;
+  artifacts: string;
+  restartDaemon(args: string[]): Promise<void>;
+  stopDaemon(): Promise<void>;
+  shot(page: UiPage, name: string): Promise<unknown>;
+  openSite(path: string): Promise<{ page: UiPage; tabId: number }>;
+  startsConversation(run: () => Promise<unknown>): Promise<void>;
+  lastTurn(): Promise<UiLocator>;
+  rightClickFlow(page: UiPage, tabId: number, selector: string, task: string, srcUrl?: string): Promise<UiLocator>;
+  expectOwnBytes(size: string): Promise<void>;
+  startSelection(tabId: number, action: string): Promise<void>;
+}
+
+export interface HarnessOptions<B extends LoupeBrowser> {
+  launch(o: LaunchOptions): Promise<B>;
+  dpr: number;
+  /** Folder under test-artifacts/ for this run's screenshots. */
+  artifacts: string;
+  /** Whether the VLM is needed (false: OCR only, the companion starts faster). */
+  vlm?: boolean;
+}
+
+export const normalize = (s: string) => s.toLowerCase().replace(/\s+/g, ' ');
+
+/** Registers the suite's beforeAll/afterAll; the returned harness is usable inside tests. */
+export function useHarness<B extends LoupeBrowser>(o: HarnessOptions<B>): Harness<B> {
+  let daemon: RunningDaemon;
+  let model: { dir: string; cleanup(): void } | undefined;
+  let site: TestSite;
+  let b: B;
+  let home: string;
+  let visits = 0;
+  const artifacts = join(REPO_ROOT, 'test-artifacts', o.artifacts);
+
+  const conversationId = (p: UiPage) => p.locator('[data-testid=conversation]').getAttribute('data-id', { timeout: 1_000 }).catch(() => '');
+
+  const h: Harness<B> = {
+    get b() {
+      return b;
+    },
+    get panel() {
+      return b.panel;
+    },
+    get daemon() {
+      return daemon;
+    },
+    get site() {
+      return site;
+    },
+    get home() {
+      return home;
+    },
+    dpr: o.dpr,
+    artifacts,
+    async stopDaemon() {
+      await daemon.stop();
+    },
+    async restartDaemon(args) {
+      daemon = await startDaemon({ home, token: null, args });
+    },
+    shot: (p, name) => p.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true }),
+    async openSite(path) {
+      // A unique URL per visit, so the tab is found by URL without ambiguity.
+      const url = `${site.url}${path}?visit=${++visits}`;
+      const page = await b.openPage(url);
+      return { page, tabId: await b.tabId(url) };
+    },
+    /** Runs a flow and waits until the panel shows the new conversation it started. */
+    async startsConversation(run) {
+      const before = await conversationId(b.panel);
+      await run();
+      await expect.poll(() => conversationId(b.panel), { timeout: 30_000 }).not.toBe(before);
+    },
+    async lastTurn() {
+      const turn = b.panel.locator('[data-testid=turn]').last();
+      await expect.poll(() => turn.getAttribute('data-status'), { timeout: 120_000 }).toMatch(/done|error|cancelled/);
+      return turn;
+    },
+    /**
+     * Right-clicks `selector` on the page, then runs what the context menu item for `task` runs (native
+     * menus cannot be clicked by automation), and returns the finished turn in the panel.
+     */
+    async rightClickFlow(page, tabId, selector, task, srcUrl) {
+      await page.locator(selector).click({ button: 'right' });
+      await h.startsConversation(() => b.background((l, a) => l.imageFlow(a.task, a.tabId, 0, a.srcUrl), { tabId, task, ...(srcUrl ? { srcUrl } : {}) }));
+      return h.lastTurn();
+    },
+    /** The panel's caption says the image's own bytes were sent, at this size. */
+    async expectOwnBytes(size) {
+      const caption = (await b.panel.locator('[data-testid=image-size]').textContent()) ?? '';
+      expect(caption).toContain(`${size} px`);
+      expect(caption).toContain("the image's own bytes");
+    },
+    startSelection: (tabId, action) => b.background((l, a) => l.startSelection(a.tabId, a.action), { tabId, action }),
+  };
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    // eosAfter counts prompt + image tokens: large enough that the stand-in writes a few hundred noise tokens.
+    if (o.vlm !== false) model = await standInModel({ eosAfter: 3000 });
+    home = mkdtempSync(join(tmpdir(), 'loupe-e2e-home-'));
+    daemon = await startDaemon({ home, args: model ? ['--model', model.dir] : [], token: null, timeoutMs: 240_000 });
+    site = await startTestSite();
+    addPages(site);
+    site.files.set('/photo.png', { type: 'image/png', body: grayPng(320, 200, { value: 90 }) });
+    // Zero-configuration pairing: the adapter puts the host manifest where this browser looks.
+    // The companion runs on an ephemeral port: the extension learns it from pairing.
+    b = await o.launch({ home, port: daemon.port, dpr: o.dpr });
+    // Render the <img>'s picture with the browser itself (real text, real antialiasing).
+    site.files.set('/text.png', { type: 'image/png', body: await b.elementPng(`${site.url}/text-source.html`, '#card') });
+    // The stand-in decodes a few tokens per second on a shared CPU: keep its answers short.
+    await b.background((l) => void (l.session.maxTokens = 40));
+  }, 300_000);
+
+  afterAll(async () => {
+    await b?.close();
+    await site?.close();
+    await daemon?.stop();
+    model?.cleanup();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  return h;
+}
+
+export type FlowIt = (key: string, title: string, fn: () => Promise<void>) => void;
+
+/**
+ * `it`, registered only when `key` is one of the flows this run includes: `only`, else the keys in
+ * LOUPE_E2E_FLOWS (comma-separated, for working on one flow), else all.
+ */
+export function flowIt(only: readonly string[] | undefined): FlowIt {
+  only ??= process.env.LOUPE_E2E_FLOWS?.split(',').filter(Boolean);
+  return (key, title, fn) => {
+    if (!only || only.includes(key)) it(title, fn);
+  };
+}

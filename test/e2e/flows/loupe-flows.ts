@@ -1,0 +1,29 @@
+import { describe } from 'vitest';
+import type { LoupeBrowser } from '../support/browser-adapter';
+import { flowIt, useHarness, type Harness, type HarnessOptions } from './harness';
+import { imageFlows } from './image-flows';
+import { captureFlows, languageAndReconnectFlows, pairingFlow } from './panel-flows';
+
+export interface LoupeFlowsOptions<B extends LoupeBrowser> extends HarnessOptions<B> {
+  /** Flow keys to run (default: all), e.g. ['pairing', 'region-ocr']. */
+  only?: readonly string[];
+  /** Browser-specific tests, run after history and before the language switch. */
+  extra?: (h: Harness<B>) => void;
+}
+
+/**
+ * The user flows, the same for every browser, in the order a user meets them: pairing, the
+ * panel, right-click image, region select, capture → HTML, follow-up, history, zh-CN, reconnect.
+ * Each browser's test file calls this with its adapter (test/e2e/support/browser-adapter.ts).
+ */
+export function describeLoupeFlows<B extends LoupeBrowser>(title: string, o: LoupeFlowsOptions<B>): void {
+  describe(title, () => {
+    const h = useHarness(o);
+    const flow = flowIt(o.only);
+    pairingFlow(h, flow);
+    imageFlows(h, flow);
+    captureFlows(h, flow);
+    o.extra?.(h);
+    languageAndReconnectFlows(h, flow);
+  });
+}

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { normalize, type FlowIt, type Harness } from './harness';
+
+/** Pairing and the panel's own flows: capture → HTML with its preview, history, language, reconnect. */
+export function pairingFlow(h: Harness, flow: FlowIt): void {
+  flow('pairing', 'pairs with the companion without configuration and shows the connection', async () => {
+    const conn = h.panel.locator('[data-testid=conn]');
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    // The stand-in VLM loads after the daemon listens; the panel follows the companion's status.
+    await expect.poll(() => h.panel.locator('[data-testid=vlm-state]').getAttribute('data-state'), { timeout: 180_000 }).toBe('ready');
+    expect(await conn.textContent()).toContain('test stand-in');
+    await h.shot(h.panel, '01-panel-connected');
+  });
+}
+
+export function captureFlows(h: Harness, flow: FlowIt): void {
+  flow('capture-html', 'capture a mockup → HTML: streamed code, then a live preview in the sandboxed frame, and a refine follow-up', async () => {
+    const { panel } = h;
+    const { page, tabId } = await h.openSite('/mockup.html');
+    await h.startsConversation(() => h.b.background((l, id) => l.tabFlow('code', id), tabId));
+    const turn = await h.lastTurn();
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    expect(await turn.getAttribute('data-task')).toBe('code');
+    const answer = ((await turn.locator('[data-testid=answer]').textContent()) ?? '').trim();
+    expect(answer.length).toBeGreaterThan(0);
+    expect(await panel.locator('[data-testid=image-size]').textContent()).toContain('screenshot of the visible tab');
+
+    // The preview renders the generated document inside the sandboxed page (the stand-in's
+    // noise has no markup, so the whole answer is the document, and the panel says so).
+    const raw = await h.b.background((l) => l.session.conversation.turns.at(-1)!.text);
+    const expected = await panel.evaluate<string>(
+      `(() => { const body = new DOMParser().parseFromString(${JSON.stringify(raw)}, 'text/html').body; body.querySelectorAll('script').forEach((n) => n.remove()); return (body.textContent ?? '').replace(/\\s+/g, ' ').trim(); })()`,
+    );
+    expect(expected.length).toBeGreaterThan(20);
+    await expect.poll(() => h.b.inPreview<string>(`(document.body.textContent ?? '').replace(/\\s+/g, ' ').trim()`).catch(() => ''), { timeout: 10_000 }).toBe(expected);
+    await expect.poll(() => panel.locator('[data-testid=preview-nohtml]').count()).toBe(1);
+    await h.shot(panel, '07-panel-mockup-code-preview');
+
+    // Refine: a follow-up on the same capture with the code task.
+    await panel.locator('[data-testid=followup-input]').fill('make the header sticky');
+    await panel.locator('[data-testid=followup-send]').click();
+    await expect.poll(() => panel.locator('[data-testid=turn]').count()).toBe(2);
+    const refined = await h.lastTurn();
+    expect(await refined.getAttribute('data-task')).toBe('code');
+    expect(await refined.getAttribute('data-status')).toBe('done');
+    await page.close();
+  });
+
+  flow('preview-sandbox', 'the preview frame compiles Tailwind offline and has no extension access and no network', async () => {
+    const html =
+      '<!doctype html><html><body><header id="h" class="sticky top-0 bg-blue-800 p-4 text-white rounded-lg">Acme</header><div class="grid grid-cols-3 gap-4 mt-6" id="g"><section class="border p-4">A</section><section class="border p-4">B</section><section class="border p-4">C</section></div><script>document.title="ran"</script></body></html>';
+    await h.panel.evaluate(`document.querySelector('[data-testid=preview-frame]').contentWindow.postMessage({ type: 'loupe-preview-render', html: ${JSON.stringify(html)} }, '*')`);
+    const style = (id: string, prop: string) => h.b.inPreview<string>(`getComputedStyle(document.getElementById('${id}')).${prop}`);
+    await expect.poll(() => style('h', 'paddingTop').catch(() => ''), { timeout: 10_000 }).toBe('16px');
+    expect(await style('g', 'display')).toBe('grid');
+    expect(await style('h', 'position')).toBe('sticky');
+    // Generated scripts stay inert; the page has no extension API and cannot reach the companion.
+    expect(await h.b.inPreview<string>('document.title')).not.toBe('ran');
+    expect(await h.b.inPreview<string>('typeof globalThis.chrome?.runtime?.id')).toBe('undefined');
+    expect(await h.b.inPreview<string>('typeof globalThis.browser?.runtime?.id')).toBe('undefined');
+    expect(await h.b.inPreview<string>('origin')).toBe('null');
+    const health = JSON.stringify(`${h.daemon.url}/health`);
+    expect(await h.b.inPreview<boolean>(`fetch(${health}).then(() => true, () => false)`)).toBe(false);
+    // Not even an opaque request (which CORS would let through): the frame's CSP forbids connecting.
+    expect(await h.b.inPreview<boolean>(`fetch(${health}, { mode: 'no-cors' }).then(() => true, () => false)`)).toBe(false);
+    await h.shot(h.panel, '08-panel-preview-tailwind');
+  });
+
+  flow('history', 'history survives a reload of the panel, is searchable, and clears in one click', async () => {
+    const { panel } = h;
+    await h.b.reloadPanel();
+    await panel.locator('[data-testid=tab-history]').click();
+    const entries = panel.locator('[data-testid=history-entry]');
+    await expect.poll(() => entries.count()).toBeGreaterThanOrEqual(4);
+    await panel.locator('[data-testid=history-search]').fill('Invoice');
+    await expect.poll(() => entries.count()).toBe(1);
+    await entries.first().locator('button').first().click();
+    await h.shot(panel, '09-panel-history');
+    await panel.locator('[data-testid=history-search]').fill('');
+    await panel.locator('[data-testid=history-clear]').click();
+    await expect.poll(() => entries.count()).toBe(0);
+  });
+}
+
+export function languageAndReconnectFlows(h: Harness, flow: FlowIt): void {
+  flow('zh-CN', 'options: switching the language to 简体中文 relabels the panel (every string comes from _locales)', async () => {
+    const options = await h.b.openExtensionPage('options.html');
+    await expect.poll(() => options.locator('[data-testid=opt-port]').inputValue()).toBe(String(h.daemon.port)); // learnt from pairing
+    await options.screenshot({ path: join(h.artifacts, '10-options.png'), fullPage: true });
+    await options.locator('[data-testid=opt-language]').selectOption('zh-CN');
+    await options.locator('[data-testid=opt-save]').click();
+    await expect.poll(() => h.panel.locator('[data-testid=tab-history]').textContent(), { timeout: 10_000 }).toBe('历史');
+    expect(await h.panel.locator('[data-testid=conn]').textContent()).toContain('已连接');
+    await h.shot(h.panel, '11-panel-zh-CN');
+    await options.close();
+  });
+
+  flow('reconnect', 'says how to fix it when the companion stops (run `loupe start`), and reconnects by itself when it is back', async () => {
+    const port = h.daemon.port;
+    await h.stopDaemon();
+    const conn = h.panel.locator('[data-testid=conn]');
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('offline');
+    expect(await conn.textContent()).toContain('loupe start');
+    await h.shot(h.panel, '12-panel-offline');
+
+    // The same companion (same LOUPE_HOME, so the same token; same port), OCR only this time.
+    await h.restartDaemon(['--port', String(port)]);
+    await expect.poll(() => conn.getAttribute('data-state'), { timeout: 60_000 }).toBe('connected');
+    const { page, tabId } = await h.openSite('/canvas.html');
+    const turn = await h.rightClickFlow(page, tabId, '#cv', 'ocr');
+    expect(await turn.getAttribute('data-status')).toBe('done');
+    expect(normalize((await turn.locator('[data-testid=answer]').textContent()) ?? '')).toContain('canvas');
+    await h.shot(h.panel, '13-panel-reconnected');
+    await page.close();
+  });
+}

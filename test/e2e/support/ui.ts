@@ -1,0 +1,44 @@
+/**
+ * The part of a browser page the shared user flows drive. Playwright's Page and Locator
+ * satisfy it as they are (Chromium); test/e2e/support/puppeteer-ui.ts gives it to a
+ * Puppeteer page over WebDriver BiDi (Firefox).
+ */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface UiLocator {
+  locator(selector: string): UiLocator;
+  first(): UiLocator;
+  last(): UiLocator;
+  /** Waits for the element (up to `timeout` ms), then reads the attribute. */
+  getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
+  textContent(): Promise<string | null>;
+  allTextContents(): Promise<string[]>;
+  count(): Promise<number>;
+  click(options?: { button?: 'left' | 'right' }): Promise<void>;
+  fill(value: string): Promise<void>;
+  selectOption(value: string): Promise<unknown>;
+  isChecked(): Promise<boolean>;
+  inputValue(): Promise<string>;
+  boundingBox(): Promise<Box | null>;
+  scrollIntoViewIfNeeded(): Promise<void>;
+  waitFor(): Promise<void>;
+}
+
+export interface UiPage {
+  locator(selector: string): UiLocator;
+  evaluate<R>(expression: string): Promise<R>;
+  mouse: {
+    move(x: number, y: number, options?: { steps?: number }): Promise<void>;
+    down(): Promise<void>;
+    up(): Promise<void>;
+  };
+  keyboard: { press(key: string): Promise<void> };
+  screenshot(options: { path: string; fullPage?: boolean }): Promise<unknown>;
+  bringToFront(): Promise<void>;
+  close(): Promise<void>;
+}
