@@ -7,12 +7,13 @@ import { LOUPE_VERSION, MAX_FRAME_BYTES, WS_PATH, WS_SUBPROTOCOL, type ServerSta
 import type { Logger } from '../log/logger';
 import type { JobService } from '../queue/job-service';
 import { OriginPolicy } from '../security/allowed-origins';
-import { authorize, bearerToken, offeredSubprotocols, subprotocolToken, type AuthContext } from '../security/authorize';
+import { authorize, bearerToken, challengeNonce, offeredSubprotocols, subprotocolToken, type AuthContext } from '../security/authorize';
 import type { TokenSource } from '../security/token';
 import type { ApiContext } from '../api/context';
 import { handleApi, pathOf, PUBLIC_ROUTES, routeLabel } from '../api/router';
 import { sendError } from '../api/http-io';
 import { handleConnection } from './ws-connection';
+import { runChallenge } from './ws-challenge';
 import { rejectUpgrade } from './reject-upgrade';
 import { startHeartbeat } from './heartbeat';
 
@@ -93,10 +94,14 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (pathOf(req) !== WS_PATH) return rejectUpgrade(socket, 404, 'not_found', 'no WebSocket on this path', `Connect to ${WS_PATH}.`);
-    const result = authorize(req, auth, { requireToken: true, presentedToken: subprotocolToken(req) });
+    // A client that offers a challenge (the extension) authenticates after the upgrade, once the
+    // server has proved it knows the token; one that offers the token (CLI, scripts) does it here.
+    const presentedToken = subprotocolToken(req);
+    const nonce = presentedToken === undefined ? challengeNonce(req) : undefined;
+    const result = authorize(req, auth, { requireToken: nonce === undefined, presentedToken });
     if (!result.ok) {
       o.log.info({ status: result.status, code: result.code }, 'websocket refused');
-      return rejectUpgrade(socket, result.status, result.code, result.message, 'Offer `Sec-WebSocket-Protocol: loupe.v1, loupe.auth.<token>`; print the token with `loupe token`.');
+      return rejectUpgrade(socket, result.status, result.code, result.message, 'Offer `Sec-WebSocket-Protocol: loupe.v1, loupe.challenge.<nonce>` (or `loupe.auth.<token>`); print the token with `loupe token`.');
     }
     if (!offeredSubprotocols(req).includes(WS_SUBPROTOCOL)) {
       return rejectUpgrade(socket, 400, 'unsupported_version', `the ${WS_SUBPROTOCOL} subprotocol was not offered`, `Offer \`Sec-WebSocket-Protocol: ${WS_SUBPROTOCOL}, loupe.auth.<token>\`.`);
@@ -104,8 +109,12 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const clientId = `ws-${instance}-${++seq}`;
       wss.emit('connection', ws, req);
-      handleConnection(ws, clientId, { service: o.service, log: o.log, version, status });
-      o.log.debug({ client: clientId }, 'client connected');
+      const start = (): void => {
+        handleConnection(ws, clientId, { service: o.service, log: o.log, version, status });
+        o.log.debug({ client: clientId, auth: nonce === undefined ? 'token' : 'challenge' }, 'client connected');
+      };
+      if (nonce === undefined) return start();
+      runChallenge(ws, socket, { token: () => o.token.current(), port: auth.port, clientNonce: nonce }, start);
     });
   });
   // clientError keeps Node's default: 400 / 408 (timeouts) / 431 (header overflow), then close.
