@@ -313,23 +313,71 @@ describe('Loupe extension in Chromium', () => {
     await page.close();
   });
 
-  it('the preview frame compiles Tailwind offline and has no extension access and no network', async () => {
-    const frameEl = panel.locator('[data-testid=preview-frame]');
+  /** Replaces the last (code) turn's answer in the service worker, as if the model had written `text`. */
+  async function answerWith(text: string) {
+    type S = { __loupe: { session: { conversation: { turns: Array<{ text: string }> }; changed(): void } } };
+    await browser.sw((t: string) => {
+      const session = (globalThis as unknown as S).__loupe.session;
+      session.conversation.turns.at(-1)!.text = t;
+      session.changed();
+    }, text);
+  }
+  const previewContent = async () => (await (await panel.locator('[data-testid=preview-frame]').elementHandle())!.contentFrame())!;
+
+  it('the preview frame compiles Tailwind offline, runs no generated script or handler, cannot navigate, and has no extension access and no network', async () => {
+    const steal = `${site.url}/steal`;
     const html =
-      '<!doctype html><html><body><header id="h" class="sticky top-0 bg-blue-800 p-4 text-white rounded-lg">Acme</header><div class="grid grid-cols-3 gap-4 mt-6" id="g"><section class="border p-4">A</section><section class="border p-4">B</section><section class="border p-4">C</section></div><script>document.title="ran"</script></body></html>';
-    await panel.evaluate(`document.querySelector('[data-testid=preview-frame]').contentWindow.postMessage({ type: 'loupe-preview-render', html: ${JSON.stringify(html)} }, '*')`);
-    const frame = (await frameEl.elementHandle())!;
-    const content = (await frame.contentFrame())!;
-    await expect.poll(() => content.evaluate<string>(`getComputedStyle(document.getElementById('h')).paddingTop`), { timeout: 10_000 }).toBe('16px');
+      `<!doctype html><html><head></head><body><meta http-equiv="refresh" content="1;url=${steal}?meta"><header id="h" class="sticky top-0 bg-blue-800 p-4 text-white rounded-lg">Acme</header><div class="grid grid-cols-3 gap-4 mt-6" id="g"><section class="border p-4">A</section><section class="border p-4">B</section><section class="border p-4">C</section></div>` +
+      `<img id="bad" src="nope.png" onerror="document.title='handler ran'"><a id="away" href="${steal}?click">away</a><script>document.title="ran"</script></body></html>`;
+    await answerWith("```html\n" + html + "\n```");
+    await expect.poll(async () => (await previewContent()).evaluate<string>(`document.getElementById('h') ? getComputedStyle(document.getElementById('h')).paddingTop : ''`), { timeout: 10_000 }).toBe('16px');
+    const content = await previewContent();
     expect(await content.evaluate<string>(`getComputedStyle(document.getElementById('g')).display`)).toBe('grid');
     expect(await content.evaluate<string>(`getComputedStyle(document.getElementById('h')).position`)).toBe('sticky');
-    // Generated scripts stay inert; the page has no extension API and cannot reach the companion.
-    expect(await content.evaluate<string>('document.title')).not.toBe('ran');
+    // Generated scripts and handlers stay inert; the frame does not follow a meta refresh or a link.
+    expect(await content.evaluate<boolean>(`document.getElementById('bad').hasAttribute('onerror')`)).toBe(false);
+    expect(await content.evaluate<number>(`document.querySelectorAll('meta[http-equiv]').length`)).toBe(0);
+    await content.locator('#away').click();
+    await new Promise((r) => setTimeout(r, 800));
+    expect(content.url()).toMatch(/\/preview\.html$/);
+    expect(await content.evaluate<string>('document.title')).not.toMatch(/ran/);
+    expect(site.requests.filter((u) => u.startsWith('/steal'))).toEqual([]);
+    // No extension API, no way to the companion.
     expect(await content.evaluate(() => typeof (globalThis as { chrome?: { runtime?: { id?: string } } }).chrome?.runtime?.id)).toBe('undefined');
     expect(await content.evaluate<string>('origin')).toBe('null');
     const reached = await content.evaluate((u) => fetch(`${u}/health`).then(() => true, () => false), daemon.url);
     expect(reached).toBe(false);
+    expect(await panel.locator('[data-testid=preview-noscript]').textContent()).toContain('Scripts in generated code do not run');
     await shot(panel, '08-panel-preview-tailwind');
+  });
+
+  it('the preview listens only to its own port: a posted render is ignored, and each answer gets a fresh frame', async () => {
+    const before = await panel.locator('[data-testid=preview-frame]').elementHandle();
+    await panel.evaluate(`document.querySelector('[data-testid=preview-frame]').contentWindow.postMessage({ type: 'loupe-preview-render', html: '<p id="posted">x</p>' }, '*')`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await (await previewContent()).locator('#posted').count()).toBe(0);
+    // Inside the frame, a page that offers its own port is not listened to: the panel took the first one.
+    await (await previewContent()).evaluate(`{
+      const c = new MessageChannel();
+      parent.postMessage({ type: 'loupe-preview-port' }, '*', [c.port2]);
+    }`);
+    await answerWith('```html\n<main id="second">second answer</main>\n```');
+    await expect.poll(async () => (await previewContent()).locator('#second').count(), { timeout: 10_000 }).toBe(1);
+    expect(await before!.evaluate((el) => el.isConnected)).toBe(false);
+  });
+
+  it('a Markdown answer with remote images makes no request and shows them as links', async () => {
+    const track = `${site.url}/track.png?q=secret-from-the-page`;
+    await answerWith(`Here is the chart ![chart](${track}) and <img src="${site.url}/track2.png?q=raw-html"> <video poster="${site.url}/track3.png"></video>`);
+    const answer = (await lastTurn(panel)).locator('[data-testid=answer]');
+    await expect.poll(() => answer.locator('a[data-remote-image]').count(), { timeout: 10_000 }).toBe(2);
+    expect(await answer.locator('a[data-remote-image]').first().getAttribute('href')).toBe(track);
+    expect(await answer.locator('img, video').count()).toBe(0);
+    // The pages' CSP refuses a remote image even if one got through.
+    const loaded = await panel.evaluate<string>(`new Promise((r) => { const i = new Image(); i.onload = () => r('loaded'); i.onerror = () => r('blocked'); i.src = '${site.url}/photo.png?csp'; })`);
+    expect(loaded).toBe('blocked');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(site.requests.filter((u) => u.startsWith('/track') || u.includes('?csp'))).toEqual([]);
   });
 
   it('history survives a reload of the panel, is searchable, and clears in one click', async () => {

@@ -112,6 +112,8 @@ export class QueueService implements JobService {
   }
 
   disconnect(clientId: string): void {
+    // Its conversations end with it, even when it has no job left in flight.
+    this.conversations.endOwner(clientId);
     const client = this.clients.get(clientId);
     if (!client) return;
     for (const record of [...client.jobs.values()]) this.cancelRecord(record);
@@ -178,10 +180,10 @@ export class QueueService implements JobService {
     try {
       const host = route(job, [...this.lanes.values()].map((l) => l.host));
       if (record.images.length === 0) {
-        const conversation = job.conversationId ? this.conversations.get(job.conversationId) : undefined;
+        const conversation = job.conversationId ? this.conversations.get(record.clientId, job.conversationId) : undefined;
         if (!conversation) {
           throw job.conversationId
-            ? new ProtocolError('not_found', `conversation "${job.conversationId}" is not known here (it expired or the companion restarted)`, 'Send the image again with your question.', job.id)
+            ? new ProtocolError('not_found', `conversation "${job.conversationId}" is not known on this connection (it expired, the connection was renewed, or the companion restarted)`, 'Send the image again with your question.', job.id)
             : new ProtocolError('bad_request', 'this job has no image', 'Attach a PNG, JPEG or WebP image, or continue a conversation with its conversationId.', job.id);
         }
         record.conversation = conversation;
@@ -193,7 +195,7 @@ export class QueueService implements JobService {
         for (const image of record.images) infos.push(await inspectImage(image));
         if (record.finished) return;
         if (job.region) clampRegion(job.region, infos[0]!.width, infos[0]!.height);
-        if (job.conversationId) record.conversation = this.conversations.start(job.conversationId, record.images, job.region);
+        if (job.conversationId) record.conversation = this.conversations.start(record.clientId, job.conversationId, record.images, job.region);
       }
       const lane = this.lanes.get(host.engine)!;
       record.lane = host.engine;

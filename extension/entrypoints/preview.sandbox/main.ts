@@ -1,11 +1,13 @@
-// Renders generated HTML in a sandboxed page: a unique origin with no extension APIs,
-// no network (see the manifest's sandbox CSP), and Tailwind compiled in the browser from
-// the bundled @tailwindcss/browser so utility classes work offline.
+// Renders generated HTML in a sandboxed page: a unique origin with no extension APIs, no
+// network and no inline script (the manifest's sandbox CSP: `script-src 'self'`), and Tailwind
+// compiled in the browser from the bundled @tailwindcss/browser so utility classes work offline.
+// The panel talks to this page only over the MessageChannel port it sends up once at start; the
+// panel replaces the whole frame before each render, so nothing rendered here outlives its answer.
 import '@tailwindcss/browser';
+import { neutraliseDocument, PREVIEW_PORT_MESSAGE, type PreviewReply, type PreviewRequest } from '../../lib/render/preview-markup';
 
 function render(html: string): void {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  // Keep our own head (Tailwind's generated <style> lives there); swap the generated one in.
+  const doc = neutraliseDocument(new DOMParser().parseFromString(html, 'text/html'));
   document.head.querySelectorAll('[data-loupe-generated]').forEach((n) => n.remove());
   const styles = [...Array.from(doc.head.querySelectorAll('style, link[rel="stylesheet"]')), ...Array.from(doc.body.querySelectorAll('style'))];
   for (const node of styles) {
@@ -15,19 +17,24 @@ function render(html: string): void {
   }
   document.title = doc.title || 'Loupe preview';
   for (const attr of Array.from(doc.documentElement.attributes)) document.documentElement.setAttribute(attr.name, attr.value);
-  const body = document.importNode(doc.body, true);
-  // Generated scripts do not run: innerHTML-style import leaves them inert, by design.
-  body.querySelectorAll('script').forEach((s) => s.remove());
-  document.body.replaceWith(body);
+  document.body.replaceWith(document.importNode(doc.body, true));
 }
 
-addEventListener('message', (event: MessageEvent) => {
-  if (event.source !== parent) return;
-  const data = event.data as { type?: string; html?: unknown };
-  if (data?.type === 'loupe-preview-render' && typeof data.html === 'string') {
-    render(data.html);
-    // Tailwind compiles on the next mutation tick; tell the panel once it has painted.
-    requestAnimationFrame(() => setTimeout(() => parent.postMessage({ type: 'loupe-preview-rendered', height: document.documentElement.scrollHeight }, '*'), 50));
-  }
-});
-parent.postMessage({ type: 'loupe-preview-ready' }, '*');
+// A link or a form in generated markup must not take the frame to another page.
+addEventListener('click', (e) => {
+  if ((e.target as Element | null)?.closest?.('a[href], area[href]')) e.preventDefault();
+}, true);
+addEventListener('submit', (e) => e.preventDefault(), true);
+
+const channel = new MessageChannel();
+let rendered = false;
+channel.port1.onmessage = (event: MessageEvent<PreviewRequest>) => {
+  const data = event.data;
+  if (rendered || data?.type !== 'render' || typeof data.html !== 'string') return;
+  rendered = true; // one render per frame: the panel resets the frame for the next one
+  render(data.html);
+  // Tailwind compiles on the next mutation tick; tell the panel once it has painted.
+  requestAnimationFrame(() => setTimeout(() => channel.port1.postMessage({ type: 'rendered', height: document.documentElement.scrollHeight } satisfies PreviewReply), 50));
+};
+// To the extension's own origin (this page's URL), never '*': a sandboxed page's own origin is opaque.
+parent.postMessage({ type: PREVIEW_PORT_MESSAGE }, new URL(location.href).origin, [channel.port2]);
