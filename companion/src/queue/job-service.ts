@@ -10,6 +10,8 @@ export interface JobSink {
 export interface SubmitRequest {
   /** Connection id: fairness, caps and disconnect-cancel are per client. */
   clientId: string;
+  /** Client identity (Origin, or "local"): the fair queue and the identity job cap count by it. Default: clientId. */
+  identity?: string;
   job: SubmitJob;
   images: Uint8Array[];
 }

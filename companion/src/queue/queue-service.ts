@@ -1,3 +1,4 @@
+// One file over 300 lines: admission, intake and scheduling share the client table and the lanes.
 import { LOUPE_VERSION, ProtocolError, type ServerStatus } from '@loupe/shared';
 import type { ConversationTurn, EngineJob } from '../engine/engine';
 import type { EngineHost } from '../engine/host/supervisor';
@@ -16,6 +17,8 @@ export interface QueueLimits {
   perClientJobs: number;
   /** Jobs waiting across all clients (intake + queued, not running). */
   globalQueue: number;
+  /** Jobs one client identity may have in flight over all its connections (default: half the global queue). */
+  perIdentityJobs?: number;
   /** Image bytes held by jobs in flight, all clients together (queued images live in memory). */
   imageBytes: number;
 }
@@ -85,6 +88,12 @@ export class QueueService implements JobService {
       sink.send(new ProtocolError('busy', `this connection already has ${client.jobs.size} jobs in flight (limit ${this.limits.perClientJobs})`, BUSY_HINT, job.id).toReply());
       return;
     }
+    const identity = request.identity ?? clientId;
+    const identityCap = this.limits.perIdentityJobs ?? Math.max(this.limits.perClientJobs, Math.floor(this.limits.globalQueue / 2));
+    if (this.inFlightOf(identity) >= identityCap) {
+      sink.send(new ProtocolError('busy', `this client already has ${identityCap} jobs in flight over all its connections`, BUSY_HINT, job.id).toReply());
+      return;
+    }
     if (this.waiting() >= this.limits.globalQueue) {
       sink.send(new ProtocolError('busy', `the companion's queue is full (${this.limits.globalQueue} jobs waiting)`, 'Try again in a moment.', job.id).toReply());
       return;
@@ -97,6 +106,7 @@ export class QueueService implements JobService {
       return;
     }
     const record = new JobRecord(clientId, job, request.images, sink, this.log, (r) => this.forget(r));
+    record.fairKey = identity;
     client.jobs.set(job.id, record);
     client.intake = client.intake
       .then(() => this.intake(record))
@@ -164,6 +174,12 @@ export class QueueService implements JobService {
   private heldBytes(): number {
     let n = 0;
     for (const client of this.clients.values()) for (const r of client.jobs.values()) for (const i of r.images) n += i.byteLength;
+    return n;
+  }
+
+  private inFlightOf(identity: string): number {
+    let n = 0;
+    for (const client of this.clients.values()) for (const r of client.jobs.values()) if ((r.fairKey ?? r.clientId) === identity) n++;
     return n;
   }
 

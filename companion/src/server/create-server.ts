@@ -14,6 +14,7 @@ import { handleApi, pathOf, PUBLIC_ROUTES, routeLabel } from '../api/router';
 import { sendError } from '../api/http-io';
 import { handleConnection } from './ws-connection';
 import { runChallenge } from './ws-challenge';
+import { WsLimits, type WsLimitOptions } from './ws-limits';
 import { rejectUpgrade } from './reject-upgrade';
 import { startHeartbeat } from './heartbeat';
 
@@ -31,6 +32,8 @@ export interface LoupeServerOptions {
   heartbeatMs?: number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Connection and unfinished-message caps (defaults below; LOUPE_MESSAGE_TIMEOUT_MS for tests). */
+  wsLimits?: Partial<WsLimitOptions>;
 }
 
 export interface LoupeServer {
@@ -49,6 +52,13 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
     perMessageDeflate: false,
     clientTracking: true,
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
+  });
+  const limits = new WsLimits({
+    perIdentity: 16,
+    total: 64,
+    messageTimeoutMs: Number(process.env.LOUPE_MESSAGE_TIMEOUT_MS ?? 30_000),
+    inFlightBytes: 4 * MAX_FRAME_BYTES,
+    ...o.wsLimits,
   });
   const stopHeartbeat = startHeartbeat(wss, o.heartbeatMs ?? Number(process.env.LOUPE_HEARTBEAT_MS ?? 15_000));
   let httpJobs = 0;
@@ -106,11 +116,19 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
     if (!offeredSubprotocols(req).includes(WS_SUBPROTOCOL)) {
       return rejectUpgrade(socket, 400, 'unsupported_version', `the ${WS_SUBPROTOCOL} subprotocol was not offered`, `Offer \`Sec-WebSocket-Protocol: ${WS_SUBPROTOCOL}, loupe.auth.<token>\`.`);
     }
+    // Fairness and caps are per client identity: the extension (its Origin) or local programs.
+    const identity = req.headers.origin ?? 'local';
+    const refusal = limits.refusal(identity);
+    if (refusal) {
+      o.log.info({ code: 'busy' }, 'websocket refused: connection cap');
+      return rejectUpgrade(socket, 429, 'busy', refusal, 'Close connections you no longer use.');
+    }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const clientId = `ws-${instance}-${++seq}`;
+      limits.track(ws, socket, identity);
       wss.emit('connection', ws, req);
       const start = (): void => {
-        handleConnection(ws, clientId, { service: o.service, log: o.log, version, status });
+        handleConnection(ws, clientId, { service: o.service, log: o.log, version, status, identity });
         o.log.debug({ client: clientId, auth: nonce === undefined ? 'token' : 'challenge' }, 'client connected');
       };
       if (nonce === undefined) return start();
@@ -134,6 +152,7 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
     status,
     close: async () => {
       stopHeartbeat();
+      limits.close();
       for (const ws of wss.clients) ws.close(1001, 'companion shutting down');
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

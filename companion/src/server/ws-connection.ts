@@ -19,6 +19,8 @@ export interface ConnectionDeps {
   log: Logger;
   version: string;
   status(): ServerStatus;
+  /** Who the connection belongs to for fairness (its Origin, or "local"). */
+  identity?: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export function handleConnection(ws: WebSocket, clientId: string, deps: Connecti
   const reply = (m: Parameters<JobSink['send']>[0]): void => sink.send(m);
   const submit = (job: SubmitJob, images: Uint8Array[]): void => {
     log.debug({ job: job.id, task: job.task, images: images.map((i) => i.byteLength) }, 'submit');
-    deps.service.submit({ clientId, job, images }, sink);
+    deps.service.submit({ clientId, job, images, ...(deps.identity ? { identity: deps.identity } : {}) }, sink);
   };
 
   const handleText = (message: ClientMessage): void => {
