@@ -8,11 +8,14 @@ import { loupeHome } from '../config/paths';
 import { createLogger } from '../log/logger';
 import { startDaemon } from '../server/daemon';
 import { parse, parseDevice, parsePort, UsageError } from './args';
+import { readApiKey } from '../engine/remote/secrets';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--api-key KEY]]
-  Starts the companion on 127.0.0.1 (default port ${DEFAULT_PORT}; --port 0 picks a free one).`;
+const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--api-key-file FILE]]
+  Starts the companion on 127.0.0.1 (default port ${DEFAULT_PORT}; --port 0 picks a free one).
+  The backend's API key comes from LOUPE_API_KEY or --api-key-file (mode 0600); --api-key is
+  visible to every local user in \`ps\`.`;
 
 async function defaultModelId(): Promise<string | undefined> {
   try {
@@ -57,6 +60,7 @@ export async function runStart(argv: string[]): Promise<number> {
     backend: { type: 'string' },
     'base-url': { type: 'string' },
     'api-key': { type: 'string' },
+    'api-key-file': { type: 'string' },
     'no-pair': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -77,7 +81,14 @@ export async function runStart(argv: string[]): Promise<number> {
     } catch {
       throw new UsageError(`--base-url is not a URL: "${values['base-url']}"`);
     }
-    backend = { kind: 'openai', baseUrl: values['base-url'], ...(values['api-key'] ? { apiKey: values['api-key'] } : {}) };
+    if (values['api-key']) process.stderr.write('warning: --api-key is visible to other local users in `ps`; use LOUPE_API_KEY or --api-key-file FILE (mode 0600)\n');
+    let apiKey: string | undefined;
+    try {
+      apiKey = readApiKey({ file: values['api-key-file'] }) ?? values['api-key'];
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    backend = { kind: 'openai', baseUrl: values['base-url'], ...(apiKey ? { apiKey } : {}) };
   }
   const model = values.model ?? config.model;
   const running = findRunningDaemon(home);

@@ -11,6 +11,7 @@ import { familyFor, type VlmFamily } from '../vlm/families';
 import { groundBoxes, type GroundingFrame } from '../vlm/grounding';
 import { maxTokensFor, pixelBudgetFor, taskPrompt } from '../vlm/prompts';
 import { RepetitionGuard } from '../vlm/repetition-guard';
+import { redactUrl, splitUserinfo } from './secrets';
 
 export const OPENAI_REMOTE_ENGINE = 'openai-remote';
 
@@ -25,14 +26,20 @@ export class OpenAiRemoteEngine implements Engine {
   private model: string | undefined;
   private family: VlmFamily = familyFor('qwen2_5_vl');
   private info: ModelInfo | undefined;
+  /** For logs, status and errors: never the user info. */
   private readonly baseUrl: string;
+  private readonly requestUrl: string;
+  private readonly authorization: string | undefined;
 
   constructor(
     private readonly options: EngineOptions,
     private readonly log?: Logger,
   ) {
     if (!options.backend) throw new Error('the openai-remote engine needs --backend openai --base-url <url>');
-    this.baseUrl = options.backend.baseUrl.replace(/\/+$/, '');
+    const split = splitUserinfo(options.backend.baseUrl.replace(/\/+$/, ''));
+    this.requestUrl = split.url;
+    this.authorization = split.authorization;
+    this.baseUrl = redactUrl(split.url);
   }
 
   capabilities(): EngineCapabilities {
@@ -42,7 +49,14 @@ export class OpenAiRemoteEngine implements Engine {
   async load(): Promise<ModelInfo> {
     if (this.info) return this.info;
     const backend = this.options.backend!;
-    this.client = new OpenAI({ baseURL: this.baseUrl, apiKey: backend.apiKey ?? 'none', maxRetries: 0, timeout: 10 * 60_000 });
+    this.client = new OpenAI({
+      baseURL: this.requestUrl,
+      apiKey: backend.apiKey ?? 'none',
+      maxRetries: 0,
+      timeout: 10 * 60_000,
+      // user:password in --base-url becomes Basic auth (fetch refuses URLs with credentials).
+      ...(this.authorization && !backend.apiKey ? { defaultHeaders: { Authorization: this.authorization } } : {}),
+    });
     let model = backend.model ?? this.options.model;
     try {
       const listed = await this.client.models.list();
