@@ -9,8 +9,10 @@ import { handleOcr } from './ocr';
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: ApiContext) => void | Promise<void>;
 
 /** Routes by method and exact path. GETs never change state. */
+const health: Handler = (_req, res, ctx) => sendJson(res, 200, { status: 'ok', version: ctx.version });
 const routes: Record<string, Partial<Record<string, Handler>>> = {
-  '/health': { GET: (_req, res, ctx) => sendJson(res, 200, { status: 'ok', version: ctx.version }) },
+  // HEAD: uptime monitors probe with it (Node sends the headers without the body).
+  '/health': { GET: health, HEAD: health },
   '/v1/status': { GET: (_req, res, ctx) => sendJson(res, 200, ctx.status()) },
   '/v1/models': { GET: handleModels },
   '/v1/ocr': { POST: handleOcr },
@@ -23,7 +25,7 @@ const routes: Record<string, Partial<Record<string, Handler>>> = {
 /** For logs: a known route's path, else a placeholder (paths are client input). */
 export const routeLabel = (path: string): string => (path in routes || path === '/v1/ws' ? path : '(other)');
 
-export const PUBLIC_ROUTES = new Set(['GET /health']);
+export const PUBLIC_ROUTES = new Set(['GET /health', 'HEAD /health']);
 
 export function pathOf(req: IncomingMessage): string {
   const url = req.url ?? '/';

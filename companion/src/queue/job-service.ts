@@ -23,7 +23,8 @@ export interface SubmitRequest {
  */
 export interface JobService {
   submit(request: SubmitRequest, sink: JobSink): void;
-  cancel(clientId: string, jobId: string): void;
+  /** False when the client has no such job in flight (unknown, or already ended). */
+  cancel(clientId: string, jobId: string): boolean;
   /** Cancels every job of the client (socket closed). */
   disconnect(clientId: string): void;
   status(): ServerStatus;

@@ -116,9 +116,10 @@ export class QueueService implements JobService {
       });
   }
 
-  cancel(clientId: string, jobId: string): void {
+  cancel(clientId: string, jobId: string): boolean {
     const record = this.clients.get(clientId)?.jobs.get(jobId);
     if (record) this.cancelRecord(record);
+    return record !== undefined;
   }
 
   disconnect(clientId: string): void {

@@ -104,6 +104,10 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (pathOf(req) !== WS_PATH) return rejectUpgrade(socket, 404, 'not_found', 'no WebSocket on this path', `Connect to ${WS_PATH}.`);
+    // RFC 6455 only: ws also accepts the hybi-08 draft, whose Sec-WebSocket-Origin it never checks.
+    if (req.headers['sec-websocket-version'] !== '13') {
+      return rejectUpgrade(socket, 426, 'unsupported_version', 'only WebSocket version 13 is supported', 'Use an RFC 6455 WebSocket client (Sec-WebSocket-Version: 13).', { 'Sec-WebSocket-Version': '13' });
+    }
     // A client that offers a challenge (the extension) authenticates after the upgrade, once the
     // server has proved it knows the token; one that offers the token (CLI, scripts) does it here.
     const presentedToken = subprotocolToken(req);
