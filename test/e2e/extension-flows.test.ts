@@ -7,6 +7,7 @@ import { installNativeHost } from '@loupe/companion/pairing/install-native-host'
 import { startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { grayPng } from '../helpers/images';
 import { standInModel } from '../helpers/standin';
+import { closedOverlay } from './support/closed-shadow';
 import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
 import { addPages, CANVAS_TEXT, FRAMED_TEXT, IMAGE_TEXT, REGION_TEXT, startTestSite, VIDEO_TEXT, type TestSite } from './support/test-site';
 
@@ -196,16 +197,17 @@ describe('Loupe extension in Chromium', () => {
     expect(await page.evaluate<number>('scrollY')).toBeGreaterThan(500);
     expect(await page.evaluate<number>('devicePixelRatio')).toBe(DPR);
     await browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.startSelection(id, 'choose'), tabId);
-    await page.locator('loupe-ui .layer').waitFor();
+    const ui = await closedOverlay(page);
+    await ui.waitFor('.layer');
     const box = (await page.locator('#region').boundingBox())!;
     await page.mouse.move(box.x - 4, box.y - 4);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
-    expect(await page.locator('loupe-ui .size').textContent()).toMatch(/\d+ × \d+/);
+    expect(await ui.text('.size')).toMatch(/\d+ × \d+/);
     await page.mouse.move(box.x + box.width + 4, box.y + box.height + 4, { steps: 4 });
     await page.mouse.up();
     await page.screenshot({ path: join(ARTIFACTS, '04-page-region-toolbar.png') });
-    await startsConversation(() => page.locator('loupe-ui button[data-action=ocr]').click());
+    await startsConversation(() => ui.click('button[data-action=ocr]'));
 
     const turn = await lastTurn(panel);
     expect(await turn.getAttribute('data-status')).toBe('done');
@@ -238,7 +240,7 @@ describe('Loupe extension in Chromium', () => {
     // Focus inside the frame, as after a click there: the selection still opens on the top page.
     await page.frameLocator('#fr').locator('p').click();
     await browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.startSelection(id, 'ocr'), tabId);
-    await page.locator('loupe-ui .layer').waitFor();
+    await (await closedOverlay(page)).waitFor('.layer');
     const box = (await page.locator('#fr').boundingBox())!;
     await page.mouse.move(box.x + 2, box.y + 2);
     await page.mouse.down();
@@ -254,13 +256,14 @@ describe('Loupe extension in Chromium', () => {
   it('select a region → Ask: the question goes with the crop to the VLM', async () => {
     const { page, tabId } = await openSite('/article.html');
     await browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.startSelection(id, 'choose'), tabId);
-    await page.locator('loupe-ui .layer').waitFor();
+    const overlay = await closedOverlay(page);
+    await overlay.waitFor('.layer');
     await page.mouse.move(30, 60);
     await page.mouse.down();
     await page.mouse.move(330, 260, { steps: 3 });
     await page.mouse.up();
-    await page.locator('loupe-ui input[data-action=ask-input]').fill('Summarise this');
-    await startsConversation(() => page.locator('loupe-ui button[data-action=ask]').click());
+    await overlay.fill('input[data-action=ask-input]', 'Summarise this');
+    await startsConversation(() => overlay.click('button[data-action=ask]'));
     const turn = await lastTurn(panel);
     expect(await turn.getAttribute('data-status')).toBe('done');
     expect(await turn.getAttribute('data-task')).toBe('ask');
@@ -271,9 +274,40 @@ describe('Loupe extension in Chromium', () => {
   it('Esc cancels a selection and leaves nothing on the page', async () => {
     const { page, tabId } = await openSite('/article.html');
     await browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.startSelection(id, 'choose'), tabId);
-    await page.locator('loupe-ui .layer').waitFor();
+    await (await closedOverlay(page)).waitFor('.layer');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('loupe-ui').count()).toBe(0);
+    await page.close();
+  });
+
+  it('the region overlay is closed to the page: no handle on it, and synthetic events drive nothing', async () => {
+    const { page, tabId } = await openSite('/article.html');
+    await browser.sw((id: number) => (globalThis as unknown as { __loupe: Loupe }).__loupe.startSelection(id, 'choose'), tabId);
+    const overlay = await closedOverlay(page);
+    await overlay.waitFor('.layer');
+    expect(await page.evaluate<boolean>(`document.querySelector('loupe-ui').shadowRoot === null`)).toBe(true);
+    // A page script fakes a drag and an Escape: nothing is selected, nothing is cancelled.
+    await page.evaluate(`{
+      const host = document.querySelector('loupe-ui');
+      const at = (type, x, y) => ({ bubbles: true, composed: true, clientX: x, clientY: y, button: 0 });
+      for (const [type, x, y] of [['mousedown', 20, 20], ['mousemove', 300, 200], ['mouseup', 300, 200]]) {
+        host.dispatchEvent(new MouseEvent(type, at(type, x, y)));
+        document.elementFromPoint(x, y)?.dispatchEvent(new MouseEvent(type, at(type, x, y)));
+      }
+      dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    }`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.locator('loupe-ui').count()).toBe(1);
+    expect(await overlay.has('.sel')).toBe(false);
+    // The user's real drag and Escape still work.
+    await page.mouse.move(30, 60);
+    await page.mouse.down();
+    await page.mouse.move(330, 260, { steps: 3 });
+    await page.mouse.up();
+    await overlay.waitFor('input[data-action=ask-input]');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('loupe-ui').count()).toBe(0);
+    await overlay.detach();
     await page.close();
   });
 
