@@ -84,3 +84,35 @@ describe('resource caps', () => {
     }
   });
 });
+
+describe('HTTP bodies held at once', () => {
+  it('refuses request data beyond the shared budget with 429, and frees it when requests end', async () => {
+    const own = await startDaemon({ env: { LOUPE_BODY_BUDGET_BYTES: String(3 * 1024 * 1024) } });
+    const { request } = await import('node:http');
+    const open = () => {
+      const req = request({ host: '127.0.0.1', port: own.port, path: '/v1/ocr', method: 'POST', headers: { host: `127.0.0.1:${own.port}`, authorization: `Bearer ${own.token}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(2 * 1024 * 1024) } });
+      const status = new Promise<number>((resolve) => {
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', () => resolve(-1));
+      });
+      req.write(Buffer.alloc(1536 * 1024, 0x61));
+      return { req, status };
+    };
+    try {
+      const held = [open(), open(), open()];
+      // Three bodies of 1.5 MB in flight against a 3 MB budget: at least one is refused.
+      const refused = await Promise.race([Promise.any(held.map((h) => h.status.then((s) => (s === 429 ? s : Promise.reject(new Error(String(s))))))), new Promise((r) => setTimeout(() => r('none'), 5_000))]);
+      expect(refused).toBe(429);
+      for (const h of held) h.req.destroy();
+      await new Promise((r) => setTimeout(r, 300));
+      // Released: a request that fits is accepted again (and answered by its route: 400 for a bad form).
+      const after = await fetch(`${own.url}/v1/ocr`, { method: 'POST', headers: { authorization: `Bearer ${own.token}`, 'content-type': 'multipart/form-data; boundary=x' }, body: Buffer.alloc(512 * 1024, 0x61) });
+      expect(after.status).not.toBe(429);
+    } finally {
+      await own.stop();
+    }
+  });
+});

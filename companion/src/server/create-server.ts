@@ -15,6 +15,7 @@ import { sendError } from '../api/http-io';
 import { handleConnection } from './ws-connection';
 import { runChallenge } from './ws-challenge';
 import { WsLimits, type WsLimitOptions } from './ws-limits';
+import { BodyBudget } from './http-body-budget';
 import { rejectUpgrade } from './reject-upgrade';
 import { startHeartbeat } from './heartbeat';
 
@@ -60,6 +61,7 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
     inFlightBytes: 4 * MAX_FRAME_BYTES,
     ...o.wsLimits,
   });
+  const bodies = new BodyBudget(Number(process.env.LOUPE_BODY_BUDGET_BYTES ?? 512 * 1024 * 1024));
   const stopHeartbeat = startHeartbeat(wss, o.heartbeatMs ?? Number(process.env.LOUPE_HEARTBEAT_MS ?? 15_000));
   let httpJobs = 0;
   let seq = 0;
@@ -96,6 +98,7 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
       }
       httpJobs++;
       res.on('close', () => httpJobs--);
+      bodies.track(req, res);
       void handleApi(req, res, api);
     },
   );
