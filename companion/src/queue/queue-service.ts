@@ -17,7 +17,7 @@ export interface QueueLimits {
   perClientJobs: number;
   /** Jobs waiting across all clients (intake + queued, not running). */
   globalQueue: number;
-  /** Jobs one client identity may have in flight over all its connections (default: half the global queue). */
+  /** Jobs one client identity may have in flight over all its connections (default: three quarters of the global queue). */
   perIdentityJobs?: number;
   /** Image bytes held by jobs in flight, all clients together (queued images live in memory). */
   imageBytes: number;
@@ -89,7 +89,7 @@ export class QueueService implements JobService {
       return;
     }
     const identity = request.identity ?? clientId;
-    const identityCap = this.limits.perIdentityJobs ?? Math.max(this.limits.perClientJobs, Math.floor(this.limits.globalQueue / 2));
+    const identityCap = this.limits.perIdentityJobs ?? Math.max(this.limits.perClientJobs, Math.floor((this.limits.globalQueue * 3) / 4));
     if (this.inFlightOf(identity) >= identityCap) {
       sink.send(new ProtocolError('busy', `this client already has ${identityCap} jobs in flight over all its connections`, BUSY_HINT, job.id).toReply());
       return;
