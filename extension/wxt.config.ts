@@ -62,14 +62,16 @@ export default defineConfig({
     },
     action: { default_title: '__MSG_extName__' },
     content_security_policy: {
-      extension_pages: "script-src 'self'; object-src 'self'",
-      // The preview runs generated HTML: no network, no extension APIs (sandboxed origin).
+      // Model output is rendered here: no remote images or media (a tracking / exfiltration channel).
+      extension_pages: "script-src 'self'; object-src 'self'; img-src 'self' data: blob:; media-src 'self' data: blob:",
+      // The preview runs generated HTML: no network, no extension APIs (sandboxed origin), and no
+      // inline script — only the bundled preview code and Tailwind ('self') run there.
       // Firefox has no sandboxed pages; there the panel's iframe sandbox gives it an opaque origin.
       ...(browser === 'firefox'
         ? {}
         : {
             sandbox:
-              "sandbox allow-scripts; default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:",
+              "sandbox allow-scripts; default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; form-action 'none'; base-uri 'none'",
           }),
     },
     ...(browser === 'firefox'

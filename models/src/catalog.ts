@@ -1,5 +1,6 @@
 import type { Dtype } from './dtypes';
 import type { FamilyId } from './families';
+import { isValidRepoId } from './pull/contained-path';
 
 /**
  * Models Loupe knows how to pull. Files are not listed one by one: `pull` asks the hub for the
@@ -122,8 +123,8 @@ export function getCatalogEntry(id: string): CatalogEntry {
  * validated by `verify` after download. The family is read from its config.json then.
  */
 export function adHocEntry(repo: string): CatalogEntry {
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) {
-    throw new Error(`unknown model "${repo}" (known: ${CATALOG.map((e) => e.id).join(', ')}; or a hub repo "owner/name")`);
+  if (!isValidRepoId(repo)) {
+    throw new Error(`unknown model "${repo}" (known: ${CATALOG.map((e) => e.id).join(', ')}; or a hub repo "owner/name" without ".." or "--")`);
   }
   return {
     id: repo.split('/')[1]!.toLowerCase(),

@@ -3,6 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { REPO_ROOT, startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { loupe } from '../helpers/cli';
 import { textPng } from '../helpers/images';
@@ -226,6 +229,36 @@ describe('loupe gpu-setup', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(target, 'libonnxruntime_providers_cuda.so')).equals(cuda)).toBe(true);
     expect(readFileSync(join(target, 'libonnxruntime_providers_shared.so')).equals(shared)).toBe(true);
+  });
+
+  it('checks the package against the size and SHA-512 nuget.org publishes before extracting', async () => {
+    const nupkg = join(work, 'published.nupkg');
+    writeFileSync(nupkg, zip({ 'runtimes/linux-x64/native/libonnxruntime_providers_cuda.so': Buffer.from('cuda'), 'runtimes/linux-x64/native/libonnxruntime_providers_shared.so': Buffer.from('shared') }));
+    const real = { size: statSync(nupkg).size, sha512: createHash('sha512').update(readFileSync(nupkg)).digest('base64') };
+    let published = { ...real, sha512: createHash('sha512').update('another package').digest('base64') };
+    const nuget = createServer((req, res) => {
+      const base = `http://127.0.0.1:${(nuget.address() as AddressInfo).port}`;
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/v3/registration5-semver1/')) return res.end(JSON.stringify({ catalogEntry: `${base}/catalog/entry.json` }));
+      if (req.url === '/catalog/entry.json') return res.end(JSON.stringify({ packageHashAlgorithm: 'SHA512', packageHash: published.sha512, packageSize: published.size }));
+      res.statusCode = 404;
+      res.end('{}');
+    });
+    await new Promise<void>((r) => nuget.listen(0, '127.0.0.1', r));
+    const env = { LOUPE_HOME: join(work, 'home-gpu'), LOUPE_NUGET_URL: `http://127.0.0.1:${(nuget.address() as AddressInfo).port}` };
+    try {
+      const target = join(work, 'ort-bin-hash');
+      const bad = await loupe(['gpu-setup', '--from', nupkg, '--target', target], env);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/does not match the SHA-512 nuget.org publishes/);
+      expect(() => statSync(join(target, 'libonnxruntime_providers_cuda.so'))).toThrow();
+      published = real;
+      const good = await loupe(['gpu-setup', '--from', nupkg, '--target', target], env);
+      expect(good.code, good.stderr).toBe(0);
+      expect(good.stdout).toContain("verified");
+    } finally {
+      nuget.close();
+    }
   });
 
   it('names the fix when the package lacks the libraries or cannot be read', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROME_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID, NATIVE_HOST_NAME } from '@loupe/shared';
@@ -9,9 +9,9 @@ import { startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { tryHandshake } from '../helpers/ws-client';
 
 /** Speaks the native-messaging stdio protocol to the host like a browser does. */
-function callHost(wrapper: string, messages: unknown[], args: string[]): Promise<unknown[]> {
+function callHost(wrapper: string, messages: unknown[], args: string[], env: Record<string, string> = {}): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(wrapper, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' } });
+    const child = spawn(wrapper, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin', LOUPE_FIREFOX_PROFILES: '', ...env } });
     const replies: unknown[] = [];
     let buf = Buffer.alloc(0);
     let stderr = '';
@@ -89,7 +89,19 @@ describe('native-messaging pairing host', () => {
     // Chrome can never register a Firefox origin.
     const [fromChrome] = await callHost(wrapper, [{ type: 'pair', origin }], [`${CHROME_EXTENSION_ORIGIN}/`]);
     expect(fromChrome).toMatchObject({ ok: false });
-    const [reply] = await callHost(wrapper, [{ type: 'pair', origin }], ['/path/to/manifest.json', FIREFOX_EXTENSION_ID]);
+    // The Firefox profile that maps the Loupe add-on id to this install's uuid (as Firefox writes it).
+    const profiles = mkdtempSync(join(tmpdir(), 'loupe-ff-profiles-'));
+    mkdirSync(join(profiles, 'abc.default-release'));
+    const uuids = JSON.stringify({ 'other@addon': '99999999-2222-3333-4444-555555555555', [FIREFOX_EXTENSION_ID]: origin.slice('moz-extension://'.length) });
+    writeFileSync(join(profiles, 'abc.default-release', 'prefs.js'), `user_pref("browser.x", true);\nuser_pref("extensions.webextensions.uuids", ${JSON.stringify(uuids)});\n`);
+    const firefoxEnv = { LOUPE_FIREFOX_PROFILES: profiles };
+    // The caller may register only its own origin: not another add-on's, not a made-up one.
+    for (const foreign of ['moz-extension://99999999-2222-3333-4444-555555555555', 'moz-extension://11111111-2222-3333-4444-555555555555']) {
+      const [refused] = await callHost(wrapper, [{ type: 'pair', origin: foreign }], ['/path/to/manifest.json', FIREFOX_EXTENSION_ID], firefoxEnv);
+      expect(refused, foreign).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not the one this Firefox gave/) } });
+    }
+    const [reply] = await callHost(wrapper, [{ type: 'pair', origin }], ['/path/to/manifest.json', FIREFOX_EXTENSION_ID], firefoxEnv);
+    rmSync(profiles, { recursive: true, force: true });
     expect(reply).toMatchObject({ ok: true, token: d.token, port: d.port });
     expect(JSON.parse(readFileSync(join(d.home, 'allowed-origins.json'), 'utf8')).origins).toEqual([origin]);
 

@@ -11,8 +11,10 @@ import { handleOllamaChat, handleOllamaGenerate, handleOllamaShow, handleOllamaT
 type Handler = (req: IncomingMessage, res: ServerResponse, ctx: ApiContext) => void | Promise<void>;
 
 /** Routes by method and exact path (plus /v1/models/{id}). GETs never change state. */
+const health: Handler = (_req, res, ctx) => sendJson(res, 200, { status: 'ok', version: ctx.version });
 const routes: Record<string, Partial<Record<string, Handler>>> = {
-  '/health': { GET: (_req, res, ctx) => sendJson(res, 200, { status: 'ok', version: ctx.version }) },
+  // HEAD: uptime monitors probe with it (Node sends the headers without the body).
+  '/health': { GET: health, HEAD: health },
   '/v1/status': { GET: (_req, res, ctx) => sendJson(res, 200, ctx.status()) },
   '/v1/models': { GET: handleModels },
   '/v1/ocr': { POST: handleOcr },
@@ -47,7 +49,7 @@ function lookup(path: string): Partial<Record<string, Handler>> | undefined {
 /** For logs: a known route's path, else a placeholder (paths are client input). */
 export const routeLabel = (path: string): string => (path in routes || path === '/v1/ws' ? path : path.startsWith(MODEL_PREFIX) ? `${MODEL_PREFIX}{id}` : '(other)');
 
-export const PUBLIC_ROUTES = new Set(['GET /health']);
+export const PUBLIC_ROUTES = new Set(['GET /health', 'HEAD /health']);
 
 export { pathOf } from './http-io';
 

@@ -6,6 +6,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { homePaths, loupeHome } from '../config/paths';
 import { parse, UsageError } from './args';
 import { CUDA_EP_LIBS, onnxruntimeNode } from './ort-paths';
+import { publishedPackage, verifyNupkg } from './nupkg-check';
 import { extractEntry, listZip } from './unzip';
 
 const PACKAGE = 'Microsoft.ML.OnnxRuntime.Gpu.Linux';
@@ -21,7 +22,10 @@ const HELP = `loupe gpu-setup [--dry-run] [--from <file.nupkg>] [--target <dir>]
   You also need the CUDA 12 runtime and cuDNN 9 system libraries (\`loupe doctor\` checks).
   Offline: download the .nupkg elsewhere and pass --from.`;
 
-async function download(url: string, dest: string): Promise<void> {
+/** Stops a download that runs past its declared (or published) size: nothing past it reaches the disk. */
+const MAX_NUPKG_BYTES = 2 * 1024 * 1024 * 1024;
+
+async function download(url: string, dest: string, expectedSize?: number): Promise<void> {
   let res: Response;
   try {
     res = await fetch(url, { redirect: 'follow' });
@@ -31,11 +35,13 @@ async function download(url: string, dest: string): Promise<void> {
   }
   if (!res.ok || !res.body) throw new Error(`download of ${url} failed with HTTP ${res.status} — check that onnxruntime-node's version exists on nuget.org, or pass --from <file.nupkg>`);
   const total = Number(res.headers.get('content-length') ?? 0);
+  const limit = expectedSize ?? (total || MAX_NUPKG_BYTES);
   let got = 0;
   let lastPct = -1;
   const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   body.on('data', (c: Buffer) => {
     got += c.length;
+    if (got > limit) body.destroy(new Error(`${url} sent more than ${limit} bytes; stopped — try again later, or pass --from <file.nupkg>`));
     const pct = total ? Math.floor((got / total) * 100) : -1;
     if (pct !== lastPct && pct % 5 === 0 && process.stderr.isTTY) {
       lastPct = pct;
@@ -43,7 +49,12 @@ async function download(url: string, dest: string): Promise<void> {
     }
   });
   const tmp = `${dest}.part`;
-  await pipeline(body, createWriteStream(tmp));
+  try {
+    await pipeline(body, createWriteStream(tmp));
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
   if (process.stderr.isTTY) process.stderr.write('\n');
   renameSync(tmp, dest);
 }
@@ -76,14 +87,25 @@ export async function runGpuSetup(argv: string[]): Promise<number> {
     process.stdout.write(`CUDA execution provider already installed in ${target} (use --force to reinstall).\n`);
     return 0;
   }
-  if (!values.from) {
-    if (!existsSync(nupkg)) {
-      mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-      process.stdout.write(`Downloading ${url}\n`);
-      await download(url, nupkg);
+  if (values.from && (!existsSync(values.from) || !statSync(values.from).isFile())) throw new UsageError(`--from: no such file ${values.from}`);
+  // Size and hash as nuget.org publishes them, checked before anything is extracted.
+  const published = await publishedPackage(PACKAGE, ort.version);
+  const known = 'sha512' in published ? published : undefined;
+  if (!values.from && !existsSync(nupkg)) {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    process.stdout.write(`Downloading ${url}\n`);
+    await download(url, nupkg, known?.size);
+  }
+  if (known) {
+    try {
+      await verifyNupkg(nupkg, known);
+    } catch (e) {
+      if (!values.from) rmSync(nupkg, { force: true });
+      throw e;
     }
-  } else if (!existsSync(values.from) || !statSync(values.from).isFile()) {
-    throw new UsageError(`--from: no such file ${values.from}`);
+    process.stdout.write(`verified ${nupkg} against nuget.org's SHA-512\n`);
+  } else {
+    process.stdout.write(`note: could not read nuget.org's hash (${'unavailable' in published ? published.unavailable : '?'}); each library is still checked against the package's own sizes and CRC-32\n`);
   }
   const entries = await listZip(nupkg);
   mkdirSync(target, { recursive: true });

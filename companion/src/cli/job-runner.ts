@@ -5,7 +5,9 @@ import {
   parseServerMessage,
   PROTOCOL_VERSION,
   ProtocolError,
-  WS_AUTH_PREFIX,
+  answerChallenge,
+  newNonce,
+  WS_CHALLENGE_PREFIX,
   WS_PATH,
   WS_SUBPROTOCOL,
   type ServerMessage,
@@ -22,14 +24,20 @@ export interface JobRunner {
   close(): Promise<void>;
 }
 
-/** Talks to a running daemon over its WebSocket, with the token as a subprotocol. */
+/**
+ * Talks to a running daemon over its WebSocket. Like the extension it uses the challenge–response
+ * (shared/src/protocol/handshake.ts): a program squatting the port never sees the token.
+ */
 export async function connectDaemon(port: number, token: string): Promise<JobRunner> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, [WS_SUBPROTOCOL, `${WS_AUTH_PREFIX}${token}`], { perMessageDeflate: false, handshakeTimeout: 10_000 });
+  const clientNonce = newNonce();
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, [WS_SUBPROTOCOL, `${WS_CHALLENGE_PREFIX}${clientNonce}`], { perMessageDeflate: false, handshakeTimeout: 10_000 });
+  const challenge = new Promise<string>((resolve) => ws.once('message', (data) => resolve(data.toString())));
   const listeners = new Map<string, (m: ServerMessage) => void>();
   let helloWaiter: ((m: ServerMessage) => void) | undefined;
   let closedError: Error | undefined;
+  let authenticated = false;
   ws.on('message', (data, isBinary) => {
-    if (isBinary) return;
+    if (isBinary || !authenticated) return;
     let message: ServerMessage;
     try {
       message = parseServerMessage(data.toString());
@@ -57,6 +65,17 @@ export async function connectDaemon(port: number, token: string): Promise<JobRun
     closedError = new Error('the companion closed the connection');
     for (const l of listeners.values()) l({ type: 'error', id: '', code: 'internal', message: 'the companion closed the connection', hint: 'Check whether it is still running (`loupe doctor`).' });
   });
+  const proof = await Promise.race([challenge.then((first) => answerChallenge(token, port, clientNonce, first)), new Promise<null>((r) => setTimeout(() => r(null), 10_000).unref())]);
+  if (proof === null) {
+    ws.terminate();
+    throw new ProtocolError(
+      'bad_request',
+      `the program on port ${port} did not prove it holds this companion's token (a rotated token, or another program on the port); nothing was sent`,
+      'Use the same LOUPE_HOME as the companion (`loupe token` prints its token), and check `loupe doctor`.',
+    );
+  }
+  authenticated = true;
+  ws.send(proof);
   const hello = await new Promise<ServerMessage>((resolve, reject) => {
     helloWaiter = resolve;
     setTimeout(() => reject(new Error('the companion did not answer hello')), 10_000).unref();

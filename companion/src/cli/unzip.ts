@@ -1,7 +1,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 
 /**
  * Just enough ZIP reading to take a few files out of a NuGet package (.nupkg is a zip)
@@ -12,6 +13,7 @@ export interface ZipEntry {
   method: number;
   compressedSize: number;
   size: number;
+  crc: number;
   localHeaderOffset: number;
 }
 
@@ -41,6 +43,7 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
     for (let i = 0; i < count; i++) {
       if (cd.readUInt32LE(p) !== 0x02014b50) throw new Error(`${path}: corrupt central directory`);
       const method = cd.readUInt16LE(p + 10);
+      const crc = cd.readUInt32LE(p + 16);
       const compressedSize = cd.readUInt32LE(p + 20);
       const uncompressed = cd.readUInt32LE(p + 24);
       const nameLen = cd.readUInt16LE(p + 28);
@@ -48,7 +51,7 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
       const commentLen = cd.readUInt16LE(p + 32);
       const localHeaderOffset = cd.readUInt32LE(p + 42);
       const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
-      entries.push({ name, method, compressedSize, size: uncompressed, localHeaderOffset });
+      entries.push({ name, method, compressedSize, size: uncompressed, crc, localHeaderOffset });
       p += 46 + nameLen + extraLen + commentLen;
     }
     return entries;
@@ -57,7 +60,10 @@ export async function listZip(path: string): Promise<ZipEntry[]> {
   }
 }
 
-/** Streams one entry to `dest` (stored or deflated). */
+/**
+ * Streams one entry to `dest` (stored or deflated). Never writes more than the entry's declared
+ * size (a zip bomb stops there), and checks the size and CRC-32 the archive lists for it.
+ */
 export async function extractEntry(path: string, entry: ZipEntry, dest: string): Promise<void> {
   const fh = await open(path, 'r');
   let dataStart: number;
@@ -73,8 +79,22 @@ export async function extractEntry(path: string, entry: ZipEntry, dest: string):
     await pipeline(async function* () {}, createWriteStream(dest, { mode: 0o755 }));
     return;
   }
+  if (entry.method !== 0 && entry.method !== 8) throw new Error(`${entry.name} uses zip method ${entry.method}, which this installer does not read`);
+  let written = 0;
+  let crc = 0;
+  const bounded = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      written += chunk.length;
+      if (written > entry.size) return cb(new Error(`${entry.name} inflates to more than the ${entry.size} bytes its archive lists (a corrupt package or a zip bomb); extraction stopped — delete ${path} and download it again`));
+      crc = crc32(chunk, crc);
+      cb(null, chunk);
+    },
+  });
   const source = createReadStream(path, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
-  if (entry.method === 0) await pipeline(source, createWriteStream(dest, { mode: 0o755 }));
-  else if (entry.method === 8) await pipeline(source, createInflateRaw(), createWriteStream(dest, { mode: 0o755 }));
-  else throw new Error(`${entry.name} uses zip method ${entry.method}, which this installer does not read`);
+  const out = createWriteStream(dest, { mode: 0o755 });
+  if (entry.method === 0) await pipeline(source, bounded, out);
+  else await pipeline(source, createInflateRaw(), bounded, out);
+  if (written !== entry.size || crc >>> 0 !== entry.crc >>> 0) {
+    throw new Error(`${entry.name} failed its check (${written} of ${entry.size} bytes, CRC ${written === entry.size ? 'mismatch' : 'not checked'}): the package is corrupt — delete ${path} and download it again`);
+  }
 }

@@ -6,7 +6,8 @@
 // Wire format (both directions): u32 little-endian byte length, then UTF-8 JSON.
 // Request: {"type":"pair","origin"?:"moz-extension://<uuid>"} → {"ok":true,"token","port","running","version"}
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const MAX_INPUT = 1024 * 1024;
@@ -15,6 +16,53 @@ const home = process.env.LOUPE_HOME;
 const MOZ_ORIGIN = /^moz-extension:\/\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Chrome passes the caller's origin as the first argument; Firefox passes the manifest path and the add-on id.
 const callerIsChrome = process.argv.slice(2).some((a) => a.startsWith('chrome-extension://'));
+const firefoxAddonId = callerIsChrome ? undefined : process.argv[3];
+
+/** Folders that hold Firefox profiles (LOUPE_FIREFOX_PROFILES overrides, ':'-separated, for tests). */
+function profileRoots() {
+  if (process.env.LOUPE_FIREFOX_PROFILES !== undefined) return process.env.LOUPE_FIREFOX_PROFILES.split(':').filter(Boolean);
+  const h = homedir();
+  return [
+    join(h, '.mozilla', 'firefox'),
+    join(h, 'snap', 'firefox', 'common', '.mozilla', 'firefox'),
+    join(h, '.var', 'app', 'org.mozilla.firefox', '.mozilla', 'firefox'),
+    join(h, 'Library', 'Application Support', 'Firefox', 'Profiles'),
+    ...(process.env.APPDATA ? [join(process.env.APPDATA, 'Mozilla', 'Firefox', 'Profiles')] : []),
+  ];
+}
+
+/**
+ * The moz-extension origins Firefox assigned to this add-on id, read from every profile's
+ * prefs.js (extensions.webextensions.uuids): the only origins the caller may register.
+ */
+function ownOrigins(addonId) {
+  const out = new Set();
+  for (const root of profileRoots()) {
+    let profiles = [];
+    try {
+      profiles = readdirSync(root);
+    } catch {
+      continue;
+    }
+    for (const profile of profiles) {
+      let prefs;
+      try {
+        prefs = readFileSync(join(root, profile, 'prefs.js'), 'utf8');
+      } catch {
+        continue;
+      }
+      const m = /user_pref\("extensions\.webextensions\.uuids",\s*("(?:[^"\\]|\\.)*")\);/.exec(prefs);
+      if (!m) continue;
+      try {
+        const uuid = JSON.parse(JSON.parse(m[1]))[addonId];
+        if (typeof uuid === 'string') out.add(`moz-extension://${uuid}`);
+      } catch {
+        /* a half-written prefs.js: skip it */
+      }
+    }
+  }
+  return out;
+}
 
 function send(message) {
   const body = Buffer.from(JSON.stringify(message), 'utf8');
@@ -78,6 +126,10 @@ function handle(request) {
   if (request.origin !== undefined) {
     if (typeof request.origin !== 'string' || !MOZ_ORIGIN.test(request.origin) || callerIsChrome) {
       return { ok: false, error: { code: 'bad_request', message: 'origin must be this Firefox extension\'s moz-extension:// origin', hint: 'Send browser.runtime.getURL("") without the trailing slash.' } };
+    }
+    // Only the caller's own origin: Firefox tells the host the add-on id, its profile maps that id to the uuid.
+    if (!firefoxAddonId || !ownOrigins(firefoxAddonId).has(request.origin)) {
+      return { ok: false, error: { code: 'bad_request', message: 'that origin is not the one this Firefox gave the Loupe extension', hint: `Pair by hand with \`loupe pair --origin ${request.origin}\` if your Firefox profile is in an unusual place.` } };
     }
     allowOrigin(request.origin);
   }

@@ -10,6 +10,8 @@ export interface Conversation {
 /**
  * Follow-up questions name only a conversationId; the image and earlier turns live here,
  * in memory, bounded by count and by image bytes (least recently used goes first).
+ * A conversation belongs to the client (connection) that started it: another client that
+ * knows its id neither reads nor replaces it, and it ends when its client goes away.
  */
 export class ConversationStore {
   private readonly map = new Map<string, Conversation>();
@@ -24,8 +26,9 @@ export class ConversationStore {
     return this.map.size;
   }
 
-  /** Starts (or restarts, with a new image) a conversation. */
-  start(id: string, images: Uint8Array[], region?: Region): Conversation {
+  /** Starts (or restarts, with a new image) one of `owner`'s conversations. */
+  start(owner: string, conversationId: string, images: Uint8Array[], region?: Region): Conversation {
+    const id = key(owner, conversationId);
     this.delete(id);
     // Copy: the bytes may be a view into a larger WebSocket frame that must not stay alive.
     const owned = images.map((i) => new Uint8Array(i));
@@ -36,7 +39,8 @@ export class ConversationStore {
     return conversation;
   }
 
-  get(id: string): Conversation | undefined {
+  get(owner: string, conversationId: string): Conversation | undefined {
+    const id = key(owner, conversationId);
     const conversation = this.map.get(id);
     if (conversation) {
       this.map.delete(id);
@@ -45,7 +49,13 @@ export class ConversationStore {
     return conversation;
   }
 
-  delete(id: string): void {
+  /** Ends every conversation of a client that went away. */
+  endOwner(owner: string): void {
+    const prefix = key(owner, '');
+    for (const id of [...this.map.keys()]) if (id.startsWith(prefix)) this.delete(id);
+  }
+
+  private delete(id: string): void {
     const old = this.map.get(id);
     if (!old) return;
     this.map.delete(id);
@@ -61,4 +71,5 @@ export class ConversationStore {
   }
 }
 
+const key = (owner: string, conversationId: string): string => `${owner}\u0000${conversationId}`;
 const size = (c: Conversation): number => c.images.reduce((n, i) => n + i.byteLength, 0);

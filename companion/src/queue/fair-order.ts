@@ -6,6 +6,8 @@
  */
 export interface Fair {
   clientId: string;
+  /** Rounds are per identity when set (all connections of one client share), else per connection. */
+  fairKey?: string;
   round: number;
   seq: number;
 }
@@ -22,9 +24,10 @@ export class FairOrder<T extends Fair> {
 
   /** Assigns the item's round and arrival number and inserts it in running order. */
   push(item: T): void {
-    item.round = Math.max(this.round, this.lastRound.get(item.clientId) ?? 0) + 1;
+    const key = item.fairKey ?? item.clientId;
+    item.round = Math.max(this.round, this.lastRound.get(key) ?? 0) + 1;
     item.seq = ++this.seq;
-    this.lastRound.set(item.clientId, item.round);
+    this.lastRound.set(key, item.round);
     let at = this.items.length;
     while (at > 0 && before(item, this.items[at - 1]!)) at--;
     this.items.splice(at, 0, item);

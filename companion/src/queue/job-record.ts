@@ -26,6 +26,8 @@ export class JobRecord implements Fair {
   startedAt?: number;
   /** Lowest position told to the client: positions only go down. */
   lastPosition = Infinity;
+  /** The client identity (fair queue rounds and the identity job cap). */
+  fairKey?: string;
   /** Stops the job on the engine host once it runs. */
   cancelRunning?: () => void;
   private readonly batcher: DeltaBatcher;

@@ -11,6 +11,8 @@ export interface JobSink {
 export interface SubmitRequest {
   /** Connection id: fairness, caps and disconnect-cancel are per client. */
   clientId: string;
+  /** Client identity (Origin, or "local"): the fair queue and the identity job cap count by it. Default: clientId. */
+  identity?: string;
   job: SubmitJob;
   images: Uint8Array[];
   /**
@@ -27,7 +29,8 @@ export interface SubmitRequest {
  */
 export interface JobService {
   submit(request: SubmitRequest, sink: JobSink): void;
-  cancel(clientId: string, jobId: string): void;
+  /** False when the client has no such job in flight (unknown, or already ended). */
+  cancel(clientId: string, jobId: string): boolean;
   /** Cancels every job of the client (socket closed). */
   disconnect(clientId: string): void;
   status(): ServerStatus;

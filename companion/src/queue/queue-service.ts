@@ -1,3 +1,4 @@
+// One file over 300 lines: admission, intake and scheduling share the client table and the lanes.
 import { LOUPE_VERSION, ProtocolError, type ServerStatus } from '@loupe/shared';
 import type { ConversationTurn, EngineJob } from '../engine/engine';
 import type { EngineHost } from '../engine/host/supervisor';
@@ -16,6 +17,8 @@ export interface QueueLimits {
   perClientJobs: number;
   /** Jobs waiting across all clients (intake + queued, not running). */
   globalQueue: number;
+  /** Jobs one client identity may have in flight over all its connections (default: three quarters of the global queue). */
+  perIdentityJobs?: number;
   /** Image bytes held by jobs in flight, all clients together (queued images live in memory). */
   imageBytes: number;
 }
@@ -85,6 +88,12 @@ export class QueueService implements JobService {
       sink.send(new ProtocolError('busy', `this connection already has ${client.jobs.size} jobs in flight (limit ${this.limits.perClientJobs})`, BUSY_HINT, job.id).toReply());
       return;
     }
+    const identity = request.identity ?? clientId;
+    const identityCap = this.limits.perIdentityJobs ?? Math.max(this.limits.perClientJobs, Math.floor((this.limits.globalQueue * 3) / 4));
+    if (this.inFlightOf(identity) >= identityCap) {
+      sink.send(new ProtocolError('busy', `this client already has ${identityCap} jobs in flight over all its connections`, BUSY_HINT, job.id).toReply());
+      return;
+    }
     if (this.waiting() >= this.limits.globalQueue) {
       sink.send(new ProtocolError('busy', `the companion's queue is full (${this.limits.globalQueue} jobs waiting)`, 'Try again in a moment.', job.id).toReply());
       return;
@@ -98,6 +107,7 @@ export class QueueService implements JobService {
     }
     const record = new JobRecord(clientId, job, request.images, sink, this.log, (r) => this.forget(r));
     if (request.chat) record.chat = request.chat;
+    record.fairKey = identity;
     client.jobs.set(job.id, record);
     client.intake = client.intake
       .then(() => this.intake(record))
@@ -107,12 +117,15 @@ export class QueueService implements JobService {
       });
   }
 
-  cancel(clientId: string, jobId: string): void {
+  cancel(clientId: string, jobId: string): boolean {
     const record = this.clients.get(clientId)?.jobs.get(jobId);
     if (record) this.cancelRecord(record);
+    return record !== undefined;
   }
 
   disconnect(clientId: string): void {
+    // Its conversations end with it, even when it has no job left in flight.
+    this.conversations.endOwner(clientId);
     const client = this.clients.get(clientId);
     if (!client) return;
     for (const record of [...client.jobs.values()]) this.cancelRecord(record);
@@ -166,6 +179,12 @@ export class QueueService implements JobService {
     return n;
   }
 
+  private inFlightOf(identity: string): number {
+    let n = 0;
+    for (const client of this.clients.values()) for (const r of client.jobs.values()) if ((r.fairKey ?? r.clientId) === identity) n++;
+    return n;
+  }
+
   private waiting(): number {
     let n = 0;
     for (const client of this.clients.values()) for (const r of client.jobs.values()) if (r.state === 'intake' || r.state === 'queued') n++;
@@ -181,10 +200,10 @@ export class QueueService implements JobService {
       if (record.images.length === 0 && record.chat && job.task === 'ask') {
         // Text-only chat: nothing to inspect.
       } else if (record.images.length === 0) {
-        const conversation = job.conversationId ? this.conversations.get(job.conversationId) : undefined;
+        const conversation = job.conversationId ? this.conversations.get(record.clientId, job.conversationId) : undefined;
         if (!conversation) {
           throw job.conversationId
-            ? new ProtocolError('not_found', `conversation "${job.conversationId}" is not known here (it expired or the companion restarted)`, 'Send the image again with your question.', job.id)
+            ? new ProtocolError('not_found', `conversation "${job.conversationId}" is not known on this connection (it expired, the connection was renewed, or the companion restarted)`, 'Send the image again with your question.', job.id)
             : new ProtocolError('bad_request', 'this job has no image', 'Attach a PNG, JPEG or WebP image, or continue a conversation with its conversationId.', job.id);
         }
         record.conversation = conversation;
@@ -196,7 +215,7 @@ export class QueueService implements JobService {
         for (const image of record.images) infos.push(await inspectImage(image));
         if (record.finished) return;
         if (job.region) clampRegion(job.region, infos[0]!.width, infos[0]!.height);
-        if (job.conversationId) record.conversation = this.conversations.start(job.conversationId, record.images, job.region);
+        if (job.conversationId) record.conversation = this.conversations.start(record.clientId, job.conversationId, record.images, job.region);
       }
       const lane = this.lanes.get(host.engine)!;
       record.lane = host.engine;

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { WS_AUTH_PREFIX } from '@loupe/shared';
+import { isNonce, WS_AUTH_PREFIX, WS_CHALLENGE_PREFIX } from '@loupe/shared';
 import { isAllowedHost } from './host-check';
 import type { OriginPolicy } from './allowed-origins';
 import type { TokenSource } from './token';
@@ -46,4 +46,11 @@ export function offeredSubprotocols(req: IncomingMessage): string[] {
 export function subprotocolToken(req: IncomingMessage): string | undefined {
   const entry = offeredSubprotocols(req).find((p) => p.startsWith(WS_AUTH_PREFIX));
   return entry?.slice(WS_AUTH_PREFIX.length);
+}
+
+/** The client nonce of a challenge–response upgrade (`loupe.challenge.<32 hex>`), if well formed. */
+export function challengeNonce(req: IncomingMessage): string | undefined {
+  const entry = offeredSubprotocols(req).find((p) => p.startsWith(WS_CHALLENGE_PREFIX));
+  const nonce = entry?.slice(WS_CHALLENGE_PREFIX.length);
+  return nonce !== undefined && isNonce(nonce) ? nonce : undefined;
 }

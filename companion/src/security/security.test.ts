@@ -68,6 +68,22 @@ describe('token', () => {
   });
 });
 
+describe('token rotation', () => {
+  it('is detected by content: 50 rapid rotations with an unchanged timestamp each take effect at once', () => {
+    const source = new TokenSource(home, {});
+    const path = join(home, 'token');
+    const { atime, mtime } = statSync(path);
+    let previous = source.current();
+    for (let i = 0; i < 50; i++) {
+      const next = rotateToken(home);
+      utimesSync(path, atime, mtime); // a rotation inside the file system's timestamp granularity
+      expect(source.matches(next), `rotation ${i}`).toBe(true);
+      expect(source.matches(previous), `rotation ${i}`).toBe(false);
+      previous = next;
+    }
+  });
+});
+
 describe('OriginPolicy', () => {
   it('admits the pinned Chrome origin and paired Firefox origins only', () => {
     const policy = new OriginPolicy(home);

@@ -70,40 +70,29 @@ export function tokensEqual(presented: string | undefined, expected: string): bo
 }
 
 /**
- * The daemon's view of the token: LOUPE_TOKEN if set, else the token file, re-read when
- * `loupe token --rotate` replaces it so a rotation takes effect without a restart.
+ * The daemon's view of the token: LOUPE_TOKEN if set, else the token file, re-read on every
+ * check so `loupe token --rotate` takes effect at once. By content, not timestamp: two rotations
+ * within the file system's timestamp granularity look unchanged to a stat.
  */
 export class TokenSource {
   private cached: string;
-  private mtimeMs = -1;
 
   constructor(
     private readonly home: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.cached = loadOrCreateToken(home, env);
-    this.mtimeMs = this.statMtime();
   }
 
   current(): string {
     if (this.env.LOUPE_TOKEN?.trim()) return this.cached;
-    const mtime = this.statMtime();
-    if (mtime !== this.mtimeMs) {
-      this.mtimeMs = mtime;
-      this.cached = loadOrCreateToken(this.home, this.env);
-    }
+    // A missing or half-edited file keeps the last good token (writes are atomic renames).
+    const fresh = readTokenFile(homePaths(this.home).token);
+    if (fresh) this.cached = fresh;
     return this.cached;
   }
 
   matches(presented: string | undefined): boolean {
     return tokensEqual(presented, this.current());
-  }
-
-  private statMtime(): number {
-    try {
-      return statSync(homePaths(this.home).token).mtimeMs;
-    } catch {
-      return -1;
-    }
   }
 }

@@ -7,13 +7,16 @@ import { LOUPE_VERSION, MAX_FRAME_BYTES, WS_PATH, WS_SUBPROTOCOL, type ServerSta
 import type { Logger } from '../log/logger';
 import type { JobService } from '../queue/job-service';
 import { OriginPolicy } from '../security/allowed-origins';
-import { authorize, bearerToken, offeredSubprotocols, subprotocolToken, type AuthContext } from '../security/authorize';
+import { authorize, bearerToken, challengeNonce, offeredSubprotocols, subprotocolToken, type AuthContext } from '../security/authorize';
 import type { TokenSource } from '../security/token';
 import type { ApiContext } from '../api/context';
 import { handleApi, pathOf, PUBLIC_ROUTES, routeLabel } from '../api/router';
 import { errorStyleFor } from '../api/error-shapes';
 import { sendError } from '../api/http-io';
 import { handleConnection } from './ws-connection';
+import { runChallenge } from './ws-challenge';
+import { WsLimits, type WsLimitOptions } from './ws-limits';
+import { BodyBudget } from './http-body-budget';
 import { rejectUpgrade } from './reject-upgrade';
 import { startHeartbeat } from './heartbeat';
 
@@ -31,6 +34,8 @@ export interface LoupeServerOptions {
   heartbeatMs?: number;
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Connection and unfinished-message caps (defaults below; LOUPE_MESSAGE_TIMEOUT_MS for tests). */
+  wsLimits?: Partial<WsLimitOptions>;
 }
 
 export interface LoupeServer {
@@ -50,6 +55,14 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
     clientTracking: true,
     handleProtocols: (protocols) => (protocols.has(WS_SUBPROTOCOL) ? WS_SUBPROTOCOL : false),
   });
+  const limits = new WsLimits({
+    perIdentity: 16,
+    total: 64,
+    messageTimeoutMs: Number(process.env.LOUPE_MESSAGE_TIMEOUT_MS ?? 30_000),
+    inFlightBytes: 4 * MAX_FRAME_BYTES,
+    ...o.wsLimits,
+  });
+  const bodies = new BodyBudget(Number(process.env.LOUPE_BODY_BUDGET_BYTES ?? 512 * 1024 * 1024));
   const stopHeartbeat = startHeartbeat(wss, o.heartbeatMs ?? Number(process.env.LOUPE_HEARTBEAT_MS ?? 15_000));
   let httpJobs = 0;
   let seq = 0;
@@ -86,6 +99,7 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
       }
       httpJobs++;
       res.on('close', () => httpJobs--);
+      bodies.track(req, res);
       void handleApi(req, res, api);
     },
   );
@@ -94,19 +108,39 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (pathOf(req) !== WS_PATH) return rejectUpgrade(socket, 404, 'not_found', 'no WebSocket on this path', `Connect to ${WS_PATH}.`);
-    const result = authorize(req, auth, { requireToken: true, presentedToken: subprotocolToken(req) });
+    // RFC 6455 only: ws also accepts the hybi-08 draft, whose Sec-WebSocket-Origin it never checks.
+    if (req.headers['sec-websocket-version'] !== '13') {
+      return rejectUpgrade(socket, 426, 'unsupported_version', 'only WebSocket version 13 is supported', 'Use an RFC 6455 WebSocket client (Sec-WebSocket-Version: 13).', { 'Sec-WebSocket-Version': '13' });
+    }
+    // A client that offers a challenge (the extension) authenticates after the upgrade, once the
+    // server has proved it knows the token; one that offers the token (CLI, scripts) does it here.
+    const presentedToken = subprotocolToken(req);
+    const nonce = presentedToken === undefined ? challengeNonce(req) : undefined;
+    const result = authorize(req, auth, { requireToken: nonce === undefined, presentedToken });
     if (!result.ok) {
       o.log.info({ status: result.status, code: result.code }, 'websocket refused');
-      return rejectUpgrade(socket, result.status, result.code, result.message, 'Offer `Sec-WebSocket-Protocol: loupe.v1, loupe.auth.<token>`; print the token with `loupe token`.');
+      return rejectUpgrade(socket, result.status, result.code, result.message, 'Offer `Sec-WebSocket-Protocol: loupe.v1, loupe.challenge.<nonce>` (or `loupe.auth.<token>`); print the token with `loupe token`.');
     }
     if (!offeredSubprotocols(req).includes(WS_SUBPROTOCOL)) {
       return rejectUpgrade(socket, 400, 'unsupported_version', `the ${WS_SUBPROTOCOL} subprotocol was not offered`, `Offer \`Sec-WebSocket-Protocol: ${WS_SUBPROTOCOL}, loupe.auth.<token>\`.`);
     }
+    // Fairness and caps are per client identity: the extension (its Origin) or local programs.
+    const identity = req.headers.origin ?? 'local';
+    const refusal = limits.refusal(identity);
+    if (refusal) {
+      o.log.info({ code: 'busy' }, 'websocket refused: connection cap');
+      return rejectUpgrade(socket, 429, 'busy', refusal, 'Close connections you no longer use.');
+    }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const clientId = `ws-${instance}-${++seq}`;
+      limits.track(ws, socket, identity);
       wss.emit('connection', ws, req);
-      handleConnection(ws, clientId, { service: o.service, log: o.log, version, status });
-      o.log.debug({ client: clientId }, 'client connected');
+      const start = (): void => {
+        handleConnection(ws, clientId, { service: o.service, log: o.log, version, status, identity });
+        o.log.debug({ client: clientId, auth: nonce === undefined ? 'token' : 'challenge' }, 'client connected');
+      };
+      if (nonce === undefined) return start();
+      runChallenge(ws, socket, { token: () => o.token.current(), port: auth.port, clientNonce: nonce }, start);
     });
   });
   // clientError keeps Node's default: 400 / 408 (timeouts) / 431 (header overflow), then close.
@@ -126,6 +160,7 @@ export async function startLoupeServer(o: LoupeServerOptions): Promise<LoupeServ
     status,
     close: async () => {
       stopHeartbeat();
+      limits.close();
       for (const ws of wss.clients) ws.close(1001, 'companion shutting down');
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -19,6 +19,8 @@ export interface ConnectionDeps {
   log: Logger;
   version: string;
   status(): ServerStatus;
+  /** Who the connection belongs to for fairness (its Origin, or "local"). */
+  identity?: string;
 }
 
 /**
@@ -30,9 +32,12 @@ export function handleConnection(ws: WebSocket, clientId: string, deps: Connecti
   const log = deps.log.child({ client: clientId });
 
   const reply = (m: Parameters<JobSink['send']>[0]): void => sink.send(m);
+  const submitted = new Set<string>();
   const submit = (job: SubmitJob, images: Uint8Array[]): void => {
+    if (submitted.size >= 4096) submitted.clear();
+    submitted.add(job.id);
     log.debug({ job: job.id, task: job.task, images: images.map((i) => i.byteLength) }, 'submit');
-    deps.service.submit({ clientId, job, images }, sink);
+    deps.service.submit({ clientId, job, images, ...(deps.identity ? { identity: deps.identity } : {}) }, sink);
   };
 
   const handleText = (message: ClientMessage): void => {
@@ -52,7 +57,10 @@ export function handleConnection(ws: WebSocket, clientId: string, deps: Connecti
         submit(message, []);
         return;
       case 'cancel':
-        deps.service.cancel(clientId, message.id);
+        // An id this connection never submitted gets not_found; one that already ended got its terminal message.
+        if (!deps.service.cancel(clientId, message.id) && !submitted.has(message.id)) {
+          throw new ProtocolError('not_found', `no job "${message.id}" in flight on this connection`, 'It may have finished already; cancel only jobs that have not ended.', message.id);
+        }
         return;
       case 'status':
         reply({ type: 'status', status: deps.status() });

@@ -1,11 +1,13 @@
-// Renders generated HTML in a sandboxed page: a unique origin with no extension APIs,
-// no network (see the manifest's sandbox CSP), and Tailwind compiled in the browser from
-// the bundled @tailwindcss/browser so utility classes work offline.
+// Renders generated HTML in a sandboxed page: a unique origin with no extension APIs, no
+// network and no inline script (the manifest's sandbox CSP: `script-src 'self'`), and Tailwind
+// compiled in the browser from the bundled @tailwindcss/browser so utility classes work offline.
+// The panel talks to this page only over the MessageChannel port it sends up once at start; the
+// panel replaces the whole frame before each render, so nothing rendered here outlives its answer.
 import '@tailwindcss/browser';
+import { neutraliseDocument, PREVIEW_PORT_MESSAGE, type PreviewReply, type PreviewRequest } from '../../lib/render/preview-markup';
 
 function render(html: string): void {
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  // Keep our own head (Tailwind's generated <style> lives there); swap the generated one in.
+  const doc = neutraliseDocument(new DOMParser().parseFromString(html, 'text/html'));
   document.head.querySelectorAll('[data-loupe-generated]').forEach((n) => n.remove());
   const styles = [...Array.from(doc.head.querySelectorAll('style, link[rel="stylesheet"]')), ...Array.from(doc.body.querySelectorAll('style'))];
   for (const node of styles) {
@@ -15,22 +17,26 @@ function render(html: string): void {
   }
   document.title = doc.title || 'Loupe preview';
   for (const attr of Array.from(doc.documentElement.attributes)) document.documentElement.setAttribute(attr.name, attr.value);
-  const body = document.importNode(doc.body, true);
-  // Generated scripts do not run: innerHTML-style import leaves them inert, by design.
-  body.querySelectorAll('script').forEach((s) => s.remove());
-  document.body.replaceWith(body);
+  document.body.replaceWith(document.importNode(doc.body, true));
 }
 
+// A link or a form in generated markup must not take the frame to another page.
+addEventListener('click', (e) => {
+  if ((e.target as Element | null)?.closest?.('a[href], area[href]')) e.preventDefault();
+}, true);
+addEventListener('submit', (e) => e.preventDefault(), true);
+
+const channel = new MessageChannel();
+let rendered = false;
+channel.port1.onmessage = (event: MessageEvent<PreviewRequest>) => {
+  const data = event.data;
+  if (rendered || data?.type !== 'render' || typeof data.html !== 'string') return;
+  rendered = true; // one render per frame: the panel resets the frame for the next one
+  render(data.html);
+  // Tailwind compiles on the next mutation tick; tell the panel once it has painted.
+  requestAnimationFrame(() => setTimeout(() => channel.port1.postMessage({ type: 'rendered', height: document.documentElement.scrollHeight } satisfies PreviewReply), 50));
+};
 // In the panel's frame the panel is the parent; popped out into its own tab, the panel is the opener.
 const host: Window | null = parent !== window ? parent : (opener as Window | null);
-
-addEventListener('message', (event: MessageEvent) => {
-  if (!host || event.source !== host) return;
-  const data = event.data as { type?: string; html?: unknown };
-  if (data?.type === 'loupe-preview-render' && typeof data.html === 'string') {
-    render(data.html);
-    // Tailwind compiles on the next mutation tick; tell the panel once it has painted.
-    requestAnimationFrame(() => setTimeout(() => host.postMessage({ type: 'loupe-preview-rendered', height: document.documentElement.scrollHeight }, '*'), 50));
-  }
-});
-host?.postMessage({ type: 'loupe-preview-ready' }, '*');
+// To the extension's own origin (this page's URL), never '*': a sandboxed page's own origin is opaque.
+host?.postMessage({ type: PREVIEW_PORT_MESSAGE }, new URL(location.href).origin, [channel.port2]);

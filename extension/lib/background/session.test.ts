@@ -47,6 +47,20 @@ describe('Session', () => {
     expect(follow.images).toBeUndefined();
   });
 
+  it('after a reconnect, sends the image again with the follow-up (the companion scopes conversations to a connection)', async () => {
+    const { link, sent } = fakeLink();
+    const session = new Session(link, defaultSettings);
+    const c = session.start('image');
+    await session.submitImage(c, 'describe', image);
+    session.onDisconnect();
+    await session.followup('and the footer?', 'ask');
+    const { job, images } = decodeSubmitFrame(sent[1] as Uint8Array);
+    expect(job).toMatchObject({ type: 'submit', task: 'ask', prompt: 'and the footer?', conversationId: c.id });
+    expect(images).toHaveLength(1);
+    await session.followup('one more', 'ask');
+    expect(typeof sent[2]).toBe('string');
+  });
+
   it('writes a finished conversation to history, with the model that answered', async () => {
     const { link } = fakeLink();
     const session = new Session(link, defaultSettings);

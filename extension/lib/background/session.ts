@@ -26,6 +26,8 @@ export class Session {
   private pending: ReturnType<typeof setTimeout> | null = null;
   private hooks = new Map<string, TurnHook>();
   private thumbs = new Map<string, string>();
+  /** Conversations whose image the current connection has: the companion scopes them to it. */
+  private known = new Set<string>();
   /** The companion's latest status (engines, model, device), refreshed while a panel is open. */
   private status: ServerStatus | undefined;
   private statusTimer: ReturnType<typeof setInterval> | null = null;
@@ -110,6 +112,7 @@ export class Session {
     });
     const turn = this.addTurn(conversation, task, prompt);
     if (hook) this.hooks.set(turn.id, hook);
+    this.known.add(conversation.id);
     await this.send(turn, () =>
       encodeSubmitFrame(
         { type: 'submit', id: turn.id, task, locale: this.locale(), conversationId: conversation.id, ...(prompt ? { prompt } : {}), ...this.limits() },
@@ -123,9 +126,11 @@ export class Session {
     const conversation = this.conversation;
     if (!conversation) return;
     const turn = this.addTurn(conversation, task, prompt);
-    await this.send(turn, () =>
-      JSON.stringify({ type: 'submit', id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id, ...this.limits() }),
-    );
+    const job = { type: 'submit', id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id, ...this.limits() } as const;
+    // After a reconnect the companion no longer holds this conversation: send its image again.
+    const image = this.known.has(conversation.id) ? undefined : conversation.image;
+    this.known.add(conversation.id);
+    await this.send(turn, () => (image ? encodeSubmitFrame(job, [dataUrlToBytes(image.dataUrl)]) : JSON.stringify(job)));
   }
 
   /** "Continue this conversation" from history: it becomes the live one, ready for a follow-up. */
@@ -191,6 +196,7 @@ export class Session {
   }
 
   onDisconnect(): void {
+    this.known.clear();
     if (this.conversation && failUnfinished(this.conversation, t('errLinkLost'), t('hintStart'))) {
       void this.persist(this.conversation);
     }

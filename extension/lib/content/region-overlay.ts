@@ -24,7 +24,9 @@ const CSS = `
  */
 export function selectRegion(preset: RegionAction): Promise<RegionResult | null> {
   return new Promise((resolve) => {
-    const { host, root } = createHost('fixed', CSS);
+    // Closed, and only trusted (user) input counts: a page can neither read the typed question nor
+    // drive the overlay with synthetic events.
+    const { host, root } = createHost('fixed', CSS, 'closed');
     const layer = el('div', 'layer');
     const hint = el('div', 'hint');
     hint.textContent = t('overlayHint');
@@ -44,7 +46,7 @@ export function selectRegion(preset: RegionAction): Promise<RegionResult | null>
       resolve(result);
     };
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
+      if (e.isTrusted && e.key === 'Escape') {
         e.preventDefault();
         e.stopPropagation();
         void finish(null);
@@ -53,7 +55,7 @@ export function selectRegion(preset: RegionAction): Promise<RegionResult | null>
     addEventListener('keydown', onKey, true);
 
     layer.addEventListener('mousedown', (e) => {
-      if (e.button !== 0) return;
+      if (!e.isTrusted || e.button !== 0) return;
       e.preventDefault();
       root.querySelector('.bar')?.remove();
       start = { x: e.clientX, y: e.clientY };
@@ -67,10 +69,10 @@ export function selectRegion(preset: RegionAction): Promise<RegionResult | null>
       draw(start);
     });
     layer.addEventListener('mousemove', (e) => {
-      if (start) draw({ x: e.clientX, y: e.clientY });
+      if (e.isTrusted && start) draw({ x: e.clientX, y: e.clientY });
     });
     layer.addEventListener('mouseup', (e) => {
-      if (!start) return;
+      if (!e.isTrusted || !start) return;
       const rect = dragToRect(start, { x: e.clientX, y: e.clientY });
       start = null;
       if (rect.width < 4 || rect.height < 4) {
@@ -103,7 +105,9 @@ export function selectRegion(preset: RegionAction): Promise<RegionResult | null>
         const b = el('button', action === 'ocr' ? 'primary' : '');
         b.textContent = label;
         b.dataset.action = action;
-        b.addEventListener('click', () => void finish({ rect, action }));
+        b.addEventListener('click', (e) => {
+          if (e.isTrusted) void finish({ rect, action });
+        });
         bar.append(b);
       }
       const input = el('input', '') as HTMLInputElement;
@@ -117,14 +121,18 @@ export function selectRegion(preset: RegionAction): Promise<RegionResult | null>
         if (prompt) void finish({ rect, action: 'ask', prompt });
         else input.focus();
       };
-      ask.addEventListener('click', submitAsk);
+      ask.addEventListener('click', (e) => {
+        if (e.isTrusted) submitAsk();
+      });
       input.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter') submitAsk();
+        if (e.isTrusted && e.key === 'Enter') submitAsk();
       });
       const cancel = el('button', '');
       cancel.textContent = '✕';
       cancel.title = t('cancel');
-      cancel.addEventListener('click', () => void finish(null));
+      cancel.addEventListener('click', (e) => {
+        if (e.isTrusted) void finish(null);
+      });
       bar.append(input, ask, cancel);
       for (const stop of ['mousedown', 'mouseup', 'mousemove'] as const) bar.addEventListener(stop, (e) => e.stopPropagation());
       root.append(bar);

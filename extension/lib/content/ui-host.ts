@@ -1,9 +1,12 @@
-/** A host element with a shadow root, so page CSS cannot restyle our UI (and ours cannot leak). */
-export function createHost(position: 'fixed' | 'absolute', css: string): { host: HTMLElement; root: ShadowRoot } {
+/**
+ * A host element with a shadow root, so page CSS cannot restyle our UI (and ours cannot leak).
+ * `closed` for UI the user types into or drives: the page's scripts get no handle on it.
+ */
+export function createHost(position: 'fixed' | 'absolute', css: string, mode: ShadowRootMode = 'open'): { host: HTMLElement; root: ShadowRoot } {
   const host = document.createElement('loupe-ui');
   host.setAttribute('data-loupe-ui', '');
   host.style.cssText = `all: initial; position: ${position}; z-index: 2147483647; top: 0; left: 0;`;
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode });
   const style = document.createElement('style');
   style.textContent = css;
   root.append(style);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handshakeText, hmacHex } from '@loupe/shared';
 import type { ServerMessage } from '@loupe/shared';
 import { Backoff } from './backoff';
 import { CompanionLink, type LinkDeps, type LinkState } from './companion-link';
@@ -31,6 +32,14 @@ class FakeSocket {
     this.readyState = 1;
     this.onopen?.();
   }
+  /** Opens and plays the companion's half of the challenge–response; resolves once the link answered. */
+  async serverAccept(token = TOKEN, port = 7391) {
+    this.serverOpen();
+    const clientNonce = this.protocols[1]!.slice('loupe.challenge.'.length);
+    const nonce = 'ab'.repeat(16);
+    this.serverSend({ type: 'auth-challenge', nonce, proof: await hmacHex(token, handshakeText('server', port, clientNonce, nonce)) });
+    await realWait(() => this.sent.length > 0 || this.readyState === 3);
+  }
   serverSend(msg: unknown) {
     this.onmessage?.({ data: typeof msg === 'string' ? msg : JSON.stringify(msg) });
   }
@@ -38,6 +47,13 @@ class FakeSocket {
     this.readyState = 3;
     this.onclose?.();
   }
+}
+
+const TOKEN = 'secret-token-abcdef0123456789';
+// The link's HMAC runs on WebCrypto, outside the faked timers: wait for it in real time.
+const realSetTimeout = globalThis.setTimeout;
+async function realWait(done: () => boolean) {
+  for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => realSetTimeout(r, 5));
 }
 
 const hello = {
@@ -88,9 +104,36 @@ describe('CompanionLink', () => {
     const ws = FakeSocket.all[0]!;
     expect(ws.url).toBe('ws://127.0.0.1:7391/v1/ws');
     expect(ws.url).not.toContain('secret');
-    expect(ws.protocols).toEqual(['loupe.v1', 'loupe.auth.secret-token-abcdef0123456789']);
+    expect(ws.protocols[0]).toBe('loupe.v1');
+    expect(ws.protocols[1]).toMatch(/^loupe\.challenge\.[0-9a-f]{32}$/);
+    expect(ws.protocols.join()).not.toContain('secret');
+    await ws.serverAccept();
+    expect(JSON.parse(ws.sent[0] as string)).toMatchObject({ type: 'auth', proof: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(ws.sent[1] as string)).toEqual({ type: 'hello', protocols: [1], client: { name: 'loupe-extension', version: '9.9.9' } });
+  });
+
+  it('sends nothing to a peer that cannot prove it holds the token, and closes', async () => {
+    const { link } = setup();
+    link.connect();
+    await flush();
+    const ws = FakeSocket.all[0]!;
+    await ws.serverAccept('another-token-0000000000000000');
+    expect(ws.sent).toEqual([]);
+    expect(ws.readyState).toBe(3);
+    expect(link.current.kind).not.toBe('connected');
+    expect(() => link.send(new Uint8Array([1, 2, 3]))).toThrow(/not connected/);
+  });
+
+  it('ignores a hello that comes before the proof', async () => {
+    const { link } = setup();
+    link.connect();
+    await flush();
+    const ws = FakeSocket.all[0]!;
     ws.serverOpen();
-    expect(JSON.parse(ws.sent[0] as string)).toEqual({ type: 'hello', protocols: [1], client: { name: 'loupe-extension', version: '9.9.9' } });
+    ws.serverSend(hello);
+    await realWait(() => ws.readyState === 3);
+    expect(ws.sent).toEqual([]);
+    expect(link.current.kind).not.toBe('connected');
   });
 
   it('is connected only after the server hello, and then resolves ready()', async () => {
@@ -98,7 +141,7 @@ describe('CompanionLink', () => {
     const ready = link.ready();
     await flush();
     const ws = FakeSocket.all[0]!;
-    ws.serverOpen();
+    await ws.serverAccept();
     expect(link.current.kind).toBe('connecting');
     ws.serverSend(hello);
     await expect(ready).resolves.toBeUndefined();
@@ -110,7 +153,7 @@ describe('CompanionLink', () => {
     link.connect();
     await flush();
     const ws = FakeSocket.all[0]!;
-    ws.serverOpen();
+    await ws.serverAccept();
     ws.serverSend(hello);
     ws.serverSend('not json');
     ws.serverSend({ type: 'delta', id: 'j1' }); // text missing
@@ -125,7 +168,7 @@ describe('CompanionLink', () => {
     link.connect();
     await flush();
     const ws = FakeSocket.all[0]!;
-    ws.serverOpen();
+    await ws.serverAccept();
     ws.serverSend(hello);
     ws.sent.length = 0;
     vi.advanceTimersByTime(20_000);
@@ -140,7 +183,7 @@ describe('CompanionLink', () => {
     link.connect();
     await flush();
     const ws = FakeSocket.all[0]!;
-    ws.serverOpen();
+    await ws.serverAccept();
     ws.serverSend(hello);
     vi.advanceTimersByTime(20_000 * 4);
     expect(ws.readyState).toBe(3);
@@ -155,7 +198,7 @@ describe('CompanionLink', () => {
     const { link, states, disconnects } = setup({ probe });
     link.connect();
     await flush();
-    FakeSocket.all[0]!.serverOpen();
+    await FakeSocket.all[0]!.serverAccept();
     FakeSocket.all[0]!.serverSend(hello);
     FakeSocket.all[0]!.close(); // daemon stopped
     expect(disconnects()).toBe(1);
@@ -251,7 +294,8 @@ describe('CompanionLink', () => {
     FakeSocket.all[0]!.serverRefuse();
     await flush();
     expect(FakeSocket.all).toHaveLength(2);
-    expect(FakeSocket.all[1]!.protocols[1]).toBe('loupe.auth.new-token-1111111111111111');
+    await FakeSocket.all[1]!.serverAccept('new-token-1111111111111111');
+    expect(FakeSocket.all[1]!.sent).toHaveLength(2);
   });
 
   it('without a token: pairs first (which also tells the port), else says offline or unpaired', async () => {

@@ -1,7 +1,8 @@
 // Over 300 lines on purpose: reconnect, the /health watch and discovery all drive the one socket and its state.
-import { parseServerMessage, PROTOCOL_VERSION, WS_AUTH_PREFIX, WS_PATH, WS_SUBPROTOCOL } from '@loupe/shared';
+import { parseServerMessage, PROTOCOL_VERSION, WS_PATH } from '@loupe/shared';
 import type { ServerHello, ServerMessage } from '@loupe/shared';
 import { Backoff } from './backoff';
+import { ChallengeAuth } from './challenge-auth';
 
 const PAIR_INTERVAL_MS = 30_000;
 /** While the companion is down, a cheap GET /health this often decides when to reconnect. */
@@ -138,20 +139,34 @@ export class CompanionLink {
     }
     if (this.stopped) return;
     let ws: WebSocket;
+    const auth = new ChallengeAuth(creds.token, creds.port);
     try {
-      ws = new this.deps.WebSocketImpl(`ws://127.0.0.1:${creds.port}${WS_PATH}`, [WS_SUBPROTOCOL, WS_AUTH_PREFIX + creds.token]);
+      ws = new this.deps.WebSocketImpl(`ws://127.0.0.1:${creds.port}${WS_PATH}`, auth.protocols());
     } catch {
       return this.scheduleRetry('offline', creds.port);
     }
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
+    // `opened` only once the peer proved it holds the token: a failed proof goes the re-pair path.
     let opened = false;
+    let authStarted = false;
     const port = creds.port;
     ws.onopen = () => {
-      opened = true;
-      ws.send(JSON.stringify({ type: 'hello', protocols: [PROTOCOL_VERSION], client: { name: 'loupe-extension', version: this.deps.clientVersion } }));
+      /* the server speaks first: its challenge */
     };
     ws.onmessage = (event: MessageEvent) => {
+      if (!opened) {
+        if (authStarted) return;
+        authStarted = true;
+        void auth.answer(event.data).then((reply) => {
+          if (this.ws !== ws) return;
+          if (reply === null) return ws.close();
+          opened = true;
+          ws.send(reply);
+          ws.send(JSON.stringify({ type: 'hello', protocols: [PROTOCOL_VERSION], client: { name: 'loupe-extension', version: this.deps.clientVersion } }));
+        });
+        return;
+      }
       if (typeof event.data !== 'string') return;
       let message: ServerMessage;
       try {

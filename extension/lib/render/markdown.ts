@@ -34,16 +34,53 @@ const marked = new Marked({
   },
 });
 
+/** Media that would fetch by itself; images become links instead, the rest is dropped. */
+const FORBID_TAGS = ['style', 'form', 'input', 'button', 'iframe', 'video', 'audio', 'source', 'track', 'picture', 'svg', 'math', 'object', 'embed', 'link', 'meta', 'base'];
+const FORBID_ATTR = ['style', 'srcset', 'poster', 'background', 'ping', 'formaction'];
+const LOCAL_URL = /^(data:image\/(png|jpeg|webp|gif);|blob:)/i;
+
+let hooked = false;
+function installHooks(): void {
+  if (hooked) return;
+  hooked = true;
+  DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+    const el = node as Element;
+    if (el.tagName === 'IMG') {
+      // A remote image is a request the model chose (text in a screenshot can steer it): a
+      // tracking or exfiltration channel. Show it as a link the user may open instead.
+      const src = el.getAttribute('src') ?? '';
+      if (LOCAL_URL.test(src)) return;
+      const link = el.ownerDocument.createElement('a');
+      if (/^https?:/i.test(src)) link.setAttribute('href', src);
+      link.textContent = `[${el.getAttribute('alt') || 'image'}${/^https?:/i.test(src) ? `: ${src}` : ''}]`;
+      link.setAttribute('data-remote-image', '');
+      el.replaceWith(link);
+      decorateLink(link);
+      return;
+    }
+    if (el.tagName === 'A') decorateLink(el);
+  });
+}
+
+function decorateLink(a: Element): void {
+  if (!a.hasAttribute('href')) return;
+  a.setAttribute('target', '_blank');
+  a.setAttribute('rel', 'noopener noreferrer');
+  a.setAttribute('referrerpolicy', 'no-referrer');
+}
+
 /**
  * Model output → safe HTML. The text comes from a model that read an arbitrary page, so
- * everything goes through DOMPurify (no scripts, handlers, forms or iframes).
+ * everything goes through DOMPurify (no scripts, handlers, forms, iframes or media, and remote
+ * images only as links; the pages' CSP `img-src 'self' data: blob:` backs this up).
  * An unclosed code fence while streaming renders as code so far.
  */
 export function renderMarkdown(text: string): string {
+  installHooks();
   const fences = (text.match(/^```/gm) ?? []).length;
   const src = fences % 2 === 1 ? `${text}\n\`\`\`` : text;
   const html = marked.parse(src, { async: false });
-  return DOMPurify.sanitize(html, { FORBID_TAGS: ['style', 'form', 'input', 'button', 'iframe'], FORBID_ATTR: ['style'] });
+  return DOMPurify.sanitize(html, { FORBID_TAGS, FORBID_ATTR, ADD_ATTR: ['target'] });
 }
 
 export function escapeHtml(s: string): string {

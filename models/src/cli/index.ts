@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, rm } from 'node:fs/promises';
+import { cp, lstat, readdir, rm } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
@@ -7,6 +7,7 @@ import { CATALOG, DEFAULT_MODEL_ID } from '../catalog';
 import type { Dtype } from '../dtypes';
 import { parseDtype } from '../dtypes';
 import { FAMILY_IDS, getFamily } from '../families';
+import { isReallyInside } from '../pull/contained-path';
 import { formatBytes, PullError } from '../pull/errors';
 import { writeManifest } from '../pull/manifest';
 import { pullModel } from '../pull/pull-model';
@@ -187,6 +188,11 @@ async function remove(argv: string[], home: string, print: (s: string) => void, 
     fail(`no installed model "${id}" (see \`loupe models list\`)`);
     return 1;
   }
+  // A link under models/ (planted, or left by an older import) is not ours to delete through.
+  if ((await lstat(dir)).isSymbolicLink() || !(await isReallyInside(resolve(home, 'models'), dir))) {
+    fail(`${dir} is a link, not a model folder inside ${resolve(home, 'models')}: nothing removed — delete the link itself if you meant to`);
+    return 1;
+  }
   await rm(dir, { recursive: true, force: true });
   print(`removed ${id} (${dir})`);
   return 0;
@@ -234,7 +240,15 @@ async function importDir(argv: string[], home: string, print: (s: string) => voi
     fail(`a model "${id}" is already installed: pass --id NAME, or \`loupe models rm ${id}\` first`);
     return 1;
   }
-  await cp(resolve(source), dest, { recursive: true, filter: (src) => !/\.part(\.json)?$|\.loupe-pull\.lock$/.test(src) });
+  // dereference: links (a Hugging Face cache snapshot is all links into ../../blobs) become plain
+  // files, so the installed folder holds nothing that points outside LOUPE_HOME.
+  await cp(resolve(source), dest, { recursive: true, dereference: true, filter: (src) => !/\.part(\.json)?$|\.loupe-pull\.lock$/.test(src) });
+  const links = await findLinks(dest);
+  if (links.length) {
+    await rm(dest, { recursive: true, force: true });
+    fail(`not imported: ${links[0]} is still a link after copying — copy the directory without links and import that`);
+    return 1;
+  }
   await writeManifest(dest, { id, source: result.standIn ? 'stand-in' : 'import', importedFrom: resolve(source), family: result.family, dtype: result.dtypes.join(',') });
   print(`imported ${id} into ${dest}${result.standIn ? ` — ${STAND_IN_LABEL}` : ''}`);
   return 0;
@@ -265,6 +279,11 @@ async function standIn(argvIn: string[], print: (s: string) => void): Promise<nu
   const result = await buildStandIn(resolve(dir), { family: family as never, dtype, externalData, eosAfter, repeatTokens });
   print(`wrote ${result.dir} (${getFamily(result.family).label}, ${result.dtype}, ${result.files.length} files) — ${STAND_IN_LABEL}`);
   return 0;
+}
+
+async function findLinks(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isSymbolicLink()).map((e) => join(e.parentPath, e.name));
 }
 
 function usage(print: (s: string) => void): number {

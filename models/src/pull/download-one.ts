@@ -67,6 +67,7 @@ export async function downloadOne(
     const stream = (offset > 0 ? blob.slice(offset) : blob).stream();
     const fh = await open(part, offset > 0 ? 'a' : 'w');
     let done = offset;
+    let overflow = false;
     try {
       const reader = stream.getReader();
       for (;;) {
@@ -77,6 +78,12 @@ export async function downloadOne(
           throw interrupted(target, file, done, e);
         }
         if (chunk.done) break;
+        if (done + chunk.value.byteLength > file.size) {
+          // Stop at the declared size: a hostile hub must not fill the disk before verification.
+          await reader.cancel().catch(() => undefined);
+          overflow = true;
+          break;
+        }
         await fh.write(chunk.value);
         hash.update(chunk.value);
         done += chunk.value.byteLength;
@@ -84,6 +91,11 @@ export async function downloadOne(
       }
     } finally {
       await fh.close();
+    }
+    if (overflow) {
+      await rm(part, { force: true });
+      await rm(sidecar, { force: true });
+      throw new PullError(`${file.path}: the hub sent more than the ${file.size} bytes it listed; the download was removed — run pull again, or use another mirror`, 'integrity');
     }
     if (done < file.size) throw interrupted(target, file, done, new Error('connection closed early'));
   }

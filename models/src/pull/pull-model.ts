@@ -10,6 +10,7 @@ import { verifyModelDir } from '../verify/verify-model-dir';
 import type { HubTarget } from './download-one';
 import { downloadOne, fileMatches } from './download-one';
 import { formatBytes, isEnospc, PullError } from './errors';
+import { containedPath, isValidRepoId } from './contained-path';
 import { acquirePullLock } from './pull-lock';
 import { writeManifest } from './manifest';
 import { selectFiles } from './select-files';
@@ -69,7 +70,10 @@ export function isOffline(flag?: boolean): boolean {
 /** Pulls one catalog model for one dtype from the hub into <home>/models/<id>. */
 export async function pullModel(options: PullOptions): Promise<PullResult> {
   const entry = options.entry ?? resolveModelId(options.id);
-  const dir = join(options.home, 'models', entry.id);
+  if (!isValidRepoId(entry.hubRepo)) {
+    throw new PullError(`"${entry.hubRepo}" is not a hub repo id: use owner/name (letters, digits, . _ -; no "..")`, 'not-found');
+  }
+  const dir = containedPath(join(options.home, 'models'), entry.id);
   if (isOffline(options.offline)) {
     throw new PullError(
       `offline mode (--offline / HF_HUB_OFFLINE): cannot download ${entry.id}; copy a model directory to this machine and run \`loupe models import <dir>\``,
@@ -91,6 +95,15 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     throw hubError(e, entry, options.signal);
   }
   const wanted = selectFiles(listing, dtype, entry.hubRepo);
+  // Every destination is resolved and checked inside the model folder before the first write.
+  const destOf = new Map<string, string>();
+  for (const f of wanted) {
+    try {
+      destOf.set(f.path, containedPath(dir, f.path));
+    } catch (e) {
+      throw new PullError((e as Error).message, 'integrity');
+    }
+  }
   const target: HubTarget = { repo: entry.hubRepo, revision: commit, ...hub };
 
   await mkdir(dir, { recursive: true });
@@ -102,7 +115,7 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     let needed = 0;
     const todo: typeof wanted = [];
     for (const f of wanted) {
-      const dest = join(dir, f.path);
+      const dest = destOf.get(f.path)!;
       if (await fileMatches(dest, f)) {
         skipped += 1;
         continue;
@@ -126,7 +139,7 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
       const base = done;
       let lastFileDone: number | undefined;
       try {
-        await downloadOne(target, f, join(dir, f.path), (p) => {
+        await downloadOne(target, f, destOf.get(f.path)!, (p) => {
           // The first report is what a resumed part already holds: not downloaded now.
           downloaded += lastFileDone === undefined ? 0 : p.done - lastFileDone;
           lastFileDone = p.done;

@@ -26,6 +26,11 @@ const REQUIRED_ROOT = ['config.json', 'preprocessor_config.json', 'tokenizer.jso
 const OPTIONAL_ROOT = ['generation_config.json', 'chat_template.json', 'chat_template.jinja', 'processor_config.json'];
 
 /** Picks the files one dtype needs: shared JSON/tokenizer files, three sessions and their external data. */
+export function isExternalDataOf(path: string, onnxPath: string): boolean {
+  if (!path.startsWith(`${onnxPath}_data`)) return false;
+  return /^(_\d{1,4})?$/.test(path.slice(onnxPath.length + '_data'.length));
+}
+
 export function selectFiles(listing: ListedFile[], dtype: Dtype, repo: string): WantedFile[] {
   const files = listing.filter((f) => f.type === 'file');
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -48,7 +53,8 @@ export function selectFiles(listing: ListedFile[], dtype: Dtype, repo: string): 
       continue;
     }
     wanted.push(f);
-    wanted.push(...files.filter((x) => x.path.startsWith(`${name}_data`)).sort((a, b) => a.path.localeCompare(b.path)));
+    // Exactly `X.onnx_data` or `X.onnx_data_N`: a prefix match let `X.onnx_data/../../…` through.
+    wanted.push(...files.filter((x) => isExternalDataOf(x.path, name)).sort((a, b) => a.path.localeCompare(b.path)));
   }
   if (missing.length) {
     const available = DTYPES.filter((d) => SESSION_NAMES.every((s) => byPath.has(`onnx/${onnxFileName(s, d)}`)));

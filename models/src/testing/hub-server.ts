@@ -1,3 +1,4 @@
+// One fake service: splitting it would scatter one wire protocol across files.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -35,6 +36,14 @@ export interface HubServer {
   requests: HubRequest[];
   /** The next `times` body responses for `path` stop after `bytes` bytes and drop the connection. */
   cutAfter(path: string, bytes: number, times?: number): void;
+  /**
+   * A hostile hub: list `path` (any string — `..`, absolute, backslashes) with the bytes of `abs`,
+   * and answer every resolve request that matches no real file with those bytes (URL
+   * normalisation folds `..` before the request arrives).
+   */
+  listHostile(repo: string, path: string, abs: string): Promise<void>;
+  /** Serve `path` with `extra` more bytes than listed, chunked (no Content-Length), until cleared. */
+  oversize(path: string, extra: number): void;
   /** Serve `path` with one byte flipped (same size) until cleared. */
   corrupt(path: string, on?: boolean): void;
   close(): Promise<void>;
@@ -86,6 +95,8 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
   const requests: HubRequest[] = [];
   const cuts = new Map<string, { bytes: number; times: number }>();
   const corrupted = new Set<string>();
+  const hostileFallback = new Map<string, HubFile>();
+  const oversized = new Map<string, number>();
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -147,7 +158,7 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       const repo = lookup(owner!, name!, rev!);
       if (!repo) return notFound(res, 'RepoNotFound', 'Repository not found');
       if (repo === 'bad-revision') return notFound(res, 'RevisionNotFound', 'Invalid rev id');
-      const file = repo.files.find((f) => f.path === rest.join('/'));
+      const file = repo.files.find((f) => f.path === rest.join('/')) ?? hostileFallback.get(`${owner}/${name}`);
       if (!file) return notFound(res, 'EntryNotFound', 'Entry not found');
       return serveFile(req, res, file, repo.commit);
     }
@@ -190,9 +201,27 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
       headers['Content-Range'] = `bytes ${start}-${end}/${file.size}`;
     }
     const length = file.size === 0 ? 0 : end - start + 1;
-    headers['Content-Length'] = String(length);
+    const extra = oversized.get(file.path);
+    if (extra === undefined || req.method === 'HEAD') headers['Content-Length'] = String(length);
     res.writeHead(status, headers);
     if (req.method === 'HEAD' || length === 0) return res.end();
+    if (extra !== undefined) {
+      const flood = Buffer.alloc(64 * 1024, 0x41);
+      let left = extra;
+      const more = (): void => {
+        while (left > 0) {
+          const n = Math.min(left, flood.length);
+          left -= n;
+          if (!res.write(flood.subarray(0, n))) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      const head = createReadStream(file.abs, { start, end });
+      head.on('data', (c) => res.write(c));
+      head.on('end', more);
+      res.on('close', () => head.destroy());
+      return;
+    }
 
     const cut = length > 1 ? cuts.get(file.path) : undefined;
     let budget = Infinity;
@@ -240,6 +269,22 @@ export async function startHubServer(options: HubServerOptions): Promise<HubServ
     requests,
     cutAfter(path, bytes, times = 1) {
       cuts.set(path, { bytes, times });
+    },
+    async listHostile(repo, path, abs) {
+      const data = await readFile(abs);
+      const file: HubFile = {
+        path,
+        abs,
+        size: data.length,
+        sha256: createHash('sha256').update(data).digest('hex'),
+        gitOid: createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex'),
+        lfs: true,
+      };
+      repos.get(repo)!.files.push(file);
+      hostileFallback.set(repo, file);
+    },
+    oversize(path, extra) {
+      oversized.set(path, extra);
     },
     corrupt(path, on = true) {
       if (on) corrupted.add(path);

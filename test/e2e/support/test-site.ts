@@ -5,12 +5,16 @@ import type { AddressInfo } from 'node:net';
 export interface TestSite {
   url: string;
   files: Map<string, { type: string; body: Buffer | string }>;
+  /** Every requested path with its query, in order (to prove that something was never fetched). */
+  requests: string[];
   close(): Promise<void>;
 }
 
 export async function startTestSite(): Promise<TestSite> {
   const files = new Map<string, { type: string; body: Buffer | string }>();
+  const requests: string[] = [];
   const server: Server = createServer((req, res) => {
+    requests.push(req.url ?? '/');
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const file = files.get(path);
     if (!file) {
@@ -24,6 +28,7 @@ export async function startTestSite(): Promise<TestSite> {
   return {
     url: `http://127.0.0.1:${port}`,
     files,
+    requests,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OpenAiRemoteEngine } from './openai-remote-engine';
-import { readApiKey, redactUrl } from './secrets';
+import { redactUrl } from './secrets';
 
 const dir = mkdtempSync(join(tmpdir(), 'loupe-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,16 +40,5 @@ describe('backend secrets', () => {
   it('redacts any URL with user info', () => {
     expect(redactUrl('https://u:p@host.example/v1')).toBe('https://***@host.example/v1');
     expect(redactUrl('http://127.0.0.1:8000/v1')).toBe('http://127.0.0.1:8000/v1');
-  });
-
-  it('reads the API key from LOUPE_API_KEY or a file only its owner can read', () => {
-    expect(readApiKey({ env: { LOUPE_API_KEY: 'from-env' } })).toBe('from-env');
-    const file = join(dir, 'key');
-    writeFileSync(file, 'from-file\n');
-    chmodSync(file, 0o644);
-    expect(() => readApiKey({ file, env: {} })).toThrow(/readable by others.*chmod 600/);
-    chmodSync(file, 0o600);
-    expect(readApiKey({ file, env: {} })).toBe('from-file');
-    expect(readApiKey({ env: {} })).toBeUndefined();
   });
 });
