@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Locale, MAX_IMAGE_BYTES, SubmitJob, type Task, type TerminalMessage, type Done } from '@loupe/shared';
+import type { DeviceRequest } from '../engine/device/request';
 import { readConfig } from '../config/config-file';
 import { findRunningDaemon } from '../config/daemon-file';
 import { loupeHome } from '../config/paths';
@@ -12,7 +13,7 @@ import { parse, parseDevice, UsageError } from './args';
 import { listImages, readImage } from './image-files';
 import { connectDaemon, serviceRunner, type JobRunner } from './job-runner';
 
-const HELP = (task: Task): string => `loupe ${task} <image|folder> [--json] [--prompt TEXT] [--locale en|zh-CN] [--model <id|dir>] [--device auto|cuda|cpu] [--local]
+const HELP = (task: Task): string => `loupe ${task} <image|folder> [--json] [--prompt TEXT] [--locale en|zh-CN] [--model <id|dir>] [--device auto|webgpu|cuda|cpu] [--local]
   Talks to the running companion when there is one, otherwise runs the engine in this process.
   A folder runs every .png/.jpg/.webp in it (with a progress bar; --json prints one JSON line per image).`;
 
@@ -29,7 +30,7 @@ export function jsonResult(task: Task, done: Done): Record<string, unknown> {
   };
 }
 
-async function openRunner(task: Task, o: { model?: string; device: 'auto' | 'cuda' | 'cpu'; local: boolean }): Promise<JobRunner> {
+async function openRunner(task: Task, o: { model?: string; device: DeviceRequest; local: boolean }): Promise<JobRunner> {
   const home = loupeHome();
   const daemon = o.local ? undefined : findRunningDaemon(home);
   if (daemon) return connectDaemon(daemon.port, loadOrCreateToken(home));

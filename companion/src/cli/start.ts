@@ -11,7 +11,7 @@ import { parse, parseDevice, parsePort, UsageError } from './args';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--api-key KEY]]
+const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|webgpu|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--api-key KEY]]
   Starts the companion on 127.0.0.1 (default port ${DEFAULT_PORT}; --port 0 picks a free one).`;
 
 async function defaultModelId(): Promise<string | undefined> {

@@ -52,6 +52,8 @@ export const ModelInfo = z.object({
   standIn: z.boolean(),
   /** Caveats users should know: why it is not on the GPU, family limitations, stand-in label. */
   note: z.string().optional(),
+  /** Why it is not on the device asked for or tried first (auto moved on), in words with the fix. */
+  fallbackReason: z.string().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

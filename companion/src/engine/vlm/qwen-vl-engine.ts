@@ -6,7 +6,7 @@ import type { Logger } from '../../log/logger';
 import { decodeToRgb, planDecode, type DecodeOptions, type DecodePlan } from '../../intake';
 import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
 import { buildChat, expandImagePads, expandPadIds } from './chat';
-import { describeCudaError, GPU_SETUP_HINT, probeCuda } from './device';
+import { chooseDevice, describeCudaError, describeWebGpuError, DEVICE_LABEL, DeviceUnavailableError, GPU_SETUP_HINT, sessionOptionsFor, type Device } from './device';
 import { chooseDtype } from './dtypes';
 import { abortError, EventQueue } from './event-queue';
 import { familyFor, type VlmFamily } from './families';
@@ -74,7 +74,7 @@ export interface PreparedImage {
 }
 
 export interface LoadReport {
-  device: 'cuda' | 'cpu';
+  device: Device;
   dtype: string;
   /** Why the engine is not on the GPU (auto fell back), or a family caveat. */
   note?: string;
@@ -126,15 +126,16 @@ export class QwenVlEngine implements Engine {
     }
     this.processor = processor;
     this.eosIds = this.collectEos(config, undefined, processor);
-    let loadedOn: 'cuda' | 'cpu' = device;
+    let loadedOn: Device = device;
     let reason = fallbackReason;
     try {
       await this.start(dir, device, dtype, config, processor);
     } catch (error) {
-      if (device !== 'cuda' || error instanceof ModelInvalidError) throw error;
-      // CUDA failed while creating sessions or on the warm-up run (e.g. out of memory).
-      const why = describeCudaError(error);
+      if (device === 'cpu' || error instanceof ModelInvalidError) throw error;
+      // The GPU failed while creating sessions or on the warm-up run (e.g. out of memory).
+      const why = device === 'cuda' ? describeCudaError(error) : describeWebGpuError(error);
       if (this.options.device === 'cuda') throw new DeviceError(`--device cuda cannot run: ${why}`);
+      if (this.options.device === 'webgpu') throw new DeviceUnavailableError(`--device webgpu cannot run: ${why}`, 'use --device cpu, or a smaller model/dtype');
       reason = why;
       loadedOn = 'cpu';
       const cpuDtype = chooseDtype(dir, 'cpu', this.options.dtype);
@@ -143,12 +144,12 @@ export class QwenVlEngine implements Engine {
         if (again.length > 0) throw new ModelInvalidError(dir, again);
       }
       dtype = cpuDtype;
-      this.log?.warn({ reason: why }, 'CUDA load failed; falling back to CPU');
+      this.log?.warn({ reason: why, device }, 'GPU load failed; falling back to CPU');
       await this.start(dir, 'cpu', dtype, config, processor);
     }
 
     const standIn = Boolean(config.loupe_stand_in);
-    const notes = [...(reason ? [`running on CPU: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
+    const notes = [...(reason ? [`running on ${DEVICE_LABEL[loadedOn]}: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
     this.report = { device: loadedOn, dtype, ...(reason ? { fallbackReason: reason } : {}), ...(notes.length ? { note: notes.join(' ') } : {}) };
     this.log?.info({ model: id, family: family.modelType, device: loadedOn, dtype, standIn, fallback: reason }, 'VLM loaded');
     this.info = {
@@ -157,13 +158,14 @@ export class QwenVlEngine implements Engine {
       device: loadedOn,
       dtype,
       standIn,
+      ...(reason ? { fallbackReason: reason } : {}),
       ...(this.report.note ? { note: this.report.note } : {}),
     };
     return this.info;
   }
 
   /** Creates the sessions, checks them, and runs the warm-up; disposes them again on failure. */
-  private async start(dir: string, device: 'cuda' | 'cpu', dtype: string, config: ModelConfig, processor: QwenProcessor): Promise<void> {
+  private async start(dir: string, device: Device, dtype: string, config: ModelConfig, processor: QwenProcessor): Promise<void> {
     const model = await this.loadModel(dir, device, dtype);
     try {
       this.checkSessionDtypes(dir, model);
@@ -193,18 +195,14 @@ export class QwenVlEngine implements Engine {
     return { model: this.model, processor: this.processor, family: this.family };
   }
 
-  private async chooseDevice(): Promise<{ device: 'cuda' | 'cpu'; fallbackReason?: string }> {
-    const requested = this.options.device;
-    if (requested === 'cpu') return { device: 'cpu' };
-    const probe = await probeCuda();
-    if (probe.usable) return { device: 'cuda' };
-    if (requested === 'cuda') throw new DeviceError(`--device cuda cannot run: ${probe.reason}`);
-    this.log?.warn({ reason: probe.reason }, 'CUDA unavailable; using CPU');
-    return { device: 'cpu', fallbackReason: probe.reason };
+  private async chooseDevice(): Promise<{ device: Device; fallbackReason?: string }> {
+    const { device, fallbackReason } = await chooseDevice(this.options.device, this.options.gpuFailure ? { gpuFailure: this.options.gpuFailure } : {});
+    if (fallbackReason) this.log?.warn({ reason: fallbackReason, device }, 'GPU unavailable; using the next device');
+    return { device, ...(fallbackReason ? { fallbackReason } : {}) };
   }
 
-  private async loadModel(dir: string, device: 'cuda' | 'cpu', dtype: string): Promise<VlModel> {
-    const session_options: Record<string, unknown> = {};
+  private async loadModel(dir: string, device: Device, dtype: string): Promise<VlModel> {
+    const session_options: Record<string, unknown> = { ...sessionOptionsFor(device) };
     if (this.options.threads) session_options.intraOpNumThreads = this.options.threads;
     // onnxruntime's pool threads busy-wait after each op by default. The companion shares the
     // user's cores with the daemon, the OCR host and the browser: spinning threads starve the JS
