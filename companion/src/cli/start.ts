@@ -7,6 +7,7 @@ import { findRunningDaemon } from '../config/daemon-file';
 import { loupeHome } from '../config/paths';
 import { createLogger } from '../log/logger';
 import { startDaemon } from '../server/daemon';
+import { chooseDevice } from '../engine/device/choose';
 import { parse, parseDevice, parsePort, UsageError } from './args';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -80,6 +81,8 @@ export async function runStart(argv: string[]): Promise<number> {
     backend = { kind: 'openai', baseUrl: values['base-url'], ...(values['api-key'] ? { apiKey: values['api-key'] } : {}) };
   }
   const model = values.model ?? config.model;
+  // An explicit GPU that cannot run fails here, in seconds, with the reason and the fix.
+  if ((device === 'webgpu' || device === 'cuda') && !backend) await chooseDevice(device);
   const running = findRunningDaemon(home);
   if (running && running.pid !== process.pid) {
     throw new UsageError(`a Loupe companion is already running (pid ${running.pid}, port ${running.port}); stop it first or use another LOUPE_HOME`);

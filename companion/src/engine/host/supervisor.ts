@@ -84,6 +84,8 @@ export class EngineHost {
   private acceptedWaiters: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
   private readonly log: Logger;
+  /** The GPU failed mid-job in an earlier host: passed to the next load so auto avoids it. */
+  private gpuFailure?: string;
 
   constructor(private readonly o: EngineHostOptions) {
     this.engine = o.engine;
@@ -173,7 +175,8 @@ export class EngineHost {
     child.on('message', (raw: unknown) => this.onMessage(child, raw));
     child.on('error', (error) => this.log.warn({ err: error.message }, 'engine host process error'));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    const load: ToHost = { type: 'load', engine: this.o.engine, options: this.o.options, ...(this.o.modules ? { modules: this.o.modules } : {}) };
+    const options = this.gpuFailure ? { ...this.o.options, gpuFailure: this.gpuFailure } : this.o.options;
+    const load: ToHost = { type: 'load', engine: this.o.engine, options, ...(this.o.modules ? { modules: this.o.modules } : {}) };
     this.send(load);
     this.changed();
   }
@@ -244,6 +247,10 @@ export class EngineHost {
         this.log.warn({ problem: message.message }, 'engine host refused a message');
         return;
       case 'unloaded':
+        return;
+      case 'deviceFailed':
+        this.gpuFailure = message.reason;
+        this.log.warn({ device: message.device, reason: message.reason }, 'the GPU failed mid-job; restarting the engine');
         return;
       case 'delta':
         if (this.current?.id === message.jobId && !this.current.settled) this.current.handlers.delta(message.text);
