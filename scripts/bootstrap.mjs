@@ -41,6 +41,9 @@ const command = process.argv[2] ?? 'install';
 ensurePnpm();
 const frozen = existsSync(join(root, 'pnpm-lock.yaml')) ? ['--frozen-lockfile'] : [];
 pnpm(['install', ...frozen, '--reporter=append-only']);
+// The WebGPU layer tests put the Vulkan loader / a CPU Vulkan driver in or out by path: unpack
+// them into .cache/vulkan (never installed system-wide). Optional: without apt they skip.
+await import('./fetch-vulkan.mjs').then((m) => m.fetchVulkan()).catch((e) => console.log(`loupe: Vulkan test layers skipped (${e.message})`));
 
 if (command === 'test') pnpm(['run', 'test:all']);
 else if (command === 'start') pnpm(['run', 'start', ...process.argv.slice(3)]);

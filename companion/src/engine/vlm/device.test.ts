@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CUDA_EP_LIBS, describeCudaError, probeCuda } from './device';
+import { CUDA_EP_LIBS, describeCudaError, DTYPE_PREFERENCE, probeCuda, sessionOptionsFor } from './device';
 
 const dir = mkdtempSync(join(tmpdir(), 'loupe-ep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,5 +23,20 @@ describe('CUDA probe', () => {
     expect(describeCudaError(new Error('CUDA failure 2: out of memory ; GPU=0'))).toMatch(/^out of GPU memory/);
     expect(describeCudaError(new Error('Failed to load shared library libcudnn.so.9'))).toMatch(/cuDNN 9/);
     expect(describeCudaError(new Error('something else'))).toBe('CUDA session failed: something else');
+  });
+});
+
+describe('session options per device', () => {
+  it('WebGPU keeps the decoder present.* outputs in GPU buffers; other devices and sessions get only their EP', () => {
+    const decoder = ['logits', 'present.0.key', 'present.0.value'];
+    expect(sessionOptionsFor('webgpu', decoder)).toEqual({ executionProviders: ['webgpu'], preferredOutputLocation: { 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer' } });
+    expect(sessionOptionsFor('webgpu', ['image_features'])).toEqual({ executionProviders: ['webgpu'] });
+    expect(sessionOptionsFor('cuda', decoder)).toEqual({ executionProviders: ['cuda'] });
+    expect(sessionOptionsFor('cpu')).toEqual({ executionProviders: ['cpu'] });
+  });
+
+  it('f16 weights are the default dtype on WebGPU, as on CUDA', () => {
+    expect(DTYPE_PREFERENCE.webgpu[0]).toBe('q4f16');
+    expect(DTYPE_PREFERENCE.cpu[0]).toBe('q4');
   });
 });

@@ -7,6 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine';
 import { CUDA_EP_LIBS, ortBinDir, probeCuda } from './device';
 import { QwenVlEngine } from './qwen-vl-engine';
+import { probeWebGpu } from '../device/webgpu-probe';
+
+const webgpu = await probeWebGpu();
 
 /** Loading through the real loader: dtype suffixes, external data, each contract failure, devices. */
 const root = mkdtempSync(join(tmpdir(), 'loupe-vlm-load-'));
@@ -160,9 +163,16 @@ describe('devices', () => {
     const e = engine(await standIn('qwen2_vl'), { device: 'auto' });
     const info = await e.load();
     expect(info.device).toBe('cpu');
-    expect(info.note).toMatch(/running on CPU: CUDA execution provider library missing: .*libonnxruntime_providers_cuda\.so/);
+    expect(info.note).toMatch(/running on CPU: CUDA: CUDA execution provider library missing: .*libonnxruntime_providers_cuda\.so/);
     expect(e.report?.fallbackReason).toContain(ortBinDir());
+    expect(info.fallbackReason).toBe(e.report?.fallbackReason);
+    if (!webgpu.usable) expect(info.fallbackReason).toContain(`WebGPU: ${webgpu.reason}`);
     expect((await oneAnswer(e)).stats.device).toBe('cpu');
+  }, 60_000);
+
+  it.skipIf(webgpu.usable)('explicit webgpu that cannot run is an error with the reason and the fix', async () => {
+    const e = engine(await standIn('qwen2_vl'), { device: 'webgpu' });
+    await expect(e.load()).rejects.toMatchObject({ code: 'engine_unavailable', message: expect.stringMatching(/^--device webgpu cannot run: .*\. Fix: /) });
   }, 60_000);
 
   it.skipIf(!epMissing)('explicit cuda that cannot run is an error naming loupe gpu-setup', async () => {
@@ -180,6 +190,17 @@ describe('GPU', () => {
     expect(info.device).toBe('cuda');
     const result = await oneAnswer(e);
     expect(result.stats.device).toBe('cuda');
+    expect(result.stats.decodeTokens).toBe(3);
+  }, 120_000);
+});
+
+describe('WebGPU', () => {
+  it.skipIf(!webgpu.usable)(`runs a stand-in on WebGPU with f16 weights by default${webgpu.usable ? '' : ` — SKIPPED: no WebGPU adapter here (${webgpu.layer}: ${webgpu.reason})`}`, async () => {
+    const e = engine(await standIn('qwen2_5_vl', { dtype: 'q4f16' }), { device: 'webgpu' });
+    const info = await e.load();
+    expect(info).toMatchObject({ device: 'webgpu', dtype: 'q4f16' });
+    const result = await oneAnswer(e);
+    expect(result.stats.device).toBe('webgpu');
     expect(result.stats.decodeTokens).toBe(3);
   }, 120_000);
 });
