@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { installNativeHost } from '@loupe/companion/pairing/install-native-host';
+import { probeCuda } from '@loupe/companion/engine/device/cuda';
+import { probeWebGpu } from '@loupe/companion/engine/device/webgpu-probe';
 import { startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { grayPng } from '../helpers/images';
 import { standInModel } from '../helpers/standin';
@@ -119,6 +121,9 @@ describe('Loupe extension in Chromium', () => {
     // The stand-in VLM loads after the daemon listens; the panel follows the companion's status.
     await expect.poll(() => panel.locator('[data-testid=vlm-state]').getAttribute('data-state'), { timeout: 180_000 }).toBe('ready');
     expect(await conn.textContent()).toContain('test stand-in');
+    // device auto on a machine with neither GPU path: the panel says why, step by step
+    const [cuda, webgpu] = await Promise.all([probeCuda(), probeWebGpu()]);
+    if (!cuda.usable && !webgpu.usable) expect(await panel.locator('[data-testid=vlm-fallback]').textContent()).toMatch(/Running on cpu\. Why not on a GPU: CUDA: .*; WebGPU: /);
     await shot(panel, '01-panel-connected');
   });
 
