@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CUDA_EP_LIBS, describeCudaError, DTYPE_PREFERENCE, probeCuda, sessionOptionsFor } from './device';
+import { CUDA_EP_LIBS, describeCudaError, DTYPE_PREFERENCE, deviceSessionOptions, presentOutputNames, probeCuda } from './device';
 
 const dir = mkdtempSync(join(tmpdir(), 'loupe-ep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,11 +28,15 @@ describe('CUDA probe', () => {
 
 describe('session options per device', () => {
   it('WebGPU keeps the decoder present.* outputs in GPU buffers; other devices and sessions get only their EP', () => {
-    const decoder = ['logits', 'present.0.key', 'present.0.value'];
-    expect(sessionOptionsFor('webgpu', decoder)).toEqual({ executionProviders: ['webgpu'], preferredOutputLocation: { 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer' } });
-    expect(sessionOptionsFor('webgpu', ['image_features'])).toEqual({ executionProviders: ['webgpu'] });
-    expect(sessionOptionsFor('cuda', decoder)).toEqual({ executionProviders: ['cuda'] });
-    expect(sessionOptionsFor('cpu')).toEqual({ executionProviders: ['cpu'] });
+    const presentOutputs = presentOutputNames(2);
+    expect(presentOutputs).toEqual(['present.0.key', 'present.0.value', 'present.1.key', 'present.1.value']);
+    expect(deviceSessionOptions('webgpu', { presentOutputs })).toEqual({
+      executionProviders: ['webgpu'],
+      preferredOutputLocation: { 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer', 'present.1.key': 'gpu-buffer', 'present.1.value': 'gpu-buffer' },
+    });
+    expect(deviceSessionOptions('webgpu')).toEqual({ executionProviders: ['webgpu'] });
+    expect(deviceSessionOptions('cuda', { presentOutputs })).toEqual({ executionProviders: ['cuda'] });
+    expect(deviceSessionOptions('cpu')).toEqual({ executionProviders: ['cpu'] });
   });
 
   it('f16 weights are the default dtype on WebGPU, as on CUDA', () => {

@@ -22,14 +22,18 @@ export interface DeviceSessionOptions {
   preferredOutputLocation?: Record<string, 'gpu-buffer'>;
 }
 
+/** The decoder's KV outputs, present.{i}.key / .value, for a model with this many layers. */
+export const presentOutputNames = (layers: number): string[] => Array.from({ length: layers }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat();
+
 /**
- * onnxruntime session options for one session on one device. On WebGPU the decoder's present.*
- * outputs stay in GPU buffers, so the KV cache is never copied to the host between steps (the
- * caller feeds them back as past_key_values.*). Pass the session's output names to get that.
+ * onnxruntime session options for one session on one device (spread them into the session's
+ * own options). On WebGPU the decoder's present.* outputs stay in GPU buffers, so the KV cache is
+ * never copied to the host between steps: the caller feeds them back as past_key_values.* and
+ * disposes the previous step's. Pass the decoder's present names (presentOutputNames) for that.
  */
-export function sessionOptionsFor(device: Device, outputNames: readonly string[] = []): DeviceSessionOptions {
+export function deviceSessionOptions(device: Device, o: { presentOutputs?: readonly string[] } = {}): DeviceSessionOptions {
   const options: DeviceSessionOptions = { executionProviders: [device] };
-  const present = outputNames.filter((n) => n.startsWith('present'));
+  const present = (o.presentOutputs ?? []).filter((n) => n.startsWith('present'));
   if (device === 'webgpu' && present.length > 0) options.preferredOutputLocation = Object.fromEntries(present.map((n) => [n, 'gpu-buffer' as const]));
   return options;
 }

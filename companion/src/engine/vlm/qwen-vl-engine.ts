@@ -6,7 +6,7 @@ import type { Logger } from '../../log/logger';
 import { decodeToRgb, planDecode, type DecodeOptions, type DecodePlan } from '../../intake';
 import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
 import { buildChat, expandImagePads, expandPadIds } from './chat';
-import { chooseDevice, describeCudaError, describeWebGpuError, DEVICE_LABEL, DeviceUnavailableError, GPU_SETUP_HINT, sessionOptionsFor, type Device } from './device';
+import { chooseDevice, describeCudaError, describeWebGpuError, DEVICE_LABEL, DeviceUnavailableError, GPU_SETUP_HINT, deviceSessionOptions, type Device } from './device';
 import { chooseDtype } from './dtypes';
 import { abortError, EventQueue } from './event-queue';
 import { familyFor, type VlmFamily } from './families';
@@ -202,7 +202,7 @@ export class QwenVlEngine implements Engine {
   }
 
   private async loadModel(dir: string, device: Device, dtype: string): Promise<VlModel> {
-    const session_options: Record<string, unknown> = { ...sessionOptionsFor(device) };
+    const session_options: Record<string, unknown> = { ...deviceSessionOptions(device) };
     if (this.options.threads) session_options.intraOpNumThreads = this.options.threads;
     // onnxruntime's pool threads busy-wait after each op by default. The companion shares the
     // user's cores with the daemon, the OCR host and the browser: spinning threads starve the JS
