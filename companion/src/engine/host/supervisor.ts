@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { childEntry } from '../../bundle-entry';
 import { createInterface } from 'node:readline';
 import type { EngineKind, ModelInfo } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
@@ -47,8 +47,6 @@ const CANCEL_GRACE_MS = 20_000;
 const PINO_LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
 const HOST_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
-/** tsx's ESM loader, resolved from the companion package so a fork works from any cwd. */
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 interface CurrentJob {
   id: string;
@@ -160,8 +158,10 @@ export class EngineHost {
   private spawn(): void {
     this.state = 'loading';
     this.loadError = undefined;
-    const child = fork(HOST_ENTRY, [], {
-      execArgv: ['--import', TSX_LOADER],
+    // tsx's ESM loader is resolved from the companion package, so a fork works from any cwd.
+    const { entry, execArgv } = childEntry(HOST_ENTRY, 'engine-host.mjs', import.meta.url);
+    const child = fork(entry, [], {
+      execArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, LOUPE_ENGINE_HOST: this.engine },
