@@ -5,7 +5,7 @@
 // tsx brings), onnxruntime-node's libonnxruntime.so.1 + binding, sharp/libvips, the Qwen tokenizer
 // data for the stand-in, and the Vulkan loader from Debian's libvulkan1. Needs npm + apt here.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
