@@ -17,7 +17,7 @@ export interface WebGpuProbe {
 }
 
 export const NVIDIA_VULKAN_FIX =
-  "for NVIDIA: install the driver's Vulkan part (the ICD file nvidia_icd.json in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d, with libGLX_nvidia.so.0 — e.g. `sudo apt install nvidia-driver` or libnvidia-gl-<version>); in Docker set NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics (or all); for AMD/Intel: `sudo apt install mesa-vulkan-drivers`";
+  "for NVIDIA: install the driver's Vulkan part (the ICD file nvidia_icd.json in /usr/share/vulkan/icd.d or /etc/vulkan/icd.d, with libGLX_nvidia.so.0 — Debian: the nvidia-vulkan-icd package, Ubuntu: libnvidia-gl-<driver version>); in Docker set NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics (or all); for AMD/Intel: `sudo apt install mesa-vulkan-drivers`";
 
 const firstLine = (s: string) => s.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
 
