@@ -34,7 +34,7 @@ function nvidiaSmi(): Promise<AdapterInfo[]> {
   });
 }
 
-function drmCards(root = '/sys/class/drm'): AdapterInfo[] {
+export function drmCards(root = '/sys/class/drm'): AdapterInfo[] {
   let cards: string[];
   try {
     cards = readdirSync(root).filter((c) => /^card\d+$/.test(c));
