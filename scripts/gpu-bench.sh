@@ -127,21 +127,4 @@ else
 fi
 
 # 6. One JSON.
-"$NODE" - "$WORK" "$OUT" "$SIZE" "$GPU" "$LOADER" "$CUDA_NOTE" "$((SECONDS - START))" <<'JS'
-const fs = require('node:fs');
-const [work, out, size, gpu, loader, cudaNote, wallS] = process.argv.slice(2);
-const read = (f) => { try { return fs.readFileSync(`${work}/${f}`, 'utf8'); } catch { return ''; } };
-const peak = (f) => { const v = read(f).split('\n').map(Number).filter((n) => n > 0); return v.length ? { peakGpuMemoryMb: Math.max(...v), baselineGpuMemoryMb: v[0] } : {}; };
-const run = (device) => { const text = read(`${device}.json`).trim(); if (!text) return undefined; try { return { bench: JSON.parse(text.split('\n').pop()), ...peak(`${device}.mem`) }; } catch { return { error: `unreadable bench output: ${text.slice(0, 200)}` }; } };
-const result = {
-  schema: 'loupe-gpu-bench/1',
-  note: 'full-size stand-in with random weights: speed only, its output is noise',
-  size, dtype: 'q4f16', at: new Date().toISOString(), wallS: Number(wallS),
-  machine: { gpu: gpu || null, vulkanLoader: loader },
-  webgpu: run('webgpu'),
-  cuda: run('cuda') ?? { skipped: cudaNote },
-  llamaCppVulkan: { skipped: 'the llama.cpp Vulkan peer is not packed (see README, GPU bench)' },
-};
-fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-console.error(`gpu-bench: wrote ${out} (${wallS} s)`);
-JS
+"$NODE" "$ROOT/scripts/gpu-bench/result.mjs" "$WORK" "$OUT" "$SIZE" "$GPU" "$LOADER" "$CUDA_NOTE" "$((SECONDS - START))"
