@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseDevice, DeviceUnavailableError, type DeviceProbes } from './choose';
 
-const noCuda = { usable: false, reason: 'CUDA execution provider library missing: /x/libonnxruntime_providers_cuda.so' };
+const noCuda = { usable: false, reason: 'CUDA execution provider library missing: /x/libonnxruntime_providers_cuda.so', fix: 'run `loupe gpu-setup` (needs CUDA 12 + cuDNN 9)' };
 const noWebGpu = { usable: false, layer: 'loader' as const, reason: 'the Vulkan loader libvulkan.so.1 is not installed', fix: 'install the Vulkan loader: `sudo apt install libvulkan1`' };
 const probes = (cuda: boolean, webgpu: boolean): DeviceProbes & { calls: string[] } => {
   const calls: string[] = [];
@@ -19,7 +19,7 @@ describe('device choice', () => {
     expect(c.device).toBe('cpu');
     expect(p.calls).toEqual(['cuda', 'webgpu']);
     expect(c.fallbackReason).toBe(
-      'CUDA: CUDA execution provider library missing: /x/libonnxruntime_providers_cuda.so (fix: run `loupe gpu-setup` (NVIDIA GPU with CUDA 12 + cuDNN 9)); WebGPU: the Vulkan loader libvulkan.so.1 is not installed (fix: install the Vulkan loader: `sudo apt install libvulkan1`)',
+      'CUDA: CUDA execution provider library missing: /x/libonnxruntime_providers_cuda.so (fix: run `loupe gpu-setup` (needs CUDA 12 + cuDNN 9)); WebGPU: the Vulkan loader libvulkan.so.1 is not installed (fix: install the Vulkan loader: `sudo apt install libvulkan1`)',
     );
   });
 

@@ -52,7 +52,7 @@ export async function chooseDevice(request: DeviceRequest, o: { gpuFailure?: str
     const cuda = await probes.cuda();
     if (cuda.usable) return { device: 'cuda', skipped };
     if (request === 'cuda') throw new DeviceUnavailableError(`--device cuda cannot run: ${cuda.reason ?? 'unknown'}`, GPU_SETUP_HINT);
-    skipped.push({ device: 'cuda', reason: cuda.reason ?? 'not usable', fix: 'run `loupe gpu-setup` (NVIDIA GPU with CUDA 12 + cuDNN 9)' });
+    skipped.push({ device: 'cuda', reason: cuda.reason ?? 'not usable', ...(cuda.fix ? { fix: cuda.fix } : {}) });
   }
   const webgpu = await probes.webgpu();
   if (webgpu.usable) return { device: 'webgpu', skipped, ...(skipped.length ? { fallbackReason: describeSkipped(skipped) } : {}) };

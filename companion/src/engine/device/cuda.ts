@@ -16,6 +16,8 @@ export interface CudaProbe {
   usable: boolean;
   /** Why CUDA cannot be used, in words; undefined when it can be tried. */
   reason?: string;
+  /** What to do about it, when something can be done (not for "no NVIDIA GPU"). */
+  fix?: string;
   gpu?: string;
 }
 
@@ -36,15 +38,13 @@ export async function probeCuda(binDir = process.env.LOUPE_ORT_BIN_DIR || ortBin
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     return { usable: false, reason: `the CUDA execution provider of onnxruntime-node exists only for linux-x64 (this is ${process.platform}-${process.arch})` };
   }
-  const missing = CUDA_EP_LIBS.filter((lib) => !existsSync(join(binDir, lib)));
   const smi = await nvidiaSmi();
   const gpu = smi.ok && smi.out ? smi.out.split('\n')[0] : undefined;
+  // Without an NVIDIA GPU the EP files do not matter: say the one thing that does.
+  if (!gpu) return { usable: false, reason: smi.ok ? 'no NVIDIA GPU: nvidia-smi lists no device' : 'no NVIDIA GPU: nvidia-smi is not available (no NVIDIA driver installed)' };
+  const missing = CUDA_EP_LIBS.filter((lib) => !existsSync(join(binDir, lib)));
   if (missing.length > 0) {
-    const noGpu = gpu ? '' : ` (and no NVIDIA GPU was found: ${smi.ok ? 'nvidia-smi lists no device' : 'nvidia-smi is not available'})`;
-    return { usable: false, reason: `CUDA execution provider library missing: ${missing.map((m) => join(binDir, m)).join(', ')}${noGpu}`, ...(gpu ? { gpu } : {}) };
-  }
-  if (!gpu) {
-    return { usable: false, reason: smi.ok ? 'no NVIDIA GPU: nvidia-smi lists no device' : 'no NVIDIA GPU: nvidia-smi is not available (no driver installed)' };
+    return { usable: false, gpu, reason: `CUDA execution provider library missing: ${missing.map((m) => join(binDir, m)).join(', ')}`, fix: 'run `loupe gpu-setup` (needs CUDA 12 + cuDNN 9)' };
   }
   return { usable: true, gpu };
 }

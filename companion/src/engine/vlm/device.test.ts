@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,15 +8,23 @@ const dir = mkdtempSync(join(tmpdir(), 'loupe-ep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('CUDA probe', () => {
-  it.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('names the missing EP library files', async () => {
-    const probe = await probeCuda(dir);
-    expect(probe.usable).toBe(false);
-    expect(probe.reason).toContain(join(dir, 'libonnxruntime_providers_cuda.so'));
-    writeFileSync(join(dir, CUDA_EP_LIBS[0]!), '');
-    writeFileSync(join(dir, CUDA_EP_LIBS[1]!), '');
-    const withLibs = await probeCuda(dir);
-    // with the libraries present the remaining question is the GPU itself
-    if (!withLibs.usable) expect(withLibs.reason).toMatch(/no NVIDIA GPU/);
+  it.skipIf(process.platform !== 'linux' || process.arch !== 'x64')('says "no NVIDIA GPU" without one; with one, names the missing EP library files and gpu-setup', async () => {
+    const saved = process.env.PATH;
+    try {
+      process.env.PATH = join(dir, 'empty-bin');
+      expect(await probeCuda(dir)).toEqual({ usable: false, reason: 'no NVIDIA GPU: nvidia-smi is not available (no NVIDIA driver installed)' });
+      mkdirSync(join(dir, 'bin'), { recursive: true });
+      writeFileSync(join(dir, 'bin', 'nvidia-smi'), '#!/bin/sh\necho "NVIDIA Fake GPU, 1024 MiB"\n', { mode: 0o755 });
+      process.env.PATH = `${join(dir, 'bin')}:${saved ?? ''}`;
+      const probe = await probeCuda(dir);
+      expect(probe).toMatchObject({ usable: false, gpu: 'NVIDIA Fake GPU, 1024 MiB', fix: expect.stringContaining('loupe gpu-setup') });
+      expect(probe.reason).toContain(join(dir, 'libonnxruntime_providers_cuda.so'));
+      writeFileSync(join(dir, CUDA_EP_LIBS[0]!), '');
+      writeFileSync(join(dir, CUDA_EP_LIBS[1]!), '');
+      expect(await probeCuda(dir)).toEqual({ usable: true, gpu: 'NVIDIA Fake GPU, 1024 MiB' });
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it('words CUDA session failures', () => {
