@@ -136,7 +136,8 @@ export class QwenVlEngine implements Engine {
       const why = device === 'cuda' ? describeCudaError(error) : describeWebGpuError(error);
       if (this.options.device === 'cuda') throw new DeviceError(`--device cuda cannot run: ${why}`);
       if (this.options.device === 'webgpu') throw new DeviceUnavailableError(`--device webgpu cannot run: ${why}`, 'use --device cpu, or a smaller model/dtype');
-      reason = why;
+      // auto may already have passed CUDA on its way to WebGPU: keep that step's reason too.
+      reason = fallbackReason ? `${fallbackReason}; ${DEVICE_LABEL[device]}: ${why}` : why;
       loadedOn = 'cpu';
       const cpuDtype = chooseDtype(dir, 'cpu', this.options.dtype);
       if (cpuDtype !== dtype) {
