@@ -86,7 +86,7 @@ case "$webgpu" in
 esac
 
 # 3. The commands this bench needs (from the "VLM at real size" issue).
-"$LOUPE" models stand-in --help 2>&1 | grep -q -- '--size' ||
+"$LOUPE" models stand-in --help 2>&1 | grep -qE -- 'stand-in .*--size' ||
   fail 4 "this checkout's \`loupe models stand-in\` has no --size: the full-size stand-in (issue \"VLM at real size\") is not merged yet; re-pack after it is"
 bench_help=$("$LOUPE" bench --help 2>&1 || true)
 printf '%s' "$bench_help" | grep -q 'vlm-real' ||
