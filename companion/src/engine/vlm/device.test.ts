@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CUDA_EP_LIBS, describeCudaError, DTYPE_PREFERENCE, deviceSessionOptions, presentOutputNames, probeCuda } from './device';
+import { sessionOptionsFor } from './loader';
 
 const dir = mkdtempSync(join(tmpdir(), 'loupe-ep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +51,17 @@ describe('session options per device', () => {
   it('f16 weights are the default dtype on WebGPU, as on CUDA', () => {
     expect(DTYPE_PREFERENCE.webgpu[0]).toBe('q4f16');
     expect(DTYPE_PREFERENCE.cpu[0]).toBe('q4');
+  });
+});
+
+describe("the engine's session options (loader.sessionOptionsFor) on WebGPU", () => {
+  it('keeps only the decoder present.* outputs on the GPU; the other sessions and CPU are unchanged but for the EP', () => {
+    const decoder = sessionOptionsFor('webgpu', 'decoder_model_merged', { layers: 1 });
+    expect(decoder.executionProviders).toEqual(['webgpu']);
+    expect(decoder.preferredOutputLocation).toEqual({ 'present.0.key': 'gpu-buffer', 'present.0.value': 'gpu-buffer' });
+    expect(sessionOptionsFor('webgpu', 'vision_encoder', { layers: 1 }).preferredOutputLocation).toBeUndefined();
+    const cpu = sessionOptionsFor('cpu', 'decoder_model_merged', { layers: 1, threads: 2 });
+    expect(cpu).toMatchObject({ executionProviders: ['cpu'], intraOpNumThreads: 2 });
+    expect(cpu.preferredOutputLocation).toBeUndefined();
   });
 });

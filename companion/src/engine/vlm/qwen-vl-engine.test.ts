@@ -43,15 +43,15 @@ interface Capture {
 
 /** Records what reaches the ONNX sessions: token ids, position ids, vision grids. */
 function capture(engine: QwenVlEngine): Capture {
-  const { model } = engine.internals();
+  const { sessions } = engine.internals();
   const c: Capture = { inputIds: [], positionIds: [], grids: [], decoderCalls: 0 };
-  const wrap = (name: string, fn: (feeds: Record<string, { dims: number[]; data: ArrayLike<bigint> }>) => void) => {
-    const session = model.sessions[name]!;
-    const run = session.run.bind(session);
-    session.run = (feeds, ...rest) => {
-      fn(feeds as never);
+  const wrap = (name: keyof typeof sessions, fn: (feeds: Record<string, { dims: number[]; data: ArrayLike<bigint> }>) => void) => {
+    const session = sessions[name];
+    const run = session.run.bind(session) as (...args: unknown[]) => ReturnType<typeof session.run>;
+    session.run = ((feeds: never, ...rest: unknown[]) => {
+      fn(feeds);
       return run(feeds, ...rest);
-    };
+    }) as typeof session.run;
   };
   wrap('embed_tokens', (f) => c.inputIds.push(Array.from(f.input_ids!.data)));
   wrap('decoder_model_merged', (f) => {
@@ -102,6 +102,12 @@ function expectedPositions(ids: bigint[], grids: number[][], imagePad: bigint, m
     next = max + 1;
   }
   return [t, h, w];
+}
+
+/** transformers.js' own get_rope_index, on a model object that carries only config.json. */
+async function ropeModel(engine: QwenVlEngine): Promise<{ get_rope_index(...args: unknown[]): [{ data: unknown }, unknown] }> {
+  const tjs = (await import('@huggingface/transformers')) as unknown as { Qwen2VLForConditionalGeneration: { prototype: object } };
+  return Object.assign(Object.create(tjs.Qwen2VLForConditionalGeneration.prototype) as { get_rope_index(...args: unknown[]): [{ data: unknown }, unknown] }, { config: engine.internals().config });
 }
 
 const FAMILIES: FamilyId[] = ['qwen2_vl', 'qwen2_5_vl', 'qwen3_vl'];
@@ -174,7 +180,8 @@ for (const family of FAMILIES) {
     it('agrees with transformers.js get_rope_index for the same ids', async () => {
       const c = capture(engine);
       await collect(engine, job({ images: [await png(120, 90)], maxTokens: 1 }));
-      const { model, family: fam } = engine.internals();
+      const { family: fam } = engine.internals();
+      const model = await ropeModel(engine);
       const { Tensor } = await import('@huggingface/transformers');
       const ids = c.inputIds[0]!;
       const grid = c.grids[0]!;
@@ -205,7 +212,7 @@ describe('qwen-vl engine: multi-image, follow-ups, grounding', () => {
     const ids = c.inputIds[0]!;
     expect(ids.filter((id) => id === 151655n)).toHaveLength(82);
     expect(ids.filter((id) => id === 151652n)).toHaveLength(2);
-    const { model } = engine.internals();
+    const model = await ropeModel(engine);
     const expected = expectedPositions(
       ids,
       [

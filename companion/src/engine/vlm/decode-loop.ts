@@ -1,0 +1,208 @@
+import * as ort from 'onnxruntime-node';
+import { abortError } from './event-queue';
+import { floatsToHalf, halfToFloatInto } from './half';
+import type { PixelInput, RopePositions } from './inputs';
+import { valueType, type VlmSessions } from './loader';
+
+/**
+ * The generation loop: vision encoder per image, prefill (token embeddings with the image
+ * features in the pad rows) and then one token per decoder step. Each step's present.* KV
+ * outputs are fed back as the next past inputs untouched (never read on the JS side, so they
+ * may stay device tensors), and only the last position's logits row is looked at.
+ */
+
+export interface LoopPrompt {
+  ids: BigInt64Array;
+  positions: RopePositions;
+  images: PixelInput[];
+  imageTokenId: number;
+}
+
+/** Picks the next token; may change the logits row in place. */
+export type PickToken = (logits: Float32Array, generated: readonly number[]) => number;
+
+/** What one run cost, filled while it runs. */
+export interface LoopMeter {
+  visionEncodeMs: number;
+  /** Embedding, merge and the prefill decoder run. */
+  prefillMs: number;
+  promptTokens: number;
+  firstTokenAt?: number;
+  lastTokenAt?: number;
+  /** Decode steps after the prefill; each spans from one token handed out to the next. */
+  steps: number;
+  stepWallMs: number;
+  /** The part of stepWallMs inside session.run (embed_tokens + decoder). */
+  stepRunMs: number;
+  firstStepMs?: number;
+}
+
+export const newMeter = (): LoopMeter => ({ visionEncodeMs: 0, prefillMs: 0, promptTokens: 0, steps: 0, stepWallMs: 0, stepRunMs: 0 });
+
+interface PastInput {
+  name: string;
+  present: string;
+  type: ort.Tensor.Type;
+  dims: [number, number, number, number];
+}
+
+export class DecodeLoop {
+  private readonly past: PastInput[];
+  private readonly keepLogits: boolean;
+  private readonly pixelType: string;
+  private readonly gridName: string;
+  private mask = new BigInt64Array(0);
+  private scratch = new Float32Array(0);
+
+  constructor(
+    private readonly sessions: VlmSessions,
+    gridInputName: string,
+  ) {
+    const decoder = sessions.decoder_model_merged;
+    this.past = decoder.inputMetadata.flatMap((m): PastInput[] => {
+      if (!m.name.startsWith('past_key_values.') || !m.isTensor) return [];
+      const [, heads, , dim] = m.shape;
+      if (typeof heads !== 'number' || typeof dim !== 'number') {
+        throw new Error(`decoder input ${m.name} must be declared [batch, <kv heads>, past_sequence_length, <head dim>] with numeric heads and head dim (found [${m.shape.join(', ')}]); use a transformers.js Qwen-VL export.`);
+      }
+      return [{ name: m.name, present: m.name.replace(/^past_key_values\./, 'present.'), type: m.type as ort.Tensor.Type, dims: [1, heads, 0, dim] }];
+    });
+    this.keepLogits = decoder.inputNames.includes('num_logits_to_keep');
+    this.pixelType = valueType(sessions.vision_encoder, 'pixel_values', 'input') ?? 'float32';
+    this.gridName = sessions.vision_encoder.inputNames.find((n) => n === 'grid_thw' || n === 'image_grid_thw') ?? gridInputName;
+  }
+
+  /**
+   * Yields generated token ids, one per step, and runs the next step only when asked for the
+   * next id: stopping the iteration (EOS, a stop string, cancel) runs no further step.
+   */
+  async *tokens(prompt: LoopPrompt, pick: PickToken, signal: AbortSignal, meter: LoopMeter): AsyncGenerator<number, void, undefined> {
+    const { embed_tokens: embed, decoder_model_merged: decoder } = this.sessions;
+    const S = prompt.ids.length;
+    meter.promptTokens = S;
+    const features = await this.encodeImages(prompt.images, signal, meter);
+
+    if (signal.aborted) throw abortError();
+    const prefillStart = performance.now();
+    const embeds = (await embed.run({ input_ids: new ort.Tensor('int64', prompt.ids, [1, S]) })).inputs_embeds!;
+    if (features.length > 0) mergeFeatures(embeds, features, prompt.ids, BigInt(prompt.imageTokenId));
+    let feeds: Record<string, ort.Tensor> = {
+      inputs_embeds: embeds,
+      attention_mask: this.ones(S),
+      position_ids: new ort.Tensor('int64', prompt.positions.positionIds, [3, 1, S]),
+      ...(this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {}),
+    };
+    for (const p of this.past) feeds[p.name] = new ort.Tensor(p.type, p.type === 'float16' ? new Uint16Array(0) : new Float32Array(0), p.dims);
+    let outputs = await decoder.run(feeds);
+    const generated: number[] = [];
+    let token = pick(this.lastLogits(outputs.logits!), generated);
+    outputs.logits!.dispose();
+    meter.prefillMs = performance.now() - prefillStart;
+    generated.push(token);
+
+    let kv = this.presentToPast(outputs);
+    disposeAll(feeds, kv);
+    try {
+      let handedOut = performance.now();
+      meter.firstTokenAt = meter.lastTokenAt = handedOut;
+      for (;;) {
+        yield token;
+        if (signal.aborted) throw abortError();
+        const total = S + generated.length;
+        const step = BigInt(total - 1 + prompt.positions.delta);
+        const runStart = performance.now();
+        const stepEmbeds = (await embed.run({ input_ids: new ort.Tensor('int64', BigInt64Array.of(BigInt(token)), [1, 1]) })).inputs_embeds!;
+        feeds = {
+          ...kv,
+          inputs_embeds: stepEmbeds,
+          attention_mask: this.ones(total),
+          position_ids: new ort.Tensor('int64', BigInt64Array.of(step, step, step), [3, 1, 1]),
+          ...(this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {}),
+        };
+        outputs = await decoder.run(feeds);
+        const runMs = performance.now() - runStart;
+        kv = this.presentToPast(outputs);
+        disposeAll(feeds, kv);
+        token = pick(this.lastLogits(outputs.logits!), generated);
+        outputs.logits!.dispose();
+        generated.push(token);
+        const now = performance.now();
+        const wall = now - handedOut;
+        meter.steps++;
+        meter.stepWallMs += wall;
+        meter.stepRunMs += runMs;
+        meter.firstStepMs ??= wall;
+        meter.lastTokenAt = handedOut = now;
+      }
+    } finally {
+      for (const t of Object.values(kv)) t.dispose();
+    }
+  }
+
+  /** One vision pass per image (cancel is checked between them), features concatenated. */
+  private async encodeImages(images: PixelInput[], signal: AbortSignal, meter: LoopMeter): Promise<ort.Tensor[]> {
+    const features: ort.Tensor[] = [];
+    for (const image of images) {
+      if (signal.aborted) throw abortError();
+      const start = performance.now();
+      const pixels = this.pixelType === 'float16' ? new ort.Tensor('float16', floatsToHalf(image.data), [image.rows, image.rowLength]) : new ort.Tensor('float32', image.data, [image.rows, image.rowLength]);
+      const out = await this.sessions.vision_encoder.run({ pixel_values: pixels, [this.gridName]: new ort.Tensor('int64', BigInt64Array.from(image.grid.map(BigInt)), [1, 3]) });
+      features.push(out.image_features!);
+      meter.visionEncodeMs += performance.now() - start;
+    }
+    return features;
+  }
+
+  /** The last position's logits as float32, without copying a float32 row. */
+  private lastLogits(logits: ort.Tensor): Float32Array {
+    const vocab = logits.dims.at(-1)!;
+    const rows = logits.data.length / vocab;
+    const start = (rows - 1) * vocab;
+    if (logits.type === 'float32') return (logits.data as Float32Array).subarray(start, start + vocab);
+    if (this.scratch.length !== vocab) this.scratch = new Float32Array(vocab);
+    return halfToFloatInto((logits.data as Uint16Array).subarray(start, start + vocab), this.scratch);
+  }
+
+  private presentToPast(outputs: ort.InferenceSession.ReturnType): Record<string, ort.Tensor> {
+    const kv: Record<string, ort.Tensor> = {};
+    for (const p of this.past) {
+      const t = outputs[p.present];
+      if (!t) throw new Error(`decoder output ${p.present} is missing (it returns ${Object.keys(outputs).join(', ')}); use a transformers.js Qwen-VL export.`);
+      kv[p.name] = t;
+    }
+    return kv;
+  }
+
+  /** An all-ones attention mask of length n, a view on one buffer grown by doubling. */
+  private ones(n: number): ort.Tensor {
+    if (this.mask.length < n) this.mask = new BigInt64Array(Math.max(n, 2 * this.mask.length, 256)).fill(1n);
+    return new ort.Tensor('int64', this.mask.subarray(0, n), [1, n]);
+  }
+}
+
+/** Releases the inputs of a finished run except those carried on (the new KV). */
+function disposeAll(feeds: Record<string, ort.Tensor>, keep: Record<string, ort.Tensor>): void {
+  const kept = new Set(Object.values(keep));
+  for (const [name, t] of Object.entries(feeds)) if (name.startsWith('past_key_values.') && !kept.has(t)) t.dispose();
+}
+
+/** Copies the image features, in order, into the rows of the image pad tokens (a masked scatter). */
+function mergeFeatures(embeds: ort.Tensor, features: ort.Tensor[], ids: BigInt64Array, imageTokenId: bigint): void {
+  const hidden = embeds.dims.at(-1)!;
+  const target = embeds.data as Float32Array | Uint16Array;
+  const pads = ids.reduce((n, id) => (id === imageTokenId ? n + 1 : n), 0);
+  const rows = features.reduce((n, f) => n + f.dims[0]!, 0);
+  if (pads !== rows) throw new Error(`the prompt has ${pads} image pad tokens but the vision encoder returned ${rows} feature rows`);
+  let f = 0;
+  let row = 0;
+  for (let j = 0; j < ids.length; j++) {
+    if (ids[j] !== imageTokenId) continue;
+    while (row >= features[f]!.dims[0]!) {
+      f++;
+      row = 0;
+    }
+    const source = features[f]!.data as Float32Array | Uint16Array;
+    target.set(source.subarray(row * hidden, (row + 1) * hidden), j * hidden);
+    row++;
+  }
+}
