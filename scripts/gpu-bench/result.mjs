@@ -41,7 +41,7 @@ export function gpuBenchResult({ work, size, gpu, loader, cudaNote, wallS, at = 
     machine: { gpu: gpu || null, vulkanLoader: loader },
     webgpu: deviceRun(work, 'webgpu') ?? { error: 'no WebGPU run' },
     cuda: deviceRun(work, 'cuda') ?? { skipped: cudaNote },
-    llamaCppVulkan: { skipped: 'the llama.cpp Vulkan peer is not packed yet (README, GPU bench)' },
+    llamaCppVulkan: deviceRun(work, 'llama-vulkan') ?? { skipped: 'packed (node-llama-cpp + @node-llama-cpp/linux-x64-vulkan), but this checkout\'s vlm-real bench has no llama.cpp peer to run it' },
   };
 }
 
