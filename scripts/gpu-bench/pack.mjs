@@ -97,7 +97,7 @@ function nodeModules() {
 }
 
 /**
- * The llama.cpp Vulkan peer: node-llama-cpp (without its llama.cpp sources) and its prebuilt
+ * The llama.cpp Vulkan peer: node-llama-cpp (without its 34 MB llama.cpp git bundle) and its prebuilt
  * Vulkan binaries, installed from npm without scripts (measured ~1.7 + ~10.3 MB at xz -6).
  */
 const LLAMA_VERSION = '3.22.1';
@@ -110,7 +110,7 @@ function llamaPeer() {
   const to = join(stage, 'app', 'node_modules');
   for (const entry of readdirSync(from)) {
     if (existsSync(join(to, entry)) && !entry.startsWith('@')) continue; // the companion's own copy wins
-    cpSync(join(from, entry), join(to, entry), { recursive: true, dereference: true, force: false, errorOnExist: false, filter: (src) => !src.startsWith(join(from, 'node-llama-cpp', 'llama')) && !src.startsWith(join(from, '.bin')) });
+    cpSync(join(from, entry), join(to, entry), { recursive: true, dereference: true, force: false, errorOnExist: false, filter: (src) => src !== join(from, 'node-llama-cpp', 'llama', 'gitRelease.bundle') && !src.startsWith(join(from, '.bin')) });
   }
 }
 
