@@ -4,7 +4,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/.output/**', '**/.wxt/**', 'test-artifacts/**', 'extension/**/*.svelte'],
+    ignores: ['**/node_modules/**', '**/dist/**', '.cache/**', '**/.output/**', '**/.wxt/**', 'test-artifacts/**', 'extension/**/*.svelte'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -62,6 +62,15 @@ function install({ always }) {
 }
 
 /**
+ * The WebGPU layer tests put the Vulkan loader / a CPU Vulkan driver in or out by path: unpack
+ * them into .cache/vulkan (never installed system-wide). Optional: without apt they skip.
+ */
+async function fetchTestLayers() {
+  if (dryRun) return;
+  await import('./fetch-vulkan.mjs').then((m) => m.fetchVulkan()).catch((e) => console.log(`loupe: Vulkan test layers skipped (${e.message})`));
+}
+
+/**
  * Puts a `loupe` command in the user's bin folder (LOUPE_BIN_DIR, default ~/.local/bin):
  * a two-line shim that runs this checkout's CLI, so no global pnpm or npm prefix is needed.
  */
@@ -89,6 +98,7 @@ const [command = 'install', ...rest] = process.argv.slice(2);
 switch (command) {
   case 'install':
     install({ always: true });
+    await fetchTestLayers();
     linkBin();
     break;
   case 'build':
@@ -103,6 +113,7 @@ switch (command) {
     break;
   case 'test':
     install({ always: true });
+    await fetchTestLayers();
     pnpm(['run', 'test:all']);
     break;
   case 'pnpm':

@@ -35,6 +35,8 @@ describe('daemon with the qwen-vl engine on a stand-in', () => {
     expect(vlm).toMatchObject({ name: 'qwen-vl', state: 'ready', model: { standIn: true, device: 'cpu' } });
     expect(vlm?.model?.id).toContain('test stand-in — output is noise');
     expect(`${vlm?.note ?? ''} ${vlm?.model?.note ?? ''}`).toMatch(/CUDA|cuda/);
+    // auto says why it moved past each GPU: CUDA, then WebGPU (here: no Vulkan adapter)
+    expect(vlm?.model?.fallbackReason).toMatch(/^CUDA: .*; WebGPU: .*\(fix: /);
   });
 
   it('POST /v1/describe answers with the stand-in label and stats', async () => {

@@ -1,14 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { ServerStatus } from '@loupe/shared';
+import { childEntry } from '../bundle-entry';
 
 const CLI_MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface BenchDaemon {
   port: number;
@@ -59,7 +58,8 @@ function tree(root: number): number[] {
 export async function startBenchDaemon(args: string[], timeoutMs = 180_000): Promise<BenchDaemon> {
   const home = mkdtempSync(join(tmpdir(), 'loupe-bench-'));
   const token = randomBytes(32).toString('hex');
-  const child: ChildProcess = spawn(process.execPath, ['--import', TSX_LOADER, CLI_MAIN, 'start', '--port', '0', ...args], {
+  const { entry, execArgv } = childEntry(CLI_MAIN, 'loupe.mjs', import.meta.url);
+  const child: ChildProcess = spawn(process.execPath, [...execArgv, entry, 'start', '--port', '0', ...args], {
     env: { ...process.env, LOUPE_HOME: home, LOUPE_TOKEN: token, LOUPE_NATIVE_MANIFEST_DIRS: '', LOUPE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEVICE_CHOICES, isDeviceRequest, type DeviceRequest } from '../engine/device/request';
 
 /** A one-line usage error: main prints it and exits 2. */
 export class UsageError extends Error {}
@@ -18,8 +19,8 @@ export function parsePort(value: string | undefined, fallback: number): number {
   return port;
 }
 
-export function parseDevice(value: string | undefined, fallback: 'auto' | 'cuda' | 'cpu'): 'auto' | 'cuda' | 'cpu' {
+export function parseDevice(value: string | undefined, fallback: DeviceRequest): DeviceRequest {
   if (value === undefined) return fallback;
-  if (value === 'auto' || value === 'cuda' || value === 'cpu') return value;
-  throw new UsageError(`--device must be auto, cuda or cpu, not "${value}"`);
+  if (isDeviceRequest(value)) return value;
+  throw new UsageError(`--device must be ${DEVICE_CHOICES}, not "${value}"`);
 }

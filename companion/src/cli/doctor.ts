@@ -11,6 +11,7 @@ import { findRunningDaemon } from '../config/daemon-file';
 import { homePaths, loupeHome } from '../config/paths';
 import { manifestDirsFromEnv } from '../pairing/install-native-host';
 import { parse, parsePort } from './args';
+import { webgpuChecks } from './doctor-gpu';
 import { missingCudaEpLibs, onnxruntimeNode } from './ort-paths';
 
 const run = promisify(execFile);
@@ -113,6 +114,7 @@ export async function runChecks(o: { home: string; config: LoupeConfig; port: nu
   } else {
     checks.push({ name: 'cuda-ep', level: 'info', detail: `CUDA execution provider not installed (onnxruntime-node ${ort.version}, CPU only); only needed with an NVIDIA GPU (\`loupe gpu-setup\`)` });
   }
+  checks.push(...(await webgpuChecks({ nvidiaGpus: gpus?.length ?? 0, cudaEpInstalled: missing.length === 0 })));
 
   const freeMb = Math.round(freemem() / 1048576);
   const totalMb = Math.round(totalmem() / 1048576);
@@ -169,7 +171,7 @@ const MARK: Record<CheckLevel, string> = { ok: 'ok  ', info: 'info', warn: 'warn
 export async function runDoctor(argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' }, port: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
-    process.stdout.write('loupe doctor [--port N] [--model <id|dir>] [--json]   check Node, GPU/driver, CUDA EP, memory, model, port, pairing\n');
+    process.stdout.write('loupe doctor [--port N] [--model <id|dir>] [--json]   check Node, GPU/driver, CUDA EP, WebGPU, memory, model, port, pairing\n');
     return 0;
   }
   const home = loupeHome();

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Locale, MAX_IMAGE_BYTES, SubmitJob, type Task, type TerminalMessage, type Done } from '@loupe/shared';
 import { describeResult, ocrResult } from '../api/result-shapes';
+import type { DeviceRequest } from '../engine/device/request';
 import { readConfig } from '../config/config-file';
 import { findRunningDaemon } from '../config/daemon-file';
 import { loupeHome } from '../config/paths';
@@ -14,7 +15,7 @@ import { BatchProgress } from './batch-progress';
 import { listImages, readImage, relativeName } from './image-files';
 import { connectDaemon, serviceRunner, type JobRunner } from './job-runner';
 
-const HELP = (task: Task): string => `loupe ${task} <image|folder> [--json] [--prompt TEXT] [--locale en|zh-CN] [--model <id|dir>] [--device auto|cuda|cpu] [--local]
+const HELP = (task: Task): string => `loupe ${task} <image|folder> [--json] [--prompt TEXT] [--locale en|zh-CN] [--model <id|dir>] [--device auto|webgpu|cuda|cpu] [--local]
         [--recursive] [--out DIR] [--resume] [--jsonl]
   Talks to the running companion when there is one, otherwise runs the engine in this process.
   A folder runs every .png/.jpg/.webp in it (--recursive: and in its subfolders), with a progress
@@ -28,7 +29,7 @@ export function jsonResult(task: Task, done: Done): Record<string, unknown> {
   return task === 'ocr' ? ocrResult(done) : describeResult(done);
 }
 
-async function openRunner(task: Task, o: { model?: string; device: 'auto' | 'cuda' | 'cpu'; local: boolean }): Promise<JobRunner> {
+async function openRunner(task: Task, o: { model?: string; device: DeviceRequest; local: boolean }): Promise<JobRunner> {
   const home = loupeHome();
   const daemon = o.local ? undefined : findRunningDaemon(home);
   if (daemon) return connectDaemon(daemon.port, loadOrCreateToken(home));

@@ -4,10 +4,10 @@ import { UsageError } from './args';
 
 const USAGE = `loupe ${LOUPE_VERSION} — local visual assistant companion
 
-  loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu]   run the companion on 127.0.0.1
+  loupe start [--port N] [--model <id|dir>] [--device auto|webgpu|cuda|cpu]  run the companion on 127.0.0.1
   loupe ocr|describe|code|ask <image|folder> [--json] [--prompt ..] [--locale en|zh-CN] [--model ..]
   loupe models list|pull|rm|verify|import|stand-in ...                 manage vision-language models
-  loupe doctor                                                         check Node, GPU, CUDA, memory, models, port
+  loupe doctor                                                         check Node, GPU (CUDA, WebGPU), memory, models, port
   loupe token [--rotate]                                               print or rotate the API token
   loupe pair                                                           register the extension's pairing host
   loupe gpu-setup [--dry-run]                                          install the CUDA execution provider (opt-in)

@@ -7,11 +7,12 @@ import { findRunningDaemon } from '../config/daemon-file';
 import { loupeHome } from '../config/paths';
 import { createLogger } from '../log/logger';
 import { startDaemon } from '../server/daemon';
+import { chooseDevice } from '../engine/device/choose';
 import { parse, parseDevice, parsePort, UsageError } from './args';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--model NAME] [--api-key-file FILE]]
+const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|webgpu|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--model NAME] [--api-key-file FILE]]
   Starts the companion on 127.0.0.1 (default port ${DEFAULT_PORT}; --port 0 picks a free one).
   The remote backend's API key: LOUPE_BACKEND_API_KEY (or OPENAI_API_KEY) in the environment, or a
   chmod-600 file (--api-key-file, LOUPE_BACKEND_API_KEY_FILE, default LOUPE_HOME/backend-api-key).
@@ -94,6 +95,8 @@ export async function runStart(argv: string[]): Promise<number> {
     process.stderr.write('loupe start: --api-key is visible to every user in `ps`; put the key in LOUPE_BACKEND_API_KEY or a chmod-600 file (--api-key-file) instead\n');
   }
   const model = values.model ?? config.model;
+  // An explicit GPU that cannot run fails here, in seconds, with the reason and the fix.
+  if ((device === 'webgpu' || device === 'cuda') && !backend) await chooseDevice(device);
   const running = findRunningDaemon(home);
   if (running && running.pid !== process.pid) {
     throw new UsageError(`a Loupe companion is already running (pid ${running.pid}, port ${running.port}); stop it first or use another LOUPE_HOME`);

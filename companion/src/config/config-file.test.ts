@@ -19,7 +19,8 @@ describe('config.json', () => {
   });
   it('names the field and the fix for bad values', () => {
     expect(() => parseConfig({ port: 70000 })).toThrow(/"port".*fix or delete/);
-    expect(() => parseConfig({ device: 'tpu' })).toThrow(/"device"/);
+    expect(() => parseConfig({ device: 'tpu' })).toThrow(/"device" must be auto, webgpu, cuda or cpu/);
+    expect(parseConfig({ device: 'webgpu' })).toEqual({ device: 'webgpu' });
     expect(() => parseConfig({ backend: { kind: 'other' } })).toThrow(/"backend"/);
     expect(() => parseConfig([])).toThrow(/object/);
     writeFileSync(join(home, 'config.json'), '{nope');

@@ -1,12 +1,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DEVICE_CHOICES, isDeviceRequest, type DeviceRequest } from '../engine/device/request';
 import { homePaths } from './paths';
 
 /** LOUPE_HOME/config.json: defaults for `loupe start`; command-line flags win. */
 export interface LoupeConfig {
   port?: number;
   model?: string;
-  device?: 'auto' | 'cuda' | 'cpu';
+  device?: DeviceRequest;
   backend?: { kind: 'openai'; baseUrl: string; apiKey?: string; apiKeyFile?: string; model?: string };
   limits?: { perClientJobs?: number; globalQueue?: number };
 }
@@ -30,7 +31,7 @@ export function parseConfig(raw: unknown, path = 'config.json'): LoupeConfig {
     out.model = raw.model;
   }
   if (raw.device !== undefined) {
-    if (raw.device !== 'auto' && raw.device !== 'cuda' && raw.device !== 'cpu') fail(path, 'device', 'must be auto, cuda or cpu');
+    if (!isDeviceRequest(raw.device)) fail(path, 'device', `must be ${DEVICE_CHOICES}`);
     out.device = raw.device;
   }
   if (raw.backend !== undefined) {

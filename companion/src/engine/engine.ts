@@ -1,3 +1,4 @@
+import type { DeviceRequest } from './device/request';
 import type { EngineKind, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrLine, Region, Task } from '@loupe/shared';
 
 /**
@@ -71,7 +72,9 @@ export type EngineEvent =
 export interface EngineOptions {
   /** LOUPE_HOME: where models and caches live. */
   home: string;
-  device: 'auto' | 'cuda' | 'cpu';
+  device: DeviceRequest;
+  /** Set by the supervisor after the GPU failed mid-job (device lost, out of memory): auto then stays on the CPU. */
+  gpuFailure?: string;
   /** Model id from the registry, or a model directory. */
   model?: string;
   dtype?: string;

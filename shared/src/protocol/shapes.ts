@@ -54,6 +54,8 @@ export const ModelInfo = z.object({
   note: z.string().optional(),
   /** Other vision models the same remote server serves, which an API client may name instead. */
   served: z.array(z.string()).optional(),
+  /** Why it is not on the device asked for or tried first (auto moved on), in words with the fix. */
+  fallbackReason: z.string().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

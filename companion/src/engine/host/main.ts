@@ -5,6 +5,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
+import { describeCudaError } from '../device/cuda';
+import { describeWebGpuError, isGpuDeviceFailure } from '../device/webgpu-words';
 import type { Engine } from '../engine';
 import { getEngineDefinition } from '../registry';
 import { checkToHost, type FromHost, type ToHost } from './messages';
@@ -23,6 +25,9 @@ const send = (message: FromHost): void => {
 const DELTA_BATCH_MS = 15;
 
 let engine: Engine | undefined;
+/** The device the loaded engine runs on (from its ModelInfo). */
+let device: string | undefined;
+let loadOptions: Extract<ToHost, { type: 'load' }>['options'] | undefined;
 let loading: Promise<void> | undefined;
 const running = new Map<string, AbortController>();
 
@@ -64,6 +69,8 @@ async function load(message: Extract<ToHost, { type: 'load' }>): Promise<void> {
     const created = await definition.create(message.options);
     const model = await created.load();
     engine = created;
+    device = model.device;
+    loadOptions = message.options;
     send({ type: 'loaded', model, capabilities: created.capabilities() });
   } catch (error) {
     const retry = (error as { retryable?: unknown } | null)?.retryable === true;
@@ -118,7 +125,10 @@ async function run(message: Extract<ToHost, { type: 'run' }>): Promise<void> {
     }
   } catch (error) {
     if (controller.signal.aborted || isAbortError(error)) send({ type: 'cancelled', jobId: job.id });
-    else {
+    else if (device && device !== 'cpu' && isGpuDeviceFailure(error)) {
+      flush();
+      gpuFailed(job.id, device, error);
+    } else {
       flush();
       send({ type: 'error', jobId: job.id, error: toWireError(error, `the ${engine.name} engine failed`) });
     }
@@ -126,6 +136,20 @@ async function run(message: Extract<ToHost, { type: 'run' }>): Promise<void> {
     if (timer) clearTimeout(timer);
     running.delete(job.id);
   }
+}
+
+/**
+ * A lost or exhausted GPU leaves the sessions unusable: end the job with the reason, tell the
+ * supervisor (auto then restarts on the CPU, an explicit device restarts on the same GPU) and exit.
+ */
+function gpuFailed(jobId: string, on: string, error: unknown): void {
+  const reason = on === 'cuda' ? describeCudaError(error) : describeWebGpuError(error);
+  const next = loadOptions?.device === 'auto' ? 'the engine restarts on the CPU' : `the engine restarts on ${on}`;
+  send({ type: 'error', jobId, error: { code: 'engine_crashed', message: `${reason}; ${next}`, hint: 'Send the job again.' } });
+  send({ type: 'deviceFailed', device: on, reason });
+  engine = undefined;
+  // Let the IPC messages leave before the process does.
+  setTimeout(() => process.exit(75), 50);
 }
 
 async function unload(): Promise<void> {

@@ -36,6 +36,8 @@ export type FromHost =
   | { type: 'error'; jobId: string; error: WireError }
   /** The job stopped because it was cancelled. */
   | { type: 'cancelled'; jobId: string }
+  /** The GPU failed mid-job (device lost, out of memory): the host exits; the next one avoids the GPU under auto. */
+  | { type: 'deviceFailed'; device: string; reason: string }
   | { type: 'unloaded' }
   /** A message the host could not understand (never crashes the host). */
   | { type: 'badMessage'; message: string };
@@ -85,6 +87,8 @@ export function checkFromHost(raw: unknown): string | undefined {
       return isString(raw.jobId) && isObject(raw.error) && isString(raw.error.message) ? undefined : 'error needs jobId and error';
     case 'cancelled':
       return isString(raw.jobId) ? undefined : 'cancelled needs jobId';
+    case 'deviceFailed':
+      return isString(raw.device) && isString(raw.reason) ? undefined : 'deviceFailed needs device and reason';
     default:
       return `unknown message type "${raw.type.slice(0, 32)}"`;
   }

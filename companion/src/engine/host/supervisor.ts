@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { childEntry } from '../../bundle-entry';
 import { createInterface } from 'node:readline';
 import type { EngineKind, ModelInfo } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
@@ -47,8 +47,6 @@ const CANCEL_GRACE_MS = 20_000;
 const PINO_LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
 const HOST_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
-/** tsx's ESM loader, resolved from the companion package so a fork works from any cwd. */
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 interface CurrentJob {
   id: string;
@@ -88,6 +86,8 @@ export class EngineHost {
   private acceptedWaiters: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
   private readonly log: Logger;
+  /** The GPU failed mid-job in an earlier host: passed to the next load so auto avoids it. */
+  private gpuFailure?: string;
 
   constructor(private readonly o: EngineHostOptions) {
     this.engine = o.engine;
@@ -162,8 +162,10 @@ export class EngineHost {
   private spawn(): void {
     this.state = 'loading';
     this.loadError = undefined;
-    const child = fork(HOST_ENTRY, [], {
-      execArgv: ['--import', TSX_LOADER],
+    // tsx's ESM loader is resolved from the companion package, so a fork works from any cwd.
+    const { entry, execArgv } = childEntry(HOST_ENTRY, 'engine-host.mjs', import.meta.url);
+    const child = fork(entry, [], {
+      execArgv,
       serialization: 'advanced',
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, LOUPE_ENGINE_HOST: this.engine },
@@ -177,7 +179,8 @@ export class EngineHost {
     child.on('message', (raw: unknown) => this.onMessage(child, raw));
     child.on('error', (error) => this.log.warn({ err: error.message }, 'engine host process error'));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    const load: ToHost = { type: 'load', engine: this.o.engine, options: this.o.options, ...(this.o.modules ? { modules: this.o.modules } : {}) };
+    const options = this.gpuFailure ? { ...this.o.options, gpuFailure: this.gpuFailure } : this.o.options;
+    const load: ToHost = { type: 'load', engine: this.o.engine, options, ...(this.o.modules ? { modules: this.o.modules } : {}) };
     this.send(load);
     this.changed();
   }
@@ -253,6 +256,10 @@ export class EngineHost {
         this.log.warn({ problem: message.message }, 'engine host refused a message');
         return;
       case 'unloaded':
+        return;
+      case 'deviceFailed':
+        this.gpuFailure = message.reason;
+        this.log.warn({ device: message.device, reason: message.reason }, 'the GPU failed mid-job; restarting the engine');
         return;
       case 'delta':
         if (this.current?.id === message.jobId && !this.current.settled) this.current.handlers.delta(message.text);

@@ -9,8 +9,10 @@
  *   throw             throw a plain Error
  *   reject-image      throw a ProtocolError('unsupported_image')
  *   log               write a pino-style JSON line and a plain line to stderr
+ *   device-lost       throw the error onnxruntime's WebGPU EP gives when the GPU goes away
  * and by options.model at load: fail-load | crash-load | gate-load:PATH (waits until PATH exists) |
- *   retry-load:PATH (a retryable load error, like a remote not up yet, until PATH exists).
+ *   retry-load:PATH (a retryable load error, like a remote not up yet, until PATH exists)
+ *   | on-webgpu (claims the WebGPU device; under auto the CPU, with the reason, once options.gpuFailure is set).
  */
 import { existsSync } from 'node:fs';
 import { ProtocolError, type Task } from '@loupe/shared';
@@ -40,7 +42,10 @@ function createDouble(name: string, kind: 'ocr' | 'vlm', tasks: Task[], options:
         const gate = model.slice('gate-load:'.length);
         while (!existsSync(gate)) await sleep(20);
       }
-      return { id: `${name}-model`, engine: name, device: 'cpu', standIn: true };
+      // Like the real engine: only auto moves to the CPU after a GPU failure.
+      const avoidGpu = options.gpuFailure !== undefined && options.device === 'auto';
+      if (model === 'on-webgpu' && !avoidGpu) return { id: `${name}-model`, engine: name, device: 'webgpu', standIn: true };
+      return { id: `${name}-model`, engine: name, device: 'cpu', standIn: true, ...(avoidGpu ? { fallbackReason: options.gpuFailure } : {}) };
     },
     async unload() {},
     capabilities: () => ({ kind, tasks, maxPixels: 1_000_000, multiImage: true }),
@@ -84,6 +89,9 @@ async function* runJob(job: EngineJob, signal: AbortSignal): AsyncGenerator<Engi
       return;
     case 'throw':
       throw new Error('the double engine failed on purpose');
+    case 'device-lost':
+      yield { type: 'delta', text: 'before the GPU went away' };
+      throw new Error('WebGPU device lost (DeviceLost): simulated by the test double');
     case 'reject-image':
       throw new ProtocolError('unsupported_image', 'the double engine refused the image', 'Send another image.');
     default: {

@@ -1,66 +1,39 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+/**
+ * The VLM engine's one door to device choice: which device (auto → CUDA, WebGPU, CPU), and the
+ * onnxruntime session options and default dtypes that go with it. The probes live in ../device.
+ */
+import type { Device } from '../device/request';
 
-export type DeviceRequest = 'auto' | 'cuda' | 'cpu';
+export { chooseDevice, DeviceUnavailableError, describeSkipped, type DeviceChoice } from '../device/choose';
+export { CUDA_EP_LIBS, describeCudaError, GPU_SETUP_HINT, ortBinDir, probeCuda, type CudaProbe } from '../device/cuda';
+export { DEVICE_CHOICES, DEVICE_LABEL, DEVICE_REQUESTS, isDeviceRequest, type Device, type DeviceRequest } from '../device/request';
+export { describeWebGpuError, isGpuDeviceFailure } from '../device/webgpu-words';
 
-/** Where onnxruntime-node looks for its execution-provider libraries. */
-export function ortBinDir(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve('onnxruntime-node/package.json');
-  return join(dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
+/** dtype preference per device when the user does not choose: f16 weights where the GPU computes in f16. */
+export const DTYPE_PREFERENCE: Record<Device, string[]> = {
+  cuda: ['q4f16', 'fp16', 'q4', 'fp32', 'q8', 'int8', 'uint8', 'bnb4'],
+  webgpu: ['q4f16', 'fp16', 'q4', 'fp32', 'q8', 'int8', 'uint8', 'bnb4'],
+  cpu: ['q4', 'q8', 'fp32', 'int8', 'uint8', 'bnb4', 'q4f16', 'fp16'],
+};
+
+export interface DeviceSessionOptions {
+  executionProviders: string[];
+  /** WebGPU: the named outputs stay on the GPU (the KV cache between decode steps). */
+  preferredOutputLocation?: Record<string, 'gpu-buffer'>;
 }
 
-export const CUDA_EP_LIBS = ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'];
-
-export interface CudaProbe {
-  usable: boolean;
-  /** Why CUDA cannot be used, in words; undefined when it can be tried. */
-  reason?: string;
-  gpu?: string;
-}
-
-function nvidiaSmi(): Promise<{ ok: boolean; out: string }> {
-  return new Promise((resolve) => {
-    execFile('nvidia-smi', ['--query-gpu=name,memory.total', '--format=csv,noheader'], { timeout: 5000 }, (error, stdout) => {
-      resolve({ ok: !error, out: error ? String((error as NodeJS.ErrnoException).code ?? error.message) : stdout.trim() });
-    });
-  });
-}
+/** The decoder's KV outputs, present.{i}.key / .value, for a model with this many layers. */
+export const presentOutputNames = (layers: number): string[] => Array.from({ length: layers }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat();
 
 /**
- * Checks, without creating a session, whether the CUDA execution provider can work here:
- * platform, the EP library files in onnxruntime-node's bin dir, and an NVIDIA GPU.
- * LOUPE_ORT_BIN_DIR points the file check elsewhere (tests of the fallback path).
+ * onnxruntime session options for one session on one device (spread them into the session's
+ * own options). On WebGPU the decoder's present.* outputs stay in GPU buffers, so the KV cache is
+ * never copied to the host between steps: the caller feeds them back as past_key_values.* and
+ * disposes the previous step's. Pass the decoder's present names (presentOutputNames) for that.
  */
-export async function probeCuda(binDir = process.env.LOUPE_ORT_BIN_DIR || ortBinDir()): Promise<CudaProbe> {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    return { usable: false, reason: `the CUDA execution provider of onnxruntime-node exists only for linux-x64 (this is ${process.platform}-${process.arch})` };
-  }
-  const missing = CUDA_EP_LIBS.filter((lib) => !existsSync(join(binDir, lib)));
-  const smi = await nvidiaSmi();
-  const gpu = smi.ok && smi.out ? smi.out.split('\n')[0] : undefined;
-  if (missing.length > 0) {
-    const noGpu = gpu ? '' : ` (and no NVIDIA GPU was found: ${smi.ok ? 'nvidia-smi lists no device' : 'nvidia-smi is not available'})`;
-    return { usable: false, reason: `CUDA execution provider library missing: ${missing.map((m) => join(binDir, m)).join(', ')}${noGpu}`, ...(gpu ? { gpu } : {}) };
-  }
-  if (!gpu) {
-    return { usable: false, reason: smi.ok ? 'no NVIDIA GPU: nvidia-smi lists no device' : 'no NVIDIA GPU: nvidia-smi is not available (no driver installed)' };
-  }
-  return { usable: true, gpu };
+export function deviceSessionOptions(device: Device, o: { presentOutputs?: readonly string[] } = {}): DeviceSessionOptions {
+  const options: DeviceSessionOptions = { executionProviders: [device] };
+  const present = (o.presentOutputs ?? []).filter((n) => n.startsWith('present'));
+  if (device === 'webgpu' && present.length > 0) options.preferredOutputLocation = Object.fromEntries(present.map((n) => [n, 'gpu-buffer' as const]));
+  return options;
 }
-
-/** Names the failure of a CUDA session in words (out of memory, missing library, ...). */
-export function describeCudaError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/out of memory|CUDNN_STATUS_ALLOC_FAILED|cudaErrorMemoryAllocation|Failed to allocate memory|bad_alloc/i.test(message)) {
-    return `out of GPU memory while loading on CUDA (${message.split('\n')[0]})`;
-  }
-  if (/Failed to load shared library|cannot open shared object|libcudnn|libcublas|libcudart/i.test(message)) {
-    return `CUDA libraries could not be loaded (${message.split('\n')[0]}); CUDA 12 and cuDNN 9 must be installed`;
-  }
-  return `CUDA session failed: ${message.split('\n')[0]}`;
-}
-
-export const GPU_SETUP_HINT = 'Run `loupe gpu-setup` to install the CUDA execution provider (needs CUDA 12 + cuDNN 9 and an NVIDIA GPU), or start with --device cpu.';

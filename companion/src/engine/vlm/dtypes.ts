@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DTYPE_PREFERENCE, type Device } from './device';
 
 /** transformers.js dtype → ONNX file suffix (utils/dtypes.js). */
 export const DTYPE_SUFFIX: Record<string, string> = {
@@ -15,11 +16,6 @@ export const DTYPE_SUFFIX: Record<string, string> = {
 
 export const SESSIONS = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'] as const;
 
-/** Preference when the user does not choose: small and fast for the device first. */
-const PREFERENCE: Record<'cuda' | 'cpu', string[]> = {
-  cuda: ['q4f16', 'fp16', 'q4', 'fp32', 'q8', 'int8', 'uint8', 'bnb4'],
-  cpu: ['q4', 'q8', 'fp32', 'int8', 'uint8', 'bnb4', 'q4f16', 'fp16'],
-};
 
 /** dtypes for which all three sessions have a file in <dir>/onnx. */
 export function availableDtypes(dir: string): string[] {
@@ -34,7 +30,7 @@ export function availableDtypes(dir: string): string[] {
     .map(([dtype]) => dtype);
 }
 
-export function chooseDtype(dir: string, device: 'cuda' | 'cpu', requested?: string): string {
+export function chooseDtype(dir: string, device: Device, requested?: string): string {
   const available = availableDtypes(dir);
   const list = available.length ? available.join(', ') : 'none';
   if (requested) {
@@ -47,7 +43,7 @@ export function chooseDtype(dir: string, device: 'cuda' | 'cpu', requested?: str
     }
     return requested;
   }
-  const pick = PREFERENCE[device].find((d) => available.includes(d));
+  const pick = DTYPE_PREFERENCE[device].find((d) => available.includes(d));
   if (!pick) {
     throw new Error(`no complete set of ONNX sessions in ${join(dir, 'onnx')} (need ${SESSIONS.join(', ')} with the same dtype suffix); available dtypes: ${list}.`);
   }

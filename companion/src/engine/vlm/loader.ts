@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { deviceSessionOptions, presentOutputNames, type Device } from './device';
 import { DTYPE_SUFFIX, SESSIONS } from './dtypes';
 import { ModelInvalidError, type ModelConfig } from './model-dir';
 
@@ -9,11 +10,13 @@ import { ModelInvalidError, type ModelConfig } from './model-dir';
  */
 
 export type SessionRole = (typeof SESSIONS)[number];
-export type LoadDevice = 'cuda' | 'cpu';
+export type LoadDevice = Device;
 export type VlmSessions = Record<SessionRole, ort.InferenceSession>;
 
 export interface SessionTuning {
   threads?: number;
+  /** The decoder's layer count: on WebGPU its present.* outputs are kept in GPU buffers. */
+  layers?: number;
 }
 
 /**
@@ -21,9 +24,9 @@ export interface SessionTuning {
  * session role (a GPU device may keep the decoder's present.* outputs on the device here).
  */
 export function sessionOptionsFor(device: LoadDevice, role: SessionRole, tuning: SessionTuning = {}): ort.InferenceSession.SessionOptions {
-  void role;
+  const decoder = role === 'decoder_model_merged' && tuning.layers ? { presentOutputs: presentOutputNames(tuning.layers) } : {};
   return {
-    executionProviders: [device],
+    ...deviceSessionOptions(device, decoder),
     logSeverityLevel: 2,
     ...(tuning.threads ? { intraOpNumThreads: tuning.threads } : {}),
     // onnxruntime's pool threads busy-wait after each op by default. The companion shares the

@@ -7,6 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine';
 import { CUDA_EP_LIBS, ortBinDir, probeCuda } from './device';
 import { QwenVlEngine } from './qwen-vl-engine';
+import { probeWebGpu } from '../device/webgpu-probe';
+
+const webgpu = await probeWebGpu();
+const cuda = await probeCuda();
 
 /** Loading through the real loader: dtype suffixes, external data, each contract failure, devices. */
 const root = mkdtempSync(join(tmpdir(), 'loupe-vlm-load-'));
@@ -156,13 +160,19 @@ describe('each contract failure is refused at load with its message', () => {
 describe('devices', () => {
   const epMissing = !CUDA_EP_LIBS.every((lib) => existsSync(join(ortBinDir(), lib)));
 
-  it.skipIf(!epMissing)('auto falls back to CPU and reports the missing CUDA EP library', async () => {
+  it.skipIf(!epMissing || cuda.usable)('auto falls back to CPU and says why it passed CUDA and WebGPU', async () => {
     const e = engine(await standIn('qwen2_vl'), { device: 'auto' });
     const info = await e.load();
     expect(info.device).toBe('cpu');
-    expect(info.note).toMatch(/running on CPU: CUDA execution provider library missing: .*libonnxruntime_providers_cuda\.so/);
-    expect(e.report?.fallbackReason).toContain(ortBinDir());
+    expect(info.note).toContain(`running on CPU: CUDA: ${cuda.reason}`);
+    expect(info.fallbackReason).toBe(e.report?.fallbackReason);
+    if (!webgpu.usable) expect(info.fallbackReason).toContain(`WebGPU: ${webgpu.reason}`);
     expect((await oneAnswer(e)).stats.device).toBe('cpu');
+  }, 60_000);
+
+  it.skipIf(webgpu.usable)('explicit webgpu that cannot run is an error with the reason and the fix', async () => {
+    const e = engine(await standIn('qwen2_vl'), { device: 'webgpu' });
+    await expect(e.load()).rejects.toMatchObject({ code: 'engine_unavailable', message: expect.stringMatching(/^--device webgpu cannot run: .*\. Fix: /) });
   }, 60_000);
 
   it.skipIf(!epMissing)('explicit cuda that cannot run is an error naming loupe gpu-setup', async () => {
@@ -171,7 +181,6 @@ describe('devices', () => {
   }, 60_000);
 });
 
-const cuda = await probeCuda();
 const epMissingHere = !CUDA_EP_LIBS.every((lib) => existsSync(join(ortBinDir(), lib)));
 describe('GPU', () => {
   it.skipIf(!cuda.usable)(`runs a stand-in on CUDA${cuda.usable ? '' : ` — SKIPPED: no usable CUDA device here (${cuda.reason})`}`, async () => {
@@ -180,6 +189,17 @@ describe('GPU', () => {
     expect(info.device).toBe('cuda');
     const result = await oneAnswer(e);
     expect(result.stats.device).toBe('cuda');
+    expect(result.stats.decodeTokens).toBe(3);
+  }, 120_000);
+});
+
+describe('WebGPU', () => {
+  it.skipIf(!webgpu.usable)(`runs a stand-in on WebGPU with f16 weights by default${webgpu.usable ? '' : ` — SKIPPED: no WebGPU adapter here (${webgpu.layer}: ${webgpu.reason})`}`, async () => {
+    const e = engine(await standIn('qwen2_5_vl', { dtype: 'q4f16' }), { device: 'webgpu' });
+    const info = await e.load();
+    expect(info).toMatchObject({ device: 'webgpu', dtype: 'q4f16' });
+    const result = await oneAnswer(e);
+    expect(result.stats.device).toBe('webgpu');
     expect(result.stats.decodeTokens).toBe(3);
   }, 120_000);
 });

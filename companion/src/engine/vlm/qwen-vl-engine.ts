@@ -8,7 +8,7 @@ import { decodeToRgb } from '../../intake';
 import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions } from '../engine';
 import { Answer, statsOf } from './answer';
 import { DecodeLoop, newMeter } from './decode-loop';
-import { describeCudaError, GPU_SETUP_HINT, probeCuda } from './device';
+import { chooseDevice, DEVICE_LABEL, DeviceUnavailableError, describeCudaError, describeWebGpuError, GPU_SETUP_HINT } from './device';
 import { chooseDtype } from './dtypes';
 import { abortError } from './event-queue';
 import { familyFor, type VlmFamily } from './families';
@@ -92,21 +92,23 @@ export class QwenVlEngine implements Engine {
     try {
       await this.start(dir, device, dtype, base);
     } catch (error) {
-      if (device !== 'cuda' || error instanceof ModelInvalidError) throw error;
-      // CUDA failed while creating sessions or on the warm-up run (e.g. out of memory).
-      const why = describeCudaError(error);
+      if (device === 'cpu' || error instanceof ModelInvalidError) throw error;
+      // The GPU failed while creating sessions or on the warm-up run (e.g. out of memory).
+      const why = device === 'cuda' ? describeCudaError(error) : describeWebGpuError(error);
       if (this.options.device === 'cuda') throw new DeviceError(`--device cuda cannot run: ${why}`);
-      reason = why;
+      if (this.options.device === 'webgpu') throw new DeviceUnavailableError(`--device webgpu cannot run: ${why}`, 'use --device cpu, or a smaller model/dtype');
+      // auto may already have passed CUDA on its way to WebGPU: keep that step's reason too.
+      reason = fallbackReason ? `${fallbackReason}; ${DEVICE_LABEL[device]}: ${why}` : why;
       loadedOn = 'cpu';
       const cpuDtype = chooseDtype(dir, 'cpu', this.options.dtype);
       if (cpuDtype !== dtype) await this.verify(dir, cpuDtype);
       dtype = cpuDtype;
-      this.log?.warn({ reason: why }, 'CUDA load failed; falling back to CPU');
+      this.log?.warn({ reason: why, device }, 'GPU load failed; falling back to CPU');
       await this.start(dir, 'cpu', dtype, base);
     }
 
     const standIn = Boolean(config.loupe_stand_in);
-    const notes = [...(reason ? [`running on CPU: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
+    const notes = [...(reason ? [`running on ${DEVICE_LABEL[loadedOn]}: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
     this.report = { device: loadedOn, dtype, ...(reason ? { fallbackReason: reason } : {}), ...(notes.length ? { note: notes.join(' ') } : {}) };
     this.log?.info({ model: id, family: family.modelType, device: loadedOn, dtype, standIn, fallback: reason, ignoreEos: this.ignoreEos || undefined }, 'VLM loaded');
     this.info = {
@@ -115,6 +117,7 @@ export class QwenVlEngine implements Engine {
       device: loadedOn,
       dtype,
       standIn,
+      ...(reason ? { fallbackReason: reason } : {}),
       ...(this.report.note ? { note: this.report.note } : {}),
     };
     return this.info;
@@ -127,7 +130,8 @@ export class QwenVlEngine implements Engine {
 
   /** Creates the sessions, checks them, and runs the warm-up; releases them again on failure. */
   private async start(dir: string, device: LoadDevice, dtype: string, base: Omit<Loaded, 'sessions' | 'loop'>): Promise<void> {
-    const sessions = await openSessions(dir, device, dtype, { ...(this.options.threads ? { threads: this.options.threads } : {}) });
+    const layers = Number((base.config.text_config as { num_hidden_layers?: unknown } | undefined)?.num_hidden_layers ?? base.config.num_hidden_layers) || undefined;
+    const sessions = await openSessions(dir, device, dtype, { ...(this.options.threads ? { threads: this.options.threads } : {}), ...(layers ? { layers } : {}) });
     try {
       this.loaded = { ...base, sessions, loop: new DecodeLoop(sessions, base.family.gridInputName) };
       this.report = { device, dtype };
@@ -154,13 +158,9 @@ export class QwenVlEngine implements Engine {
   }
 
   private async chooseDevice(): Promise<{ device: LoadDevice; fallbackReason?: string }> {
-    const requested = this.options.device;
-    if (requested === 'cpu') return { device: 'cpu' };
-    const probe = await probeCuda();
-    if (probe.usable) return { device: 'cuda' };
-    if (requested === 'cuda') throw new DeviceError(`--device cuda cannot run: ${probe.reason}`);
-    this.log?.warn({ reason: probe.reason }, 'CUDA unavailable; using CPU');
-    return { device: 'cpu', fallbackReason: probe.reason };
+    const { device, fallbackReason } = await chooseDevice(this.options.device, this.options.gpuFailure ? { gpuFailure: this.options.gpuFailure } : {});
+    if (fallbackReason) this.log?.warn({ reason: fallbackReason, device }, 'GPU unavailable; using the next device');
+    return { device, ...(fallbackReason ? { fallbackReason } : {}) };
   }
 
   private async warmUp(): Promise<void> {
