@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { classCounts, type ClassCount } from './classes';
 import { charErrors, isEnglishPage, median, microAverage, wordErrors, type EditCount } from './score';
 
 /** Something that turns one page image into text (the Loupe engine, PP-OCR as shipped, tesseract.js). */
@@ -24,6 +25,8 @@ export interface PageScore {
   words?: EditCount;
   /** The engine's text, for reading failures side by side with the truth. */
   text: string;
+  /** Issue 18's failure classes on this page (see classes.ts). */
+  classes: Record<string, ClassCount>;
 }
 
 export interface OcrEvaluation {
@@ -96,6 +99,7 @@ async function scoreRead(reader: PageReader, name: string, bytes: Uint8Array, re
     cpuMs: (cpu.user + cpu.system) / 1000,
     chars,
     text,
+    classes: classCounts(text, reference, pageStyle(name)),
   };
 }
 

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createReader, ENGINES, evaluateEngines, type EngineChoice, type PageReader } from './evaluate';
-import { pageLine, styleTable, summaryTable } from './report';
+import { classTable, pageLine, styleTable, summaryTable } from './report';
 
 const USAGE = 'usage: pnpm eval:ocr <dir> [--json] [--engine loupe|gutenye|tesseract|both|all] [--dump <dir>]';
 
@@ -46,12 +46,14 @@ async function main() {
     }
     const conditions = { cpus: availableParallelism(), loadavg1m: Number(loadavg()[0]!.toFixed(2)), node: process.version };
     if (json) {
-      const slim = results.map((r) => ({ ...r, msRatioToShipped: reference ? r.msP50 / reference.msP50 : undefined, pages: r.pages.map(({ chars, words, text: _text, ...p }) => ({ ...p, chars: chars.length, words: words?.length })) }));
+      const slim = results.map((r) => ({ ...r, msRatioToShipped: reference ? r.msP50 / reference.msP50 : undefined, pages: r.pages.map(({ chars, words, text: _text, classes: _classes, ...p }) => ({ ...p, chars: chars.length, words: words?.length })) }));
       console.log(JSON.stringify({ dir, conditions, results: slim }));
       return;
     }
     console.log('');
     for (const line of styleTable(results)) console.log(line);
+    console.log('');
+    for (const line of classTable(results)) console.log(line);
     console.log('');
     for (const line of summaryTable(results, reference)) console.log(line);
     console.log(`(${results[0]?.pages.length ?? 0} pages, each read by every engine in turn; ${conditions.cpus} cpus, load average ${conditions.loadavg1m} at the end; models loaded and warmed up before timing${reference ? '; time ratio = p50 over PP-OCR as shipped' : ''})`);

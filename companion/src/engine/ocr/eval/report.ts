@@ -1,3 +1,4 @@
+import { addCounts, type ClassCount } from './classes';
 import type { OcrEvaluation, PageScore } from './evaluate';
 import { median, microAverage } from './score';
 
@@ -38,4 +39,18 @@ export function styleTable(results: readonly OcrEvaluation[]): string[] {
 
 export function pageLine(engine: string, p: PageScore): string {
   return `  ${engine.split(' ')[0]!.padEnd(10)} ${p.name.padEnd(34)} CER ${pct(p.cer).padStart(8)}  ${p.wer === undefined ? ' '.repeat(13) : `WER ${pct(p.wer).padStart(8)}`}  ${p.ms.toFixed(0).padStart(6)} ms  (cpu ${p.cpuMs.toFixed(0)} ms)`;
+}
+
+/** Issue 18's failure classes: hits / occurrences in the ground truth, per engine. */
+export function classTable(results: readonly OcrEvaluation[]): string[] {
+  const sums = results.map((r) => {
+    const into: Record<string, ClassCount> = {};
+    for (const p of r.pages) addCounts(into, p.classes);
+    return into;
+  });
+  const names = Object.keys(sums[0] ?? {});
+  const short = (name: string) => name.split(' ')[0]!.slice(0, 18);
+  const head = `${'class'.padEnd(44)} ${results.map((r) => short(r.engine).padStart(18)).join(' ')}`;
+  const cell = (c: ClassCount | undefined) => (c && c.total ? `${((100 * c.hits) / c.total).toFixed(1)} % of ${c.total}` : '-');
+  return [head, ...names.map((n) => `${n.padEnd(44)} ${sums.map((s) => cell(s[n]).padStart(18)).join(' ')}`)];
 }
