@@ -6,7 +6,7 @@ import { outcomeOf, runJob } from './run-job';
 import { sendJson } from './http-io';
 import { sendJobError } from './job-error';
 
-/** POST /v1/ocr → {text, lines:[{text,box,score}], ms, engine} */
+/** POST /v1/ocr → {text, lines:[{text,box,score}], blocks, no_text, ms, engine} */
 export async function handleOcr(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
   const form = await readImageForm(req);
   const job = buildJob({ type: 'submit', id: ctx.nextJobId(), task: 'ocr', images: [form.image.byteLength], locale: parseLocale(form.fields.locale) });
@@ -16,5 +16,5 @@ export async function handleOcr(req: IncomingMessage, res: ServerResponse, ctx: 
   const outcome = outcomeOf(await running.result);
   if (!outcome.ok) return sendJobError(res, outcome);
   const { done } = outcome;
-  sendJson(res, 200, { text: done.text, lines: done.lines ?? [], ms: done.stats.totalMs, engine: done.model.engine });
+  sendJson(res, 200, { text: done.text, lines: done.lines ?? [], blocks: done.blocks ?? [], no_text: done.no_text ?? false, ms: done.stats.totalMs, engine: done.model.engine });
 }
