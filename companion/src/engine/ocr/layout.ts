@@ -178,6 +178,8 @@ function monospaceRuns(rows: Row[]): Array<{ from: number; to: number; pitch: nu
         members.push(p);
         j = k;
       } else if (p !== undefined || rows[k]!.cells.some((c) => c.proportional)) break;
+      // A short row after the run ("}") belongs to it.
+      else j = k;
     }
     // Short rows at the run's start belong to it too.
     let from = i;

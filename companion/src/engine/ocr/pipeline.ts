@@ -13,6 +13,7 @@ import { buildDictionary, Recognizer } from './recognizer';
 import { spaceLineWithPitch } from './spacing';
 import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
+import { withTableRules } from './table-rules';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -124,14 +125,20 @@ export class OcrPipeline {
     const t2 = performance.now();
     const laid: LaidLine[] = [];
     const spaced = recs.map((r, i) => spaceLineWithPitch(r.chars, r.pxPerStep, crops[i]!));
-    // Lines that could not tell their pitch alone try the pitch of clean monospace lines of the same size.
+    // One line fitting a grid can be chance (a serif line did); monospace text has several that
+    // agree. Every line of a size that has such agreeing lines is then read on their common grid
+    // (short or noisy lines cannot find the pitch alone: merged "--", narrow dashes).
+    const similar = (a: number, b: number) => Math.abs(crops[a]!.height - crops[b]!.height) <= 0.08 * crops[a]!.height;
+    const own = spaced.map((sp, i) => (sp.pitch !== undefined && !turned[i] ? sp.pitch : undefined));
+    const agreed = own.map((p, i) => (p !== undefined && own.filter((q, k) => k !== i && q !== undefined && Math.abs(q - p) <= 0.1 * p && similar(i, k)).length >= 2 ? p : undefined));
     spaced.forEach((sp, i) => {
-      if (sp.pitch !== undefined || turned[i]) return;
-      const h = crops[i]!.height;
-      const peers = spaced.flatMap((q, k) => (q.pitch !== undefined && !turned[k] && Math.abs(crops[k]!.height - h) <= 0.15 * h ? [q.pitch] : []));
-      if (peers.length < 2) return;
-      const again = spaceLineWithPitch(recs[i]!.chars, recs[i]!.pxPerStep, crops[i]!, undefined, median(peers));
-      if (again.pitch !== undefined) spaced[i] = again;
+      const proportional = { text: sp.proportionalText, proportionalText: sp.proportionalText };
+      if (turned[i]) return (spaced[i] = proportional);
+      const peers = agreed.filter((q, k): q is number => q !== undefined && k !== i && similar(i, k));
+      const onGrid = peers.length >= 2 ? spaceLineWithPitch(recs[i]!.chars, recs[i]!.pxPerStep, crops[i]!, undefined, median(peers)) : undefined;
+      if (onGrid?.pitch !== undefined) spaced[i] = onGrid;
+      else if (agreed[i] === undefined) spaced[i] = proportional;
+      return spaced[i];
     });
     recs.forEach((r, i) => {
       const { text, pitch } = spaced[i]!;
@@ -142,6 +149,8 @@ export class OcrPipeline {
       const grid = turned[i] ? {} : pitch ? { pitch } : glyphs >= 8 ? { proportional: true } : {};
       laid.push({ text, box, score: Math.round(r.score * 1000) / 1000, ...grid });
     });
-    return { ...layoutText(laid), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1 } };
+    const pitches = laid.flatMap((l) => (l.pitch ? [l.pitch] : []));
+    const all = pitches.length >= 3 ? withTableRules(rgb, laid, median(pitches)) : laid;
+    return { ...layoutText(all), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1 } };
   }
 }

@@ -134,6 +134,9 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
   return spaceLineWithPitch(chars, pxPerStep, crop, opts).text;
 }
 
+/** Glyphs that proportional fonts set narrow. */
+const NARROW = /^[ijlft1.,:;'!|()[\]]$/;
+
 /** How far glyph centres sit from a grid of pitch `p` anchored at the first one (0 = on it, 0.5 = worst). */
 function gridError(centres: readonly number[], p: number): number {
   let sum = 0;
@@ -146,25 +149,28 @@ function gridError(centres: readonly number[], p: number): number {
 
 /**
  * The character pitch of a monospace line, in crop pixels: every glyph centre sits on a grid of
- * one pitch. The first guess is the centres' span over the character count the ordinary spacing
- * gives (`cells`); the pitch near it that fits the grid best wins, and the line is monospace only
- * if that fit is much better than chance (random positions are 0.25 off on average).
- * Undefined for proportional type or lines too short to tell.
+ * one pitch. The last glyph is a whole number m of cells after the first, m at least the glyph
+ * count less one (more where cells are blank); the m whose grid fits best wins, and the line is
+ * monospace only if that fit is much better than chance (random positions are 0.25 off on
+ * average). Undefined for proportional type or lines too short to tell.
  */
-export function monospacePitch(glyphs: readonly CtcChar[], pxPerStep: number, cells: number, known?: number): number | undefined {
+export function monospacePitch(glyphs: readonly CtcChar[], pxPerStep: number, known?: number): number | undefined {
   const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * pxPerStep);
   // With the page's pitch known (from its clean monospace lines), a short or noisy line (merged
   // "--", narrow dashes) only has to sit roughly on that grid.
-  if (known !== undefined) return glyphs.length >= 2 && known > 1.6 * pxPerStep && gridError(centres, known) <= 0.2 ? known : undefined;
-  if (glyphs.length < 8 || cells < 2) return undefined;
-  const guess = (centres[centres.length - 1]! - centres[0]!) / (cells - 1);
-  // A CTC step is the position's resolution: a pitch under ~1.6 steps cannot be told apart.
-  if (!(guess > 1.6 * pxPerStep)) return undefined;
-  let best = { p: guess, err: Infinity };
-  for (let k = -15; k <= 15; k++) {
-    const p = guess * (1 + k / 100);
+  if (known !== undefined) return glyphs.length >= 2 && known > 1.6 * pxPerStep && gridError(centres, known) <= 0.15 ? known : undefined;
+  // Capitals and digits are near-monospace in any font: only narrow glyphs on the grid tell.
+  if (glyphs.length < 10 || !glyphs.some((g) => NARROW.test(g.char))) return undefined;
+  const span = centres[centres.length - 1]! - centres[0]!;
+  let best = { p: 0, score: Infinity, err: Infinity };
+  // Up to 1.6 × the glyphs: a grid at half the pitch fits as well, so it must stay out of reach.
+  for (let m = glyphs.length - 1; m <= Math.ceil(1.6 * glyphs.length); m++) {
+    const p = span / m;
+    // A CTC step is the position's resolution: a pitch under ~1.6 steps cannot be told apart.
+    if (p < 1.6 * pxPerStep) break;
     const err = gridError(centres, p);
-    if (err < best.err) best = { p, err };
+    const score = err + 0.002 * (m - glyphs.length + 1);
+    if (score < best.score) best = { p, score, err };
   }
   return best.err <= 0.12 ? best.p : undefined;
 }
@@ -173,15 +179,17 @@ export interface SpacedLine {
   text: string;
   /** Monospace character pitch in crop pixels, when the line is monospace. */
   pitch?: number;
+  /** The line spaced as proportional type (the same as `text` when there is no pitch). */
+  proportionalText: string;
 }
 
 /** spaceLine, plus the pitch: a monospace line's spaces are its empty character cells. */
 export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions = DEFAULT_SPACING, knownPitch?: number): SpacedLine {
   const glyphs = chars.filter((c) => c.char !== ' ');
-  if (glyphs.length === 0) return { text: '' };
+  if (glyphs.length === 0) return { text: '', proportionalText: '' };
   const text = spaceProportional(glyphs, pxPerStep, crop, opts);
-  const pitch = glyphs.some((g) => isCjk(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, [...text].length, knownPitch);
-  if (pitch === undefined) return { text };
+  const pitch = glyphs.some((g) => isCjk(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
+  if (pitch === undefined) return { text, proportionalText: text };
   // Monospace: each glyph's cell counted from the first glyph (not from its neighbour, so
   // position noise does not add up); the spaces are the empty cells between.
   const c0 = (glyphs[0]!.start + glyphs[0]!.end) / 2;
@@ -189,10 +197,11 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   let cell = 0;
   for (let i = 1; i < glyphs.length; i++) {
     const at = Math.max(cell + 1, Math.round((((glyphs[i]!.start + glyphs[i]!.end) / 2 - c0) * pxPerStep) / pitch));
-    mono += ' '.repeat(at - cell - 1) + glyphs[i]!.char;
+    // A confident space from the recogniser stays, whatever the grid says.
+    mono += ' '.repeat(Math.max(glyphs[i]!.spaceBefore >= 0.5 ? 1 : 0, at - cell - 1)) + glyphs[i]!.char;
     cell = at;
   }
-  return { text: fixLatinConfusions(mono), pitch };
+  return { text: fixLatinConfusions(mono), pitch, proportionalText: text };
 }
 
 function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions): string {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createReader, ENGINES, evaluateEngines, type EngineChoice, type PageReader } from './evaluate';
 import { classTable, pageLine, styleTable, summaryTable } from './report';
 
-const USAGE = 'usage: pnpm eval:ocr <dir> [--json] [--engine loupe|gutenye|tesseract|both|all] [--dump <dir>]';
+const USAGE = 'usage: pnpm eval:ocr <dir> [--json] [--engine loupe|gutenye|tesseract|loupe,gutenye|both|all] [--dump <dir>]';
 
 function parseArgs(argv: string[]) {
   let dir: string | undefined;
@@ -21,8 +21,8 @@ function parseArgs(argv: string[]) {
       const v = argv[++i];
       if (v === 'both') engines = ['loupe', 'tesseract'];
       else if (v === 'all') engines = [...ENGINES];
-      else if ((ENGINES as readonly string[]).includes(v ?? '')) engines = [v as EngineChoice];
-      else throw new Error(`--engine takes loupe, gutenye, tesseract, both (loupe + tesseract) or all (got ${v ?? 'nothing'})`);
+      else if (v && v.split(',').every((e) => (ENGINES as readonly string[]).includes(e))) engines = v.split(',') as EngineChoice[];
+      else throw new Error(`--engine takes loupe, gutenye, tesseract (or a comma list of them), both (loupe + tesseract) or all (got ${v ?? 'nothing'})`);
     } else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
