@@ -102,8 +102,9 @@ function tableColumns(rows: Row[], tolerance: number, lineH: number): number[] |
     }
   }
   anchors.sort((a, b) => a - b);
-  // Every row's cells must land on anchors; too many anchors means ragged text, not a grid.
-  if (anchors.length > n + 1) return undefined;
+  // Every row's cells must land on anchors, one in each: too many anchors, or rows with empty
+  // cells, mean aligned text (a man page's columns), not a grid.
+  if (anchors.length > n + 1 || rows.some((r) => r.cells.length < anchors.length)) return undefined;
   return anchors;
 }
 

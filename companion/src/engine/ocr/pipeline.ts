@@ -128,7 +128,7 @@ export class OcrPipeline {
     // One line fitting a grid can be chance (a serif line did); monospace text has several that
     // agree. Every line of a size that has such agreeing lines is then read on their common grid
     // (short or noisy lines cannot find the pitch alone: merged "--", narrow dashes).
-    const similar = (a: number, b: number) => Math.abs(crops[a]!.height - crops[b]!.height) <= 0.08 * crops[a]!.height;
+    const similar = (a: number, b: number) => Math.abs(crops[a]!.height - crops[b]!.height) <= 0.15 * crops[a]!.height;
     const own = spaced.map((sp, i) => (sp.pitch !== undefined && !turned[i] ? sp.pitch : undefined));
     const agreed = own.map((p, i) => (p !== undefined && own.filter((q, k) => k !== i && q !== undefined && Math.abs(q - p) <= 0.1 * p && similar(i, k)).length >= 2 ? p : undefined));
     spaced.forEach((sp, i) => {

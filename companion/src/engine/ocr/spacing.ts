@@ -235,6 +235,10 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: 
       space = p >= 0.5;
     } else if (p >= opts.spaceProb) {
       space = true;
+    } else if ((a.char === '-' && /^[A-Za-z0-9]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
+      // "drwxr-xr-x", "well-known", "--build": a hyphen's narrow glyph leaves blanks as wide as a
+      // word gap in monospace type; only the recogniser's own space counts there ("a - b").
+      space = p >= 0.3;
     } else if ((a.char === '.' && /^[a-z]$/.test(b.char)) || (b.char === '(' && /^[A-Za-z0-9_]$/.test(a.char))) {
       // "file.read", "open(": code joints where the narrow glyph leaves a blank as wide as a word
       // gap in monospace type. Without a fair space probability, only a wide gap plus a hint counts.
