@@ -7,7 +7,7 @@ import { sendJson } from './http-io';
 import { sendJobError } from './job-error';
 import { ocrResult } from './result-shapes';
 
-/** POST /v1/ocr → {text, lines:[{text,box,score}], ms, engine} */
+/** POST /v1/ocr → {text, lines:[{text,box,score}], blocks, no_text, ms, engine} */
 export async function handleOcr(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
   const form = await readImageForm(req);
   const job = buildJob({ type: 'submit', id: ctx.nextJobId(), task: 'ocr', images: [form.image.byteLength], locale: parseLocale(form.fields.locale) });

@@ -19,5 +19,5 @@ export function describeResult(done: Done): Record<string, unknown> {
 }
 
 export function ocrResult(done: Done): Record<string, unknown> {
-  return { text: done.text, lines: done.lines ?? [], ms: done.stats.totalMs, engine: done.model.engine };
+  return { text: done.text, lines: done.lines ?? [], blocks: done.blocks ?? [], no_text: done.no_text ?? false, ms: done.stats.totalMs, engine: done.model.engine };
 }

@@ -22,7 +22,7 @@ export async function webgpuChecks(o: { nvidiaGpus: number; cudaEpInstalled: boo
   if (o.cudaEpInstalled && o.nvidiaGpus > 0) paths.push('CUDA (`--device cuda`)');
   if (probe.usable) paths.push('WebGPU (`--device webgpu`, nothing to download)');
   if (paths.length) checks.push({ name: 'gpu-path', level: 'ok', detail: `this machine can use: ${paths.join(' and ')}; \`--device auto\` picks the first` });
-  else if (o.nvidiaGpus > 0) checks.push({ name: 'gpu-path', level: 'warn', detail: 'an NVIDIA GPU is present but no GPU path works yet', fix: `fix the WebGPU line above (no download), or run \`pnpm loupe gpu-setup\` for CUDA` });
+  else if (o.nvidiaGpus > 0) checks.push({ name: 'gpu-path', level: 'warn', detail: 'an NVIDIA GPU is present but no GPU path works yet', fix: `fix the WebGPU line above (no download), or run \`loupe gpu-setup\` for CUDA` });
   else checks.push({ name: 'gpu-path', level: 'info', detail: 'no GPU path: the VLM runs on the CPU (`--device auto` says why in /v1/status and the panel)' });
   return checks;
 }

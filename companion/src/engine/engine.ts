@@ -1,5 +1,5 @@
 import type { DeviceRequest } from './device/request';
-import type { EngineKind, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrLine, Region, Task } from '@loupe/shared';
+import type { EngineKind, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrBlock, OcrLine, Region, Task } from '@loupe/shared';
 
 /**
  * The one small interface every engine implements. Engines live in the engine host
@@ -66,6 +66,8 @@ export type EngineEvent =
       stats: EngineStats;
       lines?: OcrLine[];
       boxes?: GroundBox[];
+      no_text?: boolean;
+      blocks?: OcrBlock[];
     };
 
 /** Options every engine factory receives from `loupe start` / the CLI. */

@@ -306,6 +306,8 @@ export class QueueService implements JobService {
           stats: { ...result.stats, queueMs: Math.round(record.startedAt! - record.submittedAt), totalMs: Math.round(now - record.submittedAt) },
           ...(result.lines ? { lines: result.lines } : {}),
           ...(result.boxes ? { boxes: result.boxes } : {}),
+          ...(result.no_text ? { no_text: true } : {}),
+          ...(result.blocks ? { blocks: result.blocks } : {}),
         });
         if (done && conversation) {
           conversation.turns.push({ role: 'user', text: job.prompt ?? DEFAULT_ASK[job.task] ?? '' }, { role: 'assistant', text: result.text });

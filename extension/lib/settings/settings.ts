@@ -33,7 +33,7 @@ export const Settings = z.object({
   ocrOverlay: SettingFields.ocrOverlay.catch(true).default(true),
   /** Images over this many pixels are downscaled before they are sent. */
   maxImagePixels: SettingFields.maxImagePixels.catch(4_000_000).default(4_000_000),
-  /** Last resort when native messaging is unavailable: the output of `pnpm loupe token`. */
+  /** Last resort when native messaging is unavailable: the output of `loupe token`. */
   manualToken: SettingFields.manualToken.catch('').default(''),
 });
 export type Settings = z.infer<typeof Settings>;

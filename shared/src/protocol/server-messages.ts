@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, FinishReason } from './constants';
-import { GroundBox, JobStats, ModelInfo, OcrLine, ServerStatus } from './shapes';
+import { GroundBox, JobStats, ModelInfo, OcrBlock, OcrLine, ServerStatus } from './shapes';
 
 const id = z.string();
 
@@ -23,6 +23,10 @@ export const Done = z.object({
   stats: JobStats,
   /** OCR: lines with boxes in the original image's pixels. */
   lines: z.array(OcrLine).optional(),
+  /** OCR: the image had nothing to read (`text` is empty). */
+  no_text: z.boolean().optional(),
+  /** OCR: which lines of `text` are code, tables or prose (code can be shown monospaced). */
+  blocks: z.array(OcrBlock).optional(),
   /** Grounding: boxes in the original image's pixels. */
   boxes: z.array(GroundBox).optional(),
 });

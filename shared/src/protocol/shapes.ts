@@ -16,6 +16,19 @@ export type Box = z.infer<typeof Box>;
 export const OcrLine = z.object({ text: z.string(), box: Box, score: z.number() });
 export type OcrLine = z.infer<typeof OcrLine>;
 
+/**
+ * A block of an OCR result's text: lines `firstLine`..`lastLine` (0-based, inclusive, in `text`).
+ * `code` is text laid out as code (monospace indentation, code punctuation), with a language
+ * guess only when it is clear; `table` is a grid of cells or an ASCII/box-drawing table.
+ */
+export const OcrBlock = z.object({
+  kind: z.enum(['prose', 'code', 'table']),
+  firstLine: z.number().int().nonnegative(),
+  lastLine: z.number().int().nonnegative(),
+  language: z.string().optional(),
+});
+export type OcrBlock = z.infer<typeof OcrBlock>;
+
 /** A grounding answer: a labelled box in the original image's pixels. */
 export const GroundBox = z.object({ label: z.string(), box: Box });
 export type GroundBox = z.infer<typeof GroundBox>;

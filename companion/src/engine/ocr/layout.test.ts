@@ -56,7 +56,25 @@ describe('layout', () => {
     expect(out.text).toBe('def f():\n    return 1\nx = f()');
   });
 
+  it('lays monospace rows on their character grid from the run’s own left edge, line numbers and all', () => {
+    // 10 px pitch; the code block starts 40 px right of the page text (its padding is not indentation).
+    const mono = (text: string, x0: number, y0: number, pitch = 10): LaidLine => ({ ...line(text, x0, y0, x0 + text.length * 10), ...(pitch ? { pitch } : {}) });
+    const lines = [
+      { ...line('Some prose above the code block here', 10, 10, 400), proportional: true },
+      mono('12', 50, 40, 0),
+      mono('if (ready) {', 90, 40),
+      mono('13', 50, 64, 0),
+      mono('return go();', 130, 64),
+      mono('14', 50, 88, 0),
+      mono('}', 90, 88, 0),
+    ];
+    const out = layoutText(lines);
+    expect(out.text).toBe('Some prose above the code block here\n12  if (ready) {\n13      return go();\n14  }');
+    expect(out.blocks).toEqual([{ kind: 'code', firstLine: 1, lastLine: 3 }]);
+    expect(out.lines[1]).not.toHaveProperty('pitch');
+  });
+
   it('returns nothing for no lines', () => {
-    expect(layoutText([])).toEqual({ text: '', lines: [] });
+    expect(layoutText([])).toEqual({ text: '', lines: [], blocks: [] });
   });
 });

@@ -1,4 +1,5 @@
-import type { OcrLine } from '@loupe/shared';
+import type { OcrBlock, OcrLine } from '@loupe/shared';
+import { codeBlock } from './code-blocks';
 
 /**
  * Reading order and layout from line boxes: rows (boxes side by side), columns
@@ -6,7 +7,12 @@ import type { OcrLine } from '@loupe/shared';
  * Markdown), paragraphs (a blank line where the vertical gap is larger than the line
  * spacing) and indentation (leading spaces from the x offset, for code).
  */
-export type LaidLine = OcrLine;
+export interface LaidLine extends OcrLine {
+  /** Monospace character pitch in image pixels (see spacing.monospacePitch); absent for proportional or short lines. */
+  pitch?: number;
+  /** Long enough to tell, and not monospace. */
+  proportional?: boolean;
+}
 
 interface Row {
   cells: LaidLine[];
@@ -79,6 +85,9 @@ function splitColumns(lines: readonly LaidLine[], lineH: number): LaidLine[][] {
 
 /** Column anchors of a table: each cell's left edge snapped to a shared set. */
 function tableColumns(rows: Row[], tolerance: number, lineH: number): number[] | undefined {
+  // Monospace cells are terminal or code text (kept on their grid), and a column of bare
+  // numbers first is an editor's line-number gutter: neither is a Markdown table.
+  if (rows.some((r) => r.cells.some((c) => c.pitch !== undefined)) || rows.every((r) => /^\d+$/.test(r.cells[0]!.text))) return undefined;
   const counts = rows.map((r) => r.cells.length);
   const n = Math.max(...counts);
   if (n < 2 || counts.some((c) => c < 2)) return undefined;
@@ -93,8 +102,9 @@ function tableColumns(rows: Row[], tolerance: number, lineH: number): number[] |
     }
   }
   anchors.sort((a, b) => a - b);
-  // Every row's cells must land on anchors; too many anchors means ragged text, not a grid.
-  if (anchors.length > n + 1) return undefined;
+  // Every row's cells must land on anchors, one in each: too many anchors, or rows with empty
+  // cells, mean aligned text (a man page's columns), not a grid.
+  if (anchors.length > n + 1 || rows.some((r) => r.cells.length < anchors.length)) return undefined;
   return anchors;
 }
 
@@ -137,8 +147,64 @@ function charWidth(lines: readonly LaidLine[]): number {
   return median(widths);
 }
 
-function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: LaidLine[]): void {
+/** The row's monospace pitch: its cells that can tell agree on one and none is proportional. */
+function rowPitch(row: Row): number | undefined {
+  if (row.cells.some((c) => c.proportional)) return undefined;
+  const pitches = row.cells.flatMap((c) => (c.pitch ? [c.pitch] : []));
+  if (!pitches.length) return undefined;
+  const p = median(pitches);
+  return pitches.every((q) => Math.abs(q - p) <= 0.12 * p) ? p : undefined;
+}
+
+/**
+ * Monospace runs: consecutive rows on one character grid (terminal output, code, ASCII tables).
+ * Short rows that cannot tell ("}", a line number) join the run around them.
+ * Returns [first, last] row index pairs and each run's pitch.
+ */
+function monospaceRuns(rows: Row[]): Array<{ from: number; to: number; pitch: number }> {
+  const pitches = rows.map(rowPitch);
+  const runs: Array<{ from: number; to: number; pitch: number }> = [];
+  let i = 0;
+  while (i < rows.length) {
+    if (pitches[i] === undefined) {
+      i++;
+      continue;
+    }
+    let j = i;
+    const members = [pitches[i]!];
+    for (let k = i + 1; k < rows.length; k++) {
+      const p = pitches[k];
+      const p0 = median(members);
+      if (p !== undefined && Math.abs(p - p0) <= 0.12 * p0) {
+        members.push(p);
+        j = k;
+      } else if (p !== undefined || rows[k]!.cells.some((c) => c.proportional)) break;
+      // A short row after the run ("}") belongs to it.
+      else j = k;
+    }
+    // Short rows at the run's start belong to it too.
+    let from = i;
+    while (from > 0 && pitches[from - 1] === undefined && !rows[from - 1]!.cells.some((c) => c.proportional) && (runs.length === 0 || runs[runs.length - 1]!.to < from - 1)) from--;
+    if (members.length >= 2) runs.push({ from, to: j, pitch: median(members) });
+    i = j + 1;
+  }
+  return runs;
+}
+
+/** A monospace row on its grid: each cell at its column (at least one space after the previous cell). */
+function gridRow(row: Row, left: number, pitch: number): string {
+  let text = '';
+  for (const c of row.cells) {
+    const col = Math.max(0, Math.round((c.box[0] - left) / pitch));
+    text += col > text.length ? ' '.repeat(col - text.length) : text ? ' ' : '';
+    text += c.text;
+  }
+  return text;
+}
+
+function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: LaidLine[], blocks: OcrBlock[]): void {
   const rows = groupRows(lines);
+  const runs = monospaceRuns(rows);
   const left = Math.min(...rows.map((r) => r.x0));
   const cw = charWidth(lines) || lineH / 2;
   const tolerance = Math.max(lineH, 2 * cw);
@@ -148,16 +214,40 @@ function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: Lai
   const lineGap = gaps.length >= 2 ? gaps[(gaps.length - 1) >> 2] : undefined;
   let prev: Row | undefined;
   let i = 0;
+  const blank = (row: Row) => {
+    if (prev && isParagraphGap(row.y0 - prev.y1, Math.min(lineH, row.y1 - row.y0), lineGap) && out.length && out[out.length - 1] !== '') out.push('');
+  };
   while (i < rows.length) {
+    const run = runs.find((r) => r.from === i);
+    if (run) {
+      const runRows = rows.slice(run.from, run.to + 1);
+      // Indentation counts from the run's own left edge: a code block's padding is not indentation.
+      const runLeft = Math.min(...runRows.map((r) => r.x0));
+      const texts: string[] = [];
+      for (const row of runRows) {
+        const before = out.length;
+        blank(row);
+        if (out.length > before) texts.push('');
+        texts.push(gridRow(row, runLeft, run.pitch));
+        out.push(texts[texts.length - 1]!);
+        order.push(...row.cells);
+        prev = row;
+      }
+      blocks.push(codeBlock(texts, out.length - texts.length));
+      i = run.to + 1;
+      continue;
+    }
     // Tables: a run of ≥ 2 rows with ≥ 2 cells on a shared set of column anchors.
     let j = i;
     while (j < rows.length && rows[j]!.cells.length >= 2 && (j === i || rows[j]!.y0 - rows[j - 1]!.y1 < 2 * lineH)) j++;
     const anchors = j - i >= 2 ? tableColumns(rows.slice(i, j), tolerance, lineH) : undefined;
     const row = rows[i]!;
-    if (prev && isParagraphGap(row.y0 - prev.y1, Math.min(lineH, row.y1 - row.y0), lineGap) && out.length && out[out.length - 1] !== '') out.push('');
+    blank(row);
     if (anchors) {
       const table = rows.slice(i, j);
-      out.push(...markdownTable(table, anchors, tolerance));
+      const md = markdownTable(table, anchors, tolerance);
+      blocks.push({ kind: 'table', firstLine: out.length, lastLine: out.length + md.length - 1 });
+      out.push(...md);
       for (const r of table) order.push(...r.cells);
       prev = table[table.length - 1];
       i = j;
@@ -171,15 +261,24 @@ function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: Lai
   }
 }
 
-export function layoutText(lines: readonly LaidLine[]): { text: string; lines: OcrLine[] } {
-  if (lines.length === 0) return { text: '', lines: [] };
+export interface LaidText {
+  text: string;
+  lines: OcrLine[];
+  /** Code and table blocks, by line of `text`; the rest is prose. */
+  blocks: OcrBlock[];
+}
+
+export function layoutText(lines: readonly LaidLine[]): LaidText {
+  if (lines.length === 0) return { text: '', lines: [], blocks: [] };
   const lineH = median(lines.map(height));
   const out: string[] = [];
   const order: LaidLine[] = [];
+  const blocks: OcrBlock[] = [];
   for (const block of splitColumns(lines, lineH)) {
     if (out.length && out[out.length - 1] !== '') out.push('');
-    layoutBlock(block, lineH, out, order);
+    layoutBlock(block, lineH, out, order, blocks);
   }
   while (out.length && out[out.length - 1] === '') out.pop();
-  return { text: out.join('\n'), lines: order };
+  const kept = blocks.filter((b) => b.firstLine < out.length).map((b) => ({ ...b, lastLine: Math.min(b.lastLine, out.length - 1) }));
+  return { text: out.join('\n'), lines: order.map(({ text, box, score }) => ({ text, box, score })), blocks: kept };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
-import type { OcrLine, Region } from '@loupe/shared';
+import type { OcrBlock, OcrLine, Region } from '@loupe/shared';
 import { decodeRegion } from './decode';
 import { compactCtcOutputs } from './ctc-outputs';
 import { fuseActivations } from './fuse-activations';
@@ -10,8 +10,10 @@ import { resolvePpOcrModelFiles } from './model-files';
 import { cropRgb, padToWidth, type Rgb } from './raster';
 import { OrientationClassifier, rotate180, rotate90ccw } from './orientation';
 import { buildDictionary, Recognizer } from './recognizer';
-import { spaceLine } from './spacing';
+import { spaceLineWithPitch } from './spacing';
 import { layoutText, type LaidLine } from './layout';
+import { median } from './median';
+import { withTableRules } from './table-rules';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -26,6 +28,8 @@ export interface OcrTimings {
 export interface OcrOutput {
   text: string;
   lines: OcrLine[];
+  /** Code and table blocks by line of `text` (see layout.ts). */
+  blocks: OcrBlock[];
   timings: OcrTimings;
 }
 
@@ -96,9 +100,10 @@ export class OcrPipeline {
     const rects = boxes.map((b) => b.box);
     // A box at least three times taller than wide is a line written bottom-to-top.
     // Short crops (a lone "}" or table digit) get background on both sides, at least twice their height.
-    const crops = rects.map((r) => {
+    const turned = rects.map((r) => r[3] - r[1] >= 3 * (r[2] - r[0]));
+    const crops = rects.map((r, i) => {
       const crop = cropRgb(rgb, r);
-      const upright = crop.height >= 3 * crop.width ? rotate90ccw(crop) : crop;
+      const upright = turned[i] ? rotate90ccw(crop) : crop;
       return padToWidth(upright, 2 * upright.height);
     });
     const t1 = performance.now();
@@ -119,12 +124,33 @@ export class OcrPipeline {
     }
     const t2 = performance.now();
     const laid: LaidLine[] = [];
+    const spaced = recs.map((r, i) => spaceLineWithPitch(r.chars, r.pxPerStep, crops[i]!));
+    // One line fitting a grid can be chance (a serif line did); monospace text has several that
+    // agree. Every line of a size that has such agreeing lines is then read on their common grid
+    // (short or noisy lines cannot find the pitch alone: merged "--", narrow dashes).
+    const similar = (a: number, b: number) => Math.abs(crops[a]!.height - crops[b]!.height) <= 0.15 * crops[a]!.height;
+    const own = spaced.map((sp, i) => (sp.pitch !== undefined && !turned[i] ? sp.pitch : undefined));
+    const agreed = own.map((p, i) => (p !== undefined && own.filter((q, k) => k !== i && q !== undefined && Math.abs(q - p) <= 0.1 * p && similar(i, k)).length >= 2 ? p : undefined));
+    spaced.forEach((sp, i) => {
+      const proportional = { text: sp.proportionalText, proportionalText: sp.proportionalText };
+      if (turned[i]) return (spaced[i] = proportional);
+      const peers = agreed.filter((q, k): q is number => q !== undefined && k !== i && similar(i, k));
+      const onGrid = peers.length >= 2 ? spaceLineWithPitch(recs[i]!.chars, recs[i]!.pxPerStep, crops[i]!, undefined, median(peers)) : undefined;
+      if (onGrid?.pitch !== undefined) spaced[i] = onGrid;
+      else if (agreed[i] === undefined) spaced[i] = proportional;
+      return spaced[i];
+    });
     recs.forEach((r, i) => {
-      const text = spaceLine(r.chars, r.pxPerStep, crops[i]!);
+      const { text, pitch } = spaced[i]!;
       if (!text.trim() || r.score < 0.5) return;
       const box = rects[i]!.map((v) => Math.round(v)) as [number, number, number, number];
-      laid.push({ text, box, score: Math.round(r.score * 1000) / 1000 });
+      const glyphs = r.chars.filter((c) => c.char !== ' ').length;
+      // A turned line's pitch runs down the page, not across: no grid for it.
+      const grid = turned[i] ? {} : pitch ? { pitch } : glyphs >= 8 ? { proportional: true } : {};
+      laid.push({ text, box, score: Math.round(r.score * 1000) / 1000, ...grid });
     });
-    return { ...layoutText(laid), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1 } };
+    const pitches = laid.flatMap((l) => (l.pitch ? [l.pitch] : []));
+    const all = pitches.length >= 3 ? withTableRules(rgb, laid, median(pitches)) : laid;
+    return { ...layoutText(all), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1 } };
   }
 }

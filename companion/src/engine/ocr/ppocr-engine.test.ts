@@ -48,6 +48,18 @@ describe('ppocr engine', () => {
     expect(result.stats.device).toBe('cpu');
   });
 
+  it('says no_text, with an empty text and no delta, for an image with nothing to read', async () => {
+    const [blank] = renderSvgs([textSvg(640, 360, [])]);
+    const events = await collect(engine.run(job({ images: [blank!] }), new AbortController().signal));
+    expect(events.map((e) => e.type)).toEqual(['result']);
+    expect(events[0]).toMatchObject({ type: 'result', text: '', lines: [], no_text: true });
+  });
+
+  it('leaves no_text out when there is text', async () => {
+    const events = await collect(engine.run(job(), new AbortController().signal));
+    expect(events[1]).not.toHaveProperty('no_text');
+  });
+
   it('refuses other tasks and wrong image counts with clear errors', async () => {
     await expect(collect(engine.run(job({ task: 'describe' }), new AbortController().signal))).rejects.toThrow(/only reads text/);
     await expect(collect(engine.run(job({ images: [] }), new AbortController().signal))).rejects.toThrow(/exactly one image/);

@@ -53,6 +53,8 @@ export class PpOcrEngine implements Engine {
       type: 'result',
       text: out.text,
       lines: out.lines,
+      ...(out.text ? {} : { no_text: true }),
+      ...(out.blocks.length ? { blocks: out.blocks } : {}),
       finishReason: 'stop',
       stats: { preprocessMs: Math.round(out.timings.decodeMs), device: 'cpu', dtype: 'fp32' },
     };

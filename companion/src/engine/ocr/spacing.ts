@@ -131,8 +131,80 @@ export interface PlacedChar {
  * Between two CJK characters only a confident space counts.
  */
 export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions = DEFAULT_SPACING): string {
+  return spaceLineWithPitch(chars, pxPerStep, crop, opts).text;
+}
+
+/** Glyphs that proportional fonts set narrow. */
+const NARROW = /^[ijlft1.,:;'!|()[\]]$/;
+
+/** How far glyph centres sit from a grid of pitch `p` anchored at the first one (0 = on it, 0.5 = worst). */
+function gridError(centres: readonly number[], p: number): number {
+  let sum = 0;
+  for (const c of centres) {
+    const f = (c - centres[0]!) / p;
+    sum += Math.abs(f - Math.round(f));
+  }
+  return sum / centres.length;
+}
+
+/**
+ * The character pitch of a monospace line, in crop pixels: every glyph centre sits on a grid of
+ * one pitch. The last glyph is a whole number m of cells after the first, m at least the glyph
+ * count less one (more where cells are blank); the m whose grid fits best wins, and the line is
+ * monospace only if that fit is much better than chance (random positions are 0.25 off on
+ * average). Undefined for proportional type or lines too short to tell.
+ */
+export function monospacePitch(glyphs: readonly CtcChar[], pxPerStep: number, known?: number): number | undefined {
+  const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * pxPerStep);
+  // With the page's pitch known (from its clean monospace lines), a short or noisy line (merged
+  // "--", narrow dashes) only has to sit roughly on that grid.
+  if (known !== undefined) return glyphs.length >= 2 && known > 1.6 * pxPerStep && gridError(centres, known) <= 0.15 ? known : undefined;
+  // Capitals and digits are near-monospace in any font: only narrow glyphs on the grid tell.
+  if (glyphs.length < 10 || !glyphs.some((g) => NARROW.test(g.char))) return undefined;
+  const span = centres[centres.length - 1]! - centres[0]!;
+  let best = { p: 0, score: Infinity, err: Infinity };
+  // Up to 1.6 × the glyphs: a grid at half the pitch fits as well, so it must stay out of reach.
+  for (let m = glyphs.length - 1; m <= Math.ceil(1.6 * glyphs.length); m++) {
+    const p = span / m;
+    // A CTC step is the position's resolution: a pitch under ~1.6 steps cannot be told apart.
+    if (p < 1.6 * pxPerStep) break;
+    const err = gridError(centres, p);
+    const score = err + 0.002 * (m - glyphs.length + 1);
+    if (score < best.score) best = { p, score, err };
+  }
+  return best.err <= 0.12 ? best.p : undefined;
+}
+
+export interface SpacedLine {
+  text: string;
+  /** Monospace character pitch in crop pixels, when the line is monospace. */
+  pitch?: number;
+  /** The line spaced as proportional type (the same as `text` when there is no pitch). */
+  proportionalText: string;
+}
+
+/** spaceLine, plus the pitch: a monospace line's spaces are its empty character cells. */
+export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions = DEFAULT_SPACING, knownPitch?: number): SpacedLine {
   const glyphs = chars.filter((c) => c.char !== ' ');
-  if (glyphs.length === 0) return '';
+  if (glyphs.length === 0) return { text: '', proportionalText: '' };
+  const text = spaceProportional(glyphs, pxPerStep, crop, opts);
+  const pitch = glyphs.some((g) => isCjk(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
+  if (pitch === undefined) return { text, proportionalText: text };
+  // Monospace: each glyph's cell counted from the first glyph (not from its neighbour, so
+  // position noise does not add up); the spaces are the empty cells between.
+  const c0 = (glyphs[0]!.start + glyphs[0]!.end) / 2;
+  let mono = glyphs[0]!.char;
+  let cell = 0;
+  for (let i = 1; i < glyphs.length; i++) {
+    const at = Math.max(cell + 1, Math.round((((glyphs[i]!.start + glyphs[i]!.end) / 2 - c0) * pxPerStep) / pitch));
+    // A confident space from the recogniser stays, whatever the grid says.
+    mono += ' '.repeat(Math.max(glyphs[i]!.spaceBefore >= 0.5 ? 1 : 0, at - cell - 1)) + glyphs[i]!.char;
+    cell = at;
+  }
+  return { text: fixLatinConfusions(mono), pitch, proportionalText: text };
+}
+
+function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions): string {
   const { columns, inkHeight } = inkProfile(crop);
   // CTC spikes sit inside their glyphs; the gap between two glyphs lies between the spikes.
   const gaps = glyphs.slice(1).map((b, i) => longestBlankRun(columns, Math.floor((glyphs[i]!.end + 0.5) * pxPerStep), Math.ceil((b.start + 0.5) * pxPerStep)));
@@ -163,6 +235,10 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
       space = p >= 0.5;
     } else if (p >= opts.spaceProb) {
       space = true;
+    } else if ((a.char === '-' && /^[A-Za-z0-9]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
+      // "drwxr-xr-x", "well-known", "--build": a hyphen's narrow glyph leaves blanks as wide as a
+      // word gap in monospace type; only the recogniser's own space counts there ("a - b").
+      space = p >= 0.3;
     } else if ((a.char === '.' && /^[a-z]$/.test(b.char)) || (b.char === '(' && /^[A-Za-z0-9_]$/.test(a.char))) {
       // "file.read", "open(": code joints where the narrow glyph leaves a blank as wide as a word
       // gap in monospace type. Without a fair space probability, only a wide gap plus a hint counts.
@@ -214,5 +290,21 @@ export function fixLatinConfusions(text: string): string {
     .replace(/\S+/g, (w) => (LETTERS_WITH_ZERO.test(w) && !/^0[xXbBoO]/.test(w) ? w.replace('0', 'o') : w))
     // The same in capitals ("0CR", "C0DE"), where no other digit is around.
     .replace(/\S+/g, (w) => (CAPITALS_WITH_ZERO.test(w) ? w.replace('0', 'O') : w))
-    .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1');
+    .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1')
+    .replace(/^.*$/s, fixCodeMarks);
+}
+
+/**
+ * Code and Markdown marks the dictionary spells with look-alikes: a backtick comes back as a
+ * prime (′) or, opening a word, as a caret; a fence line (```js) as a run of quotes; a table
+ * bar as the ideograph 丨; a zero at small sizes as θ.
+ */
+export function fixCodeMarks(text: string): string {
+  const fence = /^(\s*)[`'"′‘’“”^]{3}(\w*)$/.exec(text) ?? /^(\s*)(?=[^`′^]*[`′^])[`'"′‘’“”^]{2,3}(\w*)$/.exec(text);
+  if (fence) return `${fence[1]}\`\`\`${fence[2]}`;
+  return text
+    .replace(/[′‵]/g, '`')
+    .replace(/(^|\s)\^ ?(?=[\w./@$-][^`\s]*`)/g, '$1`')
+    .replace(/丨/g, (c, at: number, line: string) => (IDEOGRAPH.test(line[at - 1] ?? '') && IDEOGRAPH.test(line[at + 1] ?? '') ? c : '|'))
+    .replace(/θ(?=[\dA-Za-z.,:%)]|$)|(?<=[\dA-Za-z.(])θ/g, '0');
 }
