@@ -1,4 +1,4 @@
-import type { EngineKind, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrLine, Region, Task } from '@loupe/shared';
+import type { EngineKind, ResponseFormat, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrLine, Region, Task } from '@loupe/shared';
 
 /**
  * The one small interface every engine implements. Engines live in the engine host
@@ -46,6 +46,8 @@ export interface EngineJob {
   history: ConversationTurn[];
   maxTokens?: number;
   sampling?: Sampling;
+  /** Structured output: the VLM constrains decoding to JSON (a schema's shape when given). */
+  format?: ResponseFormat;
 }
 
 export type EngineStats = Omit<JobStats, 'totalMs' | 'queueMs'>;

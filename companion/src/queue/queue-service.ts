@@ -256,6 +256,7 @@ export class QueueService implements JobService {
       ...(job.prompt !== undefined ? { prompt: job.prompt } : {}),
       ...(job.maxTokens !== undefined ? { maxTokens: job.maxTokens } : {}),
       ...(job.sampling !== undefined ? { sampling: job.sampling } : {}),
+      ...(job.format !== undefined ? { format: job.format } : {}),
     };
     record.state = 'running';
     record.startedAt = performance.now();

@@ -3,6 +3,7 @@ import { ProtocolError } from '@loupe/shared';
 import { planDecode, type DecodeOptions, type DecodePlan } from '../../intake';
 import type { EngineJob } from '../engine';
 import { buildChat, expandImagePads, expandPadIds } from './chat';
+import { formatInstruction } from './json/structured-output';
 import type { VlmFamily } from './families';
 import type { GroundingFrame } from './grounding';
 import type { ModelConfig } from './model-dir';
@@ -19,6 +20,8 @@ export interface QwenProcessor {
   image_processor: ((image: unknown) => Promise<unknown>) & { config: Record<string, unknown>; min_pixels?: number; max_pixels?: number };
   tokenizer: ((text: string | string[], options?: Record<string, unknown>) => { input_ids: TensorT; attention_mask: TensorT }) & {
     decode(ids: number[] | bigint[], options?: { skip_special_tokens?: boolean }): string;
+    get_vocab(): Map<string, number> | Record<string, number>;
+    all_special_ids?: number[];
     convert_tokens_to_ids?(tokens: string[]): number[];
     model?: { tokens_to_ids?: Map<string, number> };
   };
@@ -89,7 +92,8 @@ export async function planImages(job: EngineJob, processor: QwenProcessor, famil
 /** The chat prompt's token ids, each image's pad token repeated once per visual token. */
 export function promptIds(job: EngineJob, visualTokens: number[], processor: QwenProcessor, family: VlmFamily): BigInt64Array {
   const imageCount = visualTokens.length;
-  const prompt = taskPrompt(job.task, { family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount });
+  const asked = taskPrompt(job.task, { family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount });
+  const prompt = job.format ? asked + formatInstruction(job.format, job.locale) : asked;
   const firstTurnText = taskPrompt(job.task === 'ask' ? 'describe' : job.task, { family, locale: job.locale, imageCount });
   const messages = buildChat({ imageCount, history: job.history, text: prompt, firstTurnText });
   const chatText = processor.apply_chat_template(messages, { add_generation_prompt: true, tokenize: false, ...(imageCount > 1 ? { add_vision_id: true } : {}) });
