@@ -1,5 +1,5 @@
 import type { LogitsProcessor } from '../sampler';
-import { canEnd, feed, freeStringRoom, initialState, isComplete, type State } from './json-machine';
+import { canEnd, charsBeforeClose, feed, freeStringRoom, initialState, isComplete, unboundedString, type State } from './json-machine';
 import type { SchemaNode } from './schema-node';
 import type { TokenBytes } from './token-bytes';
 
@@ -27,6 +27,7 @@ export class JsonConstraint {
   private state: State;
   private fed = 0;
   private allowed = new Uint8Array(0);
+  private readonly inString = new WeakMap<State, { ids: Int32Array; chars: Uint16Array }>();
   readonly cost: MaskCost = { steps: 0, totalMs: 0, maxMs: 0 };
   private readonly pressureAt: number;
 
@@ -80,21 +81,42 @@ export class JsonConstraint {
     const room = freeStringRoom(this.state, pressure);
     if (room >= 0) {
       // Inside a free string: ordinary text tokens need no walk, only their length checked.
-      const { pure, pureChars, impure } = tokens;
+      const { pure, pureChars } = tokens;
       for (let k = 0; k < pure.length; k++) if (pureChars[k]! <= room) allowed[pure[k]!] = 1;
-      for (let k = 0; k < impure.length; k++) {
-        const id = impure[k]!;
-        if (id < allowed.length && this.walk(this.state, tokens.bytes[id]!, 0, pressure)) allowed[id] = 1;
+      // Which impure tokens fit depends on what encloses the string (the same State object
+      // for the whole string) and, per token, on the characters it adds: walked once per string.
+      const unbounded = unboundedString(this.state);
+      if (!unbounded) {
+        this.allowBuckets(allowed, this.state, tokens.impureByFirst, pressure);
+        return;
       }
+      let fits = this.inString.get(this.state.up!);
+      if (!fits) {
+        const ids = this.allowBuckets(new Uint8Array(allowed.length), unbounded, tokens.impureByFirst, pressure);
+        fits = { ids: Int32Array.from(ids), chars: Uint16Array.from(ids, (id) => charsBeforeClose(tokens.bytes[id]!)) };
+        this.inString.set(this.state.up!, fits);
+      }
+      for (let k = 0; k < fits.ids.length; k++) if (fits.chars[k]! <= room) allowed[fits.ids[k]!] = 1;
       return;
     }
     // Elsewhere few first bytes fit: a whole bucket of tokens is skipped on its first byte.
+    this.allowBuckets(allowed, this.state, tokens.byFirst, pressure);
+  }
+
+  private allowBuckets(allowed: Uint8Array, from: State, buckets: number[][], pressure: boolean): number[] {
+    const { bytes } = this.o.tokens;
+    const found: number[] = [];
     for (let b = 0; b < 256; b++) {
-      const after = feed(this.state, b, pressure);
+      if (buckets[b]!.length === 0) continue;
+      const after = feed(from, b, pressure);
       if (!after) continue;
-      for (const id of tokens.byFirst[b]!) {
-        if (id < allowed.length && this.walk(after, tokens.bytes[id]!, 1, pressure)) allowed[id] = 1;
+      for (const id of buckets[b]!) {
+        if (id < allowed.length && this.walk(after, bytes[id]!, 1, pressure)) {
+          allowed[id] = 1;
+          found.push(id);
+        }
       }
     }
+    return found;
   }
 }

@@ -61,6 +61,27 @@ export function freeStringRoom(s: State, pressure: boolean): number {
   return f.max - f.len;
 }
 
+/**
+ * The same free string with no upper length bound, once its lower bound is met (else null):
+ * which tokens fit from there depends only on what encloses the string, not on its length.
+ */
+export function unboundedString(s: State): State | null {
+  const f = s.frame;
+  return f.t === 'str' && f.len >= f.min ? replace(s, { ...f, max: Infinity }) : null;
+}
+
+/** Characters a token adds to an open string before it closes the string (escapes count one). */
+export function charsBeforeClose(bytes: Uint8Array): number {
+  let chars = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === Q) break;
+    if (b === BS) i += bytes[i + 1] === 0x75 ? 5 : 1;
+    if ((b & 0xc0) !== 0x80) chars++;
+  }
+  return chars;
+}
+
 const push = (up: State, frame: Frame): State => ({ frame, up });
 const replace = (s: State, frame: Frame): State => ({ frame, up: s.up });
 

@@ -12,8 +12,8 @@ export interface TokenBytes {
   /** Tokens that only extend a JSON string from a character boundary (no `"`, `\`, control bytes, valid UTF-8), with their character counts. */
   pure: Int32Array;
   pureChars: Uint16Array;
-  /** The other ordinary tokens: a string frame checks them byte by byte. */
-  impure: Int32Array;
+  /** The other ordinary tokens by first byte: a string frame checks them byte by byte. */
+  impureByFirst: number[][];
 }
 
 export interface VocabSource {
@@ -54,7 +54,7 @@ export function buildTokenBytes(tokenizer: VocabSource): TokenBytes {
   const byFirst: number[][] = Array.from({ length: 256 }, () => []);
   const pure: number[] = [];
   const pureChars: number[] = [];
-  const impure: number[] = [];
+  const impureByFirst: number[][] = Array.from({ length: 256 }, () => []);
   for (const [text, id] of entries) {
     if (special.has(id) || text.length === 0) continue;
     const out = new Uint8Array(text.length);
@@ -91,8 +91,8 @@ export function buildTokenBytes(tokenizer: VocabSource): TokenBytes {
       pure.push(id);
       pureChars.push(chars);
     } else {
-      impure.push(id);
+      impureByFirst[out[0]!]!.push(id);
     }
   }
-  return { bytes, byFirst, pure: Int32Array.from(pure), pureChars: Uint16Array.from(pureChars), impure: Int32Array.from(impure) };
+  return { bytes, byFirst, pure: Int32Array.from(pure), pureChars: Uint16Array.from(pureChars), impureByFirst };
 }
