@@ -48,6 +48,7 @@ async function chatCompletions(req: IncomingMessage, res: ServerResponse, ctx: A
     images: chat.images.map((i) => i.byteLength),
     ...(chat.prompt ? { prompt: chat.prompt } : {}),
     ...(chat.maxTokens ? { maxTokens: chat.maxTokens } : {}),
+    ...(chat.format ? { format: chat.format } : {}),
   });
   const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
   const created = Math.floor(Date.now() / 1000);

@@ -1,5 +1,6 @@
-import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_JOB, MAX_PROMPT_CHARS, type Task } from '@loupe/shared';
+import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_JOB, MAX_PROMPT_CHARS, type ResponseFormat, type Task } from '@loupe/shared';
 import { HttpError } from './http-io';
+import { parseResponseFormat } from './response-format';
 
 /** What Loupe takes from an OpenAI chat-completions request. */
 export interface ChatRequest {
@@ -11,6 +12,7 @@ export interface ChatRequest {
   prompt?: string;
   images: Uint8Array[];
   maxTokens?: number;
+  format?: ResponseFormat;
 }
 
 const HINT = 'Send OpenAI chat messages whose content is text and `{"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}` parts.';
@@ -88,6 +90,7 @@ export function parseChatRequest(body: unknown, ocrModelIds: ReadonlySet<string>
     maxTokens = Math.min(rawMax as number, 8192);
   }
   const streamOptions = isObject(body.stream_options) ? body.stream_options : {};
+  const format = parseResponseFormat(body.response_format);
   const ocr = ocrModelIds.has(model);
   if (ocr && images.length === 0) throw bad('OCR needs an image', 'Add an image_url part with a data: URI.');
   return {
@@ -99,5 +102,6 @@ export function parseChatRequest(body: unknown, ocrModelIds: ReadonlySet<string>
     ...(prompt && !ocr ? { prompt } : {}),
     images,
     ...(maxTokens ? { maxTokens } : {}),
+    ...(format && !ocr ? { format } : {}),
   };
 }
