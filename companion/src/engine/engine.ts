@@ -31,6 +31,8 @@ export interface EngineCapabilities {
 export interface ConversationTurn {
   role: 'user' | 'assistant';
   text: string;
+  /** Images this user turn brought (a follow-up with new images); they sit in `EngineJob.images` in turn order. */
+  images?: number;
 }
 
 export interface EngineJob {
@@ -42,6 +44,8 @@ export interface EngineJob {
   region?: Region;
   prompt?: string;
   locale: Locale;
+  /** How many of the last `images` this job's own turn brings (a follow-up with new images); absent = all are the first turn's. */
+  newImages?: number;
   /** Earlier turns of the same conversation (follow-up questions on the same image). */
   history: ConversationTurn[];
   maxTokens?: number;

@@ -36,6 +36,14 @@ export class ConversationStore {
     return conversation;
   }
 
+  /** A follow-up brought more images: the conversation keeps all of them, in order. */
+  append(conversation: Conversation, images: Uint8Array[]): void {
+    const owned = images.map((i) => new Uint8Array(i));
+    conversation.images.push(...owned);
+    this.bytes += owned.reduce((n, i) => n + i.byteLength, 0);
+    this.evict();
+  }
+
   get(id: string): Conversation | undefined {
     const conversation = this.map.get(id);
     if (conversation) {

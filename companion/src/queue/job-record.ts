@@ -19,6 +19,8 @@ export class JobRecord implements Fair {
   lane?: string;
   images: Uint8Array[];
   conversation?: Conversation;
+  /** A follow-up that added these many images to its conversation (they are its last images). */
+  newImages?: number;
   readonly submittedAt = performance.now();
   startedAt?: number;
   /** Lowest position told to the client: positions only go down. */
