@@ -26,6 +26,7 @@ export function chatJob(ctx: ApiContext, chat: Omit<ChatRequest, 'stream' | 'inc
     ...(chat.prompt ? { prompt: chat.prompt } : {}),
     ...(chat.maxTokens ? { maxTokens: chat.maxTokens } : {}),
     ...(chat.sampling ? { sampling: chat.sampling } : {}),
+    ...(chat.format ? { format: chat.format } : {}),
   });
 }
 

@@ -1,10 +1,11 @@
-import type { Sampling, Task } from '@loupe/shared';
+import type { ResponseFormat, Sampling, Task } from '@loupe/shared';
 import type { ServerStatus } from '@loupe/shared';
 import type { ConversationTurn } from '../engine/engine';
 import { decodeBase64Image, toConversation, type ChatTurnInput } from './conversation';
 import { HttpError } from './http-io';
 import { resolveApiModel } from './models';
 import { openAiSampling } from './openai-params';
+import { parseResponseFormat } from './response-format';
 
 /** What Loupe takes from an OpenAI chat-completions request. */
 export interface ChatRequest {
@@ -18,6 +19,7 @@ export interface ChatRequest {
   images: Uint8Array[];
   maxTokens?: number;
   sampling?: Sampling;
+  format?: ResponseFormat;
   system?: string;
   history: ConversationTurn[];
 }
@@ -81,6 +83,7 @@ export function parseChatRequest(body: unknown, status: ServerStatus): ChatReque
   if (!Array.isArray(body.messages) || body.messages.length === 0) throw bad('`messages` must be a non-empty array');
   const chat = toConversation(body.messages.map(turnOf));
   const { sampling, maxTokens } = openAiSampling(body);
+  const format = parseResponseFormat(body.response_format);
   const streamOptions = isObject(body.stream_options) ? body.stream_options : {};
   const common = { model: model.id, stream: body.stream === true, includeUsage: streamOptions.include_usage === true, images: chat.images };
   if (model.kind === 'ocr') {
@@ -94,6 +97,7 @@ export function parseChatRequest(body: unknown, status: ServerStatus): ChatReque
     ...(chat.prompt ? { prompt: chat.prompt } : {}),
     ...(maxTokens ? { maxTokens } : {}),
     ...(sampling ? { sampling } : {}),
+    ...(format ? { format } : {}),
     ...(chat.system ? { system: chat.system } : {}),
     history: chat.history,
   };

@@ -33,7 +33,6 @@ describe('OpenAI parameters → job.sampling / maxTokens', () => {
       ['n', { n: 3 }],
       ['tools', { tools: [{}] }],
       ['functions', { functions: [{}] }],
-      ['response_format', { response_format: { type: 'json_object' } }],
       ['top_logprobs', { top_logprobs: 2 }],
       ['stop', { stop: [''] }],
       ['seed', { seed: '1' }],

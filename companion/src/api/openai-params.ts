@@ -81,10 +81,7 @@ function rejectUnsupported(body: Record<string, unknown>): void {
   }
   const choice = body.tool_choice ?? body.function_call;
   if (present(choice) && choice !== 'none' && choice !== 'auto') throw badParam(body.tool_choice !== undefined ? 'tool_choice' : 'function_call', 'tool calling is not supported', 'Omit `tool_choice`.');
-  if (present(body.response_format)) {
-    const type = isObject(body.response_format) ? body.response_format.type : undefined;
-    if (type !== 'text') throw badParam('response_format', 'only `response_format: {"type":"text"}` is supported (JSON output is not yet)', 'Omit `response_format` and ask for JSON in the prompt.');
-  }
+  // response_format (text, json_object, json_schema) is parsed by response-format.ts.
   if (body.logprobs === true || present(body.top_logprobs)) throw badParam(body.logprobs === true ? 'logprobs' : 'top_logprobs', 'log probabilities are not returned', 'Omit `logprobs` and `top_logprobs`.');
   for (const name of ['presence_penalty', 'frequency_penalty'] as const) {
     if (present(body[name]) && body[name] !== 0) throw badParam(name, `\`${name}\` is not supported (Loupe's repetition guard stops loops instead)`, `Omit \`${name}\` or send 0.`);

@@ -1,5 +1,5 @@
 import type { DeviceRequest } from './device/request';
-import type { EngineKind, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrBlock, OcrLine, Region, Task } from '@loupe/shared';
+import type { EngineKind, ResponseFormat, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrBlock, OcrLine, Region, Task } from '@loupe/shared';
 
 /**
  * The one small interface every engine implements. Engines live in the engine host
@@ -34,6 +34,8 @@ export interface EngineCapabilities {
 export interface ConversationTurn {
   role: 'user' | 'assistant';
   text: string;
+  /** Images this user turn brought (a follow-up with new images); they sit in `EngineJob.images` in turn order. */
+  images?: number;
 }
 
 export interface EngineJob {
@@ -45,6 +47,8 @@ export interface EngineJob {
   region?: Region;
   prompt?: string;
   locale: Locale;
+  /** How many of the last `images` this job's own turn brings (a follow-up with new images); absent = all are the first turn's. */
+  newImages?: number;
   /** Earlier turns of the same conversation (follow-up questions on the same image). */
   history: ConversationTurn[];
   maxTokens?: number;
@@ -53,6 +57,8 @@ export interface EngineJob {
   system?: string;
   /** The model an API client named: a remote backend answers with it when it is in ModelInfo.served. */
   model?: string;
+  /** Structured output: the VLM constrains decoding to JSON (a schema's shape when given). */
+  format?: ResponseFormat;
 }
 
 export type EngineStats = Omit<JobStats, 'totalMs' | 'queueMs'>;

@@ -39,6 +39,14 @@ export class ConversationStore {
     return conversation;
   }
 
+  /** A follow-up brought more images: the conversation keeps all of them, in order. */
+  append(conversation: Conversation, images: Uint8Array[]): void {
+    const owned = images.map((i) => new Uint8Array(i));
+    conversation.images.push(...owned);
+    this.bytes += owned.reduce((n, i) => n + i.byteLength, 0);
+    this.evict();
+  }
+
   get(owner: string, conversationId: string): Conversation | undefined {
     const id = key(owner, conversationId);
     const conversation = this.map.get(id);

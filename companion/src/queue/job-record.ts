@@ -22,6 +22,8 @@ export class JobRecord implements Fair {
   conversation?: Conversation;
   /** The chat API request's own conversation (SubmitRequest.chat). */
   chat?: { system?: string; history: ConversationTurn[]; model?: string };
+  /** A follow-up that added these many images to its conversation (they are its last images). */
+  newImages?: number;
   readonly submittedAt = performance.now();
   startedAt?: number;
   /** Lowest position told to the client: positions only go down. */

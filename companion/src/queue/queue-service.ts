@@ -1,5 +1,5 @@
 // One file over 300 lines: admission, intake and scheduling share the client table and the lanes.
-import { LOUPE_VERSION, ProtocolError, type ServerStatus } from '@loupe/shared';
+import { LOUPE_VERSION, MAX_IMAGES_PER_JOB, ProtocolError, type ServerStatus } from '@loupe/shared';
 import type { ConversationTurn, EngineJob } from '../engine/engine';
 import type { EngineHost } from '../engine/host/supervisor';
 import { clampRegion } from '../intake/decode';
@@ -215,7 +215,15 @@ export class QueueService implements JobService {
         for (const image of record.images) infos.push(await inspectImage(image));
         if (record.finished) return;
         if (job.region) clampRegion(job.region, infos[0]!.width, infos[0]!.height);
-        if (job.conversationId) record.conversation = this.conversations.start(record.clientId, job.conversationId, record.images, job.region);
+        const existing = job.conversationId ? this.conversations.get(record.clientId, job.conversationId) : undefined;
+        if (existing && existing.turns.length > 0 && host.capabilities?.multiImage !== false && existing.images.length + record.images.length <= MAX_IMAGES_PER_JOB) {
+          // A follow-up with new images: the engine sees the earlier ones too.
+          record.newImages = record.images.length;
+          this.conversations.append(existing, record.images);
+          record.conversation = existing;
+        } else if (job.conversationId) {
+          record.conversation = this.conversations.start(record.clientId, job.conversationId, record.images, job.region);
+        }
       }
       const lane = this.lanes.get(host.engine)!;
       record.lane = host.engine;
@@ -265,7 +273,7 @@ export class QueueService implements JobService {
       return;
     }
     const conversation = record.conversation;
-    const images = record.images.length ? record.images : (conversation?.images ?? []);
+    const images = record.images.length && !record.newImages ? record.images : (conversation?.images.slice() ?? []);
     const region = job.region ?? conversation?.region;
     const history: ConversationTurn[] = conversation ? conversation.turns.slice() : (record.chat?.history ?? []);
     const system = record.chat?.system;
@@ -283,6 +291,8 @@ export class QueueService implements JobService {
       ...(record.chat?.model ? { model: record.chat.model } : {}),
       ...(job.maxTokens !== undefined ? { maxTokens: job.maxTokens } : {}),
       ...(job.sampling !== undefined ? { sampling: job.sampling } : {}),
+      ...(job.format !== undefined ? { format: job.format } : {}),
+      ...(record.newImages ? { newImages: record.newImages } : {}),
     };
     record.state = 'running';
     record.startedAt = performance.now();
@@ -310,7 +320,7 @@ export class QueueService implements JobService {
           ...(result.blocks ? { blocks: result.blocks } : {}),
         });
         if (done && conversation) {
-          conversation.turns.push({ role: 'user', text: job.prompt ?? DEFAULT_ASK[job.task] ?? '' }, { role: 'assistant', text: result.text });
+          conversation.turns.push({ role: 'user', text: job.prompt ?? DEFAULT_ASK[job.task] ?? '', ...(record.newImages ? { images: record.newImages } : {}) }, { role: 'assistant', text: result.text });
           // Long chats keep their most recent exchanges: bounded memory and prompt length.
           if (conversation.turns.length > MAX_HISTORY_TURNS) conversation.turns.splice(0, conversation.turns.length - MAX_HISTORY_TURNS);
         }

@@ -19,6 +19,24 @@ export const Sampling = z.strictObject({
   stop: z.array(z.string().min(1).max(64)).max(4).optional(),
 });
 
+/** Largest JSON Schema a job may carry (its JSON text, in characters). */
+export const MAX_SCHEMA_CHARS = 16_000;
+
+/**
+ * Structured output: the answer is JSON that parses (json_object: any object) or matches a
+ * JSON Schema (json_schema), enforced token by token by the VLM engine's constrained decoding.
+ */
+export const ResponseFormat = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('json_object') }),
+  z.strictObject({
+    type: z.literal('json_schema'),
+    name: z.string().min(1).max(64).optional(),
+    schema: z
+      .record(z.string(), z.unknown())
+      .refine((s) => JSON.stringify(s).length <= MAX_SCHEMA_CHARS, { message: `the JSON Schema is over ${MAX_SCHEMA_CHARS} characters; send a smaller schema` }),
+  }),
+]);
+
 export const ClientHello = z.strictObject({
   type: z.literal('hello'),
   /** Protocol versions the client speaks; the server picks the highest it shares. */
@@ -45,6 +63,8 @@ export const SubmitJob = z.strictObject({
   conversationId: JobId.optional(),
   maxTokens: z.number().int().positive().max(8192).optional(),
   sampling: Sampling.optional(),
+  /** Answer as JSON (any object, or matching a JSON Schema); see ResponseFormat. */
+  format: ResponseFormat.optional(),
 });
 
 export const CancelJob = z.strictObject({ type: z.literal('cancel'), id: JobId });
@@ -56,6 +76,7 @@ export const ClientMessage = z.discriminatedUnion('type', [ClientHello, SubmitJo
 
 export type ClientHello = z.infer<typeof ClientHello>;
 export type Sampling = z.infer<typeof Sampling>;
+export type ResponseFormat = z.infer<typeof ResponseFormat>;
 export type SubmitJob = z.infer<typeof SubmitJob>;
 export type SubmitJobInput = z.input<typeof SubmitJob>;
 export type CancelJob = z.infer<typeof CancelJob>;

@@ -13,6 +13,8 @@ export interface AnswerOptions {
   /** The bench's fixed-length decode: no EOS, stop string or repetition ends the answer. */
   ignoreEos: boolean;
   decode: (ids: number[]) => string;
+  /** Structured output: the JSON grammar ends the answer, so no stop string or repetition guard may cut it. */
+  structured?: boolean;
 }
 
 /** Turns generated ids into text deltas and decides when the answer ends, and why. */
@@ -25,7 +27,7 @@ export class Answer {
 
   constructor(private readonly o: AnswerOptions) {
     this.text = new TokenText(o.decode);
-    this.stops = new StopStrings(o.ignoreEos ? [] : o.stop);
+    this.stops = new StopStrings(o.ignoreEos || o.structured ? [] : o.stop);
     this.guard = new RepetitionGuard(guardOptionsFor(o.task));
   }
 
@@ -35,7 +37,7 @@ export class Answer {
     if (this.o.eos.has(id) && !this.o.ignoreEos) return this.end('stop', '');
     const delta = this.stops.push(this.text.push(id));
     if (this.stops.stopped) return this.end('stop', delta);
-    if (this.guard.push(id) && !this.o.ignoreEos) return this.end('repetition', delta);
+    if (this.guard.push(id) && !this.o.ignoreEos && !this.o.structured) return this.end('repetition', delta);
     return { delta, done: this.tokens.length >= this.o.maxTokens };
   }
 

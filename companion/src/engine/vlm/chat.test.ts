@@ -47,3 +47,22 @@ describe('expandPadIds', () => {
     expect(() => expandPadIds([1n, 9n, 2n], 9n, [1, 1])).toThrow(/1 image placeholders for 2 images/);
   });
 });
+
+describe('buildChat across turns', () => {
+  it('puts each image in the user turn that brought it, this job’s new ones last', () => {
+    const chat = buildChat({
+      imageCount: 3,
+      history: [
+        { role: 'user', text: 'what is this?' },
+        { role: 'assistant', text: 'a form' },
+        { role: 'user', text: 'and this?', images: 1 },
+        { role: 'assistant', text: 'a button' },
+      ],
+      text: 'where did the button move?',
+      firstTurnText: 'x',
+      newImages: 1,
+    });
+    const images = chat.map((m) => m.content.filter((c) => c.type === 'image').length);
+    expect(images).toEqual([1, 0, 1, 0, 1]);
+  });
+});

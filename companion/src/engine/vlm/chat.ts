@@ -7,19 +7,22 @@ export interface ChatMessage {
 }
 
 /**
- * Builds the chat for one job: the images go into the first user turn, earlier turns
- * (follow-up questions on the same image) follow, then the new user text.
+ * Builds the chat for one job: images go into the user turn that brought them (earlier
+ * follow-ups with new images, this job's own `newImages`), all others into the first user
+ * turn, so every image of the conversation is seen in order.
  */
-export function buildChat(options: { imageCount: number; history: ConversationTurn[]; text: string; firstTurnText: string }): ChatMessage[] {
-  const images: ChatContent[] = Array.from({ length: options.imageCount }, () => ({ type: 'image' }));
-  const messages: ChatMessage[] = options.history.map((turn) => ({ role: turn.role, content: [{ type: 'text', text: turn.text }] }));
+export function buildChat(options: { imageCount: number; history: ConversationTurn[]; text: string; firstTurnText: string; newImages?: number }): ChatMessage[] {
+  const pads = (n: number): ChatContent[] => Array.from({ length: n }, () => ({ type: 'image' }));
+  const messages: ChatMessage[] = options.history.map((turn) => ({ role: turn.role, content: [...(turn.role === 'user' ? pads(turn.images ?? 0) : []), { type: 'text', text: turn.text }] }));
   if (messages.length > 0 && messages[0]?.role !== 'user') {
     // The conversation began with an answer (e.g. a describe): restate what was asked then.
     messages.unshift({ role: 'user', content: [{ type: 'text', text: options.firstTurnText }] });
   }
-  messages.push({ role: 'user', content: [{ type: 'text', text: options.text }] });
+  const own = Math.min(options.newImages ?? 0, options.imageCount);
+  messages.push({ role: 'user', content: [...pads(own), { type: 'text', text: options.text }] });
+  const later = own + options.history.reduce((n, t) => n + (t.role === 'user' ? (t.images ?? 0) : 0), 0);
   const first = messages[0]!;
-  first.content = [...images, ...first.content];
+  first.content = [...pads(Math.max(0, options.imageCount - later)), ...first.content];
   return messages;
 }
 

@@ -3,6 +3,7 @@ import { ProtocolError } from '@loupe/shared';
 import { planDecode, type DecodeOptions, type DecodePlan } from '../../intake';
 import type { EngineJob } from '../engine';
 import { buildChat, expandImagePads, expandPadIds } from './chat';
+import { formatInstruction } from './json/structured-output';
 import type { VlmFamily } from './families';
 import type { GroundingFrame } from './grounding';
 import type { ModelConfig } from './model-dir';
@@ -19,6 +20,8 @@ export interface QwenProcessor {
   image_processor: ((image: unknown) => Promise<unknown>) & { config: Record<string, unknown>; min_pixels?: number; max_pixels?: number };
   tokenizer: ((text: string | string[], options?: Record<string, unknown>) => { input_ids: TensorT; attention_mask: TensorT }) & {
     decode(ids: number[] | bigint[], options?: { skip_special_tokens?: boolean }): string;
+    get_vocab(): Map<string, number> | Record<string, number>;
+    all_special_ids?: number[];
     convert_tokens_to_ids?(tokens: string[]): number[];
     model?: { tokens_to_ids?: Map<string, number> };
   };
@@ -77,9 +80,12 @@ export async function planImages(job: EngineJob, processor: QwenProcessor, famil
   const procMax = Number(ip.max_pixels ?? 12_845_056);
   // Compare: several images share the budget of about one and a half large ones.
   const budget = Math.min(pixelBudgetFor[job.task], job.images.length > 1 ? Math.max(250_000, 1_500_000 / job.images.length) : Infinity);
-  const maxPixels = Math.max(procMin, Math.min(budget, procMax));
+  // Across turns the oldest images get the smallest share (weights 1, 2, … n, newest last).
+  const n = job.images.length;
+  const shareOf = (index: number): number => (job.newImages && n > 1 ? (2 * n * (index + 1)) / (n * (n + 1)) : 1);
   return Promise.all(
     job.images.map(async (bytes, index) => {
+      const maxPixels = Math.max(procMin, Math.min(budget * shareOf(index), procMax));
       const options: DecodeOptions = { ...(index === 0 && job.region ? { region: job.region } : {}), maxPixels, multipleOf: factor, minPixels: procMin };
       return { bytes, options, plan: await planDecode(bytes, options) };
     }),
@@ -89,9 +95,10 @@ export async function planImages(job: EngineJob, processor: QwenProcessor, famil
 /** The chat prompt's token ids, each image's pad token repeated once per visual token. */
 export function promptIds(job: EngineJob, visualTokens: number[], processor: QwenProcessor, family: VlmFamily): BigInt64Array {
   const imageCount = visualTokens.length;
-  const prompt = taskPrompt(job.task, { family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount });
+  const asked = taskPrompt(job.task, { family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount });
+  const prompt = job.format ? asked + formatInstruction(job.format, job.locale) : asked;
   const firstTurnText = taskPrompt(job.task === 'ask' ? 'describe' : job.task, { family, locale: job.locale, imageCount });
-  const messages = buildChat({ imageCount, history: job.history, text: prompt, firstTurnText });
+  const messages = buildChat({ imageCount, history: job.history, text: prompt, firstTurnText, ...(job.newImages ? { newImages: job.newImages } : {}) });
   const chatText = processor.apply_chat_template(messages, { add_generation_prompt: true, tokenize: false, ...(imageCount > 1 ? { add_vision_id: true } : {}) });
   const padId = tokenId(processor, '<|image_pad|>');
   if (padId !== undefined) return expandPadIds(processor.tokenizer(chatText, { add_special_tokens: false }).input_ids.data as BigInt64Array, BigInt(padId), visualTokens);

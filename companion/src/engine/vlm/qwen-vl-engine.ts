@@ -13,6 +13,7 @@ import { chooseDtype } from './dtypes';
 import { abortError } from './event-queue';
 import { familyFor, type VlmFamily } from './families';
 import { groundBoxes } from './grounding';
+import { prepareStructuredOutput } from './json/structured-output';
 import { patchConfigFor, pixelInputs, planImages, promptIds, ropePositions, tokenId, visualTokensFor, type PreparedImage, type QwenProcessor } from './inputs';
 import { closeSessions, collectEos, openSessions, type LoadDevice, type VlmSessions } from './loader';
 import { ModelInvalidError, readJson, resolveModelDir, type ModelConfig } from './model-dir';
@@ -227,10 +228,15 @@ export class QwenVlEngine implements Engine {
     const imageTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : (tokenId(processor, '<|image_pad|>') ?? -1);
     preprocessMs += performance.now() - t0;
 
-    const sampler = new Sampler(job.sampling, this.logitsProcessors(job));
+    const maxTokens = job.maxTokens ?? maxTokensFor[job.task];
+    const eosId = tokenId(processor, '<|im_end|>') ?? [...eos][0] ?? -1;
+    const structured = job.format ? prepareStructuredOutput(job.format, { jobId: job.id, tokenizer: processor.tokenizer, eos: eosId, maxTokens }) : undefined;
+    // The grammar's mask runs last: no later processor can pick a token it forbids.
+    const sampler = new Sampler(job.sampling, [...this.logitsProcessors(job), ...(structured ? [structured.constraint.processor] : [])]);
     const answer = new Answer({
       task: job.task,
-      maxTokens: job.maxTokens ?? maxTokensFor[job.task],
+      maxTokens,
+      structured: Boolean(structured),
       eos,
       stop: job.sampling?.stop ?? [],
       ignoreEos: this.ignoreEos,
@@ -247,6 +253,11 @@ export class QwenVlEngine implements Engine {
     if (signal.aborted) throw abortError();
     const tail = answer.flush();
     if (tail) yield { type: 'delta', text: tail };
+    if (structured) {
+      const { steps, totalMs, maxMs } = structured.constraint.cost;
+      this.log?.debug({ jobId: job.id, maskSteps: steps, maskMsPerStep: steps ? Math.round((totalMs / steps) * 100) / 100 : 0, maskMaxMs: Math.round(maxMs * 100) / 100 }, 'constrained decoding');
+      structured.check(answer.shown);
+    }
     const generated = answer.tokens;
     const stats = statsOf(meter, jobStart, preprocessMs, generated.length, visualTokens.reduce((a, b) => a + b, 0), this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown');
     let boxes: GroundBox[] | undefined;
