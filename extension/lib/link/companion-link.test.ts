@@ -237,7 +237,7 @@ describe('CompanionLink', () => {
     vi.advanceTimersByTime(1_000);
     await flush();
     expect(FakeSocket.all).toHaveLength(2);
-    FakeSocket.all[1]!.serverOpen();
+    await FakeSocket.all[1]!.serverAccept();
     FakeSocket.all[1]!.serverSend(hello);
     expect(link.current.kind).toBe('connected');
     vi.advanceTimersByTime(5_000);
