@@ -1,5 +1,5 @@
 // Over 300 lines on purpose: reconnect, the /health watch and discovery all drive the one socket and its state.
-import { parseServerMessage, PROTOCOL_VERSION, WS_AUTH_PREFIX, WS_PATH, WS_SUBPROTOCOL } from '@loupe/shared';
+import { parseServerMessage, helloMessage, WS_AUTH_PREFIX, WS_PATH, WS_SUBPROTOCOL } from '@loupe/shared';
 import type { ServerHello, ServerMessage } from '@loupe/shared';
 import { Backoff } from './backoff';
 
@@ -149,7 +149,7 @@ export class CompanionLink {
     const port = creds.port;
     ws.onopen = () => {
       opened = true;
-      ws.send(JSON.stringify({ type: 'hello', protocols: [PROTOCOL_VERSION], client: { name: 'loupe-extension', version: this.deps.clientVersion } }));
+      ws.send(helloMessage({ name: 'loupe-extension', version: this.deps.clientVersion }));
     };
     ws.onmessage = (event: MessageEvent) => {
       if (typeof event.data !== 'string') return;

@@ -5,3 +5,4 @@ export * from './server-messages';
 export * from './binary-frame';
 export * from './errors';
 export * from './parse';
+export * from './builders';
