@@ -2,6 +2,7 @@ import { defineConfig } from 'wxt';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROME_EXTENSION_KEY, FIREFOX_EXTENSION_ID } from '@loupe/shared';
+import { manifestCommands } from './lib/actions';
 
 // The Chrome `key` pins the extension id that the companion's Origin allowlist and
 // native-messaging host manifest name; Firefox is pinned by its gecko id.
@@ -26,7 +27,12 @@ function firefoxPreviewPage(outDir: string): void {
   writeFileSync(path, classic);
 }
 
+/** Set by `pnpm build:e2e` (scripts/build-e2e.mjs): the same build plus the test hooks, in `<browser>-mv3-e2e`. */
+const TEST_HOOKS = process.env.LOUPE_TEST_HOOKS === '1';
+
 export default defineConfig({
+  ...(TEST_HOOKS ? { outDirTemplate: '{{browser}}-mv{{manifestVersion}}-e2e' } : {}),
+  vite: () => ({ define: { 'import.meta.env.LOUPE_TEST_HOOKS': JSON.stringify(TEST_HOOKS) } }),
   modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill'],
   hooks: {
     'build:done': (wxt) => {
@@ -50,16 +56,8 @@ export default defineConfig({
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     host_permissions: ['http://127.0.0.1/*', 'ws://127.0.0.1/*', 'http://localhost/*', 'ws://localhost/*', '<all_urls>'],
-    commands: {
-      'select-region': {
-        suggested_key: { default: 'Alt+Shift+S' },
-        description: '__MSG_cmdSelectRegion__',
-      },
-      'capture-tab-code': {
-        suggested_key: { default: 'Alt+Shift+C' },
-        description: '__MSG_cmdCaptureCode__',
-      },
-    },
+    // One entry per action with a shortcut (lib/actions).
+    commands: manifestCommands(),
     action: { default_title: '__MSG_extName__' },
     content_security_policy: {
       // Model output is rendered here: no remote images or media (a tracking / exfiltration channel).

@@ -4,7 +4,7 @@ export default defineContentScript({
   matches: ['<all_urls>'],
   allFrames: true,
   runAt: 'document_idle',
-  main() {
-    startContent();
+  main(ctx) {
+    startContent(ctx);
   },
 });

@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '@loupe/shared';
-import { EXTENSION_DIR } from './support/extension-browser';
+import { EXTENSION_DIR as E2E_CHROME_DIR, SHIPPED_EXTENSION_DIR as EXTENSION_DIR } from './support/extension-browser';
 
 /** `pnpm build` (run by the e2e script before this) writes both browser builds; check what each browser needs. */
 const FIREFOX_DIR = join(EXTENSION_DIR, '..', 'firefox-mv3');
+const E2E_FIREFOX_DIR = join(EXTENSION_DIR, '..', 'firefox-mv3-e2e');
+
+/** The build's scripts that contain `needle`. */
+function scriptsContaining(dir: string, needle: string): string[] {
+  return (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.js') && readFileSync(join(dir, f), 'utf8').includes(needle));
+}
 
 type Manifest = Record<string, unknown> & {
   key?: string;
@@ -76,5 +82,10 @@ describe('pnpm build', () => {
       expect(en.length).toBeGreaterThan(50);
       expect(localeKeys(dir, 'zh_CN')).toEqual(en);
     }
+  });
+
+  it('the shipped builds carry no test hook; the e2e builds (`npm run build:e2e`) do, in the background only', () => {
+    for (const dir of [EXTENSION_DIR, FIREFOX_DIR]) expect(scriptsContaining(dir, '__loupe'), dir).toEqual([]);
+    for (const dir of [E2E_CHROME_DIR, E2E_FIREFOX_DIR]) expect(scriptsContaining(dir, '__loupe'), dir).toEqual(['background.js']);
   });
 });

@@ -4,7 +4,8 @@ import {
   encodeSubmitFrame,
   isTerminal,
   parseServerMessage,
-  PROTOCOL_VERSION,
+  cancelMessage,
+  helloMessage,
   WS_AUTH_PREFIX,
   WS_PATH,
   WS_SUBPROTOCOL,
@@ -90,7 +91,7 @@ export class LoupeClient {
     });
     const client = new LoupeClient(socket);
     if (options.hello !== false) {
-      client.send({ type: 'hello', protocols: [PROTOCOL_VERSION], client: { name: 'loupe-test', version: '0' } });
+      client.send(helloMessage({ name: 'loupe-test', version: '0' }));
       await client.waitFor((m) => m.type === 'hello');
     }
     return client;
@@ -111,7 +112,7 @@ export class LoupeClient {
   }
 
   cancel(id: string): void {
-    this.send({ type: 'cancel', id });
+    this.send(cancelMessage(id));
   }
 
   /** Resolves with the first recorded message (from `from`) matching `pred`. */

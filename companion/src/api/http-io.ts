@@ -18,8 +18,6 @@ export function httpStatusFor(code: ErrorCode | string): number {
       return 429;
     case 'engine_unavailable':
       return 503;
-    case 'timeout':
-      return 504;
     case 'engine_crashed':
       return 502;
     default:

@@ -3,7 +3,7 @@ import {
   encodeSubmitFrame,
   isTerminal,
   parseServerMessage,
-  PROTOCOL_VERSION,
+  helloMessage,
   ProtocolError,
   answerChallenge,
   newNonce,
@@ -79,7 +79,7 @@ export async function connectDaemon(port: number, token: string): Promise<JobRun
   const hello = await new Promise<ServerMessage>((resolve, reject) => {
     helloWaiter = resolve;
     setTimeout(() => reject(new Error('the companion did not answer hello')), 10_000).unref();
-    ws.send(JSON.stringify({ type: 'hello', protocols: [PROTOCOL_VERSION], client: { name: 'loupe-cli', version: '1' } }));
+    ws.send(helloMessage({ name: 'loupe-cli', version: '1' }));
   });
   if (hello.type === 'error') {
     ws.terminate();

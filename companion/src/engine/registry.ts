@@ -10,7 +10,7 @@ export interface EngineDefinition {
   kind: EngineKind;
   /** Human summary for `loupe doctor` / status. */
   describe: string;
-  /** Module path that, when imported inside the engine host, registers this definition. */
+  /** Builds the engine inside the engine host (engine/host), from the options the daemon passed. */
   create(options: EngineOptions): Engine | Promise<Engine>;
 }
 
@@ -27,6 +27,3 @@ export function getEngineDefinition(name: string): EngineDefinition {
   return def;
 }
 
-export function listEngineDefinitions(): EngineDefinition[] {
-  return [...definitions.values()];
-}

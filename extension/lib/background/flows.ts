@@ -5,13 +5,15 @@ import { cropCapture, dataUrlToBytes, prepareImage, type Prepared } from '../cap
 import { t } from '../i18n/i18n';
 import type { Conversation, Turn } from '../jobs/conversation';
 import { ResolvedImage, type BackgroundToContent, type RegionSelected } from '../messages';
-import type { Settings } from '../settings/settings';
+import type { RegionAction, Settings } from '../settings/settings';
 import type { Session } from './session';
 
-/** Where a region selection came from, remembered until the user finishes dragging. */
+/** What every flow needs from the background: the session, the current settings, and their first load. */
 export interface FlowContext {
   session: Session;
   settings: () => Settings;
+  /** Settings loaded and the link started: flows that read settings wait for it. */
+  ready: Promise<void>;
 }
 
 export async function sendToTab<T = unknown>(tabId: number, message: BackgroundToContent, frameId = 0): Promise<T | undefined> {
@@ -89,6 +91,20 @@ export async function siteAccessWithdrawn(): Promise<boolean> {
 
 async function captureHint(): Promise<string> {
   return (await siteAccessWithdrawn()) ? t('hintSiteAccessFirefox') : t('hintCapture');
+}
+
+/** Flow 2, first half: the content script lets the user drag a rectangle (it answers with regionFlow). */
+export async function selectionFlow(ctx: FlowContext, tab: Browser.tabs.Tab, action?: RegionAction): Promise<void> {
+  const { session, settings } = ctx;
+  if (tab.id === undefined) return;
+  await ctx.ready;
+  if (!(await ensureContentScript(tab.id))) {
+    const c = session.start('region', tab);
+    session.fail(c, 'ocr', t('errRestricted'), (await siteAccessWithdrawn()) ? t('hintSiteAccessFirefox') : t('hintRestricted'));
+    return;
+  }
+  session.setBusy(t('busySelecting'));
+  await sendToTab(tab.id, { type: 'start-selection', action: action ?? settings().regionAction });
 }
 
 /** Flow 2, second half: the content script reports the selected rectangle. */

@@ -1,13 +1,15 @@
-import { DEFAULT_PORT, type Task } from '@loupe/shared';
+import { DEFAULT_PORT } from '@loupe/shared';
 import { browser, type Browser } from 'wxt/browser';
-import { setLocale, t } from '../i18n/i18n';
+import { setLocale } from '../i18n/i18n';
 import { CompanionLink } from '../link/companion-link';
 import { credentials, pairViaNativeHost, probeCompanion } from '../link/pairing';
 import { ContentToBackground, PanelCommand } from '../messages';
-import { defaultSettings, loadSettings, onSettingsChanged, saveSettings, type RegionAction, type Settings } from '../settings/settings';
-import { ensureContentScript, imageFlow, regionFlow, sendToTab, siteAccessWithdrawn, tabFlow, type FlowContext } from './flows';
+import { defaultSettings, loadSettings, onSettingsChanged, saveSettings, type Settings } from '../settings/settings';
+import { actionForCommand, actionForMenu } from '../actions';
+import { regionFlow, selectionFlow, tabFlow, type FlowContext } from './flows';
 import { installMenus } from './menus';
 import { Session } from './session';
+import { installTestHooks } from './test-hooks';
 
 /** Wires the service worker: link to the companion, menus, commands, panel ports. */
 export function startBackground(): void {
@@ -30,13 +32,12 @@ export function startBackground(): void {
     clientVersion: browser.runtime.getManifest().version,
   });
   const session = new Session(link, getSettings);
-  const ctx: FlowContext = { session, settings: getSettings };
-
   const ready = loadSettings().then((s) => {
     settings = s;
     setLocale(s.language);
     link.connect();
   });
+  const ctx: FlowContext = { session, settings: getSettings, ready };
   onSettingsChanged((s) => {
     // A port the link itself found (pairing, discovery) is already in use: no restart for it.
     const relink = (s.port !== settings.port && s.port !== link.current.port) || s.manualToken !== settings.manualToken;
@@ -55,46 +56,20 @@ export function startBackground(): void {
     browser.action.onClicked.addListener(() => openPanel());
   }
 
-  const startSelection = async (tab: Browser.tabs.Tab, action?: RegionAction) => {
-    if (tab.id === undefined) return;
-    await ready;
-    if (!(await ensureContentScript(tab.id))) {
-      const c = session.start('region', tab);
-      session.fail(c, 'ocr', t('errRestricted'), (await siteAccessWithdrawn()) ? t('hintSiteAccessFirefox') : t('hintRestricted'));
-      return;
-    }
-    session.setBusy(t('busySelecting'));
-    await sendToTab(tab.id, { type: 'start-selection', action: action ?? settings.regionAction });
-  };
-
   browser.contextMenus.onClicked.addListener((info, tab) => {
-    if (!tab) return;
+    const action = actionForMenu(info.menuItemId);
+    if (!tab || !action) return;
     openPanel(tab.windowId); // needs the user gesture: before any await
-    void ready.then(async () => {
-      const frameId = info.frameId ?? 0;
-      switch (info.menuItemId) {
-        case 'image-describe':
-          return imageFlow(ctx, 'describe', tab, frameId, info.srcUrl);
-        case 'image-ocr':
-          return imageFlow(ctx, 'ocr', tab, frameId, info.srcUrl);
-        case 'image-code':
-          return imageFlow(ctx, 'code', tab, frameId, info.srcUrl);
-        case 'pick-image':
-          return imageFlow(ctx, settings.imageAction, tab, frameId, info.srcUrl);
-        case 'select-region':
-          return startSelection(tab);
-        case 'capture-tab':
-          await tabFlow(ctx, settings.captureAction, tab);
-      }
-    });
+    void ready.then(() => action.run(ctx, tab, { frameId: info.frameId ?? 0, ...(info.srcUrl ? { srcUrl: info.srcUrl } : {}) }));
   });
 
   browser.commands.onCommand.addListener((command, tab) => {
+    const action = actionForCommand(command);
     const run = async () => {
       const target = tab ?? (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0];
-      if (!target) return;
-      if (command === 'select-region') await startSelection(target);
-      if (command === 'capture-tab-code') await tabFlow(ctx, settings.captureAction, target);
+      if (!target || !action) return;
+      await ready;
+      await action.run(ctx, target, { frameId: 0 });
     };
     openPanel(tab?.windowId);
     void run();
@@ -135,24 +110,14 @@ export function startBackground(): void {
           return void activeTabOfPanel(port).then((tab) => {
             if (!tab) return;
             if (cmd.type === 'capture-tab') void tabFlow(ctx, cmd.task ?? settings.captureAction, tab);
-            else void startSelection(tab);
+            else void selectionFlow(ctx, tab);
           });
       }
     });
   });
 
-  // Entry points for the end-to-end tests (context menus and commands cannot be clicked
-  // from a test driver); reachable only from this service worker's own scope.
-  Object.assign(globalThis, {
-    __loupe: {
-      session,
-      link,
-      ready,
-      imageFlow: async (task: Task, tabId: number, frameId = 0, srcUrl?: string) => imageFlow(ctx, task, await browser.tabs.get(tabId), frameId, srcUrl),
-      tabFlow: async (task: Task, tabId: number) => tabFlow(ctx, task, await browser.tabs.get(tabId)),
-      startSelection: async (tabId: number, action?: RegionAction) => startSelection(await browser.tabs.get(tabId), action),
-    },
-  });
+  // Only the e2e build (scripts/build-e2e.mjs) has the test hooks; the shipped build drops this branch.
+  if (import.meta.env.LOUPE_TEST_HOOKS) installTestHooks({ ctx, link });
 }
 
 function openPanel(windowId?: number): void {

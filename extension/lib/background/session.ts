@@ -1,4 +1,4 @@
-import { encodeSubmitFrame, isTerminal } from '@loupe/shared';
+import { cancelMessage, encodeSubmitFrame, isTerminal } from '@loupe/shared';
 import type { ServerMessage, ServerStatus, Task } from '@loupe/shared';
 import type { Browser } from 'wxt/browser';
 import type { Prepared } from '../capture/image-bytes';
@@ -157,7 +157,7 @@ export class Session {
 
   cancel(id: string): void {
     try {
-      this.link.send(JSON.stringify({ type: 'cancel', id }));
+      this.link.send(cancelMessage(id));
     } catch {
       const turn = this.conversation?.turns.find((x) => x.id === id);
       if (turn && turn.status !== 'done') {

@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { setLocale } from '../i18n/i18n';
 import type { BackgroundToContent, ContentToBackground } from '../messages';
 import { loadSettings } from '../settings/settings';
@@ -8,14 +9,15 @@ import { selectRegion } from './region-overlay';
 import { copyText, toast } from './ui-host';
 
 /** The page side: remembers right-clicks, runs the region overlay, shows OCR results. */
-export function startContent(): void {
-  const marker = '__loupeContent';
-  if ((window as unknown as Record<string, unknown>)[marker]) return; // injected twice
-  (window as unknown as Record<string, unknown>)[marker] = true;
-  trackContextMenu();
+/**
+ * Injected again (ensureContentScript, an extension update), WXT invalidates the older copy's
+ * `ctx`: its listeners go, so only the newest answers the background.
+ */
+export function startContent(ctx: ContentScriptContext): void {
+  trackContextMenu(ctx.signal);
   let selecting = false;
 
-  browser.runtime.onMessage.addListener((raw: unknown) => {
+  const onMessage = (raw: unknown) => {
     const msg = raw as BackgroundToContent | { type: 'ping' };
     switch (msg?.type) {
       case 'ping':
@@ -57,5 +59,7 @@ export function startContent(): void {
       default:
         return undefined;
     }
-  });
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
 }

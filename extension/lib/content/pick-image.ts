@@ -3,8 +3,9 @@ import type { ResolvedImage } from '../messages';
 /** The last right-click position, recorded before the browser's menu opens. */
 let lastPoint: { x: number; y: number } | null = null;
 
-export function trackContextMenu(): void {
-  document.addEventListener('contextmenu', (e) => (lastPoint = { x: e.clientX, y: e.clientY }), true);
+/** Until `signal` aborts (the content script's context is invalidated). */
+export function trackContextMenu(signal: AbortSignal): void {
+  document.addEventListener('contextmenu', (e) => (lastPoint = { x: e.clientX, y: e.clientY }), { capture: true, signal });
 }
 
 /**

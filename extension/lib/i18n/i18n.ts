@@ -34,10 +34,6 @@ export function t(key: MessageKey, ...subs: Array<string | number>): string {
   return text.replace(/\$(\d)/g, (_, n: string) => String(subs[Number(n) - 1] ?? ''));
 }
 
-export function hasMessage(loc: UiLocale, key: string): boolean {
-  return key in catalogs[loc];
-}
-
 export function allKeys(loc: UiLocale): string[] {
   return Object.keys(catalogs[loc]);
 }

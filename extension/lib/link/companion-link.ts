@@ -1,5 +1,5 @@
 // Over 300 lines on purpose: reconnect, the /health watch and discovery all drive the one socket and its state.
-import { parseServerMessage, PROTOCOL_VERSION, WS_PATH } from '@loupe/shared';
+import { helloMessage, parseServerMessage, WS_PATH } from '@loupe/shared';
 import type { ServerHello, ServerMessage } from '@loupe/shared';
 import { Backoff } from './backoff';
 import { ChallengeAuth } from './challenge-auth';
@@ -163,7 +163,7 @@ export class CompanionLink {
           if (reply === null) return ws.close();
           opened = true;
           ws.send(reply);
-          ws.send(JSON.stringify({ type: 'hello', protocols: [PROTOCOL_VERSION], client: { name: 'loupe-extension', version: this.deps.clientVersion } }));
+          ws.send(helloMessage({ name: 'loupe-extension', version: this.deps.clientVersion }));
         });
         return;
       }

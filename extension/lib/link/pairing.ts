@@ -47,10 +47,6 @@ export async function isPaired(): Promise<boolean> {
   return Pairing.safeParse((await browser.storage.local.get(KEY))[KEY]).success;
 }
 
-export async function forgetPairing(): Promise<void> {
-  await browser.storage.local.remove(KEY);
-}
-
 /** True when something answers GET /health like a Loupe companion. */
 export async function probeCompanion(port: number, fetchImpl: typeof fetch = fetch): Promise<boolean> {
   try {

@@ -37,7 +37,6 @@ export const ErrorCode = z.enum([
   'engine_unavailable', // no engine can run this task (e.g. no VLM loaded)
   'engine_crashed', // the engine host died while running the job
   'model_invalid', // model directory fails the contract
-  'timeout',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

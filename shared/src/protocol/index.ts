@@ -6,3 +6,4 @@ export * from './binary-frame';
 export * from './errors';
 export * from './parse';
 export * from './handshake';
+export * from './builders';

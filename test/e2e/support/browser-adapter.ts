@@ -99,7 +99,8 @@ export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & {
 }
 
 export const FIREFOX = process.env.LOUPE_FIREFOX ?? '/usr/bin/firefox-esr';
-export const FIREFOX_EXTENSION_DIR = join(REPO_ROOT, 'extension', '.output', 'firefox-mv3');
+/** The Firefox build with the test hooks (`npm run build:e2e`). */
+export const FIREFOX_EXTENSION_DIR = join(REPO_ROOT, 'extension', '.output', 'firefox-mv3-e2e');
 /** Pinned with extensions.webextensions.uuids, so the extension's page URLs (and paired origin) are known. */
 export const FIREFOX_EXTENSION_UUID = '7d4e0c39-3b51-4f0e-9a56-1c2b3d4e5f60';
 

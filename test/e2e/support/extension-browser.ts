@@ -11,7 +11,9 @@ interface ChromeApi {
 }
 declare const chrome: ChromeApi;
 
-export const EXTENSION_DIR = join(REPO_ROOT, 'extension', '.output', 'chrome-mv3');
+/** What `npm run build` ships, and the same build with the test hooks (`npm run build:e2e`) that the e2e tests drive. */
+export const SHIPPED_EXTENSION_DIR = join(REPO_ROOT, 'extension', '.output', 'chrome-mv3');
+export const EXTENSION_DIR = join(REPO_ROOT, 'extension', '.output', 'chrome-mv3-e2e');
 export const CHROMIUM = process.env.LOUPE_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'e2e');
 
@@ -33,7 +35,7 @@ export interface ExtensionBrowser {
  * NativeMessagingHosts/ folder is where this Chromium looks for the pairing host.
  */
 export async function launchWithExtension(userDataDir: string, options: { dpr?: number } = {}): Promise<ExtensionBrowser> {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`the extension is not built (${EXTENSION_DIR}): run \`pnpm build\` first`);
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`the extension is not built (${EXTENSION_DIR}): run \`npm run build:e2e\` first`);
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run \`node scripts/ensure-chromium.mjs\``);
   mkdirSync(ARTIFACTS, { recursive: true });
   const context = await chromium.launchPersistentContext(userDataDir, {

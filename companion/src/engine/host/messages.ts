@@ -1,4 +1,4 @@
-import type { EngineKind, ErrorCode, ModelInfo } from '@loupe/shared';
+import { EngineKind, ModelInfo, Task, type ErrorCode } from '@loupe/shared';
 import type { EngineCapabilities, EngineEvent, EngineJob, EngineOptions } from '../engine';
 
 /**
@@ -73,8 +73,9 @@ export function checkToHost(raw: unknown): string | undefined {
 export function checkFromHost(raw: unknown): string | undefined {
   if (!isObject(raw) || !isString(raw.type)) return 'message is not an object with a type';
   switch (raw.type) {
-    case 'accepted':
     case 'loaded':
+      return checkLoaded(raw);
+    case 'accepted':
     case 'loadError':
     case 'unloaded':
     case 'badMessage':
@@ -92,4 +93,12 @@ export function checkFromHost(raw: unknown): string | undefined {
     default:
       return `unknown message type "${raw.type.slice(0, 32)}"`;
   }
+}
+
+/** `loaded` against the shared schemas: the daemon serves from these fields, so a host sending less is refused here. */
+function checkLoaded(raw: Record<string, unknown>): string | undefined {
+  if (!ModelInfo.safeParse(raw.model).success) return 'loaded.model is not a model description';
+  const c = raw.capabilities;
+  const ok = isObject(c) && EngineKind.safeParse(c.kind).success && Task.array().safeParse(c.tasks).success && typeof c.maxPixels === 'number' && typeof c.multiImage === 'boolean';
+  return ok ? undefined : 'loaded.capabilities needs kind, tasks, maxPixels and multiImage';
 }

@@ -1,0 +1,22 @@
+import type { Task } from '@loupe/shared';
+import { browser } from 'wxt/browser';
+import type { CompanionLink } from '../link/companion-link';
+import type { RegionAction } from '../settings/settings';
+import { imageFlow, selectionFlow, tabFlow, type FlowContext } from './flows';
+
+/**
+ * Entry points for the end-to-end tests (context menus and commands cannot be clicked from a
+ * test driver), as `globalThis.__loupe` in the service worker. Installed only by the e2e build.
+ */
+export function installTestHooks({ ctx, link }: { ctx: FlowContext; link: CompanionLink }): void {
+  Object.assign(globalThis, {
+    __loupe: {
+      session: ctx.session,
+      link,
+      ready: ctx.ready,
+      imageFlow: async (task: Task, tabId: number, frameId = 0, srcUrl?: string) => imageFlow(ctx, task, await browser.tabs.get(tabId), frameId, srcUrl),
+      tabFlow: async (task: Task, tabId: number) => tabFlow(ctx, task, await browser.tabs.get(tabId)),
+      startSelection: async (tabId: number, action?: RegionAction) => selectionFlow(ctx, await browser.tabs.get(tabId), action),
+    },
+  });
+}
