@@ -12,11 +12,12 @@ export interface VlmRealResult {
   vlm_real_vision_ms: number | null;
   vlm_real_prefill_ms: number | null;
   vlm_real_first_step_ms: number | null;
-  vlm_real_prompt_tokens: number | null;
+  vlm_real_prompt_tokens: number;
+  vlm_real_prompt_tokens_source: 'engine' | 'estimate';
   vlm_real_prefill_tps: number | null;
   vlm_real_decode_tps: number | null;
   vlm_real_decode_tokens: number | null;
-  vlm_real_prompt_tokens_4k: number | null;
+  vlm_real_prompt_tokens_4k: number;
   vlm_real_prefill_tps_4k: number | null;
   vlm_real_decode_tps_4k: number | null;
   vlm_real_step_ms: number | null;
@@ -51,6 +52,9 @@ interface Inputs {
   loadMs: number;
   describe: TimedResult;
   long: TimedResult;
+  /** Prompt lengths of the two jobs: the engine's, or the bench's estimate when it reports none. */
+  promptTokens: [number, number];
+  estimated: boolean;
   peer: PeerResult;
   bandwidth: number;
   models: RealModels;
@@ -77,6 +81,8 @@ export function buildResult(x: Inputs): VlmRealResult {
     if (stats.decodeTokens !== undefined && stats.decodeTokens !== x.decode) notes.push(`${name} job decoded ${stats.decodeTokens} of ${x.decode} tokens: the engine did not ignore EOS (LOUPE_BENCH_IGNORE_EOS)`);
   }
   const ttft = s.ttftMs ?? x.describe.firstDeltaMs;
+  const [shortTokens, longTokens] = x.promptTokens;
+  if (x.estimated) notes.push('prompt lengths are the bench\'s estimate (smart_resize visual tokens + tokenized text + template): the engine does not report promptTokens yet');
   return {
     vlm_real_size: x.size,
     vlm_real_ttft_ms: r1(ttft || null, 0),
@@ -85,12 +91,13 @@ export function buildResult(x: Inputs): VlmRealResult {
     vlm_real_vision_ms: r1(s.visionEncodeMs, 0),
     vlm_real_prefill_ms: r1(s.prefillMs, 0),
     vlm_real_first_step_ms: r1(s.firstStepMs, 0),
-    vlm_real_prompt_tokens: s.promptTokens ?? null,
-    vlm_real_prefill_tps: r1(perSecond(s.promptTokens, s.prefillMs), 2),
+    vlm_real_prompt_tokens: shortTokens,
+    vlm_real_prompt_tokens_source: x.estimated ? 'estimate' : 'engine',
+    vlm_real_prefill_tps: r1(perSecond(shortTokens, s.prefillMs), 2),
     vlm_real_decode_tps: decodeTps,
     vlm_real_decode_tokens: s.decodeTokens ?? null,
-    vlm_real_prompt_tokens_4k: l.promptTokens ?? null,
-    vlm_real_prefill_tps_4k: r1(perSecond(l.promptTokens, l.prefillMs), 2),
+    vlm_real_prompt_tokens_4k: longTokens,
+    vlm_real_prefill_tps_4k: r1(perSecond(longTokens, l.prefillMs), 2),
     vlm_real_decode_tps_4k: r1(l.tokensPerSecond, 2),
     vlm_real_step_ms: r1(s.decodeStepMs),
     vlm_real_step_outside_run_ms: r1(s.stepOutsideRunMs, 2),
@@ -109,7 +116,7 @@ export function buildResult(x: Inputs): VlmRealResult {
     gguf_weight_bytes_per_token: x.models.ggufBytesPerToken,
     ratio_decode_vs_llamacpp: ratio(decodeTps, peerShort!.decodeTps),
     ratio_decode_vs_llamacpp_4k: ratio(r1(l.tokensPerSecond, 2), peerLong!.decodeTps),
-    ratio_prefill_vs_llamacpp: ratio(r1(perSecond(s.promptTokens, s.prefillMs), 2), peerShort!.prefillTps),
+    ratio_prefill_vs_llamacpp: ratio(r1(perSecond(shortTokens, s.prefillMs), 2), peerShort!.prefillTps),
     threads: x.threads,
     decode_tokens_requested: x.decode,
     load_average: r1(x.loadAverage)!,
@@ -126,12 +133,12 @@ export function vlmRealTable(r: VlmRealResult): string {
     [`TTFT, 1280×720 screenshot, describe budget (${r.vlm_real_ttft_source})`, show(r.vlm_real_ttft_ms, ' ms')],
     ['  intake + resize + patchify', show(r.vlm_real_intake_ms, ' ms')],
     ['  vision encoder', show(r.vlm_real_vision_ms, ' ms')],
-    [`  prefill (${r.vlm_real_prompt_tokens ?? '?'} prompt tokens)`, show(r.vlm_real_prefill_ms, ' ms')],
+    [`  prefill (${r.vlm_real_prompt_tokens} prompt tokens, ${r.vlm_real_prompt_tokens_source})`, show(r.vlm_real_prefill_ms, ' ms')],
     ['  first decode step', show(r.vlm_real_first_step_ms, ' ms')],
     ['prefill tok/s: Loupe / llama.cpp', `${show(r.vlm_real_prefill_tps)} / ${r.llamacpp_prefill_tps}  (ratio ${show(r.ratio_prefill_vs_llamacpp)})`],
-    [`decode tok/s at ~${r.vlm_real_prompt_tokens ?? '?'} context: Loupe / llama.cpp`, `${show(r.vlm_real_decode_tps)} / ${r.llamacpp_decode_tps}  (ratio ${show(r.ratio_decode_vs_llamacpp)})`],
-    [`decode tok/s at ~${r.vlm_real_prompt_tokens_4k ?? '?'} context: Loupe / llama.cpp`, `${show(r.vlm_real_decode_tps_4k)} / ${r.llamacpp_decode_tps_4k}  (ratio ${show(r.ratio_decode_vs_llamacpp_4k)})`],
-    [`prefill tok/s at ~${r.vlm_real_prompt_tokens_4k ?? '?'} tokens: Loupe / llama.cpp`, `${show(r.vlm_real_prefill_tps_4k)} / ${r.llamacpp_prefill_tps_4k}`],
+    [`decode tok/s at ~${r.vlm_real_prompt_tokens} context: Loupe / llama.cpp`, `${show(r.vlm_real_decode_tps)} / ${r.llamacpp_decode_tps}  (ratio ${show(r.ratio_decode_vs_llamacpp)})`],
+    [`decode tok/s at ~${r.vlm_real_prompt_tokens_4k} context: Loupe / llama.cpp`, `${show(r.vlm_real_decode_tps_4k)} / ${r.llamacpp_decode_tps_4k}  (ratio ${show(r.ratio_decode_vs_llamacpp_4k)})`],
+    [`prefill tok/s at ~${r.vlm_real_prompt_tokens_4k} tokens: Loupe / llama.cpp`, `${show(r.vlm_real_prefill_tps_4k)} / ${r.llamacpp_prefill_tps_4k}`],
     ['decode step / of it outside session.run', `${show(r.vlm_real_step_ms, ' ms')} / ${show(r.vlm_real_step_outside_run_ms, ' ms')}`],
     ['memory bandwidth (streaming read)', `${r.mem_bw_gbps} GB/s`],
     ['decode_bw_fraction: Loupe / llama.cpp', `${show(r.decode_bw_fraction)} / ${r.llamacpp_decode_bw_fraction}`],

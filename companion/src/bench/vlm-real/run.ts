@@ -1,11 +1,15 @@
 import { cpus, loadavg } from 'node:os';
+import { getCatalogEntry, getFamily } from '@loupe/models';
 import type { JobStats } from '@loupe/shared';
+import { familyFor } from '../../engine/vlm/families';
+import { pixelBudgetFor, taskPrompt } from '../../engine/vlm/prompts';
 import { startBenchDaemon, waitForEngines, type BenchDaemon } from '../daemon-process';
 import { screenshotPng } from '../screens';
 import { BenchClient, type TimedResult } from '../ws-client';
 import { runLlamaPeer } from './llama-peer';
 import { measureMemoryBandwidth } from './mem-bandwidth';
 import { ensureRealModels } from './model-cache';
+import { estimatePromptTokens, visualTokens } from './prompt-length';
 import { buildResult, type VlmRealResult } from './report';
 
 export interface VlmRealOptions {
@@ -26,6 +30,7 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
   const threads = cpus().length;
   const loadBefore = loadavg()[0]!;
   const models = await ensureRealModels(o.size, log);
+  const family = getFamily(getCatalogEntry(o.size).family);
 
   log(`measuring memory bandwidth (1 and ${threads} threads, best of 6 passes)…`);
   const bandwidth = Math.max(await measureMemoryBandwidth(1), await measureMemoryBandwidth(threads));
@@ -50,10 +55,12 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
     describe = await client.run({ task: 'describe', maxTokens: o.decode }, [png]);
     log(`  ${summary(describe.done.stats)}`);
     // The same image with a long question brings the context to ~longContext tokens.
-    const imageTokens = describe.done.stats.promptTokens ?? 700;
-    const words = Math.max(16, Math.min(3900, o.longContext - imageTokens));
-    log(`describe with a ~${words}-word question (~${o.longContext} tokens of context), ${o.decode} tokens…`);
-    long = await client.run({ task: 'describe', prompt: `${' the'.repeat(words)}\nDescribe the screenshot.`, maxTokens: o.decode }, [png]);
+    const visual = visualTokens(1280, 720, pixelBudgetFor.describe, family.patchSize * family.mergeSize);
+    const describeTokens = describe.done.stats.promptTokens ?? (await estimatePromptTokens(models.dir, taskPrompt('describe', { family: familyFor(family.id), locale: 'en', imageCount: 1 }), visual));
+    const words = Math.max(16, Math.min(3900, o.longContext - describeTokens));
+    const question = `${' the'.repeat(words)}\nDescribe the screenshot.`;
+    log(`describe with a ${words}-word question (~${o.longContext} tokens of context), ${o.decode} tokens…`);
+    long = await client.run({ task: 'describe', prompt: question, maxTokens: o.decode }, [png]);
     log(`  ${summary(long.done.stats)}`);
     client.close();
     peak = Math.max(peak, d.rssMb().largestChild);
@@ -61,10 +68,12 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
     await d.stop();
     daemon = undefined;
 
-    const lengths = [describe, long].map((r) => ({ prompt: r.done.stats.promptTokens ?? imageTokens, decode: o.decode }));
+    const longTokens = long.done.stats.promptTokens ?? (await estimatePromptTokens(models.dir, question, visual));
+    const estimated = describe.done.stats.promptTokens === undefined || long.done.stats.promptTokens === undefined;
+    const lengths = [describeTokens, longTokens].map((prompt) => ({ prompt, decode: o.decode }));
     log(`llama.cpp peer (node-llama-cpp CPU prebuilt, ${threads} threads, same prompt lengths and decode counts; text only)…`);
     const peer = await runLlamaPeer(models.gguf, threads, lengths, log);
-    return buildResult({ size: o.size, threads, loadMs, describe, long, peer, bandwidth, models, peakRssMb: peak, loadAverage: Math.max(loadBefore, loadavg()[0]!), decode: o.decode });
+    return buildResult({ size: o.size, threads, loadMs, describe, long, promptTokens: [describeTokens, longTokens], estimated, peer, bandwidth, models, peakRssMb: peak, loadAverage: Math.max(loadBefore, loadavg()[0]!), decode: o.decode });
   } finally {
     if (sampler) clearInterval(sampler);
     await daemon?.stop();
