@@ -22,7 +22,7 @@ const inputs = (describe: TimedResult, long: TimedResult) => ({
   bandwidth: 19,
   models: { dir: '/m', gguf: '/m/g', onnxDecoderBytes: 1.9e9, ggufBytesPerToken: 1.6e9, built: false },
   peakRssMb: 3300,
-  loadAverage: 1,
+  loadAverages: { start: 1, afterLoupe: 1, afterPeer: 1 },
   decode: 16,
 });
 

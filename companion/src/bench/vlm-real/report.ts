@@ -42,7 +42,7 @@ export interface VlmRealResult {
   ratio_prefill_vs_llamacpp: number | null;
   threads: number;
   decode_tokens_requested: number;
-  load_average: number;
+  load_average: { start: number; after_loupe: number; after_peer: number };
   notes: string[];
 }
 
@@ -59,7 +59,8 @@ interface Inputs {
   bandwidth: number;
   models: RealModels;
   peakRssMb: number;
-  loadAverage: number;
+  /** 1-minute load average at the start, after Loupe's jobs and after the peer's: phases are sequential. */
+  loadAverages: { start: number; afterLoupe: number; afterPeer: number };
   decode: number;
 }
 
@@ -76,7 +77,9 @@ export function buildResult(x: Inputs): VlmRealResult {
     'stand-in with real dimensions and random weights: speed and memory only, its text is noise',
     'llama.cpp (node-llama-cpp) has no image input: the peer covers text prefill and decode at the same prompt lengths',
   ];
-  if (x.loadAverage > x.threads) notes.push(`load average ${x.loadAverage.toFixed(1)} on ${x.threads} cores (shared machine): absolute times are inflated; compare ratios within this run`);
+  const la = x.loadAverages;
+  const worst = Math.max(la.start, la.afterLoupe, la.afterPeer);
+  if (worst > x.threads) notes.push(`load average up to ${worst.toFixed(1)} on ${x.threads} cores (shared machine; ${la.start.toFixed(1)} at start, ${la.afterLoupe.toFixed(1)} after Loupe's jobs, ${la.afterPeer.toFixed(1)} after the peer's): times are inflated, and ratios hold only if the load stayed level`);
   for (const [name, stats] of [['describe', s], ['long-context', l]] as const) {
     if (stats.decodeTokens !== undefined && stats.decodeTokens !== x.decode) notes.push(`${name} job decoded ${stats.decodeTokens} of ${x.decode} tokens: the engine did not ignore EOS (LOUPE_BENCH_IGNORE_EOS)`);
   }
@@ -119,7 +122,7 @@ export function buildResult(x: Inputs): VlmRealResult {
     ratio_prefill_vs_llamacpp: ratio(r1(perSecond(shortTokens, s.prefillMs), 2), peerShort!.prefillTps),
     threads: x.threads,
     decode_tokens_requested: x.decode,
-    load_average: r1(x.loadAverage)!,
+    load_average: { start: r1(la.start)!, after_loupe: r1(la.afterLoupe)!, after_peer: r1(la.afterPeer)! },
     notes,
   };
 }

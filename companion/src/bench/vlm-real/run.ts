@@ -63,6 +63,7 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
     long = await client.run({ task: 'describe', prompt: question, maxTokens: o.decode }, [png]);
     log(`  ${summary(long.done.stats)}`);
     client.close();
+    const loadDuringLoupe = loadavg()[0]!;
     peak = Math.max(peak, d.rssMb().largestChild);
     clearInterval(sampler);
     await d.stop();
@@ -73,7 +74,8 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
     const lengths = [describeTokens, longTokens].map((prompt) => ({ prompt, decode: o.decode }));
     log(`llama.cpp peer (node-llama-cpp CPU prebuilt, ${threads} threads, same prompt lengths and decode counts; text only)…`);
     const peer = await runLlamaPeer(models.gguf, threads, lengths, log);
-    return buildResult({ size: o.size, threads, loadMs, describe, long, promptTokens: [describeTokens, longTokens], estimated, peer, bandwidth, models, peakRssMb: peak, loadAverage: Math.max(loadBefore, loadavg()[0]!), decode: o.decode });
+    const loadAverages = { start: loadBefore, afterLoupe: loadDuringLoupe, afterPeer: loadavg()[0]! };
+    return buildResult({ size: o.size, threads, loadMs, describe, long, promptTokens: [describeTokens, longTokens], estimated, peer, bandwidth, models, peakRssMb: peak, loadAverages, decode: o.decode });
   } finally {
     if (sampler) clearInterval(sampler);
     await daemon?.stop();
