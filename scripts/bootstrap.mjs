@@ -20,6 +20,8 @@ const env = {
   // Belt and braces: pnpm does not run onnxruntime-node's postinstall anyway, but npm would.
   ONNXRUNTIME_NODE_INSTALL: 'skip',
   ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip',
+  // Same for node-llama-cpp (the bench's peer): its postinstall would download/build llama.cpp.
+  NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true',
   npm_config_update_notifier: 'false',
   // Scripts call `pnpm` by name: put the pinned one first on PATH.
   PATH: `${join(toolDir, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,

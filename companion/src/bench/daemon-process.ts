@@ -14,8 +14,8 @@ export interface BenchDaemon {
   token: string;
   pid: number;
   status(): Promise<ServerStatus>;
-  /** Resident memory of the daemon and every process under it (engine hosts), in MB. */
-  rssMb(): { daemon: number; total: number };
+  /** Resident memory of the daemon and every process under it (engine hosts), in MB; `largestChild` = the biggest engine host. */
+  rssMb(): { daemon: number; total: number; largestChild: number };
   stop(): Promise<void>;
   output(): string;
 }
@@ -55,12 +55,12 @@ function tree(root: number): number[] {
  * Runs `loupe start` in its own process with a temp LOUPE_HOME, so the bench measures the
  * daemon a user runs (and its memory) rather than the bench's own process.
  */
-export async function startBenchDaemon(args: string[], timeoutMs = 180_000): Promise<BenchDaemon> {
+export async function startBenchDaemon(args: string[], timeoutMs = 180_000, extraEnv: Record<string, string> = {}): Promise<BenchDaemon> {
   const home = mkdtempSync(join(tmpdir(), 'loupe-bench-'));
   const token = randomBytes(32).toString('hex');
   const { entry, execArgv } = childEntry(CLI_MAIN, 'loupe.mjs', import.meta.url);
   const child: ChildProcess = spawn(process.execPath, [...execArgv, entry, 'start', '--port', '0', ...args], {
-    env: { ...process.env, LOUPE_HOME: home, LOUPE_TOKEN: token, LOUPE_NATIVE_MANIFEST_DIRS: '', LOUPE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, LOUPE_HOME: home, LOUPE_TOKEN: token, LOUPE_NATIVE_MANIFEST_DIRS: '', LOUPE_LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -103,7 +103,9 @@ export async function startBenchDaemon(args: string[], timeoutMs = 180_000): Pro
         pids = tree(pid);
         treeAt = performance.now();
       }
-      return { daemon: rssOf(pid), total: pids.reduce((s, p) => s + rssOf(p), 0) };
+      const children = pids.slice(1).map(rssOf);
+      const daemon = rssOf(pid);
+      return { daemon, total: children.reduce((s, r) => s + r, daemon), largestChild: Math.max(0, ...children) };
     },
     async stop() {
       if (!exited) {

@@ -4,11 +4,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildStandIn } from '@loupe/models';
+import { buildStandIn, CATALOG, DEFAULT_MODEL_ID } from '@loupe/models';
 import { charErrors, isEnglishPage, median, microAverage, wordErrors, type EditCount } from '../engine/ocr/eval/score';
 import { startBenchDaemon, waitForEngines, type BenchDaemon } from './daemon-process';
 import { screenshotPng } from './screens';
 import { TesseractRef } from './tesseract';
+import { vlmRealTable } from './vlm-real/report';
+import { runVlmReal } from './vlm-real/run';
 import { BenchClient } from './ws-client';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -42,12 +44,18 @@ export interface BenchResult {
 }
 
 const HELP = `loupe bench [--quick] [--json] [--ocr-dir DIR] [--only overhead,vlm,ocr]
+loupe bench --only vlm-real [--size ID] [--decode N] [--json]
   Measures the companion: overhead around the model at 720p/1080p/4k, OCR speed and accuracy
   beside Tesseract on the OCR dev set, stand-in VLM plumbing speed, and peak memory.
   --quick   fewer repetitions (a smoke run)
   --json    print one JSON object instead of the table
   --ocr-dir the OCR set (default: ../shared/data/ocr-dev from the repository root)
-  --only    run only these parts (comma-separated: overhead, vlm, ocr); the others report 0 / null`;
+  --only    run only these parts (comma-separated: overhead, vlm, ocr); the others report 0 / null
+  vlm-real  (opt-in, minutes) a stand-in with a catalog model's real dimensions (--size, default
+            qwen2.5-vl-3b; built once into the temp folder, GBs) through the daemon with EOS ignored:
+            TTFT for a 720p screenshot and its split, prefill and decode tok/s at ~1k and ~4k context,
+            beside llama.cpp on the same text dimensions and the measured memory bandwidth.
+            --decode N tokens per job (default 32)`;
 
 const PARTS = ['overhead', 'vlm', 'ocr'] as const;
 
@@ -209,10 +217,36 @@ function table(r: BenchResult): string {
   return [`loupe bench${r.quick ? ' --quick' : ''}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ...r.notes.map((n) => `  note: ${n}`)].join('\n');
 }
 
+async function runVlmRealCommand(args: { json?: boolean; size?: string; decode?: string }): Promise<number> {
+  const size = args.size ?? DEFAULT_MODEL_ID;
+  if (!CATALOG.some((c) => c.id === size)) {
+    console.error(`--size takes a catalog id: ${CATALOG.map((c) => c.id).join(', ')}`);
+    return 2;
+  }
+  const decode = args.decode === undefined ? 32 : Number(args.decode);
+  if (!Number.isInteger(decode) || decode < 2 || decode > 1024) {
+    console.error('--decode takes a token count from 2 to 1024');
+    return 2;
+  }
+  try {
+    // Progress goes to stderr either way, so a --json run still shows each phase.
+    const result = await runVlmReal({ size, decode, longContext: 4096, log: (m) => console.error(m) });
+    console.log(args.json ? JSON.stringify(result) : vlmRealTable(result));
+    return 0;
+  } catch (e) {
+    console.error(`loupe bench --only vlm-real failed: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
 export async function runBench(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, 'ocr-dir': { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+    args = parseArgs({
+      args: argv,
+      options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, 'ocr-dir': { type: 'string' }, only: { type: 'string' }, size: { type: 'string' }, decode: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }).values;
   } catch (e) {
     console.error(`${(e as Error).message.split('\n')[0]}\n${HELP}`);
     return 2;
@@ -220,6 +254,11 @@ export async function runBench(argv: string[]): Promise<number> {
   if (args.help) {
     console.log(HELP);
     return 0;
+  }
+  if (args.only === 'vlm-real') return runVlmRealCommand(args);
+  if (args.size !== undefined || args.decode !== undefined) {
+    console.error(`--size and --decode belong to --only vlm-real\n${HELP}`);
+    return 2;
   }
   const quick = args.quick === true;
   const only = new Set(args.only ? args.only.split(',').map((p) => p.trim()) : PARTS);

@@ -18,6 +18,8 @@ export interface TimedResult {
   roundTripMs: number;
   /** Client wall time from the frame to `started` (queue + intake as the client sees it). */
   startedMs: number;
+  /** Client wall time from the frame to the first `delta` (0 when none came). */
+  firstDeltaMs: number;
 }
 
 /** The bench's WebSocket client: one job at a time, timed from the client's side. */
@@ -58,12 +60,14 @@ export class BenchClient {
     const frame = encodeSubmitFrame({ type: 'submit', id, ...job }, images);
     return new Promise((resolve, reject) => {
       let startedMs = 0;
+      let firstDeltaMs = 0;
       const t0 = performance.now();
       this.pending.set(id, (m) => {
         if (m.type === 'started') startedMs = performance.now() - t0;
+        if (m.type === 'delta' && firstDeltaMs === 0) firstDeltaMs = performance.now() - t0;
         if (!isTerminal(m)) return;
         this.pending.delete(id);
-        if (m.type === 'done') resolve({ done: m, roundTripMs: performance.now() - t0, startedMs });
+        if (m.type === 'done') resolve({ done: m, roundTripMs: performance.now() - t0, startedMs, firstDeltaMs });
         else reject(new Error(m.type === 'error' ? `${m.code}: ${m.message}` : 'job cancelled'));
       });
       this.ws.send(frame);

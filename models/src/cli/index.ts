@@ -12,6 +12,8 @@ import { formatBytes, PullError } from '../pull/errors';
 import { writeManifest } from '../pull/manifest';
 import { pullModel } from '../pull/pull-model';
 import { buildStandIn } from '../standin/build';
+import { buildFullStandIn, FULL_DTYPES } from '../standin/full/build-full';
+import type { FullDtype } from '../standin/full/build-full';
 import { STAND_IN_LABEL } from '../standin/config-files';
 import { formatProblem } from '../verify/problems';
 import type { VerifyResult } from '../verify/problems';
@@ -37,6 +39,9 @@ const USAGE = `loupe models — manage vision-language models (under LOUPE_HOME/
   loupe models import <dir> [--id NAME]               verify and copy a local model directory
   loupe models stand-in <dir> [--family F] [--dtype D] [--external-data [N]] [--eos-after N] [--repeat ids]
                                                       build a ${STAND_IN_LABEL}
+  loupe models stand-in <dir> --size <id> [--dtype q4|q4f16|fp16]
+                                                      the same at the real dimensions of a catalog model
+                                                      (random weights, GBs on disk; for benchmarks)
 
   dtypes: fp32 fp16 q8 int8 uint8 q4 q4f16 bnb4; families: ${FAMILY_IDS.join(' ')}
   env: HF_ENDPOINT (hub URL), HF_TOKEN, HF_HUB_OFFLINE=1`;
@@ -263,9 +268,11 @@ async function standIn(argvIn: string[], print: (s: string) => void): Promise<nu
     'external-data': { type: 'string' },
     'eos-after': { type: 'string' },
     repeat: { type: 'string' },
+    size: { type: 'string' },
   });
   if (values.help) return usage(print);
   const [dir, ...extra] = positionals;
+  if (values.size !== undefined) return fullSizeStandIn(dir, extra, values, print);
   if (!dir || extra.length) throw new UsageError('usage: loupe models stand-in <dir> [--family F] [--dtype D] [--external-data [N]]');
   const family = values.family ?? 'qwen2_5_vl';
   getFamily(family);
@@ -284,6 +291,21 @@ async function standIn(argvIn: string[], print: (s: string) => void): Promise<nu
 async function findLinks(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isSymbolicLink()).map((e) => join(e.parentPath, e.name));
+}
+
+async function fullSizeStandIn(dir: string | undefined, extra: string[], values: Record<string, unknown>, print: (s: string) => void): Promise<number> {
+  if (!dir || extra.length) throw new UsageError('usage: loupe models stand-in <dir> --size <id> [--dtype q4|q4f16|fp16]');
+  const others = ['family', 'external-data', 'eos-after', 'repeat'].filter((k) => values[k] !== undefined);
+  if (others.length) throw new UsageError(`--size does not combine with --${others.join(', --')} (the family and files follow the catalog model)`);
+  const size = String(values.size);
+  if (!CATALOG.some((c) => c.id === size)) throw new UsageError(`--size takes a catalog id: ${CATALOG.map((c) => c.id).join(', ')}`);
+  const dtype = values.dtype === undefined ? 'q4' : String(values.dtype);
+  if (!(FULL_DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`--size builds ${FULL_DTYPES.join(', ')}, not ${dtype}`);
+  const t0 = performance.now();
+  const result = await buildFullStandIn(resolve(dir), { size, dtype: dtype as FullDtype, onProgress: (m) => print(m) });
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  print(`wrote ${result.dir} (${size} dimensions, ${result.dtype}, ${formatBytes(result.weightBytes)} of random weights, ${seconds} s) — ${STAND_IN_LABEL}`);
+  return 0;
 }
 
 function usage(print: (s: string) => void): number {

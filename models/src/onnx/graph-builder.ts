@@ -23,6 +23,8 @@ export class GraphBuilder {
   private readonly inputs: IValueInfoProto[] = [];
   private readonly outputs: IValueInfoProto[] = [];
   private counter = 0;
+  /** Initializers whose bytes were already streamed to an external data file (full-size stand-ins). */
+  private readonly externalInits: ITensorProto[] = [];
   /** Extra operator domains used (e.g. com.microsoft for MatMulNBits). */
   private readonly domains = new Set<string>();
 
@@ -72,6 +74,22 @@ export class GraphBuilder {
     return name;
   }
 
+  /** An initializer whose bytes already lie in `location` at `offset` (written there by the caller). */
+  external(name: string, elemType: Initializer['elemType'], dims: number[], ref: { location: string; offset: number; length: number }): string {
+    this.externalInits.push({
+      name,
+      dims,
+      dataType: ELEM_TYPE_CODE[elemType],
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: 'location', value: ref.location },
+        { key: 'offset', value: String(ref.offset) },
+        { key: 'length', value: String(ref.length) },
+      ],
+    });
+    return name;
+  }
+
   ints(name: string, values: number[], dims: number[] = [values.length]): string {
     const data = BigInt64Array.from(values.map((v) => BigInt(v)));
     this.initializers.push({ name, elemType: 'int64', dims, bytes: new Uint8Array(data.buffer) });
@@ -104,7 +122,7 @@ export class GraphBuilder {
       producerName: 'loupe-stand-in',
       producerVersion: '1',
       opsetImport: [{ domain: '', version: 17 }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
-      graph: { name: this.name, node: this.nodes, initializer, input: this.inputs, output: this.outputs },
+      graph: { name: this.name, node: this.nodes, initializer: [...initializer, ...this.externalInits], input: this.inputs, output: this.outputs },
     });
   }
 }

