@@ -1,9 +1,11 @@
+// Over 300 lines: the CLI entry of every bench part (overhead, OCR, stand-in VLM, vlm-real) and their one table; each part's work lives in its own file.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { DEVICE_CHOICES, isDeviceRequest } from '../engine/device/request';
 import { buildStandIn, CATALOG, DEFAULT_MODEL_ID } from '@loupe/models';
 import { charErrors, isEnglishPage, median, microAverage, wordErrors, type EditCount } from '../engine/ocr/eval/score';
 import { startBenchDaemon, waitForEngines, type BenchDaemon } from './daemon-process';
@@ -44,7 +46,7 @@ export interface BenchResult {
 }
 
 const HELP = `loupe bench [--quick] [--json] [--ocr-dir DIR] [--only overhead,vlm,ocr]
-loupe bench --only vlm-real [--size ID] [--decode N] [--json]
+loupe bench --only vlm-real [--size ID] [--decode N] [--device auto|webgpu|cuda|cpu] [--model DIR] [--json]
   Measures the companion: overhead around the model at 720p/1080p/4k, OCR speed and accuracy
   beside Tesseract on the OCR dev set, stand-in VLM plumbing speed, and peak memory.
   --quick   fewer repetitions (a smoke run)
@@ -217,7 +219,7 @@ function table(r: BenchResult): string {
   return [`loupe bench${r.quick ? ' --quick' : ''}`, ...rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`), ...r.notes.map((n) => `  note: ${n}`)].join('\n');
 }
 
-async function runVlmRealCommand(args: { json?: boolean; size?: string; decode?: string }): Promise<number> {
+async function runVlmRealCommand(args: { json?: boolean; size?: string; decode?: string; device?: string; model?: string }): Promise<number> {
   const size = args.size ?? DEFAULT_MODEL_ID;
   if (!CATALOG.some((c) => c.id === size)) {
     console.error(`--size takes a catalog id: ${CATALOG.map((c) => c.id).join(', ')}`);
@@ -230,7 +232,12 @@ async function runVlmRealCommand(args: { json?: boolean; size?: string; decode?:
   }
   try {
     // Progress goes to stderr either way, so a --json run still shows each phase.
-    const result = await runVlmReal({ size, decode, longContext: 4096, log: (m) => console.error(m) });
+    const device = args.device ?? 'cpu';
+    if (!isDeviceRequest(device)) {
+      console.error(`--device takes ${DEVICE_CHOICES}`);
+      return 2;
+    }
+    const result = await runVlmReal({ size, decode, longContext: 4096, device, ...(args.model ? { modelDir: resolve(args.model) } : {}), log: (m) => console.error(m) });
     console.log(args.json ? JSON.stringify(result) : vlmRealTable(result));
     return 0;
   } catch (e) {
@@ -244,7 +251,7 @@ export async function runBench(argv: string[]): Promise<number> {
   try {
     args = parseArgs({
       args: argv,
-      options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, 'ocr-dir': { type: 'string' }, only: { type: 'string' }, size: { type: 'string' }, decode: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { quick: { type: 'boolean' }, json: { type: 'boolean' }, 'ocr-dir': { type: 'string' }, only: { type: 'string' }, size: { type: 'string' }, decode: { type: 'string' }, device: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }).values;
   } catch (e) {
@@ -256,8 +263,8 @@ export async function runBench(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.only === 'vlm-real') return runVlmRealCommand(args);
-  if (args.size !== undefined || args.decode !== undefined) {
-    console.error(`--size and --decode belong to --only vlm-real\n${HELP}`);
+  if (args.size !== undefined || args.decode !== undefined || args.device !== undefined || args.model !== undefined) {
+    console.error(`--size, --decode, --device and --model belong to --only vlm-real\n${HELP}`);
     return 2;
   }
   const quick = args.quick === true;

@@ -18,6 +18,10 @@ export interface VlmRealOptions {
   decode: number;
   /** Prompt tokens of the long-context job. */
   longContext: number;
+  /** The companion's --device (default cpu); the peer always runs on the CPU prebuild. */
+  device?: string;
+  /** Another stand-in folder for the companion (e.g. a q4f16 one for WebGPU); the peer's GGUF still comes from the cache. */
+  modelDir?: string;
   log: (m: string) => void;
 }
 
@@ -43,7 +47,7 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
   let describe: TimedResult;
   let long: TimedResult;
   try {
-    daemon = await startBenchDaemon(['--model', models.dir, '--device', 'cpu'], 600_000, { LOUPE_BENCH_IGNORE_EOS: '1' });
+    daemon = await startBenchDaemon(['--model', o.modelDir ?? models.dir, '--device', o.device ?? 'cpu'], 600_000, { LOUPE_BENCH_IGNORE_EOS: '1' });
     const d = daemon;
     sampler = setInterval(() => (peak = Math.max(peak, d.rssMb().largestChild)), 250);
     await waitForEngines(d, ['qwen-vl'], 600_000);
