@@ -70,12 +70,12 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const words = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 
 describe('loupe ocr/describe without a daemon (in-process)', () => {
-  it('ocr --json prints {text, lines:[{text,box,score}], ms, engine}', async () => {
+  it('ocr --json prints {text, lines:[{text,box,score}], blocks, no_text, ms, engine}', async () => {
     const home = join(work, 'home-inproc');
     const r = await loupe(['ocr', png, '--json'], { LOUPE_HOME: home });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { text: string; lines: Array<{ text: string; box: number[]; score: number }>; ms: number; engine: string };
-    expect(Object.keys(out).sort()).toEqual(['engine', 'lines', 'ms', 'text']);
+    expect(Object.keys(out).sort()).toEqual(['blocks', 'engine', 'lines', 'ms', 'no_text', 'text']);
     expect(out.engine).toBe('ppocr');
     expect(words(out.text)).toContain('reads 42');
     expect(out.lines[0]?.box).toHaveLength(4);

@@ -52,7 +52,7 @@ describe('POST /v1/ocr (real OCR engine)', () => {
     const r = await authFetch(d, '/v1/ocr', { method: 'POST', body: form(png) });
     expect(r.status).toBe(200);
     const body = (await r.json()) as { text: string; lines: Array<{ text: string; box: number[]; score: number }>; ms: number; engine: string };
-    expect(Object.keys(body).sort()).toEqual(['engine', 'lines', 'ms', 'text']);
+    expect(Object.keys(body).sort()).toEqual(['blocks', 'engine', 'lines', 'ms', 'no_text', 'text']);
     expect(body.engine).toBe('ppocr');
     expect(words(body.text)).toContain('reads 42');
     expect(words(body.text)).toContain('42');
