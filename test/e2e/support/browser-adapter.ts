@@ -181,8 +181,10 @@ async function startFirefox(profile: string, userHome: string, dpr: number): Pro
  */
 export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { restart(): Promise<void> }> {
   const userHome = mkdtempSync(join(tmpdir(), 'loupe-firefox-home-'));
-  const profile = mkdtempSync(join(tmpdir(), 'loupe-firefox-profile-'));
-  const cleanup = () => [userHome, profile].forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  // Where Firefox keeps a user's profiles: the pairing host reads this install's moz-extension uuid from its prefs.js.
+  const profile = join(userHome, '.mozilla', 'firefox', 'loupe-e2e.default');
+  mkdirSync(profile, { recursive: true });
+  const cleanup = () => rmSync(userHome, { recursive: true, force: true });
   // The folder `loupe start` registers for Firefox in this user's home (~/.mozilla/native-messaging-hosts on Linux).
   const firefoxDirs = defaultManifestDirs(userHome).filter((d) => d.family === 'firefox').map((d) => d.dir);
   installNativeHost({ home: o.home, firefoxManifestDirs: firefoxDirs, defaults: false, port: o.port });
