@@ -95,6 +95,7 @@ export function captureFlows(h: Harness, flow: FlowIt): void {
     await answerWith('```html\n<main id="second">second answer</main>\n```');
     await expect.poll(() => h.b.inPreview<number>(`document.querySelectorAll('#second').length`).catch(() => 0), { timeout: 10_000 }).toBe(1);
     expect(await panel.evaluate<number>(`document.querySelectorAll('[data-testid=preview-frame][data-e2e-old]').length`)).toBe(0);
+    expect(await panel.locator('[data-testid=preview-popout]').count()).toBe(h.b.previewPopsOut ? 1 : 0);
   });
 
   flow('remote-images', 'a Markdown answer with remote images makes no request and shows them as links', async () => {

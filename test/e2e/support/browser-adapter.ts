@@ -32,6 +32,8 @@ export interface LoupeBrowser {
   dpr: number;
   /** chrome-extension://<id> or moz-extension://<uuid>, no trailing slash. */
   origin: string;
+  /** Whether the panel offers to pop the code preview out into a tab (not in Firefox: no sandboxed pages there). */
+  previewPopsOut: boolean;
   /** The panel page, open in its own window so captures of the test tab are unaffected. */
   panel: UiPage;
   reloadPanel(): Promise<void>;
@@ -79,6 +81,7 @@ export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & {
   return {
     name: 'Chromium',
     dpr: o.dpr,
+    previewPopsOut: true,
     origin: `chrome-extension://${ext.extensionId}`,
     ext,
     panel,
@@ -205,6 +208,7 @@ export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { 
   return {
     name: 'Firefox',
     dpr: o.dpr,
+    previewPopsOut: false,
     origin: FIREFOX_ORIGIN,
     get panel() {
       return panel;
