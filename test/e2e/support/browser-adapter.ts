@@ -6,9 +6,11 @@ import puppeteer, { type Browser as PuppeteerBrowser, type Page as PuppeteerPage
 import { defaultManifestDirs, installNativeHost } from '@loupe/companion/pairing/install-native-host';
 import { FIREFOX_EXTENSION_ID } from '@loupe/shared';
 import { REPO_ROOT } from '../../helpers/daemon';
+import { closedOverlay } from './closed-shadow';
 import { launchWithExtension, type ExtensionBrowser } from './extension-browser';
+import { firefoxClosedOverlay, type BidiConnection } from './firefox-closed-shadow';
 import { puppeteerUi } from './puppeteer-ui';
-import type { UiPage } from './ui';
+import type { ClosedOverlay, UiPage } from './ui';
 
 /**
  * Every per-browser difference of the shared user flows (test/e2e/flows/) lives here: where the
@@ -19,7 +21,7 @@ import type { UiPage } from './ui';
 /** What the background exposes to the tests as `globalThis.__loupe` (extension/lib/background/main.ts). */
 export interface LoupeTestApi {
   ready: Promise<void>;
-  session: { maxTokens?: number; conversation: { turns: Array<{ text: string }> } };
+  session: { maxTokens?: number; conversation: { turns: Array<{ text: string }> }; changed(): void };
   imageFlow(task: string, tabId: number, frameId?: number, srcUrl?: string): Promise<void>;
   tabFlow(task: string, tabId: number): Promise<void>;
   startSelection(tabId: number, action?: string): Promise<void>;
@@ -30,6 +32,8 @@ export interface LoupeBrowser {
   dpr: number;
   /** chrome-extension://<id> or moz-extension://<uuid>, no trailing slash. */
   origin: string;
+  /** Whether the panel offers to pop the code preview out into a tab (not in Firefox: no sandboxed pages there). */
+  previewPopsOut: boolean;
   /** The panel page, open in its own window so captures of the test tab are unaffected. */
   panel: UiPage;
   reloadPanel(): Promise<void>;
@@ -42,6 +46,11 @@ export interface LoupeBrowser {
   background<T, A = undefined>(fn: (loupe: LoupeTestApi, arg: A) => T | Promise<T>, arg?: A): Promise<T>;
   /** Evaluates a JS expression inside the panel's preview frame (its result must be a string, number or boolean). */
   inPreview<T extends string | number | boolean>(expression: string): Promise<T>;
+  /**
+   * The region overlay on `page`, inside its closed shadow root: reached the way only the driver
+   * can (never through the page), and driven with trusted input (the real mouse and keyboard).
+   */
+  overlay(page: UiPage): Promise<ClosedOverlay>;
   /** A PNG of the element `selector` on the page at `url`, rendered by this browser. */
   elementPng(url: string, selector: string): Promise<Buffer>;
   close(): Promise<void>;
@@ -72,6 +81,7 @@ export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & {
   return {
     name: 'Chromium',
     dpr: o.dpr,
+    previewPopsOut: true,
     origin: `chrome-extension://${ext.extensionId}`,
     ext,
     panel,
@@ -84,6 +94,7 @@ export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & {
       const frame = await (await panel.locator('[data-testid=preview-frame]').elementHandle())!.contentFrame();
       return frame!.evaluate(expression);
     },
+    overlay: (page) => closedOverlay(page as PlaywrightPage),
     async elementPng(url, selector) {
       const page = await ext.context.newPage();
       await page.goto(url);
@@ -174,8 +185,10 @@ async function startFirefox(profile: string, userHome: string, dpr: number): Pro
  */
 export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { restart(): Promise<void> }> {
   const userHome = mkdtempSync(join(tmpdir(), 'loupe-firefox-home-'));
-  const profile = mkdtempSync(join(tmpdir(), 'loupe-firefox-profile-'));
-  const cleanup = () => [userHome, profile].forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  // Where Firefox keeps a user's profiles: the pairing host reads this install's moz-extension uuid from its prefs.js.
+  const profile = join(userHome, '.mozilla', 'firefox', 'loupe-e2e.default');
+  mkdirSync(profile, { recursive: true });
+  const cleanup = () => rmSync(userHome, { recursive: true, force: true });
   // The folder `loupe start` registers for Firefox in this user's home (~/.mozilla/native-messaging-hosts on Linux).
   const firefoxDirs = defaultManifestDirs(userHome).filter((d) => d.family === 'firefox').map((d) => d.dir);
   installNativeHost({ home: o.home, firefoxManifestDirs: firefoxDirs, defaults: false, port: o.port });
@@ -188,12 +201,15 @@ export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { 
     cleanup();
     throw error;
   }
-  const bidi = () => (s.driver as unknown as { connection: { send(method: string, params: object): Promise<{ result: unknown }> } }).connection;
+  const bidi = () => (s.driver as unknown as { connection: BidiConnection }).connection;
   let panel = puppeteerUi(s.panelPage);
+  /** The Puppeteer page behind each page the flows opened, for what the UiPage slice does not cover. */
+  const pages = new WeakMap<UiPage, PuppeteerPage>();
 
   return {
     name: 'Firefox',
     dpr: o.dpr,
+    previewPopsOut: false,
     origin: FIREFOX_ORIGIN,
     get panel() {
       return panel;
@@ -212,7 +228,9 @@ export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { 
       const page = await s.driver.newPage();
       await page.goto(url);
       await page.bringToFront();
-      return puppeteerUi(page);
+      const ui = puppeteerUi(page);
+      pages.set(ui, page);
+      return ui;
     },
     openExtensionPage: async (path) => puppeteerUi(await openFirefoxExtensionPage(s, path, 'tab')),
     async tabId(url) {
@@ -231,6 +249,11 @@ export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { 
       };
       if (value.type === 'exception') throw new Error(`in the preview frame: ${value.exceptionDetails?.text}`);
       return value.result?.value as never;
+    },
+    async overlay(ui) {
+      const page = pages.get(ui);
+      if (!page) throw new Error('overlay(): not a page opened with openPage()');
+      return firefoxClosedOverlay(bidi(), page);
     },
     async elementPng(url, selector) {
       const page = await s.driver.newPage();

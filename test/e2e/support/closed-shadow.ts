@@ -1,4 +1,5 @@
 import type { CDPSession, Page } from 'playwright-core';
+import type { ClosedOverlay } from './ui';
 
 interface CdpNode {
   nodeId: number;
@@ -14,7 +15,7 @@ interface CdpNode {
  * `pierce`), and drives it with trusted input (real mouse and keyboard events): what a user does,
  * and what the page itself cannot.
  */
-export async function closedOverlay(page: Page) {
+export async function closedOverlay(page: Page): Promise<ClosedOverlay> {
   const cdp: CDPSession = await page.context().newCDPSession(page);
   const find = async (selector: string): Promise<number> => {
     const { root } = (await cdp.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
@@ -45,7 +46,7 @@ export async function closedOverlay(page: Page) {
     const [x1, y1, , , x3, y3] = model.content as [number, number, number, number, number, number];
     return { x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
   };
-  return {
+  const overlay: ClosedOverlay = {
     waitFor,
     has: async (selector: string) => (await find(selector)) !== 0,
     async text(selector: string): Promise<string> {
@@ -58,9 +59,10 @@ export async function closedOverlay(page: Page) {
       await page.mouse.click(x, y);
     },
     async fill(selector: string, text: string): Promise<void> {
-      await this.click(selector);
+      await overlay.click(selector);
       await page.keyboard.type(text);
     },
-    detach: () => cdp.detach(),
+    detach: () => cdp.detach().catch(() => undefined),
   };
+  return overlay;
 }

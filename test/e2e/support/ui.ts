@@ -42,3 +42,16 @@ export interface UiPage {
   bringToFront(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The extension's UI inside a closed shadow root on a page (test/e2e/support/browser-adapter.ts `overlay`). */
+export interface ClosedOverlay {
+  /** Waits (up to `timeoutMs`) until `selector` matches inside the closed root. */
+  waitFor(selector: string, timeoutMs?: number): Promise<unknown>;
+  has(selector: string): Promise<boolean>;
+  text(selector: string): Promise<string>;
+  /** A real (trusted) click at the element's centre. */
+  click(selector: string): Promise<void>;
+  /** A real click on the element, then real typing. */
+  fill(selector: string, text: string): Promise<void>;
+  detach(): Promise<void>;
+}
