@@ -107,6 +107,11 @@ switch (command) {
     install({ always: false });
     pnpm(['--filter', '@loupe/extension', 'build']);
     break;
+  case 'build:e2e':
+    // The extension with its test hooks, into separate -e2e output folders (never shipped).
+    install({ always: false });
+    pnpm(['--filter', '@loupe/extension', 'build:e2e']);
+    break;
   case 'start':
     install({ always: true });
     linkBin();
@@ -124,6 +129,6 @@ switch (command) {
     pnpm(rest);
     break;
   default:
-    console.error(`loupe bootstrap: unknown command "${command}" (use install, build, start, test or pnpm <args>)`);
+    console.error(`loupe bootstrap: unknown command "${command}" (use install, build, build:e2e, start, test or pnpm <args>)`);
     process.exit(2);
 }
