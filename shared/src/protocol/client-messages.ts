@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { EngineKind, Locale, MAX_IMAGES_PER_JOB, MAX_IMAGE_BYTES, MAX_PROMPT_CHARS, Task } from './constants';
-import { Region } from './shapes';
+import { EngineKind, Locale, MAX_IMAGES_PER_JOB, MAX_IMAGE_BYTES, MAX_PROMPT_CHARS, MAX_VIDEO_FRAMES, Task } from './constants';
+import { Region, VideoClip } from './shapes';
 
 export const JobId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 
@@ -48,14 +48,15 @@ export const ClientHello = z.strictObject({
  * A job. Sent either as JSON text (no images: a follow-up question in a conversation)
  * or as the header of a binary submit frame whose image bytes follow (see binary-frame.ts).
  */
-export const SubmitJob = z.strictObject({
+export const SubmitJob = z
+  .strictObject({
   type: z.literal('submit'),
   id: JobId,
   task: Task,
   /** Force an engine family; by default `ocr` goes to the fast OCR engine and the rest to the VLM. */
   engine: EngineKind.optional(),
   /** Byte length of each image in the frame, in order. */
-  images: z.array(z.number().int().positive().max(MAX_IMAGE_BYTES)).max(MAX_IMAGES_PER_JOB).default([]),
+  images: z.array(z.number().int().positive().max(MAX_IMAGE_BYTES)).max(MAX_VIDEO_FRAMES).default([]),
   region: Region.optional(),
   prompt: z.string().max(MAX_PROMPT_CHARS).optional(),
   locale: Locale.default('en'),
@@ -65,7 +66,16 @@ export const SubmitJob = z.strictObject({
   sampling: Sampling.optional(),
   /** Answer as JSON (any object, or matching a JSON Schema); see ResponseFormat. */
   format: ResponseFormat.optional(),
-});
+  /** The images are the frames of one video, with their times (see VideoClip). */
+  video: VideoClip.optional(),
+})
+  .superRefine((job, ctx) => {
+    if (job.video) {
+      if (job.video.frameTimes.length !== job.images.length) ctx.addIssue({ code: 'custom', path: ['video', 'frameTimes'], message: `a video job needs one frame time per image (${job.images.length} images, ${job.video.frameTimes.length} times)` });
+    } else if (job.images.length > MAX_IMAGES_PER_JOB) {
+      ctx.addIssue({ code: 'custom', path: ['images'], message: `at most ${MAX_IMAGES_PER_JOB} images per job (a video job may carry up to ${MAX_VIDEO_FRAMES} frames)` });
+    }
+  });
 
 export const CancelJob = z.strictObject({ type: z.literal('cancel'), id: JobId });
 export const StatusRequest = z.strictObject({ type: z.literal('status') });

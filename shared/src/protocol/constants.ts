@@ -11,9 +11,13 @@ export const WS_PATH = '/v1/ws';
 export const MAX_IMAGE_BYTES = 32 * 1024 * 1024;
 export const MAX_INPUT_PIXELS = 100_000_000;
 export const MAX_IMAGES_PER_JOB = 4;
+/** A video job carries at most this many frames (each one image of the frame, in time order). */
+export const MAX_VIDEO_FRAMES = 64;
 export const MAX_PROMPT_CHARS = 16_000;
 /** A submit frame carries at most this many image bytes plus a small JSON header. */
 export const MAX_FRAME_BYTES = MAX_IMAGES_PER_JOB * MAX_IMAGE_BYTES + 256 * 1024;
+/** All frames of one video job together (they are small JPEG/WebP stills at the per-frame cap). */
+export const MAX_VIDEO_BYTES = 64 * 1024 * 1024;
 /** Deltas are batched; a client sees text at least this often while a job produces it. */
 export const DELTA_FLUSH_MS = 30;
 

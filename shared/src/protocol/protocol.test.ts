@@ -47,3 +47,18 @@ describe('client messages', () => {
     expect(() => parseClientMessage('{"type":"cancel","id":"a","extra":1}')).toThrow(ProtocolError);
   });
 });
+
+describe('video jobs', () => {
+  const frames = (n: number) => Array.from({ length: n }, () => new Uint8Array([1, 2, 3]));
+  it('carries up to MAX_VIDEO_FRAMES frames with one time each, in order', () => {
+    const frame = encodeSubmitFrame({ type: 'submit', id: 'v1', task: 'describe', video: { frameTimes: [0, 1.5, 3], duration: 10, source: 'element' } }, frames(3));
+    const { job, images } = decodeSubmitFrame(frame);
+    expect(images).toHaveLength(3);
+    expect(job.video?.frameTimes).toEqual([0, 1.5, 3]);
+  });
+  it('refuses more than four images without a video, a time count that does not match, and times out of order', () => {
+    expect(() => decodeSubmitFrame(encodeSubmitFrame({ type: 'submit', id: 'v2', task: 'describe' }, frames(5)))).toThrow(/at most 4 images/);
+    expect(() => decodeSubmitFrame(encodeSubmitFrame({ type: 'submit', id: 'v3', task: 'describe', video: { frameTimes: [0, 1] } }, frames(3)))).toThrow(/one frame time per image/);
+    expect(() => decodeSubmitFrame(encodeSubmitFrame({ type: 'submit', id: 'v4', task: 'describe', video: { frameTimes: [2, 1] } }, frames(2)))).toThrow(/time order/);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_VIDEO_FRAMES } from './constants';
 
 /** A rectangle in the original image's pixels. */
 export const Region = z.strictObject({
@@ -50,6 +51,9 @@ export const JobStats = z.object({
   decodeStepMs: z.number().optional(),
   stepOutsideRunMs: z.number().optional(),
   totalMs: z.number(),
+  /** A video job: the frames the model actually saw (after its budget), with their times in seconds. */
+  videoFrames: z.number().int().optional(),
+  videoFrameTimes: z.array(z.number()).optional(),
   device: z.string().optional(),
   dtype: z.string().optional(),
 });
@@ -97,3 +101,21 @@ export const ServerStatus = z.object({
   }),
 });
 export type ServerStatus = z.infer<typeof ServerStatus>;
+
+/**
+ * A video job's frames: the job's images are stills of one clip in time order, one per entry of
+ * `frameTimes` (seconds from the video's start). The VLM feeds them as video input (temporal
+ * patches, video grid, time positions), not as separate images.
+ */
+export const VideoClip = z
+  .strictObject({
+    frameTimes: z.array(z.number().min(0).max(86_400)).min(1).max(MAX_VIDEO_FRAMES),
+    /** Length of the whole video, seconds, when known. */
+    duration: z.number().positive().max(86_400).optional(),
+    /** The part of the video the frames were sampled from, seconds. */
+    range: z.tuple([z.number().min(0), z.number().min(0)]).optional(),
+    /** Where the frames came from: drawn from the <video> element, tab captures while it played, or a decoded file. */
+    source: z.enum(['element', 'tab-capture', 'file']).optional(),
+  })
+  .refine((v) => v.frameTimes.every((t, i) => i === 0 || t >= v.frameTimes[i - 1]!), { message: 'video frameTimes must be in time order' });
+export type VideoClip = z.infer<typeof VideoClip>;
