@@ -3,10 +3,10 @@ import { cp, lstat, readdir, rm } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { CATALOG, DEFAULT_MODEL_ID } from '../catalog';
+import { CATALOG, catalogCaveats, DEFAULT_MODEL_ID } from '../catalog';
 import type { Dtype } from '../dtypes';
 import { parseDtype } from '../dtypes';
-import { FAMILY_IDS, getFamily } from '../families';
+import { DEFAULT_FAMILY_ID, familyIds, getFamily } from '../families';
 import { isReallyInside } from '../pull/contained-path';
 import { formatBytes, PullError } from '../pull/errors';
 import { writeManifest } from '../pull/manifest';
@@ -28,7 +28,7 @@ export interface ModelsCommandOptions {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-const USAGE = `loupe models — manage vision-language models (under LOUPE_HOME/models)
+const usageText = () => `loupe models — manage vision-language models (under LOUPE_HOME/models)
 
   loupe models list [--json]                          installed models and the catalog
   loupe models pull <id> [--dtype D] [--offline]      download from the Hugging Face hub (resumable)
@@ -43,7 +43,7 @@ const USAGE = `loupe models — manage vision-language models (under LOUPE_HOME/
                                                       the same at the real dimensions of a catalog model
                                                       (random weights, GBs on disk; for benchmarks)
 
-  dtypes: fp32 fp16 q8 int8 uint8 q4 q4f16 bnb4; families: ${FAMILY_IDS.join(' ')}
+  dtypes: fp32 fp16 q8 int8 uint8 q4 q4f16 bnb4; families: ${familyIds().join(' ')}
   env: HF_ENDPOINT (hub URL), HF_TOKEN, HF_HUB_OFFLINE=1`;
 
 class UsageError extends Error {}
@@ -65,7 +65,7 @@ export async function runModelsCommand(argv: string[], options: ModelsCommandOpt
   const [sub, ...rest] = argv;
   try {
     if (!sub || sub === 'help' || sub === '--help' || sub === '-h') {
-      print(USAGE);
+      print(usageText());
       return sub ? 0 : 2;
     }
     const home = () => {
@@ -106,7 +106,7 @@ async function list(argv: string[], home: string, print: (s: string) => void): P
   if (values.json) {
     print(JSON.stringify({
       installed: installed.map(({ manifest, ...m }) => ({ ...m, source: manifest?.source, repo: manifest?.repo, commit: manifest?.commit, label: m.standIn ? STAND_IN_LABEL : undefined })),
-      catalog: CATALOG.map((c) => ({ ...c, installed: installed.some((m) => m.id === c.id), default: c.id === DEFAULT_MODEL_ID })),
+      catalog: CATALOG.map((c) => ({ ...c, caveats: catalogCaveats(c), installed: installed.some((m) => m.id === c.id), default: c.id === DEFAULT_MODEL_ID })),
     }, null, 2));
     return 0;
   }
@@ -122,7 +122,7 @@ async function list(argv: string[], home: string, print: (s: string) => void): P
     const size = c.approxBytes[c.defaultDtype.cpu] ?? c.approxBytes[c.defaultDtype.gpu];
     const flags = [c.id === DEFAULT_MODEL_ID ? 'default' : '', installed.some((m) => m.id === c.id) ? 'installed' : '', c.verified.repo ? '' : 'repo unverified'].filter(Boolean);
     print(`  ${c.id.padEnd(16)} ${c.label.padEnd(24)} ~${size ? formatBytes(size) : '?'} (${c.defaultDtype.cpu} CPU / ${c.defaultDtype.gpu} GPU)  ${c.licence}${flags.length ? `  [${flags.join(', ')}]` : ''}`);
-    for (const caveat of c.caveats) print(`      - ${caveat}`);
+    for (const caveat of catalogCaveats(c)) print(`      - ${caveat}`);
   }
   return 0;
 }
@@ -274,8 +274,7 @@ async function standIn(argvIn: string[], print: (s: string) => void): Promise<nu
   const [dir, ...extra] = positionals;
   if (values.size !== undefined) return fullSizeStandIn(dir, extra, values, print);
   if (!dir || extra.length) throw new UsageError('usage: loupe models stand-in <dir> [--family F] [--dtype D] [--external-data [N]]');
-  const family = values.family ?? 'qwen2_5_vl';
-  getFamily(family);
+  const family = getFamily(values.family ?? DEFAULT_FAMILY_ID).id;
   const dtype: Dtype = values.dtype ? parseDtype(values.dtype) : 'fp32';
   const externalData = values['external-data'] === undefined ? undefined : Number(values['external-data']);
   if (externalData !== undefined && (!Number.isInteger(externalData) || externalData < 1)) throw new UsageError('--external-data takes a chunk count ≥ 1');
@@ -283,7 +282,7 @@ async function standIn(argvIn: string[], print: (s: string) => void): Promise<nu
   if (eosAfter !== undefined && (!Number.isInteger(eosAfter) || eosAfter < 1)) throw new UsageError('--eos-after takes a token count ≥ 1');
   const repeatTokens = values.repeat?.split(',').map((s) => Number(s.trim()));
   if (repeatTokens?.some((t) => !Number.isInteger(t) || t < 0 || t >= 151643)) throw new UsageError('--repeat takes comma-separated ordinary token ids (< 151643)');
-  const result = await buildStandIn(resolve(dir), { family: family as never, dtype, externalData, eosAfter, repeatTokens });
+  const result = await buildStandIn(resolve(dir), { family, dtype, externalData, eosAfter, repeatTokens });
   print(`wrote ${result.dir} (${getFamily(result.family).label}, ${result.dtype}, ${result.files.length} files) — ${STAND_IN_LABEL}`);
   return 0;
 }
@@ -309,6 +308,6 @@ async function fullSizeStandIn(dir: string | undefined, extra: string[], values:
 }
 
 function usage(print: (s: string) => void): number {
-  print(USAGE);
+  print(usageText());
   return 0;
 }

@@ -1,7 +1,6 @@
 import { cpus, loadavg } from 'node:os';
-import { getCatalogEntry, getFamily } from '@loupe/models';
+import { getCatalogEntry, getFamily, resizeFactor } from '@loupe/models';
 import type { JobStats } from '@loupe/shared';
-import { familyFor } from '../../engine/vlm/families';
 import { pixelBudgetFor, taskPrompt } from '../../engine/vlm/prompts';
 import { startBenchDaemon, waitForEngines, type BenchDaemon } from '../daemon-process';
 import { screenshotPng } from '../screens';
@@ -59,8 +58,8 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
     describe = await client.run({ task: 'describe', maxTokens: o.decode }, [png]);
     log(`  ${summary(describe.done.stats)}`);
     // The same image with a long question brings the context to ~longContext tokens.
-    const visual = visualTokens(1280, 720, pixelBudgetFor.describe, family.patchSize * family.mergeSize);
-    const describeTokens = describe.done.stats.promptTokens ?? (await estimatePromptTokens(models.dir, taskPrompt('describe', { family: familyFor(family.id), locale: 'en', imageCount: 1 }), visual));
+    const visual = visualTokens(1280, 720, pixelBudgetFor.describe, resizeFactor(family));
+    const describeTokens = describe.done.stats.promptTokens ?? (await estimatePromptTokens(models.dir, taskPrompt('describe', { family, locale: 'en', imageCount: 1 }), visual));
     const words = Math.max(16, Math.min(3900, o.longContext - describeTokens));
     const question = `${' the'.repeat(words)}\nDescribe the screenshot.`;
     log(`describe with a ${words}-word question (~${o.longContext} tokens of context), ${o.decode} tokens…`);

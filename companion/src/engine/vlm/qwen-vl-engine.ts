@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tjs from '@huggingface/transformers';
-import { formatProblem, STAND_IN_LABEL, verifyModelDir, type Dtype } from '@loupe/models';
+import { familyIds, findFamily, formatProblem, resizeFactor, STAND_IN_LABEL, verifyModelDir, type Dtype, type Family } from '@loupe/models';
 import type { GroundBox, ModelInfo } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
 import { decodeToRgb } from '../../intake';
@@ -11,7 +11,6 @@ import { DecodeLoop, newMeter } from './decode-loop';
 import { chooseDevice, DEVICE_LABEL, DeviceUnavailableError, describeCudaError, describeWebGpuError, GPU_SETUP_HINT } from './device';
 import { chooseDtype } from './dtypes';
 import { abortError } from './event-queue';
-import { familyFor, type VlmFamily } from './families';
 import { groundBoxes } from './grounding';
 import { prepareStructuredOutput } from './json/structured-output';
 import { patchConfigFor, pixelInputs, planImages, promptIds, ropePositions, tokenId, visualTokensFor, type PreparedImage, type QwenProcessor } from './inputs';
@@ -39,7 +38,7 @@ interface Loaded {
   sessions: VlmSessions;
   loop: DecodeLoop;
   processor: QwenProcessor;
-  family: VlmFamily;
+  family: Family;
   config: ModelConfig;
   eos: Set<number>;
 }
@@ -71,11 +70,11 @@ export class QwenVlEngine implements Engine {
     const { dir, id } = resolveModelDir(this.options.model, this.options.home);
     this.dir = dir;
     const config = readJson<ModelConfig>(dir, 'config.json');
-    let family: VlmFamily;
-    try {
-      family = familyFor(config.model_type);
-    } catch (error) {
-      throw new ModelInvalidError(dir, [`config.json: ${(error as Error).message}`]);
+    const family = findFamily(config.model_type);
+    if (!family) {
+      throw new ModelInvalidError(dir, [
+        `config.json: model_type "${config.model_type ?? '(missing)'}" is not a supported vision-language family (supported: ${familyIds().join(', ')}); use a Qwen-VL export in the transformers.js layout.`,
+      ]);
     }
     const { device, fallbackReason } = await this.chooseDevice();
     let dtype = chooseDtype(dir, device, this.options.dtype);
@@ -111,7 +110,7 @@ export class QwenVlEngine implements Engine {
     const standIn = Boolean(config.loupe_stand_in);
     const notes = [...(reason ? [`running on ${DEVICE_LABEL[loadedOn]}: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
     this.report = { device: loadedOn, dtype, ...(reason ? { fallbackReason: reason } : {}), ...(notes.length ? { note: notes.join(' ') } : {}) };
-    this.log?.info({ model: id, family: family.modelType, device: loadedOn, dtype, standIn, fallback: reason, ignoreEos: this.ignoreEos || undefined }, 'VLM loaded');
+    this.log?.info({ model: id, family: family.id, device: loadedOn, dtype, standIn, fallback: reason, ignoreEos: this.ignoreEos || undefined }, 'VLM loaded');
     this.info = {
       id: standIn ? `${id} (${STAND_IN_LABEL})` : id,
       engine: standIn ? `${QWEN_VL_ENGINE} (${STAND_IN_LABEL})` : QWEN_VL_ENGINE,
@@ -165,8 +164,7 @@ export class QwenVlEngine implements Engine {
   }
 
   private async warmUp(): Promise<void> {
-    const factor = this.loaded!.family.patchSize * this.loaded!.family.mergeSize;
-    const side = factor * 2;
+    const side = resizeFactor(this.loaded!.family) * 2;
     const rgb = new Uint8Array(side * side * 3).fill(200);
     const image: PreparedImage = {
       rgb,
