@@ -29,7 +29,7 @@ export interface FamilyDefinition<Id extends string = string> {
   /** Jinja chat template as shipped upstream (tokenizer_config.json `chat_template`). */
   chatTemplate: string;
   grounding: FamilyGrounding;
-  /** Served model names (OpenAI-compatible remotes) that belong to this family. */
+  /** Served model names (OpenAI-compatible remotes) of this family, matched against the lower-cased name. */
   remoteModelName: RegExp;
   /** Known limitations users are told about (ModelInfo note, `models list`). */
   caveats: string[];
