@@ -88,4 +88,14 @@ describe('video through the daemon', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/not a video file/);
   }, 120_000);
+
+  it('POST /v1/describe takes a multipart `video` file and reports the frames', async () => {
+    const form = new FormData();
+    form.append('video', new Blob([new Uint8Array(readFileSync(clip))], { type: 'video/mp4' }), 'test.mp4');
+    const r = await authFetch(d, '/v1/describe', { method: 'POST', body: form });
+    expect(r.status).toBe(200);
+    const out = (await r.json()) as VideoJson;
+    expect(out.video).toMatchObject({ frames_sampled: 8, frames_seen: 8, duration: 8 });
+    expect(out.stats.visualTokens).toBe(4 * 11 * 9);
+  }, 120_000);
 });
