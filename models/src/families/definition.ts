@@ -81,13 +81,27 @@ export interface FamilyNetwork {
   };
 }
 
-/** Video input as the family expects it (filled in by the video work; frames pair up by temporalPatchSize). */
+/**
+ * Video input: frames at one size, pairs of frames (temporalPatchSize) merged into one temporal
+ * patch, one `video_grid_thw` row [groups, h, w], the features in `<|video_pad|>` rows.
+ */
 export interface FamilyVideo {
+  padToken: '<|video_pad|>';
   /**
-   * How frame times reach the model: none (Qwen2-VL), absolute time per temporal grid step through
-   * `second_per_grid_ts` in M-RoPE (Qwen2.5-VL), or timestamps written as text between frames (Qwen3-VL).
+   * How the model learns when each temporal patch is:
+   * - `index`: M-RoPE t positions 0, 1, 2… per patch (Qwen2-VL; no absolute time);
+   * - `absolute-mrope`: t positions = patch index × seconds per patch × tokensPerSecond (Qwen2.5-VL
+   *   `second_per_grid_ts`; config.json vision_config.tokens_per_second overrides the default);
+   * - `text-timestamps`: `<12.5 seconds>` before each patch's own vision_start…vision_end block, and
+   *   M-RoPE treats every patch as its own grid [1, h, w] (Qwen3-VL).
    */
-  timestamps: 'none' | 'second_per_grid_ts' | 'text-timestamps';
+  time: { kind: 'index' } | { kind: 'absolute-mrope'; tokensPerSecond: number } | { kind: 'text-timestamps' };
+  /** Largest frame the model is given (Qwen's guidance: ~360×420). */
+  maxFramePixels: number;
+  /** Smallest frame worth sending; below it frames are dropped instead of shrunk further. */
+  minFramePixels: number;
+  /** Visual tokens one clip may take in the prompt: more frames means smaller frames, then fewer. */
+  tokenBudget: number;
 }
 
 /** An entry names what it is and overrides only what differs from the base. */
@@ -116,7 +130,9 @@ export const QWEN_VL_BASE: Omit<FamilyDefinition, 'id' | 'label' | 'architecture
     text: { qkvBias: true, qkNorm: false, mropeInterleaved: false, llamaCppArchitecture: 'qwen2' },
     vision: { mlpKind: 'quick_gelu', norm: 'layer', patchEmbedBias: false, learnedPositions: false, deepstack: false },
   },
-  video: { timestamps: 'none' },
+  // Frames up to ~360×420 (Qwen's guidance to stay in memory), a clip within ~4k visual tokens
+  // (64 frames = 32 temporal patches of ~128 tokens).
+  video: { padToken: '<|video_pad|>', time: { kind: 'index' }, maxFramePixels: 360 * 420, minFramePixels: 128 * 28 * 28, tokenBudget: 4096 },
 };
 
 /** The base with an entry's overrides merged in (nested objects field by field; arrays and patterns replace). */

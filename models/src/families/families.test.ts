@@ -18,11 +18,11 @@ describe('the family table', () => {
     expect(familyIds()).toEqual(['qwen2_vl', 'qwen2_5_vl', 'qwen3_vl']);
     const facts = familyIds().map((id) => {
       const f = getFamily(id);
-      return [id, f.configLayout, f.textModelType, f.gridInputName, f.patchSize, resizeFactor(f), f.grounding.convention, f.grounding.format, f.video.timestamps];
+      return [id, f.configLayout, f.textModelType, f.gridInputName, f.patchSize, resizeFactor(f), f.grounding.convention, f.grounding.format, f.video.time.kind];
     });
     expect(facts).toEqual([
-      ['qwen2_vl', 'flat', undefined, 'grid_thw', 14, 28, 'normalized-1000', 'qwen2-box-tokens', 'none'],
-      ['qwen2_5_vl', 'nested', 'qwen2_5_vl_text', 'image_grid_thw', 14, 28, 'absolute-resized', 'json-bbox_2d', 'second_per_grid_ts'],
+      ['qwen2_vl', 'flat', undefined, 'grid_thw', 14, 28, 'normalized-1000', 'qwen2-box-tokens', 'index'],
+      ['qwen2_5_vl', 'nested', 'qwen2_5_vl_text', 'image_grid_thw', 14, 28, 'absolute-resized', 'json-bbox_2d', 'absolute-mrope'],
       ['qwen3_vl', 'nested', 'qwen3_vl_text', 'image_grid_thw', 16, 32, 'normalized-1000', 'json-bbox_2d', 'text-timestamps'],
     ]);
     expect(getFamily('qwen3_vl').network).toMatchObject({ text: { qkNorm: true, qkvBias: false, mropeInterleaved: true }, vision: { deepstack: true, patchEmbedBias: true, mlpKind: 'gelu_tanh' } });

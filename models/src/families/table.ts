@@ -28,7 +28,8 @@ export const QWEN2_5_VL = defineFamily({
   grounding: { convention: 'absolute-resized' },
   remoteModelName: /qwen2[-_.]?5[-_.]?vl/,
   network: { vision: { mlpKind: 'swiglu', norm: 'rms', windowAttentionPx: 112 } },
-  video: { timestamps: 'second_per_grid_ts' },
+  // Absolute time in M-RoPE (second_per_grid_ts × tokens_per_second).
+  video: { time: { kind: 'absolute-mrope', tokensPerSecond: 2 } },
 });
 
 export const QWEN3_VL = defineFamily({
@@ -50,7 +51,8 @@ export const QWEN3_VL = defineFamily({
     text: { qkvBias: false, qkNorm: true, mropeInterleaved: true, llamaCppArchitecture: 'qwen3' },
     vision: { mlpKind: 'gelu_tanh', patchEmbedBias: true, learnedPositions: true, deepstack: true },
   },
-  video: { timestamps: 'text-timestamps' },
+  // A `<t seconds>` text timestamp before each temporal patch.
+  video: { time: { kind: 'text-timestamps' } },
 });
 
 export const BUILT_IN_FAMILIES = [QWEN2_VL, QWEN2_5_VL, QWEN3_VL] as const;

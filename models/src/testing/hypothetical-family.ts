@@ -27,5 +27,5 @@ export const HYPOTHETICAL_FAMILY = defineFamily({
     text: { qkvBias: false, qkNorm: true },
     vision: { mlpKind: 'swiglu', windowAttentionPx: 96, deepstack: true },
   },
-  video: { timestamps: 'text-timestamps' },
+  video: { time: { kind: 'text-timestamps' } },
 });
