@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { EngineKind, ModelInfo } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
 import type { EngineCapabilities, EngineJob, EngineOptions } from '../engine';
-import { checkFromHost, type EngineResult, type FromHost, type ToHost, type WireError } from './messages';
+import { parseFromHost, type EngineResult, type ToHost, type WireError } from './messages';
 
 export type HostState = 'loading' | 'ready' | 'error' | 'closed';
 
@@ -214,12 +214,12 @@ export class EngineHost {
 
   private onMessage(child: ChildProcess, raw: unknown): void {
     if (child !== this.child) return;
-    const problem = checkFromHost(raw);
-    if (problem) {
-      this.log.warn({ problem }, 'malformed message from the engine host');
+    const parsed = parseFromHost(raw);
+    if (!parsed.ok) {
+      this.log.warn({ problem: parsed.problem }, 'malformed message from the engine host');
       return;
     }
-    const message = raw as FromHost;
+    const message = parsed.message;
     switch (message.type) {
       case 'accepted':
         this.kind = message.kind;
