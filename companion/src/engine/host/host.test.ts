@@ -206,9 +206,9 @@ describe('engine host entry (malformed IPC)', () => {
       expect(await reply).toMatchObject({ type: 'badMessage', message: expect.stringMatching(/type/) });
       reply = next();
       child.send({ type: 'run', job: { id: 'x1', task: 'ocr', images: ['not bytes'], history: [] } });
-      expect(await reply).toMatchObject({ type: 'error', jobId: 'x1', error: { code: 'bad_request' } });
+      expect(await reply).toMatchObject({ type: 'error', jobId: 'x1', error: { code: 'bad_request', message: expect.stringMatching(/run\.job\.images\.0: must be bytes/) } });
       reply = next();
-      child.send({ type: 'run', job: { id: 'x2', task: 'ocr', images: [new Uint8Array(1)], history: [] } });
+      child.send({ type: 'run', job: { id: 'x2', task: 'ocr', images: [new Uint8Array(1)], locale: 'en', history: [] } });
       expect(await reply).toMatchObject({ type: 'error', jobId: 'x2', error: { code: 'engine_unavailable' } });
       reply = next();
       child.send({ type: 'launch-missiles' });
