@@ -44,6 +44,15 @@ function runOn(h: EngineHost, j: EngineJob): { outcome: Promise<Outcome>; deltas
 }
 
 describe('engine host (a real child process)', () => {
+  it('shows its state read-only: only the supervisor moves it', () => {
+    const h = host();
+    expect(() => {
+      // @ts-expect-error state has no setter outside the supervisor
+      h.state = 'ready';
+    }).toThrow(TypeError);
+    expect(h.state).toBe('loading');
+  });
+
   it('loads an engine, streams deltas and passes image bytes through IPC', async () => {
     const h = host();
     await h.start();
