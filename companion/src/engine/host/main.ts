@@ -185,6 +185,9 @@ process.on('message', (raw: unknown) => {
     case 'unload':
       void unload();
       return;
+    default:
+      // A new daemon message does not compile until it is handled here.
+      return message satisfies never;
   }
 });
 

@@ -259,6 +259,9 @@ export class EngineHost implements EngineLane {
       case 'cancelled':
         this.settle(message.jobId, (h) => h.cancelled());
         return;
+      default:
+        // A new host message does not compile until it is handled here.
+        return message satisfies never;
     }
   }
 
