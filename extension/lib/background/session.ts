@@ -1,4 +1,4 @@
-import { cancelMessage, encodeSubmitFrame, isTerminal } from '@loupe/shared';
+import { cancelMessage, isTerminal, statusMessage, submitFrame, submitText, type SubmitFields } from '@loupe/shared';
 import type { ServerMessage, ServerStatus, Task } from '@loupe/shared';
 import type { Browser } from 'wxt/browser';
 import type { Prepared } from '../capture/image-bytes';
@@ -53,7 +53,7 @@ export class Session {
     this.statusTimer ??= setInterval(() => {
       if (this.link.current.kind !== 'connected') return;
       try {
-        this.link.send(JSON.stringify({ type: 'status' }));
+        this.link.send(statusMessage());
       } catch {
         /* reconnecting */
       }
@@ -113,12 +113,7 @@ export class Session {
     const turn = this.addTurn(conversation, task, prompt);
     if (hook) this.hooks.set(turn.id, hook);
     this.known.add(conversation.id);
-    await this.send(turn, () =>
-      encodeSubmitFrame(
-        { type: 'submit', id: turn.id, task, locale: this.locale(), conversationId: conversation.id, ...(prompt ? { prompt } : {}), ...this.limits() },
-        [prepared.bytes],
-      ),
-    );
+    await this.send(turn, () => submitFrame({ id: turn.id, task, locale: this.locale(), conversationId: conversation.id, ...(prompt ? { prompt } : {}), ...this.limits() }, [prepared.bytes]));
   }
 
   /** A follow-up on the same image(s): JSON text with the conversation id and no image. */
@@ -126,11 +121,11 @@ export class Session {
     const conversation = this.conversation;
     if (!conversation) return;
     const turn = this.addTurn(conversation, task, prompt);
-    const job = { type: 'submit', id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id, ...this.limits() } as const;
+    const job: SubmitFields = { id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id, ...this.limits() };
     // After a reconnect the companion no longer holds this conversation: send its image again.
     const image = this.known.has(conversation.id) ? undefined : conversation.image;
     this.known.add(conversation.id);
-    await this.send(turn, () => (image ? encodeSubmitFrame(job, [dataUrlToBytes(image.dataUrl)]) : JSON.stringify(job)));
+    await this.send(turn, () => (image ? submitFrame(job, [dataUrlToBytes(image.dataUrl)]) : submitText(job)));
   }
 
   /** "Continue this conversation" from history: it becomes the live one, ready for a follow-up. */

@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { getCatalogEntry, getFamily, resizeFactor } from '@loupe/models';
 import type { JobStats } from '@loupe/shared';
 import { pixelBudgetFor, taskPrompt } from '../../engine/vlm/prompts';
-import { startBenchDaemon, waitForEngines, type BenchDaemon } from '../daemon-process';
+import { launchDaemon, waitForEngines, type LaunchedDaemon } from '../../client/daemon-process';
 import { screenshotPng } from '../screens';
 import { BenchClient, type TimedResult } from '../ws-client';
 import { runLlamaPeer } from './llama-peer';
@@ -40,13 +40,13 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
 
   log('starting the companion with the stand-in (EOS ignored: every job decodes exactly its maxTokens)…');
   const t0 = performance.now();
-  let daemon: BenchDaemon | undefined;
+  let daemon: LaunchedDaemon | undefined;
   let peak = 0;
   let sampler: NodeJS.Timeout | undefined;
   let describe: TimedResult;
   let long: TimedResult;
   try {
-    daemon = await startBenchDaemon(['--model', o.modelDir ?? models.dir, '--device', o.device ?? 'cpu'], 600_000, { LOUPE_BENCH_IGNORE_EOS: '1' });
+    daemon = await launchDaemon({ args: ['--model', o.modelDir ?? models.dir, '--device', o.device ?? 'cpu'], logLevel: 'warn', timeoutMs: 600_000, env: { LOUPE_BENCH_IGNORE_EOS: '1' } });
     const d = daemon;
     sampler = setInterval(() => (peak = Math.max(peak, d.rssMb().largestChild)), 250);
     await waitForEngines(d, ['qwen-vl'], 600_000);

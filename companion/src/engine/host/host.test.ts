@@ -44,6 +44,15 @@ function runOn(h: EngineHost, j: EngineJob): { outcome: Promise<Outcome>; deltas
 }
 
 describe('engine host (a real child process)', () => {
+  it('shows its state read-only: only the supervisor moves it', () => {
+    const h = host();
+    expect(() => {
+      // @ts-expect-error state has no setter outside the supervisor
+      h.state = 'ready';
+    }).toThrow(TypeError);
+    expect(h.state).toBe('loading');
+  });
+
   it('loads an engine, streams deltas and passes image bytes through IPC', async () => {
     const h = host();
     await h.start();
@@ -206,9 +215,9 @@ describe('engine host entry (malformed IPC)', () => {
       expect(await reply).toMatchObject({ type: 'badMessage', message: expect.stringMatching(/type/) });
       reply = next();
       child.send({ type: 'run', job: { id: 'x1', task: 'ocr', images: ['not bytes'], history: [] } });
-      expect(await reply).toMatchObject({ type: 'error', jobId: 'x1', error: { code: 'bad_request' } });
+      expect(await reply).toMatchObject({ type: 'error', jobId: 'x1', error: { code: 'bad_request', message: expect.stringMatching(/run\.job\.images\.0: must be bytes/) } });
       reply = next();
-      child.send({ type: 'run', job: { id: 'x2', task: 'ocr', images: [new Uint8Array(1)], history: [] } });
+      child.send({ type: 'run', job: { id: 'x2', task: 'ocr', images: [new Uint8Array(1)], locale: 'en', history: [] } });
       expect(await reply).toMatchObject({ type: 'error', jobId: 'x2', error: { code: 'engine_unavailable' } });
       reply = next();
       child.send({ type: 'launch-missiles' });
