@@ -25,6 +25,7 @@ export interface LoupeTestApi {
   imageFlow(task: string, tabId: number, frameId?: number, srcUrl?: string): Promise<void>;
   tabFlow(task: string, tabId: number): Promise<void>;
   startSelection(tabId: number, action?: string): Promise<void>;
+  videoFlow(task: 'describe' | 'ask', tabId: number, frameId?: number): Promise<void>;
 }
 
 export interface LoupeBrowser {
