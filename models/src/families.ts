@@ -25,6 +25,8 @@ export interface FamilyContract {
   imageStd: [number, number, number];
   /** How grounding coordinates come out of the model: absolute pixels on the resized image, or 0–1000. */
   groundingCoordinates: 'absolute' | 'relative1000';
+  /** config.json vision_config.tokens_per_second: M-RoPE t positions per second of video (Qwen2.5-VL's absolute time). */
+  videoTokensPerSecond?: number;
   caveats: string[];
 }
 
@@ -63,6 +65,7 @@ export const FAMILIES: Record<FamilyId, FamilyContract> = {
     imageMean: CLIP_MEAN,
     imageStd: CLIP_STD,
     groundingCoordinates: 'absolute',
+    videoTokensPerSecond: 2,
     caveats: [],
   },
   qwen3_vl: {

@@ -1,12 +1,14 @@
 import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_JOB, MAX_PROMPT_CHARS } from '@loupe/shared';
 import type { ConversationTurn } from '../engine/engine';
 import { HttpError } from './http-io';
+import type { VideoPart } from './video-part';
 
 /** One message of a chat API request, already decoded (OpenAI or Ollama shape). */
 export interface ChatTurnInput {
   role: 'system' | 'user' | 'assistant';
   text: string;
   images: Uint8Array[];
+  video?: VideoPart;
 }
 
 /**
@@ -19,6 +21,8 @@ export interface ChatConversation {
   history: ConversationTurn[];
   prompt: string;
   images: Uint8Array[];
+  /** One video (OpenAI-style `video_url` part): its frames become the job's images. */
+  video?: VideoPart;
 }
 
 const bad = (message: string, hint: string, param = 'messages'): HttpError => new HttpError(400, 'bad_request', message, hint, param);
@@ -27,13 +31,20 @@ export function toConversation(messages: ChatTurnInput[]): ChatConversation {
   const systems: string[] = [];
   const turns: ConversationTurn[] = [];
   const images: Uint8Array[] = [];
+  let video: VideoPart | undefined;
   for (const m of messages) {
     if (m.role === 'system') {
       if (m.text.trim()) systems.push(m.text.trim());
       continue;
     }
     if (m.role === 'assistant' && m.images.length) throw bad('only user messages may carry images', 'Move the image into a user message.');
+    if (m.video) {
+      if (m.role !== 'user') throw bad('only user messages may carry a video', 'Move the video into a user message.');
+      if (video) throw bad('a request takes one video', 'Send one video part.');
+      video = m.video;
+    }
     images.push(...m.images);
+    if (video && images.length) throw bad('a request takes one video or images, not both', 'Send the video and the images in separate requests.');
     if (images.length > MAX_IMAGES_PER_JOB) throw bad(`at most ${MAX_IMAGES_PER_JOB} images per request`, 'Send fewer images.');
     const previous = turns.at(-1);
     // Chat templates alternate roles: consecutive messages of one role become one turn.
@@ -46,7 +57,7 @@ export function toConversation(messages: ChatTurnInput[]): ChatConversation {
   const system = systems.join('\n\n');
   const size = system.length + last.text.length + history.reduce((n, t) => n + t.text.length, 0);
   if (size > MAX_PROMPT_CHARS) throw bad(`the conversation is over ${MAX_PROMPT_CHARS} characters`, 'Send fewer or shorter messages.');
-  return { ...(system ? { system } : {}), history, prompt: last.text.trim(), images };
+  return { ...(system ? { system } : {}), history, prompt: last.text.trim(), images, ...(video ? { video } : {}) };
 }
 
 /** Base64 image bytes (a data: URI's payload or Ollama's bare base64), size-checked before decoding. */

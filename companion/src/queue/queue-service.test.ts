@@ -275,3 +275,34 @@ describe('exactly one terminal message per job', () => {
     expect(await sink.terminal('chat-2')).toMatchObject({ type: 'error', code: 'bad_request', message: 'this job has no image' });
   });
 });
+
+describe('video jobs through intake', () => {
+  it('a clip reaches the VLM with its frame times; a follow-up in its conversation is about the same clip', async () => {
+    const sink = new RecordingSink();
+    const frames = [await testPng(), await testPng(), await testPng()];
+    await submitJob(service, 'c-video', sink, { id: 'v1', task: 'describe', conversationId: 'vc', video: { frameTimes: [0, 1, 2], source: 'file' } }, frames);
+    const done = (await sink.terminal('v1')) as Done;
+    expect(done.type).toBe('done');
+    expect(done.stats.videoFrameTimes).toEqual([0, 1, 2]);
+    expect(done.text).toMatch(/images=\d+,\d+,\d+\|/);
+    await submitJob(service, 'c-video', sink, { id: 'v2', task: 'ask', prompt: 'and then?', conversationId: 'vc' }, []);
+    const follow = (await sink.terminal('v2')) as Done;
+    expect(follow.stats.videoFrames).toBe(3);
+  });
+
+  it('refuses a clip for the OCR engine, and frames over MAX_VIDEO_BYTES together, each with a one-line reason', async () => {
+    const sink = new RecordingSink();
+    await submitJob(service, 'c-video2', sink, { id: 'v3', task: 'ocr', video: { frameTimes: [0, 1] } }, [await testPng(), await testPng()]);
+    expect(await sink.terminal('v3')).toMatchObject({ type: 'error', code: 'bad_request', message: expect.stringMatching(/test-ocr engine does not take video/) });
+    const big = new Uint8Array(1_100_000);
+    const service2 = await doubleService({ limits: { perClientJobs: 4, globalQueue: 10, imageBytes: 200_000_000 } });
+    try {
+      await settled(service2);
+      const frames = Array.from({ length: 62 }, () => big);
+      await submitJob(service2, 'c-video3', sink, { id: 'v4', task: 'describe', video: { frameTimes: frames.map((_, i) => i) } }, frames);
+      expect(await sink.terminal('v4')).toMatchObject({ type: 'error', code: 'image_too_large', message: expect.stringMatching(/over the 64 MB limit/) });
+    } finally {
+      await service2.close();
+    }
+  }, 60_000);
+});

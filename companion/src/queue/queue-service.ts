@@ -1,5 +1,5 @@
 // One file over 300 lines: admission, intake and scheduling share the client table and the lanes.
-import { LOUPE_VERSION, MAX_IMAGES_PER_JOB, ProtocolError, type ServerStatus } from '@loupe/shared';
+import { LOUPE_VERSION, MAX_IMAGES_PER_JOB, MAX_VIDEO_BYTES, ProtocolError, type ServerStatus } from '@loupe/shared';
 import type { ConversationTurn, EngineJob } from '../engine/engine';
 import type { EngineHost } from '../engine/host/supervisor';
 import { clampRegion } from '../intake/decode';
@@ -208,7 +208,8 @@ export class QueueService implements JobService {
         }
         record.conversation = conversation;
       } else {
-        if (record.images.length > 1 && host.capabilities && !host.capabilities.multiImage) {
+        if (job.video) checkVideo(job.id, record.images, host);
+        else if (record.images.length > 1 && host.capabilities && !host.capabilities.multiImage) {
           throw new ProtocolError('bad_request', `the ${host.engine} engine takes one image per job`, 'Send one image at a time.', job.id);
         }
         const infos = [];
@@ -216,13 +217,13 @@ export class QueueService implements JobService {
         if (record.finished) return;
         if (job.region) clampRegion(job.region, infos[0]!.width, infos[0]!.height);
         const existing = job.conversationId ? this.conversations.get(record.clientId, job.conversationId) : undefined;
-        if (existing && existing.turns.length > 0 && host.capabilities?.multiImage !== false && existing.images.length + record.images.length <= MAX_IMAGES_PER_JOB) {
+        if (existing && existing.turns.length > 0 && !job.video && !existing.video && host.capabilities?.multiImage !== false && existing.images.length + record.images.length <= MAX_IMAGES_PER_JOB) {
           // A follow-up with new images: the engine sees the earlier ones too.
           record.newImages = record.images.length;
           this.conversations.append(existing, record.images);
           record.conversation = existing;
         } else if (job.conversationId) {
-          record.conversation = this.conversations.start(record.clientId, job.conversationId, record.images, job.region);
+          record.conversation = this.conversations.start(record.clientId, job.conversationId, record.images, job.region, job.video);
         }
       }
       const lane = this.lanes.get(host.engine)!;
@@ -275,6 +276,8 @@ export class QueueService implements JobService {
     const conversation = record.conversation;
     const images = record.images.length && !record.newImages ? record.images : (conversation?.images.slice() ?? []);
     const region = job.region ?? conversation?.region;
+    // A follow-up in a video conversation is about the same clip.
+    const video = record.images.length ? job.video : conversation?.video;
     const history: ConversationTurn[] = conversation ? conversation.turns.slice() : (record.chat?.history ?? []);
     const system = record.chat?.system;
     // An engine without its own system message reads the system text first in the prompt.
@@ -293,6 +296,7 @@ export class QueueService implements JobService {
       ...(job.sampling !== undefined ? { sampling: job.sampling } : {}),
       ...(job.format !== undefined ? { format: job.format } : {}),
       ...(record.newImages ? { newImages: record.newImages } : {}),
+      ...(video ? { video } : {}),
     };
     record.state = 'running';
     record.startedAt = performance.now();
@@ -356,5 +360,16 @@ export class QueueService implements JobService {
     if (client?.jobs.get(record.id) === record) client.jobs.delete(record.id);
     // HTTP requests are one-job clients that never disconnect: drop empty entries.
     if (client && client.jobs.size === 0) this.clients.delete(record.clientId);
+  }
+}
+
+/** A video job: all its frames within MAX_VIDEO_BYTES, on an engine that takes video. */
+function checkVideo(jobId: string, frames: Uint8Array[], host: EngineHost): void {
+  const bytes = frames.reduce((n, f) => n + f.byteLength, 0);
+  if (bytes > MAX_VIDEO_BYTES) {
+    throw new ProtocolError('image_too_large', `the video's ${frames.length} frames are ${Math.ceil(bytes / 1048576)} MB together, over the ${MAX_VIDEO_BYTES / 1048576} MB limit`, 'Send fewer frames, or smaller ones (JPEG at the per-frame cap).', jobId);
+  }
+  if (host.capabilities && !host.capabilities.video) {
+    throw new ProtocolError('bad_request', `the ${host.engine} engine does not take video`, host.kind === 'ocr' ? 'Send one frame as an image for OCR, or ask the vision model about the video.' : 'Use a local Qwen-VL model for video (`loupe start --model <dir>`).', jobId);
   }
 }

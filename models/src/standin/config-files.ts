@@ -35,6 +35,7 @@ export function makeConfig(
     patch_size: family.patchSize,
     spatial_merge_size: family.mergeSize,
     temporal_patch_size: family.temporalPatchSize,
+    ...(family.videoTokensPerSecond ? { tokens_per_second: family.videoTokensPerSecond } : {}),
   };
   const common = {
     architectures: [family.architecture],
@@ -82,6 +83,7 @@ export function makePreprocessorConfig(family: FamilyContract): Record<string, u
     patch_size: family.patchSize,
     merge_size: family.mergeSize,
     temporal_patch_size: family.temporalPatchSize,
+    ...(family.videoTokensPerSecond ? { tokens_per_second: family.videoTokensPerSecond } : {}),
   };
 }
 

@@ -58,6 +58,7 @@ export function checkConfig(config: Json, p: ProblemList): { family?: FamilyCont
     if (config[key] === undefined) p.error(F, `${key} is missing (M-RoPE positions and feature merging need it)`, `set "${key}": ${expected}`);
     else if (config[key] !== expected) p.warn(F, `${key} is ${JSON.stringify(config[key])}, Qwen-VL tokenizers use ${expected}`, 'check that config.json and tokenizer.json belong together');
   }
+  if (config.video_token_id === undefined) p.warn(F, 'video_token_id is missing: video jobs cannot place their frames', `set "video_token_id": ${QWEN_VL_TOKENS.videoPad}`);
   const vision = isObj(config.vision_config) ? config.vision_config : undefined;
   const mergeSize = vision?.spatial_merge_size;
   if (!isPosInt(mergeSize)) p.error(F, 'vision_config.spatial_merge_size is missing', `set vision_config.spatial_merge_size to ${family.mergeSize}`);

@@ -114,6 +114,10 @@ export class OpenAiRemoteEngine implements Engine {
     if (!client || !model) throw new Error('the remote engine is not loaded');
     const family = model === this.model ? this.family : remoteFamily(model);
     if (signal.aborted) throw abortError();
+    if (job.video) {
+      // Remote servers differ in how (and whether) they take video; frames sent as images would read as unrelated pictures.
+      throw new ProtocolError('bad_request', 'the remote engine does not take video jobs', 'Use a local Qwen-VL model for video (`loupe start --model <dir>`).', job.id);
+    }
     if (job.images.length === 0 && job.task !== 'ask') {
       throw new ProtocolError('bad_request', `task "${job.task}" needs an image`, 'Send an image with the job.', job.id);
     }
@@ -128,7 +132,7 @@ export class OpenAiRemoteEngine implements Engine {
     const messages: ChatCompletionMessageParam[] = chat.map((m) => {
       if (m.role === 'assistant') return { role: 'assistant', content: m.content.map((c) => (c.type === 'text' ? c.text : '')).join('') };
       const parts: ChatCompletionContentPart[] = m.content.map((c) =>
-        c.type === 'image' ? { type: 'image_url', image_url: { url: images[imageIndex++]!.dataUri } } : { type: 'text', text: c.text },
+        c.type === 'text' ? { type: 'text', text: c.text } : { type: 'image_url', image_url: { url: images[imageIndex++]!.dataUri } },
       );
       return { role: m.role, content: parts } as ChatCompletionMessageParam;
     });

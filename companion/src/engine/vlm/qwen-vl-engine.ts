@@ -5,7 +5,7 @@ import { formatProblem, STAND_IN_LABEL, verifyModelDir, type Dtype } from '@loup
 import type { GroundBox, ModelInfo } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
 import { decodeToRgb } from '../../intake';
-import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions } from '../engine';
+import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
 import { Answer, statsOf } from './answer';
 import { DecodeLoop, newMeter } from './decode-loop';
 import { chooseDevice, DEVICE_LABEL, DeviceUnavailableError, describeCudaError, describeWebGpuError, GPU_SETUP_HINT } from './device';
@@ -14,11 +14,12 @@ import { abortError } from './event-queue';
 import { familyFor, type VlmFamily } from './families';
 import { groundBoxes } from './grounding';
 import { prepareStructuredOutput } from './json/structured-output';
-import { patchConfigFor, pixelInputs, planImages, promptIds, ropePositions, tokenId, visualTokensFor, type PreparedImage, type QwenProcessor } from './inputs';
+import { patchConfigFor, pixelInputs, planImages, promptIds, ropePositions, tokenId, visualTokensFor, type PixelInput, type PreparedImage, type QwenProcessor, type RopePositions } from './inputs';
 import { closeSessions, collectEos, openSessions, type LoadDevice, type VlmSessions } from './loader';
 import { ModelInvalidError, readJson, resolveModelDir, type ModelConfig } from './model-dir';
 import { maxTokensFor, pixelBudgetFor } from './prompts';
 import { Sampler, type LogitsProcessor } from './sampler';
+import { prepareVideo } from './video/video-input';
 
 // Everything is local: no hub lookups, ever.
 tjs.env.allowRemoteModels = false;
@@ -33,6 +34,18 @@ export interface LoadReport {
   /** Why the engine is not on the GPU (auto fell back), or a family caveat. */
   note?: string;
   fallbackReason?: string;
+}
+
+/** What the decode loop is given: prompt ids with their pad runs, M-RoPE positions, and the pixels that fill the pads. */
+interface VisionPrompt {
+  ids: BigInt64Array;
+  positions: RopePositions;
+  pixels: PixelInput[];
+  /** The pad token whose rows take the vision features (image or video pad). */
+  padTokenId: number;
+  visualTokens: number;
+  /** Still images (grounding maps boxes back through their frames); none for a video. */
+  images: PreparedImage[];
 }
 
 interface Loaded {
@@ -62,7 +75,7 @@ export class QwenVlEngine implements Engine {
   ) {}
 
   capabilities(): EngineCapabilities {
-    return { kind: 'vlm', tasks: ['describe', 'ocr', 'code', 'ask', 'ground'], maxPixels: Math.max(...Object.values(pixelBudgetFor)), multiImage: true };
+    return { kind: 'vlm', tasks: ['describe', 'ocr', 'code', 'ask', 'ground'], maxPixels: Math.max(...Object.values(pixelBudgetFor)), multiImage: true, video: true };
   }
 
   async load(): Promise<ModelInfo> {
@@ -173,7 +186,7 @@ export class QwenVlEngine implements Engine {
       frame: { crop: { x: 0, y: 0, width: side, height: side }, resized: { width: side, height: side }, original: { width: side, height: side } },
     };
     const job: EngineJob = { id: 'warm-up', task: 'ask', images: [], prompt: 'Hi', locale: 'en', history: [], maxTokens: 2 };
-    for await (const _ of this.generate(job, [image], new AbortController().signal)) {
+    for await (const _ of this.generate(job, this.imagePrompt(job, [image]), new AbortController().signal)) {
       // discard
     }
   }
@@ -193,6 +206,14 @@ export class QwenVlEngine implements Engine {
       const loaded = this.loaded;
       if (!loaded) throw new Error('the VLM is not loaded');
       const started = performance.now();
+      if (job.video) {
+        const video = await prepareVideo(job, loaded.processor, loaded.family, loaded.config, patchConfigFor(loaded.processor, loaded.family));
+        const vision: VisionPrompt = { ids: video.ids, positions: video.positions, pixels: [video.pixels], padTokenId: video.padTokenId, visualTokens: video.visualTokens, images: [] };
+        const seen = { videoFrames: video.plan.frames.length, videoFrameTimes: video.plan.times };
+        this.log?.debug({ jobId: job.id, frames: job.images.length, seen: seen.videoFrames, size: video.plan.size, groups: video.plan.groups, visualTokens: video.visualTokens }, 'video input');
+        yield* this.generate(job, vision, signal, performance.now() - started, seen);
+        return;
+      }
       const planned = await planImages(job, loaded.processor, loaded.family);
       // libvips decodes on its own threads while this thread builds the prompt's tokens: the
       // visual token counts follow from the planned sizes, before any pixel is decoded.
@@ -209,24 +230,29 @@ export class QwenVlEngine implements Engine {
         rgb: decoded.data,
         frame: { crop: decoded.crop, resized: { width: decoded.width, height: decoded.height }, original: decoded.original },
       }));
-      yield* this.generate(job, images, signal, performance.now() - started, ids);
+      yield* this.generate(job, this.imagePrompt(job, images, ids), signal, performance.now() - started);
     } finally {
       release();
     }
   }
 
-  private async *generate(job: EngineJob, images: PreparedImage[], signal: AbortSignal, preprocessMs = 0, ids?: BigInt64Array): AsyncGenerator<EngineEvent> {
-    const loaded = this.loaded;
-    if (!loaded) throw new Error('the VLM is not loaded');
-    const { processor, family, config, eos, loop } = loaded;
-    const t0 = performance.now();
+  /** Pixels, prompt ids and positions for still images. */
+  private imagePrompt(job: EngineJob, images: PreparedImage[], ids?: BigInt64Array): VisionPrompt {
+    const { processor, family, config } = this.loaded!;
     const patch = patchConfigFor(processor, family);
     const pixels = pixelInputs(images, patch);
     const visualTokens = images.map((image) => visualTokensFor(image.frame.resized, patch));
     const promptTokenIds = ids ?? promptIds(job, visualTokens, processor, family);
     const positions = ropePositions(config, promptTokenIds, pixels.map((p) => p.grid));
-    const imageTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : (tokenId(processor, '<|image_pad|>') ?? -1);
-    preprocessMs += performance.now() - t0;
+    const padTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : (tokenId(processor, '<|image_pad|>') ?? -1);
+    return { ids: promptTokenIds, positions, pixels, padTokenId, visualTokens: visualTokens.reduce((a, b) => a + b, 0), images };
+  }
+
+  private async *generate(job: EngineJob, vision: VisionPrompt, signal: AbortSignal, preprocessMs = 0, seen?: Pick<EngineStats, 'videoFrames' | 'videoFrameTimes'>): AsyncGenerator<EngineEvent> {
+    const loaded = this.loaded;
+    if (!loaded) throw new Error('the VLM is not loaded');
+    const { processor, family, eos, loop } = loaded;
+    const { images } = vision;
 
     const maxTokens = job.maxTokens ?? maxTokensFor[job.task];
     const eosId = tokenId(processor, '<|im_end|>') ?? [...eos][0] ?? -1;
@@ -244,7 +270,7 @@ export class QwenVlEngine implements Engine {
     });
     const meter = newMeter();
     const jobStart = performance.now();
-    for await (const id of loop.tokens({ ids: promptTokenIds, positions, images: pixels, imageTokenId }, (logits, soFar) => sampler.pick(logits, soFar), signal, meter)) {
+    for await (const id of loop.tokens({ ids: vision.ids, positions: vision.positions, images: vision.pixels, imageTokenId: vision.padTokenId }, (logits, soFar) => sampler.pick(logits, soFar), signal, meter)) {
       const { delta, done } = answer.push(id);
       if (delta) yield { type: 'delta', text: delta };
       if (done) break;
@@ -259,7 +285,7 @@ export class QwenVlEngine implements Engine {
       structured.check(answer.shown);
     }
     const generated = answer.tokens;
-    const stats = statsOf(meter, jobStart, preprocessMs, generated.length, visualTokens.reduce((a, b) => a + b, 0), this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown');
+    const stats = { ...statsOf(meter, jobStart, preprocessMs, generated.length, vision.visualTokens, this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown'), ...seen };
     let boxes: GroundBox[] | undefined;
     if (job.task === 'ground' && images[0]) {
       // An empty answer (EOS first) has nothing to decode: the tokenizer rejects an empty list.

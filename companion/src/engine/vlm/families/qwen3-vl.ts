@@ -1,5 +1,6 @@
 import { FAMILIES } from '@loupe/models';
 import type { VlmFamily } from './types';
+import { QWEN_VIDEO_BUDGET } from './video-budget';
 
 // The export contract (patch size, grid input, caveats) comes from @loupe/models; this adds the engine-side handling.
 const contract = FAMILIES.qwen3_vl;
@@ -12,4 +13,6 @@ export const qwen3Vl: VlmFamily = {
   gridInputName: contract.gridInputName,
   grounding: { convention: 'normalized-1000', format: 'json-bbox_2d' },
   caveats: contract.caveats,
+  // Qwen3-VL: a `<t seconds>` text timestamp before each temporal patch.
+  video: { padToken: '<|video_pad|>', time: { kind: 'text-timestamps' }, ...QWEN_VIDEO_BUDGET },
 };
