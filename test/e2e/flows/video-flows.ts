@@ -52,6 +52,10 @@ export function videoFlows(h: Harness, flow: FlowIt): void {
     expect(await turn.getAttribute('data-task')).toBe('describe');
     expect(((await turn.locator('[data-testid=answer]').textContent()) ?? '').length).toBeGreaterThan(0);
     expect(await turn.locator('[data-testid=standin]').textContent()).toContain('output is noise');
+    // The companion fed them as one video and says how many frames its budget let the model see.
+    const seen = Number(/the model saw (\d+) frames/.exec((await turn.locator('[data-testid=model]').textContent()) ?? '')?.[1]);
+    expect(seen).toBeGreaterThan(0);
+    expect(seen).toBeLessThanOrEqual(CLIP.seconds);
     await h.shot(panel, '14-panel-video-explain');
 
     // A frame's time seeks the video in its tab.
