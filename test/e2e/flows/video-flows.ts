@@ -89,6 +89,16 @@ export function videoFlows(h: Harness, flow: FlowIt): void {
     await turn.locator('.prompt a[data-seek="7"]').click();
     await expect.poll(async () => (await clipState(page)).time, { timeout: 10_000 }).toBeCloseTo(7, 1);
     await h.shot(panel, '15-panel-video-ask');
+
+    // The range picker: 0:04–0:08 sampled again (one frame a second), the same question asked of it.
+    await panel.locator('[data-testid=video-from]').fill('0:04');
+    await panel.locator('[data-testid=video-to]').fill('0:08');
+    await h.startsConversation(() => panel.locator('[data-testid=video-resample]').click());
+    await expect.poll(() => stripTimes(h), { timeout: 60_000 }).toEqual(['0:04', '0:05', '0:06', '0:07']);
+    expect(await panel.locator('[data-testid=video-caption]').textContent()).toMatch(/^\s*4 frames of 0:04–0:08/);
+    const again = await h.lastTurn();
+    expect(await again.getAttribute('data-status')).toBe('done');
+    expect(await again.locator('.prompt').textContent()).toContain('What happens at 0:07?');
     await page.close();
   });
 
