@@ -1,5 +1,6 @@
 import { MAX_VIDEO_FRAMES, VideoClip } from '@loupe/shared';
 import { z } from 'zod';
+import { CONVERSATION_SOURCES } from '../jobs/conversation';
 import { HISTORY_LIMIT, type HistoryEntry } from './history-store';
 
 /**
@@ -36,7 +37,7 @@ const Entry = z.object({
   id: z.string().min(1).max(100),
   createdAt: z.number().finite(),
   updatedAt: z.number().finite(),
-  source: z.enum(['image', 'region', 'tab', 'video']),
+  source: z.enum(CONVERSATION_SOURCES),
   pageUrl: z.string().max(8000).optional(),
   pageTitle: z.string().max(2000).optional(),
   thumbnail: Thumbnail.optional(),

@@ -47,10 +47,13 @@ export interface Turn {
   finishedAt?: number;
 }
 
+/** Where a conversation's picture came from (history files name it too). */
+export const CONVERSATION_SOURCES = ['image', 'region', 'tab', 'video'] as const;
+
 export interface Conversation {
   id: string;
   createdAt: number;
-  source: 'image' | 'region' | 'tab' | 'video';
+  source: (typeof CONVERSATION_SOURCES)[number];
   pageUrl?: string;
   pageTitle?: string;
   image?: SentImage;
