@@ -9,6 +9,7 @@ import { t } from '../i18n/i18n';
 import { applyServerMessage, failUnfinished, newId, type Conversation, type Turn } from '../jobs/conversation';
 import type { CompanionLink, LinkState } from '../link/companion-link';
 import type { Settings } from '../settings/settings';
+import type { PreparedVideo } from './video-flow';
 
 export type PanelState = { type: 'state'; conversation: Conversation | null; link: LinkState; status?: ServerStatus; busy?: string };
 
@@ -26,6 +27,8 @@ export class Session {
   private pending: ReturnType<typeof setTimeout> | null = null;
   private hooks = new Map<string, TurnHook>();
   private thumbs = new Map<string, string>();
+  /** The stills each video conversation sent (sent again after a reconnect). */
+  private videoFrames = new Map<string, Uint8Array[]>();
   /** Conversations whose image the current connection has: the companion scopes them to it. */
   private known = new Set<string>();
   /** The companion's latest status (engines, model, device), refreshed while a panel is open. */
@@ -116,16 +119,51 @@ export class Session {
     await this.send(turn, () => submitFrame({ id: turn.id, task, locale: this.locale(), conversationId: conversation.id, ...(prompt ? { prompt } : {}), ...this.limits() }, [prepared.bytes]));
   }
 
+  /** A video's first job: its stills in time order, with their times (the clip). */
+  async submitVideo(conversation: Conversation, task: Task, prepared: PreparedVideo, prompt?: string): Promise<void> {
+    this.holdVideo(conversation, prepared);
+    const turn = this.addTurn(conversation, task, prompt);
+    this.known.add(conversation.id);
+    await this.send(turn, () =>
+      submitFrame(
+        { id: turn.id, task, locale: this.locale(), conversationId: conversation.id, video: prepared.video.clip, ...(prompt ? { prompt } : {}), ...this.limits() },
+        prepared.frames,
+      ),
+    );
+  }
+
+  /** Ask about a video: the filmstrip is shown and the frames are sent with the user's first question. */
+  readyVideo(conversation: Conversation, prepared: PreparedVideo): void {
+    this.holdVideo(conversation, prepared);
+    this.busy = undefined;
+    this.changed();
+  }
+
+  private holdVideo(conversation: Conversation, prepared: PreparedVideo): void {
+    conversation.video = prepared.video;
+    this.videoFrames.set(conversation.id, prepared.frames);
+    const middle = prepared.video.frames[Math.floor(prepared.video.frames.length / 2)]?.thumb;
+    if (middle) this.thumbs.set(conversation.id, middle);
+  }
+
   /** A follow-up on the same image(s): JSON text with the conversation id and no image. */
   async followup(prompt: string, task: Task = 'ask'): Promise<void> {
     const conversation = this.conversation;
     if (!conversation) return;
     const turn = this.addTurn(conversation, task, prompt);
     const job: SubmitFields = { id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id, ...this.limits() };
-    // After a reconnect the companion no longer holds this conversation: send its image again.
-    const image = this.known.has(conversation.id) ? undefined : conversation.image;
+    // The companion does not hold this conversation yet (Ask about video) or any more (a reconnect): send its pictures again.
+    const fresh = !this.known.has(conversation.id);
     this.known.add(conversation.id);
-    await this.send(turn, () => (image ? submitFrame(job, [dataUrlToBytes(image.dataUrl)]) : submitText(job)));
+    const frames = fresh && conversation.video ? this.videoFrames.get(conversation.id) : undefined;
+    const image = fresh ? conversation.image : undefined;
+    await this.send(turn, () =>
+      frames && conversation.video
+        ? submitFrame({ ...job, video: conversation.video.clip }, frames)
+        : image
+          ? submitFrame(job, [dataUrlToBytes(image.dataUrl)])
+          : submitText(job),
+    );
   }
 
   /** "Continue this conversation" from history: it becomes the live one, ready for a follow-up. */
@@ -134,6 +172,8 @@ export class Session {
     if (!entry) return;
     this.conversation = await restoreConversation(entry);
     if (entry.thumbnail) this.thumbs.set(entry.id, entry.thumbnail);
+    // History keeps only the filmstrip's thumbnails: they are what a follow-up can send again.
+    if (this.conversation.video) this.videoFrames.set(entry.id, this.conversation.video.frames.map((f) => dataUrlToBytes(f.thumb)));
     this.changed();
   }
 
@@ -142,11 +182,13 @@ export class Session {
    * imported): the follow-up is sent again with the stored thumbnail as the image.
    */
   private resendRestored(conversation: Conversation, turn: Turn): boolean {
-    if (conversation.restored !== 'history' || !conversation.image || turn.error?.code !== 'not_found' || !turn.prompt) return false;
+    const frames = conversation.video ? this.videoFrames.get(conversation.id) : undefined;
+    const image = conversation.image;
+    if (conversation.restored !== 'history' || !(frames || image) || turn.error?.code !== 'not_found' || !turn.prompt) return false;
     conversation.restored = 'resent';
     conversation.turns.splice(conversation.turns.indexOf(turn), 1);
-    const image = conversation.image;
-    void this.submitImage(conversation, turn.task, { bytes: dataUrlToBytes(image.dataUrl), image }, turn.prompt);
+    if (conversation.video && frames) void this.submitVideo(conversation, turn.task, { frames, video: conversation.video }, turn.prompt);
+    else if (image) void this.submitImage(conversation, turn.task, { bytes: dataUrlToBytes(image.dataUrl), image }, turn.prompt);
     return true;
   }
 

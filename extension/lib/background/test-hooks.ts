@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import type { CompanionLink } from '../link/companion-link';
 import type { RegionAction } from '../settings/settings';
 import { imageFlow, selectionFlow, tabFlow, type FlowContext } from './flows';
+import { videoFlow, type VideoTask } from './video-flow';
 
 /**
  * Entry points for the end-to-end tests (context menus and commands cannot be clicked from a
@@ -16,6 +17,7 @@ export function installTestHooks({ ctx, link }: { ctx: FlowContext; link: Compan
       ready: ctx.ready,
       imageFlow: async (task: Task, tabId: number, frameId = 0, srcUrl?: string) => imageFlow(ctx, task, await browser.tabs.get(tabId), frameId, srcUrl),
       tabFlow: async (task: Task, tabId: number) => tabFlow(ctx, task, await browser.tabs.get(tabId)),
+      videoFlow: async (task: VideoTask, tabId: number, frameId = 0) => videoFlow(ctx, await browser.tabs.get(tabId), { frameId }, task),
       startSelection: async (tabId: number, action?: RegionAction) => selectionFlow(ctx, await browser.tabs.get(tabId), action),
     },
   });

@@ -7,8 +7,9 @@ import { showOcrOverlay } from './ocr-overlay';
 import { resolveImageUnderCursor, trackContextMenu } from './pick-image';
 import { selectRegion } from './region-overlay';
 import { copyText, toast } from './ui-host';
+import { drawFrames, holdForCapture, probeVideo, releaseVideo, seekForCapture, seekVideo } from './video-sampler';
 
-/** The page side: remembers right-clicks, runs the region overlay, shows OCR results. */
+/** The page side: remembers right-clicks, runs the region overlay, shows OCR results, samples videos. */
 /**
  * Injected again (ensureContentScript, an extension update), WXT invalidates the older copy's
  * `ctx`: its listeners go, so only the newest answers the background.
@@ -47,6 +48,18 @@ export function startContent(ctx: ContentScriptContext): void {
           })
           .catch(() => (selecting = false));
         return Promise.resolve(true);
+      case 'video-probe':
+        return probeVideo(msg.videoId, msg.srcUrl);
+      case 'video-frames':
+        return drawFrames(msg.videoId, msg.times, msg.maxPixels);
+      case 'video-hold':
+        return Promise.resolve(holdForCapture(msg.videoId));
+      case 'video-capture-seek':
+        return seekForCapture(msg.videoId, msg.time);
+      case 'video-release':
+        return Promise.resolve(releaseVideo(msg.videoId));
+      case 'video-seek':
+        return Promise.resolve(seekVideo(msg.videoId, msg.time));
       case 'copy':
         if (window !== window.top) return undefined;
         return copyText(msg.text);

@@ -8,6 +8,11 @@ export function trackContextMenu(signal: AbortSignal): void {
   document.addEventListener('contextmenu', (e) => (lastPoint = { x: e.clientX, y: e.clientY }), { capture: true, signal });
 }
 
+/** The page's elements under the last right-click, topmost first, without Loupe's own UI. */
+export function elementsUnderLastClick(): Element[] {
+  return (lastPoint ? document.elementsFromPoint(lastPoint.x, lastPoint.y) : []).filter((el) => !el.closest('[data-loupe-ui]'));
+}
+
 /**
  * Finds the image under the last right-click: an <img>, a CSS background image, a
  * <canvas>, or the current frame of a <video>. Cross-origin canvas/video pixels cannot
@@ -15,9 +20,7 @@ export function trackContextMenu(signal: AbortSignal): void {
  */
 export async function resolveImageUnderCursor(srcUrl?: string): Promise<ResolvedImage> {
   const base = { viewport: { width: innerWidth, height: innerHeight }, dpr: devicePixelRatio || 1, topFrame: window === window.top };
-  const elements = lastPoint ? document.elementsFromPoint(lastPoint.x, lastPoint.y) : [];
-  for (const el of elements) {
-    if (el.closest('[data-loupe-ui]')) continue;
+  for (const el of elementsUnderLastClick()) {
     const rect = toRect(el.getBoundingClientRect());
     if (el instanceof HTMLImageElement) {
       const url = el.currentSrc || el.src || srcUrl;

@@ -1,4 +1,6 @@
+import { MAX_VIDEO_FRAMES, VideoClip } from '@loupe/shared';
 import { z } from 'zod';
+import { CONVERSATION_SOURCES } from '../jobs/conversation';
 import { HISTORY_LIMIT, type HistoryEntry } from './history-store';
 
 /**
@@ -18,19 +20,29 @@ const Turn = z.object({
   error: z.string().max(2000).optional(),
 });
 
+const Thumbnail = z
+  .string()
+  .max(2_000_000)
+  .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/);
+
+const Video = z.object({
+  clip: VideoClip.and(z.object({ range: z.tuple([z.number().min(0), z.number().min(0)]) })),
+  frames: z.array(z.object({ time: z.number().min(0), thumb: Thumbnail })).min(1).max(MAX_VIDEO_FRAMES),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bytes: z.number().int().nonnegative(),
+});
+
 const Entry = z.object({
   id: z.string().min(1).max(100),
   createdAt: z.number().finite(),
   updatedAt: z.number().finite(),
-  source: z.enum(['image', 'region', 'tab']),
+  source: z.enum(CONVERSATION_SOURCES),
   pageUrl: z.string().max(8000).optional(),
   pageTitle: z.string().max(2000).optional(),
-  thumbnail: z
-    .string()
-    .max(2_000_000)
-    .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/)
-    .optional(),
+  thumbnail: Thumbnail.optional(),
   image: z.object({ width: z.number().int().positive(), height: z.number().int().positive(), bytes: z.number().int().nonnegative() }).optional(),
+  video: Video.optional(),
   turns: z.array(Turn).min(1).max(200),
 });
 

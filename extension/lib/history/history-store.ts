@@ -1,9 +1,9 @@
 import { browser } from 'wxt/browser';
-import type { Conversation } from '../jobs/conversation';
+import type { Conversation, SentVideo } from '../jobs/conversation';
 
 /**
  * History of conversations in extension-local storage: survives restarts, searchable,
- * exportable as JSON, cleared in one click. Stored images are thumbnails only.
+ * exportable as JSON, cleared in one click. Stored images are thumbnails only (a video's: its filmstrip).
  */
 export interface HistoryEntry {
   id: string;
@@ -14,6 +14,8 @@ export interface HistoryEntry {
   pageTitle?: string;
   thumbnail?: string;
   image?: { width: number; height: number; bytes: number };
+  /** A video conversation: how it was sampled and the filmstrip's thumbnails. */
+  video?: Pick<SentVideo, 'clip' | 'frames' | 'width' | 'height' | 'bytes'>;
   /** `status` 'error' / 'cancelled' marks a failed turn (with `error`); see shouldKeep for what is stored. */
   turns: Array<{ id: string; task: string; prompt?: string; text: string; status: string; model?: string; standIn?: boolean; device?: string; error?: string }>;
 }
@@ -36,6 +38,7 @@ export function toEntry(conversation: Conversation, thumbnail?: string): History
     ...(conversation.pageTitle ? { pageTitle: conversation.pageTitle } : {}),
     ...(thumbnail ? { thumbnail } : {}),
     ...(conversation.image ? { image: { width: conversation.image.width, height: conversation.image.height, bytes: conversation.image.bytes } } : {}),
+    ...(conversation.video ? { video: { clip: conversation.video.clip, frames: conversation.video.frames, width: conversation.video.width, height: conversation.video.height, bytes: conversation.video.bytes } } : {}),
     turns: conversation.turns.map((t) => ({
       id: t.id,
       task: t.task,

@@ -1,4 +1,4 @@
-import type { ErrorCode, FinishReason, GroundBox, JobStats, ModelInfo, OcrLine, ServerMessage, Task } from '@loupe/shared';
+import type { ErrorCode, FinishReason, GroundBox, JobStats, ModelInfo, OcrLine, ServerMessage, Task, VideoClip } from '@loupe/shared';
 
 /** The image that was sent, as the panel shows it (what the model saw, and its size). */
 export interface SentImage {
@@ -11,6 +11,21 @@ export interface SentImage {
   /** Set when the image was downscaled to the size budget. */
   originalWidth?: number;
   originalHeight?: number;
+}
+
+/**
+ * A video conversation's frames: how they were sampled (the clip sent with the job) and small
+ * thumbnails for the panel's filmstrip and history (the sent stills stay in the background).
+ */
+export interface SentVideo {
+  clip: VideoClip & { range: [number, number] };
+  frames: Array<{ time: number; thumb: string }>;
+  /** Each frame's size as sent, and all frames' bytes together. */
+  width: number;
+  height: number;
+  bytes: number;
+  /** Where the video plays, for timestamp links and resampling (absent once restored from history). */
+  target?: { tabId: number; frameId: number; videoId: number };
 }
 
 export type TurnStatus = 'sending' | 'queued' | 'running' | 'done' | 'error' | 'cancelled';
@@ -32,13 +47,17 @@ export interface Turn {
   finishedAt?: number;
 }
 
+/** Where a conversation's picture came from (history files name it too). */
+export const CONVERSATION_SOURCES = ['image', 'region', 'tab', 'video'] as const;
+
 export interface Conversation {
   id: string;
   createdAt: number;
-  source: 'image' | 'region' | 'tab';
+  source: (typeof CONVERSATION_SOURCES)[number];
   pageUrl?: string;
   pageTitle?: string;
   image?: SentImage;
+  video?: SentVideo;
   turns: Turn[];
   /**
    * Continued from history: 'history' until a follow-up reaches the companion; 'resent' once the

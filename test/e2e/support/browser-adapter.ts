@@ -25,6 +25,7 @@ export interface LoupeTestApi {
   imageFlow(task: string, tabId: number, frameId?: number, srcUrl?: string): Promise<void>;
   tabFlow(task: string, tabId: number): Promise<void>;
   startSelection(tabId: number, action?: string): Promise<void>;
+  videoFlow(task: 'describe' | 'ask', tabId: number, frameId?: number): Promise<void>;
 }
 
 export interface LoupeBrowser {
@@ -34,6 +35,12 @@ export interface LoupeBrowser {
   origin: string;
   /** Whether the panel offers to pop the code preview out into a tab (not in Firefox: no sandboxed pages there). */
   previewPopsOut: boolean;
+  /**
+   * Whether the content script may read the pixels of another origin's <video> that the page itself
+   * cannot (Firefox: content scripts act with the extension's host permissions; Chromium: they do not,
+   * so Loupe falls back to tab captures there).
+   */
+  contentReadsCrossOriginVideo: boolean;
   /** The panel page, open in its own window so captures of the test tab are unaffected. */
   panel: UiPage;
   reloadPanel(): Promise<void>;
@@ -82,6 +89,7 @@ export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & {
     name: 'Chromium',
     dpr: o.dpr,
     previewPopsOut: true,
+    contentReadsCrossOriginVideo: false,
     origin: `chrome-extension://${ext.extensionId}`,
     ext,
     panel,
@@ -210,6 +218,7 @@ export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { 
     name: 'Firefox',
     dpr: o.dpr,
     previewPopsOut: false,
+    contentReadsCrossOriginVideo: true,
     origin: FIREFOX_ORIGIN,
     get panel() {
       return panel;
