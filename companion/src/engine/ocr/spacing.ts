@@ -117,13 +117,6 @@ function longestBlankRun(columns: Uint8Array, from: number, to: number): number 
   return best;
 }
 
-/** A character with its horizontal extent in crop pixels. */
-export interface PlacedChar {
-  char: string;
-  x0: number;
-  x1: number;
-}
-
 /**
  * Builds the line's text with a space wherever the recogniser saw one — even when the
  * space class lost the argmax to the blank (the usual way PP-OCR drops English spaces) —
