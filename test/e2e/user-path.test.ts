@@ -5,14 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { installNativeHost } from '@loupe/companion/pairing/install-native-host';
 import { DEFAULT_PORT } from '@loupe/shared';
 import { REPO_ROOT, startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { grayPng } from '../helpers/images';
 import { standInModel } from '../helpers/standin';
 import { withoutStandInLabel } from '../../extension/lib/render/model-name';
 import { namedCommands } from './support/named-commands';
-import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
+import { ARTIFACTS, launchPaired, type ExtensionBrowser, type PairedBrowser } from './support/extension-browser';
 import { addPages, startTestSite, type TestSite } from './support/test-site';
 
 /**
@@ -117,7 +116,7 @@ let model: { dir: string; cleanup(): void };
 let site: TestSite;
 let browser: ExtensionBrowser;
 let panel: Page;
-let profile: string;
+let paired: PairedBrowser;
 let home: string;
 
 const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -153,18 +152,15 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     site = await startTestSite();
     addPages(site);
     site.files.set('/photo.png', { type: 'image/png', body: grayPng(320, 200, { value: 90 }) });
-    profile = mkdtempSync(join(tmpdir(), 'loupe-chromium-userpath-'));
-    installNativeHost({ home: daemon.home, manifestDirs: [join(profile, 'NativeMessagingHosts')], defaults: false, port: daemon.port });
-    browser = await launchWithExtension(profile, { dpr: 1 });
-    panel = await browser.openPanel();
+    paired = await launchPaired({ home: daemon.home, port: daemon.port, dpr: 1 });
+    ({ browser, panel } = paired);
   }, 420_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
+    await paired?.close();
     await site?.close();
     await daemon?.stop();
     model?.cleanup();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
@@ -412,7 +408,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     expect(port).not.toBe(DEFAULT_PORT);
     await expect.poll(() => portIsFree(DEFAULT_PORT), { timeout: 30_000, message: `port ${DEFAULT_PORT} must be free for this test` }).toBe(true);
     // No pairing host any more: only the extension's own search can find it.
-    rmSync(join(profile, 'NativeMessagingHosts'), { recursive: true, force: true });
+    rmSync(join(paired.profile, 'NativeMessagingHosts'), { recursive: true, force: true });
     await daemon.stop();
     await expect.poll(connState, { timeout: 60_000 }).toBe('offline');
     expect(await panel.locator('[data-testid=conn-searched]').textContent()).toContain(String(DEFAULT_PORT));

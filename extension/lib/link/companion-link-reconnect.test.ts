@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Backoff } from './backoff';
-import { connected, FakeSocket, hello, setup, socket } from './fake-companion';
+import { connected, FakeSocket, hello, setup, socket, useFakeCompanion } from './fake-companion';
 
-beforeEach(() => {
-  FakeSocket.all = [];
-  vi.useFakeTimers();
-});
-afterEach(() => vi.useRealTimers());
+useFakeCompanion();
 
 describe('CompanionLink: reconnecting, finding the companion, re-pairing', () => {
   it('reconnects with growing delays after the companion goes away', async () => {

@@ -1,11 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { connected, FakeSocket, hello, setup, socket, until } from './fake-companion';
+import { describe, expect, it, vi } from 'vitest';
+import { connected, hello, setup, socket, until, useFakeCompanion } from './fake-companion';
 
-beforeEach(() => {
-  FakeSocket.all = [];
-  vi.useFakeTimers();
-});
-afterEach(() => vi.useRealTimers());
+useFakeCompanion();
 
 /** The handshake, message validation and keepalive; reconnecting and pairing are in companion-link-reconnect.test.ts. */
 describe('CompanionLink', () => {

@@ -1,6 +1,6 @@
 import { handshakeText, hmacHex } from '@loupe/shared';
 import type { ServerMessage } from '@loupe/shared';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { Backoff } from './backoff';
 import { CompanionLink, type LinkDeps, type LinkState } from './companion-link';
 
@@ -47,6 +47,15 @@ export class FakeSocket {
     this.readyState = 3;
     this.onclose?.();
   }
+}
+
+/** For each test: no sockets yet, and fake timers (the link's back-off and keepalive). */
+export function useFakeCompanion(): void {
+  beforeEach(() => {
+    FakeSocket.all = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
 }
 
 export const TOKEN = 'secret-token-abcdef0123456789';
