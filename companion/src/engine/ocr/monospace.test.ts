@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CtcChar } from './ctc';
-import { fixCodeMarks, monospacePitch, spaceLineWithPitch } from './spacing';
+import { fixCodeMarks } from './lookalikes';
+import { monospacePitch, spaceLineWithPitch } from './spacing';
 import type { Rgb } from './raster';
 import { codeBlock, guessLanguage } from './code-blocks';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CtcChar } from './ctc';
-import { fixLatinConfusions, spaceLine } from './spacing';
+import { fixLatinConfusions } from './lookalikes';
+import { spaceLine } from './spacing';
 import type { Rgb } from './raster';
 
 /** A white crop with black vertical bars where the glyphs are (10 px per time step). */
