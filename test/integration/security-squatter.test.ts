@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { handshakeText, helloMessage, hmacHex, WS_CHALLENGE_PREFIX, WS_SUBPROTOCOL } from '@loupe/shared';
 import type { ServerMessage } from '@loupe/shared';
 import { CompanionLink, type LinkDeps, type LinkState } from '../../extension/lib/link/companion-link';
 import { Backoff } from '../../extension/lib/link/backoff';
 import { connectDaemon } from '@loupe/companion/cli/job-runner';
-import { startDaemon } from '../helpers/daemon';
+import { daemonForFile } from '../helpers/file-daemon';
 import { openSocket } from '../helpers/ws-client';
 
 /**
@@ -15,14 +15,7 @@ import { openSocket } from '../helpers/ws-client';
  * The real extension link code (over the `ws` library's browser-compatible WebSocket) must hand
  * it neither the token nor an image; the real daemon proves itself and the link connects.
  */
-type Daemon = Awaited<ReturnType<typeof startDaemon>>;
-let d: Daemon;
-beforeAll(async () => {
-  d = await startDaemon({});
-});
-afterAll(async () => {
-  await d?.stop();
-});
+const d = daemonForFile();
 
 interface Squatter {
   port: number;

@@ -1,30 +1,17 @@
-import type { ResponseFormat, Sampling, Task } from '@loupe/shared';
 import type { ServerStatus } from '@loupe/shared';
-import type { ConversationTurn } from '../engine/engine';
-import { decodeBase64Image, toConversation, type ChatTurnInput } from './conversation';
+import { chatJob, decodeBase64Image, toConversation, type ChatJob, type ChatTurnInput } from './conversation';
 import { HttpError } from './http-io';
 import { resolveApiModel } from './models';
 import { openAiSampling } from './openai-params';
 import { parseResponseFormat } from './response-format';
 import { parseVideoPart, type VideoPart } from './video-part';
 
-/** What Loupe takes from an OpenAI chat-completions request. */
-export interface ChatRequest {
+/** What Loupe takes from an OpenAI chat-completions request: the job, and how to answer. */
+export interface ChatRequest extends ChatJob {
   /** The stable id of the model that answers (echoed as `model`). */
   model: string;
   stream: boolean;
   includeUsage: boolean;
-  task: Task;
-  engine?: 'ocr' | 'vlm';
-  prompt?: string;
-  images: Uint8Array[];
-  /** A video part: decoded (sampled) before the job is built. */
-  video?: VideoPart;
-  maxTokens?: number;
-  sampling?: Sampling;
-  format?: ResponseFormat;
-  system?: string;
-  history: ConversationTurn[];
 }
 
 const HINT = 'Send OpenAI chat messages whose content is text and `{"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}` parts.';
@@ -92,21 +79,10 @@ export function parseChatRequest(body: unknown, status: ServerStatus): ChatReque
   const { sampling, maxTokens } = openAiSampling(body);
   const format = parseResponseFormat(body.response_format);
   const streamOptions = isObject(body.stream_options) ? body.stream_options : {};
-  const common = { model: model.id, stream: body.stream === true, includeUsage: streamOptions.include_usage === true, images: chat.images, ...(chat.video ? { video: chat.video } : {}) };
-  if (model.kind === 'ocr') {
-    if (chat.video) throw bad('loupe-ocr reads one image, not a video', 'Send one frame as an image_url part, or ask a vision model about the video.');
-    if (chat.images.length !== 1) throw bad('loupe-ocr reads exactly one image', 'Send one image_url part with a data: URI.');
-    return { ...common, task: 'ocr', engine: 'ocr', history: [] };
-  }
-  if (!chat.prompt && chat.images.length === 0 && !chat.video) throw bad('the last user message is empty', 'Send a question, an image, or both.');
   return {
-    ...common,
-    task: chat.prompt ? 'ask' : 'describe',
-    ...(chat.prompt ? { prompt: chat.prompt } : {}),
-    ...(maxTokens ? { maxTokens } : {}),
-    ...(sampling ? { sampling } : {}),
-    ...(format ? { format } : {}),
-    ...(chat.system ? { system: chat.system } : {}),
-    history: chat.history,
+    model: model.id,
+    stream: body.stream === true,
+    includeUsage: streamOptions.include_usage === true,
+    ...chatJob(chat, model.kind, { maxTokens, sampling, format, images: { hint: 'Send one image_url part with a data: URI.', param: 'messages' } }),
   };
 }

@@ -1,4 +1,4 @@
-import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_JOB, MAX_PROMPT_CHARS } from '@loupe/shared';
+import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_JOB, MAX_PROMPT_CHARS, type ResponseFormat, type Sampling, type Task } from '@loupe/shared';
 import type { ConversationTurn } from '../engine/engine';
 import { HttpError } from './http-io';
 import type { VideoPart } from './video-part';
@@ -58,6 +58,45 @@ export function toConversation(messages: ChatTurnInput[]): ChatConversation {
   const size = system.length + last.text.length + history.reduce((n, t) => n + t.text.length, 0);
   if (size > MAX_PROMPT_CHARS) throw bad(`the conversation is over ${MAX_PROMPT_CHARS} characters`, 'Send fewer or shorter messages.');
   return { ...(system ? { system } : {}), history, prompt: last.text.trim(), images, ...(video ? { video } : {}) };
+}
+
+/** The job a chat request asks for, the same whether it came in the OpenAI or the Ollama shape. */
+export interface ChatJob {
+  task: Task;
+  engine?: 'ocr';
+  prompt?: string;
+  images: Uint8Array[];
+  /** A video part: decoded (sampled) before the job is built. */
+  video?: VideoPart;
+  maxTokens?: number;
+  sampling?: Sampling;
+  format?: ResponseFormat;
+  system?: string;
+  history: ConversationTurn[];
+}
+
+/**
+ * `loupe-ocr` reads exactly one image with the OCR engine; the VLM answers the last user text
+ * (ask) or, with none, describes the images. `images` names where the request's images go, for the error.
+ */
+export function chatJob(chat: ChatConversation, kind: 'vlm' | 'ocr', o: { maxTokens?: number; sampling?: Sampling; format?: ResponseFormat; images: { hint: string; param: string } }): ChatJob {
+  if (kind === 'ocr') {
+    if (chat.video) throw bad('loupe-ocr reads one image, not a video', 'Send one frame as an image, or ask a vision model about the video.', o.images.param);
+    if (chat.images.length !== 1) throw bad('loupe-ocr reads exactly one image', o.images.hint, o.images.param);
+    return { task: 'ocr', engine: 'ocr', images: chat.images, history: [] };
+  }
+  if (!chat.prompt && chat.images.length === 0 && !chat.video) throw bad('the last user message is empty', 'Send a question, an image, or both.');
+  return {
+    task: chat.prompt ? 'ask' : 'describe',
+    ...(chat.prompt ? { prompt: chat.prompt } : {}),
+    images: chat.images,
+    ...(chat.video ? { video: chat.video } : {}),
+    ...(o.maxTokens ? { maxTokens: o.maxTokens } : {}),
+    ...(o.sampling ? { sampling: o.sampling } : {}),
+    ...(o.format ? { format: o.format } : {}),
+    ...(chat.system ? { system: chat.system } : {}),
+    history: chat.history,
+  };
 }
 
 /** Base64 image bytes (a data: URI's payload or Ollama's bare base64), size-checked before decoding. */

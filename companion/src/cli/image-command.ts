@@ -5,10 +5,10 @@ import type { DeviceRequest } from '../engine/device/request';
 import { readConfig } from '../config/config-file';
 import { findRunningDaemon } from '../config/daemon-file';
 import { loupeHome } from '../config/paths';
+import { createJobService } from '../queue/create-job-service';
 import { createLogger } from '../log/logger';
 import { loadOrCreateToken } from '../security/token';
 import { engineRequests } from '../server/daemon';
-import { loadJobService } from '../server/load-job-service';
 import { parse, parseDevice, UsageError } from './args';
 import { BatchOutput } from './batch-output';
 import { BatchProgress } from './batch-progress';
@@ -40,7 +40,7 @@ export async function openRunner(task: Task, o: { model?: string; device: Device
   // In-process: start only the engine this command needs.
   const engines = task === 'ocr' ? all.filter((e) => e.engine === 'ppocr') : all.filter((e) => e.engine !== 'ppocr');
   const log = createLogger({ level: process.env.LOUPE_LOG_LEVEL ?? 'warn' });
-  const service = await loadJobService({ log, engines });
+  const service = await createJobService({ log, engines });
   return serviceRunner(service, 'in-process');
 }
 

@@ -9,13 +9,13 @@ import { selectRegion } from './region-overlay';
 import { copyText, toast } from './ui-host';
 import { drawFrames, holdForCapture, probeVideo, releaseVideo, seekForCapture, seekVideo } from './video-sampler';
 
-/** The page side: remembers right-clicks, runs the region overlay, shows OCR results, samples videos. */
 /**
- * Injected again (ensureContentScript, an extension update), WXT invalidates the older copy's
- * `ctx`: its listeners go, so only the newest answers the background.
+ * The page side: remembers right-clicks, runs the region overlay, shows OCR results, samples videos. Everything it
+ * adds hangs on WXT's `ctx`: injected again (ensureContentScript, an extension update), the older
+ * copy's context is invalidated and its listeners, timers and UI go, so only the newest answers.
  */
 export function startContent(ctx: ContentScriptContext): void {
-  trackContextMenu(ctx.signal);
+  trackContextMenu(ctx);
   let selecting = false;
 
   const onMessage = (raw: unknown) => {
@@ -30,7 +30,7 @@ export function startContent(ctx: ContentScriptContext): void {
         selecting = true;
         void loadSettings()
           .then((s) => setLocale(s.language))
-          .then(() => selectRegion(msg.action))
+          .then(() => selectRegion(ctx, msg.action))
           .then((result) => {
             selecting = false;
             const out: ContentToBackground = result
@@ -64,10 +64,10 @@ export function startContent(ctx: ContentScriptContext): void {
         if (window !== window.top) return undefined;
         return copyText(msg.text);
       case 'toast':
-        if (window === window.top) toast(msg.text);
+        if (window === window.top) void toast(ctx, msg.text);
         return undefined;
       case 'show-ocr':
-        if (window === window.top) showOcrOverlay(msg.page, msg.image, msg.lines);
+        if (window === window.top) void showOcrOverlay(ctx, msg.page, msg.image, msg.lines);
         return undefined;
       default:
         return undefined;

@@ -1,16 +1,18 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { ResolvedImage } from '../messages';
+import { UI_TAG } from './ui-host';
 
 /** The last right-click position, recorded before the browser's menu opens. */
 let lastPoint: { x: number; y: number } | null = null;
 
-/** Until `signal` aborts (the content script's context is invalidated). */
-export function trackContextMenu(signal: AbortSignal): void {
-  document.addEventListener('contextmenu', (e) => (lastPoint = { x: e.clientX, y: e.clientY }), { capture: true, signal });
+/** Until the content script's context is invalidated. */
+export function trackContextMenu(ctx: ContentScriptContext): void {
+  ctx.addEventListener(document, 'contextmenu', (e) => (lastPoint = { x: e.clientX, y: e.clientY }), { capture: true });
 }
 
 /** The page's elements under the last right-click, topmost first, without Loupe's own UI. */
 export function elementsUnderLastClick(): Element[] {
-  return (lastPoint ? document.elementsFromPoint(lastPoint.x, lastPoint.y) : []).filter((el) => !el.closest('[data-loupe-ui]'));
+  return (lastPoint ? document.elementsFromPoint(lastPoint.x, lastPoint.y) : []).filter((el) => !el.closest(UI_TAG));
 }
 
 /**

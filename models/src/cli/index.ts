@@ -1,25 +1,21 @@
 import { existsSync } from 'node:fs';
 import { cp, lstat, readdir, rm } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
 import { CATALOG, catalogCaveats, DEFAULT_MODEL_ID } from '../catalog';
-import type { Dtype } from '../dtypes';
 import { parseDtype } from '../dtypes';
-import { DEFAULT_FAMILY_ID, familyIds, getFamily } from '../families';
+import { familyIds, getFamily } from '../families';
 import { isReallyInside } from '../pull/contained-path';
 import { formatBytes, PullError } from '../pull/errors';
 import { writeManifest } from '../pull/manifest';
 import { pullModel } from '../pull/pull-model';
-import { buildStandIn } from '../standin/build';
-import { buildFullStandIn, FULL_DTYPES } from '../standin/full/build-full';
-import type { FullDtype } from '../standin/full/build-full';
 import { STAND_IN_LABEL } from '../standin/config-files';
 import { formatProblem } from '../verify/problems';
 import type { VerifyResult } from '../verify/problems';
 import { verifyModelDir } from '../verify/verify-model-dir';
 import { listInstalled } from './installed';
 import { createPullProgress } from './progress';
+import { parse, UsageError } from './args';
+import { standInCommand } from './standin-command';
 
 export interface ModelsCommandOptions {
   /** LOUPE_HOME (the caller owns that logic); falls back to the LOUPE_HOME environment variable. */
@@ -45,16 +41,6 @@ const usageText = () => `loupe models — manage vision-language models (under L
 
   dtypes: fp32 fp16 q8 int8 uint8 q4 q4f16 bnb4; families: ${familyIds().join(' ')}
   env: HF_ENDPOINT (hub URL), HF_TOKEN, HF_HUB_OFFLINE=1`;
-
-class UsageError extends Error {}
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
-  try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-}
 
 /** `loupe models ...`: returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function runModelsCommand(argv: string[], options: ModelsCommandOptions = {}): Promise<number> {
@@ -85,7 +71,7 @@ export async function runModelsCommand(argv: string[], options: ModelsCommandOpt
       case 'import':
         return await importDir(rest, home(), print, fail);
       case 'stand-in':
-        return await standIn(rest, print);
+        return await standInCommand(rest, print, usage);
       default:
         throw new UsageError(`unknown subcommand "${sub}" — run \`loupe models help\``);
     }
@@ -259,52 +245,9 @@ async function importDir(argv: string[], home: string, print: (s: string) => voi
   return 0;
 }
 
-async function standIn(argvIn: string[], print: (s: string) => void): Promise<number> {
-  // A bare `--external-data` means one chunk (parseArgs string options need a value).
-  const argv = argvIn.flatMap((a, i) => (a === '--external-data' && !/^\d+$/.test(argvIn[i + 1] ?? '') ? [a, '1'] : [a]));
-  const { values, positionals } = parse(argv, {
-    family: { type: 'string' },
-    dtype: { type: 'string' },
-    'external-data': { type: 'string' },
-    'eos-after': { type: 'string' },
-    repeat: { type: 'string' },
-    size: { type: 'string' },
-  });
-  if (values.help) return usage(print);
-  const [dir, ...extra] = positionals;
-  if (values.size !== undefined) return fullSizeStandIn(dir, extra, values, print);
-  if (!dir || extra.length) throw new UsageError('usage: loupe models stand-in <dir> [--family F] [--dtype D] [--external-data [N]]');
-  const family = getFamily(values.family ?? DEFAULT_FAMILY_ID).id;
-  const dtype: Dtype = values.dtype ? parseDtype(values.dtype) : 'fp32';
-  const externalData = values['external-data'] === undefined ? undefined : Number(values['external-data']);
-  if (externalData !== undefined && (!Number.isInteger(externalData) || externalData < 1)) throw new UsageError('--external-data takes a chunk count ≥ 1');
-  const eosAfter = values['eos-after'] === undefined ? undefined : Number(values['eos-after']);
-  if (eosAfter !== undefined && (!Number.isInteger(eosAfter) || eosAfter < 1)) throw new UsageError('--eos-after takes a token count ≥ 1');
-  const repeatTokens = values.repeat?.split(',').map((s) => Number(s.trim()));
-  if (repeatTokens?.some((t) => !Number.isInteger(t) || t < 0 || t >= 151643)) throw new UsageError('--repeat takes comma-separated ordinary token ids (< 151643)');
-  const result = await buildStandIn(resolve(dir), { family, dtype, externalData, eosAfter, repeatTokens });
-  print(`wrote ${result.dir} (${getFamily(result.family).label}, ${result.dtype}, ${result.files.length} files) — ${STAND_IN_LABEL}`);
-  return 0;
-}
-
 async function findLinks(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isSymbolicLink()).map((e) => join(e.parentPath, e.name));
-}
-
-async function fullSizeStandIn(dir: string | undefined, extra: string[], values: Record<string, unknown>, print: (s: string) => void): Promise<number> {
-  if (!dir || extra.length) throw new UsageError('usage: loupe models stand-in <dir> --size <id> [--dtype q4|q4f16|fp16]');
-  const others = ['family', 'external-data', 'eos-after', 'repeat'].filter((k) => values[k] !== undefined);
-  if (others.length) throw new UsageError(`--size does not combine with --${others.join(', --')} (the family and files follow the catalog model)`);
-  const size = String(values.size);
-  if (!CATALOG.some((c) => c.id === size)) throw new UsageError(`--size takes a catalog id: ${CATALOG.map((c) => c.id).join(', ')}`);
-  const dtype = values.dtype === undefined ? 'q4' : String(values.dtype);
-  if (!(FULL_DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`--size builds ${FULL_DTYPES.join(', ')}, not ${dtype}`);
-  const t0 = performance.now();
-  const result = await buildFullStandIn(resolve(dir), { size, dtype: dtype as FullDtype, onProgress: (m) => print(m) });
-  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-  print(`wrote ${result.dir} (${size} dimensions, ${result.dtype}, ${formatBytes(result.weightBytes)} of random weights, ${seconds} s) — ${STAND_IN_LABEL}`);
-  return 0;
 }
 
 function usage(print: (s: string) => void): number {

@@ -7,7 +7,7 @@ import { defaultManifestDirs, installNativeHost } from '@loupe/companion/pairing
 import { FIREFOX_EXTENSION_ID } from '@loupe/shared';
 import { REPO_ROOT } from '../../helpers/daemon';
 import { closedOverlay } from './closed-shadow';
-import { launchWithExtension, type ExtensionBrowser } from './extension-browser';
+import { launchPaired, type ExtensionBrowser } from './extension-browser';
 import { firefoxClosedOverlay, type BidiConnection } from './firefox-closed-shadow';
 import { puppeteerUi } from './puppeteer-ui';
 import type { ClosedOverlay, UiPage } from './ui';
@@ -75,10 +75,8 @@ const callSource = (fn: (...a: never[]) => unknown, arg: unknown, loupe: string)
 
 /** Debian Chromium via Playwright; the host manifest in <user-data-dir>/NativeMessagingHosts. */
 export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & { ext: ExtensionBrowser }> {
-  const profile = mkdtempSync(join(tmpdir(), 'loupe-chromium-'));
-  installNativeHost({ home: o.home, manifestDirs: [join(profile, 'NativeMessagingHosts')], defaults: false, port: o.port });
-  const ext = await launchWithExtension(profile, { dpr: o.dpr });
-  const panel: PlaywrightPage = await ext.openPanel();
+  const paired = await launchPaired(o);
+  const { browser: ext, panel } = paired;
   const openPage = async (url: string) => {
     const page = await ext.context.newPage();
     await page.goto(url);
@@ -110,10 +108,7 @@ export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & {
       await page.close();
       return png;
     },
-    async close() {
-      await ext.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close: () => paired.close(),
   };
 }
 

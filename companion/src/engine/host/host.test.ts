@@ -109,27 +109,28 @@ describe('engine host (a real child process)', () => {
     expect(await runOn(h, job('e')).outcome).toMatchObject({ kind: 'result' });
   });
 
-  it('cancels a running job through IPC', async () => {
-    const h = host();
+  /** Runs a `prompt` job on a ready host and cancels it 30 ms in: the pid it ran on, and its outcome. */
+  async function cancelMidJob(h: EngineHost, id: string, prompt: string) {
     await h.start();
     await h.whenReady();
     const pid = h.pid;
-    const run = runOn(h, job('f', 'hang'));
+    const run = runOn(h, job(id, prompt));
     await new Promise((r) => setTimeout(r, 30));
     run.cancel();
-    expect(await run.outcome).toEqual({ kind: 'cancelled' });
+    return { pid, outcome: await run.outcome };
+  }
+
+  it('cancels a running job through IPC', async () => {
+    const h = host();
+    const { pid, outcome } = await cancelMidJob(h, 'f', 'hang');
+    expect(outcome).toEqual({ kind: 'cancelled' });
     expect(h.pid).toBe(pid);
   });
 
   it('kills and restarts a host whose engine ignores cancel', async () => {
     const h = host(undefined, { cancelGraceMs: 200 });
-    await h.start();
-    await h.whenReady();
-    const pid = h.pid;
-    const run = runOn(h, job('g', 'ignore-abort'));
-    await new Promise((r) => setTimeout(r, 30));
-    run.cancel();
-    expect(await run.outcome).toEqual({ kind: 'cancelled' });
+    const { pid, outcome } = await cancelMidJob(h, 'g', 'ignore-abort');
+    expect(outcome).toEqual({ kind: 'cancelled' });
     await h.whenReady();
     expect(h.pid).not.toBe(pid);
     expect(await runOn(h, job('h')).outcome).toMatchObject({ kind: 'result' });
