@@ -56,7 +56,7 @@ export class QwenVlEngine implements Engine {
   logitsProcessors: (job: EngineJob) => LogitsProcessor[] = () => [];
   report: LoadReport | undefined;
   dir: string | undefined;
-  /** The warm-up run's prefill and decode step: the speed estimate is priced from it. */
+  /** The warm-up run's decode step: the speed estimate is priced from it. */
   private probe: Probe | undefined;
 
   constructor(
@@ -181,7 +181,7 @@ export class QwenVlEngine implements Engine {
     this.probe = undefined;
     for await (const event of this.generate(job, [image], new AbortController().signal)) {
       const s = event.type === 'result' ? event.stats : undefined;
-      if (s?.promptTokens && s.prefillMs && s.firstStepMs) this.probe = { promptTokens: s.promptTokens, prefillMs: s.prefillMs, stepMs: s.firstStepMs };
+      if (s?.firstStepMs) this.probe = { stepMs: s.firstStepMs };
     }
   }
 

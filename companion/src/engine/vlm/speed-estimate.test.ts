@@ -10,14 +10,16 @@ describe('speed estimate', () => {
     expect(describeWork(16, 2).patches).toBeLessThan(q25.patches);
   });
 
-  it('scales the measured prefill rate to vision and prompt work, and turns the step into tokens/s', () => {
+  it('prices vision and prefill from the measured decode step with the calibrated rate multiples', () => {
     const bytes = { decoder: 2e9, vision: 4e8 };
-    // 40 prompt tokens in 2 s → 4e7 weight bytes per ms.
-    const e = estimateFromProbe(bytes, { patches: 2000, promptTokens: 550 }, { promptTokens: 40, prefillMs: 2000, stepMs: 250 });
-    expect(e.ttft720pMs).toBe(Math.round((4e8 * 2000 + 2e9 * 550) / 4e7 + 250));
+    const e = estimateFromProbe(bytes, { patches: 2000, promptTokens: 550 }, { stepMs: 250 });
+    const decodeBytesPerMs = 2e9 / 250;
+    const expected = (4e8 * 2000) / (decodeBytesPerMs * CALIBRATION.visionPerDecode) + (2e9 * 550) / (decodeBytesPerMs * CALIBRATION.prefillPerDecode) + 250;
+    expect(e.ttft720pMs).toBe(Math.round(expected));
     expect(e.tokensPerSecond).toBe(4);
     expect(e.basis).toBe('measured at load');
-    expect(describeEstimate(e)).toBe('~48 s to the first word of a 720p screenshot describe, then ~4 tokens/s (measured at load)');
+    expect(describeEstimate({ ...e, ttft720pMs: 48_400 })).toBe('~48 s to the first word of a 720p screenshot describe, then ~4 tokens/s (measured at load)');
+    expect(describeEstimate({ ...e, ttft720pMs: 4_440 })).toMatch(/^~4\.4 s /);
   });
 
   it('from bandwidth alone: decode reads every decoder weight once per token at the calibrated fraction', () => {

@@ -7,24 +7,26 @@ import { pixelBudgetFor } from './prompts';
 
 /**
  * What a user should expect before clicking: the time to the first word of a describe of a
- * 1280×720 screenshot, and decode tokens/s. Prefill and the vision encoder are compute-bound and
- * do about the same work per weight byte per token (vision per patch, the decoder per prompt
- * token), so one measured rate — weight bytes × tokens per second of the warm-up prefill — prices
- * both; decode is one measured step. Without a loaded model (`loupe doctor`), the rates come from
- * the measured memory bandwidth and the ratios of one bench run (CALIBRATION).
+ * 1280×720 screenshot, and decode tokens/s. A decode step reads every decoder weight once, so its
+ * time gives the machine's weight bytes/s; prefill (per prompt token) and the vision encoder (per
+ * patch) process their weights at a rate that is a multiple of that, taken from bench runs
+ * (CALIBRATION). The warm-up's own prefill is too short to price a long one: on qwen3-vl-2b it
+ * implied a 64 s TTFT where 17.8 s was measured. With a loaded model the decode step is the one
+ * timed at load; without one (`loupe doctor`), the memory bandwidth measured there stands in.
  */
-
 /** Screenshot size the estimate is for. */
 export const ESTIMATE_SCREEN = { width: 1280, height: 720 } as const;
 /** Describe prompt's text tokens around the image (system turn, question, role markers). */
 const DESCRIBE_TEXT_TOKENS = 45;
 
 /**
- * From `npm run bench -- --only vlm-real --size qwen2.5-vl-3b` (2 vCPUs, AVX-512 VNNI, q4 with
- * accuracy_level 4 on the CPU): decode weight bytes/s ÷ memory bandwidth, and prefill weight-byte
- * tokens/s ÷ memory bandwidth. Only ratios: the machine's own bandwidth scales them.
+ * From `npm run bench -- --only vlm-real` and one stand-in job on this 2-vCPU AVX-512 VNNI
+ * machine (q4, accuracy_level 4 on the decoder): decode weight bytes/s ÷ memory bandwidth, and
+ * the weight-bytes rates of prefill (× prompt tokens) and of the vision encoder (× patches) as
+ * multiples of decode's. qwen3-vl-2b, 720p describe: prefill 500 tokens in 7.6 s, vision 1,856
+ * patches in 10.1 s, decode steps 366 ms.
  */
-export const CALIBRATION = { decodeBwFraction: 0.3, prefillBytesPerBwByte: 1.9 } as const;
+export const CALIBRATION = { decodeBwFraction: 0.3, prefillPerDecode: 24, visionPerDecode: 13.8 } as const;
 
 export interface WeightBytes {
   decoder: number;
@@ -49,30 +51,30 @@ export function describeWork(patchSize: number, mergeSize: number): { patches: n
 }
 
 export interface Probe {
-  promptTokens: number;
-  prefillMs: number;
+  /** One decode step, as timed at load. */
   stepMs: number;
 }
 
-/** From a measured prefill and decode step (the load's warm-up run). */
-export function estimateFromProbe(bytes: WeightBytes, work: { patches: number; promptTokens: number }, probe: Probe): SpeedEstimate {
-  const bytesPerMs = (bytes.decoder * probe.promptTokens) / probe.prefillMs;
-  return finish(bytes, work, bytesPerMs, probe.stepMs, 'measured at load');
+/** From a decode step timed at load (the warm-up run). */
+export function estimateFromProbe(bytes: WeightBytes, work: Work, probe: Probe): SpeedEstimate {
+  return estimate(bytes, work, probe.stepMs, 'measured at load');
 }
 
-/** From the memory bandwidth alone (GB/s), with the bench's ratios. */
-export function estimateFromBandwidth(bytes: WeightBytes, work: { patches: number; promptTokens: number }, bandwidthGbps: number): SpeedEstimate {
-  const bwBytesPerMs = bandwidthGbps * 1e6;
-  const stepMs = bytes.decoder / (bwBytesPerMs * CALIBRATION.decodeBwFraction);
-  return finish(bytes, work, bwBytesPerMs * CALIBRATION.prefillBytesPerBwByte, stepMs, 'model size × memory bandwidth');
+/** From the memory bandwidth alone (GB/s). */
+export function estimateFromBandwidth(bytes: WeightBytes, work: Work, bandwidthGbps: number): SpeedEstimate {
+  return estimate(bytes, work, bytes.decoder / (bandwidthGbps * 1e6 * CALIBRATION.decodeBwFraction), 'model size × memory bandwidth');
 }
 
-function finish(bytes: WeightBytes, work: { patches: number; promptTokens: number }, bytesPerMs: number, stepMs: number, basis: SpeedEstimate['basis']): SpeedEstimate {
-  const ttft = (bytes.vision * work.patches + bytes.decoder * work.promptTokens) / bytesPerMs + stepMs;
-  return { ttft720pMs: Math.round(ttft), tokensPerSecond: Math.round((1000 / stepMs) * 10) / 10, basis };
+type Work = { patches: number; promptTokens: number };
+
+function estimate(bytes: WeightBytes, work: Work, stepMs: number, basis: SpeedEstimate['basis']): SpeedEstimate {
+  const decodeBytesPerMs = bytes.decoder / stepMs;
+  const visionMs = (bytes.vision * work.patches) / (decodeBytesPerMs * CALIBRATION.visionPerDecode);
+  const prefillMs = (bytes.decoder * work.promptTokens) / (decodeBytesPerMs * CALIBRATION.prefillPerDecode);
+  return { ttft720pMs: Math.round(visionMs + prefillMs + stepMs), tokensPerSecond: Math.round((1000 / stepMs) * 10) / 10, basis };
 }
 
-/** "~61 s to the first word of a 720p describe, then ~3.4 tokens/s (measured at load)". */
+/** "~18 s to the first word of a 720p screenshot describe, then ~2.7 tokens/s (measured at load)". */
 export function describeEstimate(e: SpeedEstimate): string {
   const s = e.ttft720pMs / 1000;
   const seconds = s >= 10 ? Math.round(s).toString() : s.toFixed(1);
