@@ -57,7 +57,11 @@ loupe bench --only vlm-real [--size ID] [--decode N] [--device auto|webgpu|cuda|
             qwen2.5-vl-3b; built once into the temp folder, GBs) through the daemon with EOS ignored:
             TTFT for a 720p screenshot and its split, prefill and decode tok/s at ~1k and ~4k context,
             beside llama.cpp on the same text dimensions and the measured memory bandwidth.
-            --decode N tokens per job (default 32)`;
+            --decode N tokens per job (default 32)
+            --device   the companion's device (default cpu); the llama.cpp peer always runs on its CPU build
+            --model    another stand-in folder for the companion (e.g. a q4f16 one built with
+                       \`loupe models stand-in DIR --size ID --dtype q4f16\` for a GPU); the peer's GGUF
+                       still comes from the cached q4 build of --size`;
 
 const PARTS = ['overhead', 'vlm', 'ocr'] as const;
 

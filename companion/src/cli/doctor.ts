@@ -12,6 +12,7 @@ import { homePaths, loupeHome } from '../config/paths';
 import { manifestDirsFromEnv } from '../pairing/install-native-host';
 import { parse, parsePort } from './args';
 import { webgpuChecks } from './doctor-gpu';
+import { speedCheck } from './doctor-speed';
 import { missingCudaEpLibs, onnxruntimeNode } from './ort-paths';
 
 const run = promisify(execFile);
@@ -138,13 +139,15 @@ export async function runChecks(o: { home: string; config: LoupeConfig; port: nu
   }
 
   const model = o.model ?? o.config.model;
+  const running = findRunningDaemon(o.home);
   if (model) checks.push(await checkModel(model, o.home));
   else {
     const { DEFAULT_MODEL_ID: id } = await import('@loupe/models');
     checks.push({ name: 'model', level: 'info', detail: 'no vision-language model configured (OCR works without one)', fix: `pull one: \`loupe models pull ${id}\`, then \`loupe start --model ${id}\`` });
   }
 
-  const running = findRunningDaemon(o.home);
+  const speed = await speedCheck({ home: o.home, port: o.port, running: running?.port === o.port, ...(model ? { model } : {}) });
+  if (speed) checks.push(speed);
   if (running && running.port === o.port) {
     checks.push({ name: 'port', level: 'ok', detail: `companion running on 127.0.0.1:${running.port} (pid ${running.pid})` });
   } else if (await portFree(o.port)) {
@@ -171,7 +174,7 @@ const MARK: Record<CheckLevel, string> = { ok: 'ok  ', info: 'info', warn: 'warn
 export async function runDoctor(argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' }, port: { type: 'string' }, model: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
   if (values.help) {
-    process.stdout.write('loupe doctor [--port N] [--model <id|dir>] [--json]   check Node, GPU/driver, CUDA EP, WebGPU, memory, model, port, pairing\n');
+    process.stdout.write('loupe doctor [--port N] [--model <id|dir>] [--json]   check Node, GPU/driver, CUDA EP, WebGPU, memory, model, expected speed, port, pairing\n');
     return 0;
   }
   const home = loupeHome();

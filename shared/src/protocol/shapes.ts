@@ -59,6 +59,18 @@ export const JobStats = z.object({
 });
 export type JobStats = z.infer<typeof JobStats>;
 
+/**
+ * What to expect before clicking: time to the first word of a describe of a 1280×720 screenshot,
+ * and decode tokens/s, on this machine. `basis` says how it was got (a measured warm-up run, or
+ * the model's size × the machine's memory bandwidth).
+ */
+export const SpeedEstimate = z.object({
+  ttft720pMs: z.number().nonnegative(),
+  tokensPerSecond: z.number().nonnegative(),
+  basis: z.enum(['measured at load', 'model size × memory bandwidth']),
+});
+export type SpeedEstimate = z.infer<typeof SpeedEstimate>;
+
 /** Who answered: shown in the panel so users know which model saw their image. */
 export const ModelInfo = z.object({
   id: z.string(),
@@ -73,6 +85,8 @@ export const ModelInfo = z.object({
   served: z.array(z.string()).optional(),
   /** Why it is not on the device asked for or tried first (auto moved on), in words with the fix. */
   fallbackReason: z.string().optional(),
+  /** Local engines: the expected speed on this machine (the panel shows it in the status line). */
+  speed: SpeedEstimate.optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

@@ -1,3 +1,4 @@
+import type { SpeedEstimate } from '@loupe/shared';
 import type { TimedResult } from '../ws-client';
 import type { PeerResult } from './llama-peer';
 import type { RealModels } from './model-cache';
@@ -25,6 +26,9 @@ export interface VlmRealResult {
   vlm_real_step_outside_run_ms_4k: number | null;
   vlm_real_peak_rss_mb: number;
   vlm_real_load_ms: number;
+  /** What the engine told the user to expect at load (ModelInfo.speed), to hold against the measured TTFT and decode. */
+  vlm_real_expected_ttft_ms: number | null;
+  vlm_real_expected_decode_tps: number | null;
   llamacpp_prefill_tps: number;
   llamacpp_decode_tps: number;
   llamacpp_prefill_tps_4k: number;
@@ -48,6 +52,7 @@ export interface VlmRealResult {
 
 interface Inputs {
   size: string;
+  estimate?: SpeedEstimate | undefined;
   threads: number;
   loadMs: number;
   describe: TimedResult;
@@ -107,6 +112,8 @@ export function buildResult(x: Inputs): VlmRealResult {
     vlm_real_step_outside_run_ms_4k: r1(l.stepOutsideRunMs, 2),
     vlm_real_peak_rss_mb: Math.round(x.peakRssMb),
     vlm_real_load_ms: Math.round(x.loadMs),
+    vlm_real_expected_ttft_ms: x.estimate?.ttft720pMs ?? null,
+    vlm_real_expected_decode_tps: x.estimate?.tokensPerSecond ?? null,
     llamacpp_prefill_tps: r1(peerShort!.prefillTps, 2)!,
     llamacpp_decode_tps: r1(peerShort!.decodeTps, 2)!,
     llamacpp_prefill_tps_4k: r1(peerLong!.prefillTps, 2)!,
@@ -145,6 +152,7 @@ export function vlmRealTable(r: VlmRealResult): string {
     ['decode step / of it outside session.run', `${show(r.vlm_real_step_ms, ' ms')} / ${show(r.vlm_real_step_outside_run_ms, ' ms')}`],
     ['memory bandwidth (streaming read)', `${r.mem_bw_gbps} GB/s`],
     ['decode_bw_fraction: Loupe / llama.cpp', `${show(r.decode_bw_fraction)} / ${r.llamacpp_decode_bw_fraction}`],
+    ['what the panel told the user to expect: TTFT / decode tok/s', `${show(r.vlm_real_expected_ttft_ms, ' ms')} / ${show(r.vlm_real_expected_decode_tps)}`],
     ['peak RSS of the VLM engine host', `${r.vlm_real_peak_rss_mb} MB`],
     ['load: engine / llama.cpp', `${(r.vlm_real_load_ms / 1000).toFixed(1)} s / ${(r.llamacpp_load_ms / 1000).toFixed(1)} s`],
   ];

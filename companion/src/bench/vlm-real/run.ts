@@ -1,12 +1,13 @@
 import { cpus, loadavg } from 'node:os';
 import { getCatalogEntry, getFamily, resizeFactor } from '@loupe/models';
-import type { JobStats } from '@loupe/shared';
+import type { JobStats, SpeedEstimate } from '@loupe/shared';
 import { pixelBudgetFor, taskPrompt } from '../../engine/vlm/prompts';
+import { describeEstimate } from '../../engine/vlm/speed-estimate';
 import { launchDaemon, waitForEngines, type LaunchedDaemon } from '../../client/daemon-process';
 import { screenshotPng } from '../screens';
 import { BenchClient, type TimedResult } from '../ws-client';
 import { runLlamaPeer } from './llama-peer';
-import { measureMemoryBandwidth } from './mem-bandwidth';
+import { measureMemoryBandwidth } from '../../engine/device/mem-bandwidth';
 import { ensureRealModels } from './model-cache';
 import { estimatePromptTokens, visualTokens } from './prompt-length';
 import { buildResult, type VlmRealResult } from './report';
@@ -45,13 +46,15 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
   let sampler: NodeJS.Timeout | undefined;
   let describe: TimedResult;
   let long: TimedResult;
+  let estimate: SpeedEstimate | undefined;
   try {
     daemon = await launchDaemon({ args: ['--model', o.modelDir ?? models.dir, '--device', o.device ?? 'cpu'], logLevel: 'warn', timeoutMs: 600_000, env: { LOUPE_BENCH_IGNORE_EOS: '1' } });
     const d = daemon;
     sampler = setInterval(() => (peak = Math.max(peak, d.rssMb().largestChild)), 250);
     await waitForEngines(d, ['qwen-vl'], 600_000);
     const loadMs = performance.now() - t0;
-    log(`  engine ready after ${(loadMs / 1000).toFixed(1)} s`);
+    estimate = (await d.status()).engines.find((e) => e.name === 'qwen-vl')?.model?.speed;
+    log(`  engine ready after ${(loadMs / 1000).toFixed(1)} s${estimate ? `; it expects ${describeEstimate(estimate)}` : ''}`);
     const client = await BenchClient.connect(d.port, d.token);
     const png = await screenshotPng('720p');
     log(`describe, 1280×720 screenshot, ${o.decode} tokens: TTFT split and decode at the describe context…`);
@@ -78,7 +81,7 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
     log(`llama.cpp peer (node-llama-cpp CPU prebuilt, ${threads} threads, same prompt lengths and decode counts; text only)…`);
     const peer = await runLlamaPeer(models.gguf, threads, lengths, log);
     const loadAverages = { start: loadBefore, afterLoupe: loadDuringLoupe, afterPeer: loadavg()[0]! };
-    return buildResult({ size: o.size, threads, loadMs, describe, long, promptTokens: [describeTokens, longTokens], estimated, peer, bandwidth, models, peakRssMb: peak, loadAverages, decode: o.decode });
+    return buildResult({ size: o.size, threads, loadMs, estimate, describe, long, promptTokens: [describeTokens, longTokens], estimated, peer, bandwidth, models, peakRssMb: peak, loadAverages, decode: o.decode });
   } finally {
     if (sampler) clearInterval(sampler);
     await daemon?.stop();

@@ -1,7 +1,9 @@
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { deviceSessionOptions, presentOutputNames, type Device } from './device';
+import { deviceSessionOptions, MATMUL_ACCURACY_LEVEL, presentOutputNames, type Device } from './device';
 import { DTYPE_SUFFIX, SESSIONS } from './dtypes';
+import { setMatMulNBitsAccuracy } from './matmul-accuracy';
 import { ModelInvalidError, type ModelConfig } from './model-dir';
 
 /**
@@ -42,7 +44,8 @@ export async function openSessions(dir: string, device: LoadDevice, dtype: strin
   try {
     // One at a time: session creation is CPU-heavy and parallel creation only adds peak memory.
     for (const role of SESSIONS) {
-      opened[role] = await ort.InferenceSession.create(join(dir, 'onnx', `${role}${suffix}.onnx`), sessionOptionsFor(device, role, tuning));
+      const accuracy = role === 'decoder_model_merged' ? MATMUL_ACCURACY_LEVEL[device] : undefined;
+      opened[role] = await createSession(join(dir, 'onnx', `${role}${suffix}.onnx`), sessionOptionsFor(device, role, tuning), accuracy);
     }
   } catch (error) {
     await closeSessions(opened);
@@ -56,6 +59,18 @@ export async function openSessions(dir: string, device: LoadDevice, dtype: strin
     throw error;
   }
   return sessions;
+}
+
+/**
+ * One session; with an accuracy level, its MatMulNBits nodes are rewritten in memory first and
+ * the session is created from those bytes, external data still read from the file's folder.
+ */
+async function createSession(file: string, options: ort.InferenceSession.SessionOptions, accuracyLevel: number | undefined): Promise<ort.InferenceSession> {
+  if (accuracyLevel === undefined) return ort.InferenceSession.create(file, options);
+  const rewrite = setMatMulNBitsAccuracy(await readFile(file), accuracyLevel);
+  if (rewrite.nodes === 0) return ort.InferenceSession.create(file, options);
+  const extra = options.extra as { session?: Record<string, unknown> } | undefined;
+  return ort.InferenceSession.create(rewrite.model, { ...options, extra: { ...extra, session: { ...extra?.session, model_external_initializers_file_folder_path: dirname(file) } } });
 }
 
 export async function closeSessions(sessions: Partial<VlmSessions> | undefined): Promise<void> {

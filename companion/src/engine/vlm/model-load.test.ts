@@ -51,6 +51,10 @@ describe('dtype suffixes and external data', () => {
     const e = engine(dir);
     const info = await e.load();
     expect(info.dtype).toBe('q4');
+    // The expected speed, priced from the warm-up run: a stand-in this small is fast, but not free.
+    expect(info.speed?.basis).toBe('measured at load');
+    expect(info.speed!.ttft720pMs).toBeGreaterThan(0);
+    expect(info.speed!.tokensPerSecond).toBeGreaterThan(0);
     expect((await oneAnswer(e)).stats.dtype).toBe('q4');
     await expect(engine(dir, { dtype: 'fp16' }).load()).rejects.toThrow(/dtype fp16 .*available dtypes: q4/);
   }, 120_000);

@@ -18,6 +18,7 @@ import { closeSessions, collectEos, openSessions, type LoadDevice, type VlmSessi
 import { ModelInvalidError, readJson, resolveModelDir, type ModelConfig } from './model-dir';
 import { maxTokensFor, pixelBudgetFor } from './prompts';
 import { Sampler, type LogitsProcessor } from './sampler';
+import { describeWork, estimateFromProbe, weightBytes, type Probe } from './speed-estimate';
 import { prepareVideo } from './video/video-input';
 
 // Everything is local: no hub lookups, ever.
@@ -67,6 +68,8 @@ export class QwenVlEngine implements Engine {
   logitsProcessors: (job: EngineJob) => LogitsProcessor[] = () => [];
   report: LoadReport | undefined;
   dir: string | undefined;
+  /** The warm-up run's decode step: the speed estimate is priced from it. */
+  private probe: Probe | undefined;
 
   constructor(
     private readonly options: EngineOptions,
@@ -123,7 +126,8 @@ export class QwenVlEngine implements Engine {
     const standIn = Boolean(config.loupe_stand_in);
     const notes = [...(reason ? [`running on ${DEVICE_LABEL[loadedOn]}: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
     this.report = { device: loadedOn, dtype, ...(reason ? { fallbackReason: reason } : {}), ...(notes.length ? { note: notes.join(' ') } : {}) };
-    this.log?.info({ model: id, family: family.id, device: loadedOn, dtype, standIn, fallback: reason, ignoreEos: this.ignoreEos || undefined }, 'VLM loaded');
+    const speed = this.probe ? estimateFromProbe(weightBytes(dir, dtype), describeWork(family.patchSize, family.mergeSize), this.probe) : undefined;
+    this.log?.info({ model: id, family: family.id, device: loadedOn, dtype, standIn, fallback: reason, ignoreEos: this.ignoreEos || undefined, speed }, 'VLM loaded');
     this.info = {
       id: standIn ? `${id} (${STAND_IN_LABEL})` : id,
       engine: standIn ? `${QWEN_VL_ENGINE} (${STAND_IN_LABEL})` : QWEN_VL_ENGINE,
@@ -132,6 +136,7 @@ export class QwenVlEngine implements Engine {
       standIn,
       ...(reason ? { fallbackReason: reason } : {}),
       ...(this.report.note ? { note: this.report.note } : {}),
+      ...(speed ? { speed } : {}),
     };
     return this.info;
   }
@@ -184,8 +189,10 @@ export class QwenVlEngine implements Engine {
       frame: { crop: { x: 0, y: 0, width: side, height: side }, resized: { width: side, height: side }, original: { width: side, height: side } },
     };
     const job: EngineJob = { id: 'warm-up', task: 'ask', images: [], prompt: 'Hi', locale: 'en', history: [], maxTokens: 2 };
-    for await (const _ of this.generate(job, this.imagePrompt(job, [image]), new AbortController().signal)) {
-      // discard
+    this.probe = undefined;
+    for await (const event of this.generate(job, this.imagePrompt(job, [image]), new AbortController().signal)) {
+      const s = event.type === 'result' ? event.stats : undefined;
+      if (s?.firstStepMs) this.probe = { stepMs: s.firstStepMs };
     }
   }
 
