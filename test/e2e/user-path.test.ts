@@ -219,6 +219,20 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     await page.close();
   });
 
+  it('OCR of an image with nothing to read: the panel says No text found', async () => {
+    site.files.set('/blank.png', { type: 'image/png', body: grayPng(320, 160, { value: 240 }) });
+    site.files.set('/blank.html', { type: 'text/html', body: '<!doctype html><html><body><img id="img" src="/blank.png"></body></html>' });
+    const { page, tabId } = await openSite('/blank.html');
+    await browser.sw((a: { id: number; src: string }) => (globalThis as unknown as SwGlobal).__loupe.imageFlow('ocr', a.id, 0, a.src), { id: tabId, src: `${site.url}/blank.png` });
+    await expect.poll(async () => (await finished(panel)).getAttribute('data-task'), { timeout: 60_000 }).toBe('ocr');
+    const turn = await finished(panel);
+    expect(await turn.getAttribute('data-status'), (await turn.textContent()) ?? '').toBe('done');
+    expect(await turn.locator('[data-testid=no-text]').textContent()).toContain('No text found');
+    expect(await turn.locator('[data-testid=answer]').count()).toBe(0);
+    await shot(panel, 'u04c-ocr-no-text');
+    await page.close();
+  });
+
   it('the stand-in label appears once per screen', async () => {
     const { page, tabId } = await openSite('/background.html');
     await page.locator('#hero span').click({ button: 'right' });

@@ -24,6 +24,17 @@ describe('applyServerMessage', () => {
     expect(c.turns[0]).toMatchObject({ status: 'done', text: 'A cat on a mat.', finishReason: 'stop', boxes: [{ label: 'cat', box: [1, 2, 3, 4] }] });
   });
 
+  it('keeps an OCR result\'s blocks and its no_text flag', () => {
+    const c = conv();
+    const blocks = [{ kind: 'code', firstLine: 0, lastLine: 1, language: 'python' }];
+    applyServerMessage(c, msg({ type: 'done', id: 'j1', text: 'def f():\n    pass', finishReason: 'stop', model, stats: { totalMs: 5 }, blocks }));
+    expect(c.turns[0]).toMatchObject({ blocks });
+    expect(c.turns[0]!.noText).toBeUndefined();
+    const blank = conv();
+    applyServerMessage(blank, msg({ type: 'done', id: 'j1', text: '', finishReason: 'stop', model, stats: { totalMs: 5 }, no_text: true }));
+    expect(blank.turns[0]).toMatchObject({ status: 'done', text: '', noText: true });
+  });
+
   it('ignores anything after the terminal message and messages for other ids', () => {
     const c = conv();
     applyServerMessage(c, msg({ type: 'cancelled', id: 'j1' }));

@@ -1,4 +1,4 @@
-import type { ErrorCode, FinishReason, GroundBox, JobStats, ModelInfo, OcrLine, ServerMessage, Task, VideoClip } from '@loupe/shared';
+import type { ErrorCode, FinishReason, GroundBox, JobStats, ModelInfo, OcrBlock, OcrLine, ServerMessage, Task, VideoClip } from '@loupe/shared';
 
 /** The image that was sent, as the panel shows it (what the model saw, and its size). */
 export interface SentImage {
@@ -41,6 +41,10 @@ export interface Turn {
   stats?: JobStats;
   finishReason?: FinishReason;
   lines?: OcrLine[];
+  /** OCR: code, table and prose blocks by line of `text`, as the engine laid them out. */
+  blocks?: OcrBlock[];
+  /** OCR: the image had nothing to read. */
+  noText?: boolean;
   boxes?: GroundBox[];
   error?: { code: ErrorCode | 'disconnected'; message: string; hint?: string };
   createdAt: number;
@@ -98,6 +102,8 @@ export function applyServerMessage(conversation: Conversation, message: ServerMe
       turn.stats = message.stats;
       turn.finishReason = message.finishReason;
       if (message.lines) turn.lines = message.lines;
+      if (message.blocks) turn.blocks = message.blocks;
+      if (message.no_text) turn.noText = true;
       if (message.boxes) turn.boxes = message.boxes;
       turn.finishedAt = Date.now();
       return true;

@@ -1,31 +1,27 @@
+import type { OcrBlock } from '@loupe/shared';
+
 /**
- * OCR text → blocks the panel renders: code (monospace, with its own copy button) or prose.
- * The OCR engine keeps code indentation as leading spaces; that and code-like line endings
- * tell a code block from a paragraph.
+ * OCR text → blocks the panel renders: code (monospace, with its own copy button), table
+ * (monospace, columns kept) or prose. The engine says which lines are which (`blocks` of its
+ * result); lines no block names are prose, and a result without blocks is all prose.
  */
-export type OcrBlock = { kind: 'code' | 'text'; text: string };
+export type PanelBlock = { kind: 'code' | 'table' | 'text'; text: string; language?: string };
 
-const CODE_LINE = /[{};]\s*$|^\s*(def|function|const|let|var|import|from|return|if|elif|else|for|while|class|public|private|#include|async|await)\b|=>|\w\(.*\)\s*[:{]?\s*$/;
-
-function isCode(lines: string[]): boolean {
-  if (lines.length < 2) return lines.length === 1 && /[{};]\s*$/.test(lines[0]!) && CODE_LINE.test(lines[0]!);
-  if (lines.some((l) => l.startsWith('|'))) return false; // a Markdown table from the layout step
-  const indented = lines.filter((l) => /^ {2,}\S/.test(l)).length;
-  const codey = lines.filter((l) => CODE_LINE.test(l)).length;
-  return (indented > 0 && codey > 0) || codey / lines.length >= 0.5;
-}
-
-export function ocrBlocks(text: string): OcrBlock[] {
-  const blocks: OcrBlock[] = [];
-  for (const para of text.split(/\n\s*\n/)) {
-    const lines = para.split('\n').filter((l) => l.trim());
-    if (!lines.length) continue;
-    const kind = isCode(lines) ? 'code' : 'text';
-    const body = lines.join('\n');
-    const last = blocks.at(-1);
-    // Consecutive paragraphs of one kind stay one block (a blank line inside a function).
-    if (last && last.kind === kind) last.text += `\n\n${body}`;
-    else blocks.push({ kind, text: body });
+export function ocrBlocks(text: string, blocks: readonly OcrBlock[] = []): PanelBlock[] {
+  const lines = text.split('\n');
+  const out: PanelBlock[] = [];
+  const push = (kind: PanelBlock['kind'], from: number, to: number, language?: string) => {
+    const body = lines.slice(from, to + 1).join('\n').replace(/^\n+|\n+$/g, '');
+    if (body.trim()) out.push({ kind, text: body, ...(language ? { language } : {}) });
+  };
+  let next = 0;
+  for (const b of [...blocks].sort((a, c) => a.firstLine - c.firstLine)) {
+    if (b.kind === 'prose' || b.firstLine < next || b.firstLine >= lines.length) continue;
+    push('text', next, b.firstLine - 1);
+    const last = Math.min(b.lastLine, lines.length - 1);
+    push(b.kind, b.firstLine, last, b.language);
+    next = last + 1;
   }
-  return blocks;
+  push('text', next, lines.length - 1);
+  return out;
 }

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { dbPostprocess, DEFAULT_DB, type DbOptions } from './db-postprocess';
 import { cropRgb, writeNormalizedBgr, type Rect, type Rgb } from './raster';
+import { largeTextScale } from './text-height';
 
 const MEAN = [0.485, 0.456, 0.406] as const;
 const STD = [0.229, 0.224, 0.225] as const;
@@ -12,10 +13,12 @@ export interface DetectOptions {
   tileHeight: number;
   /** Images whose longer side is below this are scaled up for detection (tiny regions). */
   minSide: number;
+  /** Detect large text (rows ≥ 24 px, as at device pixel ratio 2) at half scale. */
+  halveLargeText: boolean;
   db: DbOptions;
 }
 
-export const DEFAULT_DETECT: DetectOptions = { maxWidth: 1920, tileHeight: 1536, minSide: 480, db: DEFAULT_DB };
+export const DEFAULT_DETECT: DetectOptions = { maxWidth: 1920, tileHeight: 1536, minSide: 480, halveLargeText: true, db: DEFAULT_DB };
 
 export interface TextBox {
   /** [x0, y0, x1, y1] in the input image's pixels. */
@@ -40,6 +43,7 @@ export class Detector {
 
   private async detectAll(img: Rgb, opts: DetectOptions, signal?: AbortSignal): Promise<TextBox[]> {
     let scale = Math.min(1, opts.maxWidth / img.width);
+    if (opts.halveLargeText && scale > 0.5) scale = Math.max(scale * largeTextScale(img), 0.5);
     const longSide = Math.max(img.width, img.height);
     if (longSide < opts.minSide) scale = Math.min(4, opts.minSide / longSide);
     const scaledW = Math.max(1, Math.round(img.width * scale));

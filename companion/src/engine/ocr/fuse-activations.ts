@@ -152,6 +152,42 @@ export function fuseActivations(modelBytes: Uint8Array): Uint8Array {
     removed.add(mul).add(add);
   }
 
+  // What is left of the affine sits between an activation and a padded depthwise convolution
+  // (folding it there would change the border taps). As a per-channel 1×1 convolution it stays
+  // in onnxruntime's blocked (NCHWc) layout: one pass instead of two layout reorders and two
+  // element-wise ops.
+  const producer = new Map<string, INodeProto>();
+  for (const n of nodes) if (!removed.has(n)) for (const o of n.output ?? []) producer.set(o, n);
+  const channelsOf = (name: string, depth = 0): number | undefined => {
+    const n = producer.get(name);
+    if (!n || depth > 4) return undefined;
+    if (n.opType === 'Conv') {
+      const w = constants.get(n.input![1]!)?.attribute?.[0]?.t ?? inits.get(n.input![1]!);
+      return w?.dims?.length === 4 ? Number(w.dims[0]) : undefined;
+    }
+    return ['Mul', 'Add', 'HardSigmoid', 'Relu'].includes(n.opType!) ? channelsOf(n.input![0]!, depth + 1) : undefined;
+  };
+  for (const mul of nodes) {
+    if (removed.has(mul) || mul.opType !== 'Mul') continue;
+    const s = scalar(mul.input?.[1]);
+    const channels = s === undefined ? undefined : channelsOf(mul.input![0]!);
+    if (s === undefined || channels === undefined) continue;
+    const add = only(mul.output![0]!);
+    const b = add?.opType === 'Add' && !removed.has(add) ? scalar(add.input?.[1]) : undefined;
+    const name = `${mul.output![0]!}__affine`;
+    graph.initializer!.push(
+      { name: `${name}_w`, dataType: onnx.TensorProto.DataType.FLOAT, dims: [channels, 1, 1, 1], rawData: new Uint8Array(new Float32Array(channels).fill(s).buffer) },
+      { name: `${name}_b`, dataType: onnx.TensorProto.DataType.FLOAT, dims: [channels], rawData: new Uint8Array(new Float32Array(channels).fill(b ?? 0).buffer) },
+    );
+    Object.assign(mul, {
+      opType: 'Conv',
+      input: [mul.input![0]!, `${name}_w`, `${name}_b`],
+      output: b !== undefined ? add!.output : mul.output,
+      attribute: [{ name: 'group', type: onnx.AttributeProto.AttributeType.INT, i: channels }],
+    });
+    if (b !== undefined) removed.add(add!);
+  }
+
   graph.node = nodes.filter((n) => !removed.has(n));
   return onnx.ModelProto.encode(model).finish();
 }

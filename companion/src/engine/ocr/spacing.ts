@@ -175,7 +175,8 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   const glyphs = chars.filter((c) => c.char !== ' ');
   if (glyphs.length === 0) return { text: '', proportionalText: '' };
   const text = spaceProportional(glyphs, pxPerStep, crop, opts);
-  const pitch = glyphs.some((g) => isCjk(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
+  // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
+  const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
   if (pitch === undefined) return { text, proportionalText: text };
   // Monospace: each glyph's cell counted from the first glyph (not from its neighbour, so
   // position noise does not add up); the spaces are the empty cells between.

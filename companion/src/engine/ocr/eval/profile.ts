@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type * as ort from 'onnxruntime-node';
+import { OcrPipeline } from '../pipeline';
+import { listPages } from './evaluate';
+
+/** Wall time per stage of the Loupe pipeline over a folder: `tsx eval/profile.ts <dir>`. */
+async function main() {
+  const dir = resolve(process.argv[2] ?? '');
+  const pipeline = await OcrPipeline.load();
+  const totals: Record<string, number> = {};
+  const add = (k: string, ms: number) => (totals[k] = (totals[k] ?? 0) + ms);
+  const sessions = pipeline as unknown as Record<'det' | 'rec' | 'cls', ort.InferenceSession>;
+  for (const key of ['det', 'rec', 'cls'] as const) {
+    const s = sessions[key];
+    const run = s.run.bind(s);
+    (s as { run: unknown }).run = async (feeds: ort.InferenceSession.FeedsType) => {
+      const t = performance.now();
+      const out = await run(feeds);
+      add(`${key}.run`, performance.now() - t);
+      const dims = Object.values(feeds)[0]!.dims;
+      add(`${key}.px`, dims.reduce((a, b) => a * b, 1) / 1e6);
+      add(`${key}.calls`, 1);
+      return out;
+    };
+  }
+  const names = await listPages(dir);
+  await pipeline.recognizeBytes(await readFile(join(dir, names[0]! + '.png')));
+  for (const k of Object.keys(totals)) delete totals[k];
+  for (const name of names) {
+    const bytes = await readFile(join(dir, name + '.png'));
+    const t = performance.now();
+    const out = await pipeline.recognizeBytes(bytes);
+    add('total', performance.now() - t);
+    add('decode', out.timings.decodeMs);
+    add('detect', out.timings.detectMs);
+    add('recognize', out.timings.recognizeMs);
+  }
+  await pipeline.release();
+  for (const [k, v] of Object.entries(totals)) process.stdout.write(`${k.padEnd(12)} ${(v / names.length).toFixed(1)} per page\n`);
+}
+
+void main();
