@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Locale, MAX_IMAGE_BYTES, SubmitJob, type Task, type TerminalMessage, type Done } from '@loupe/shared';
+import { MAX_IMAGE_BYTES, SubmitJob, type Task, type TerminalMessage, type Done } from '@loupe/shared';
 import { describeResult, ocrResult } from '../api/result-shapes';
 import type { DeviceRequest } from '../engine/device/request';
 import { readConfig } from '../config/config-file';
@@ -10,6 +10,7 @@ import { createLogger } from '../log/logger';
 import { loadOrCreateToken } from '../security/token';
 import { engineRequests } from '../server/daemon';
 import { parse, parseDevice, UsageError } from './args';
+import { JOB_OPTIONS, promptAndLocale } from './job-args';
 import { BatchOutput } from './batch-output';
 import { BatchProgress } from './batch-progress';
 import { listImages, readImage, relativeName } from './image-files';
@@ -53,17 +54,11 @@ export async function runImageCommand(task: Task, argv: string[]): Promise<numbe
   const { values, positionals } = parse(
     argv,
     {
-      json: { type: 'boolean' },
+      ...JOB_OPTIONS,
       jsonl: { type: 'boolean' },
       out: { type: 'string' },
       resume: { type: 'boolean' },
       recursive: { type: 'boolean', short: 'r' },
-      prompt: { type: 'string', short: 'p' },
-      locale: { type: 'string' },
-      model: { type: 'string' },
-      device: { type: 'string' },
-      local: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     true,
   );
@@ -73,11 +68,7 @@ export async function runImageCommand(task: Task, argv: string[]): Promise<numbe
   }
   const [target, ...rest] = positionals;
   if (!target) throw new UsageError(`give an image or a folder: loupe ${task} <image|folder>`);
-  const prompt = values.prompt ?? (rest.length ? rest.join(' ') : undefined);
-  if (task === 'ask' && !prompt) throw new UsageError('ask needs a question: loupe ask <image> --prompt "…"');
-  if (task === 'ocr' && prompt) throw new UsageError('ocr takes no prompt (use `loupe ask` for questions)');
-  const locale = values.locale ?? 'en';
-  if (!Locale.safeParse(locale).success) throw new UsageError(`--locale must be en or zh-CN, not "${locale}"`);
+  const { prompt, locale } = promptAndLocale(task, values, rest, 'image');
   if (values.resume && !values.out) throw new UsageError('--resume needs --out DIR (it skips the images whose output file is already there)');
   const device = parseDevice(values.device, 'auto');
   const list = listImages(target, { recursive: values.recursive ?? false });

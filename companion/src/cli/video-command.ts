@@ -1,9 +1,10 @@
 import { extname, resolve } from 'node:path';
-import { Locale, MAX_VIDEO_FRAMES, ProtocolError, SubmitJob, type Task } from '@loupe/shared';
+import { MAX_VIDEO_FRAMES, ProtocolError, SubmitJob, type Task } from '@loupe/shared';
 import { videoResult } from '../api/result-shapes';
 import { clock } from '../engine/vlm/video/prompt';
 import { sampleVideoFile } from '../video/sample-file';
 import { parse, parseDevice, UsageError } from './args';
+import { JOB_OPTIONS, promptAndLocale } from './job-args';
 import { openRunner } from './image-command';
 
 /** Files `loupe describe|ask` reads as video (decoded with the bundled ffmpeg). */
@@ -26,16 +27,10 @@ export async function runVideoCommand(task: Task, argv: string[]): Promise<numbe
   const { values, positionals } = parse(
     argv,
     {
-      json: { type: 'boolean' },
+      ...JOB_OPTIONS,
       from: { type: 'string' },
       to: { type: 'string' },
       frames: { type: 'string' },
-      prompt: { type: 'string', short: 'p' },
-      locale: { type: 'string' },
-      model: { type: 'string' },
-      device: { type: 'string' },
-      local: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     true,
   );
@@ -47,10 +42,7 @@ export async function runVideoCommand(task: Task, argv: string[]): Promise<numbe
   if (task !== 'describe' && task !== 'ask') throw new UsageError(`${label} reads still images; for a video use \`loupe describe <video>\` or \`loupe ask <video> --prompt "…"\``);
   const [file, ...rest] = positionals;
   if (!file) throw new UsageError(`give a video: ${label} <video>`);
-  const prompt = values.prompt ?? (rest.length ? rest.join(' ') : undefined);
-  if (task === 'ask' && !prompt) throw new UsageError('ask needs a question: loupe ask <video> --prompt "…"');
-  const locale = values.locale ?? 'en';
-  if (!Locale.safeParse(locale).success) throw new UsageError(`--locale must be en or zh-CN, not "${locale}"`);
+  const { prompt, locale } = promptAndLocale(task, values, rest, 'video');
   const frames = values.frames === undefined ? undefined : Number(values.frames);
   if (frames !== undefined && !(Number.isInteger(frames) && frames >= 1 && frames <= MAX_VIDEO_FRAMES)) throw new UsageError(`--frames takes a whole number from 1 to ${MAX_VIDEO_FRAMES}, not "${values.frames}"`);
   const from = seconds(values.from, '--from');
