@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineJob } from '../engine';
 import { QwenVlEngine } from './qwen-vl-engine';
+import { onSessionRun } from './testing/session-spy';
 
 /**
  * The engine on stand-in models of every family, on CPU, through the real loader
@@ -43,16 +44,8 @@ interface Capture {
 
 /** Records what reaches the ONNX sessions: token ids, position ids, vision grids. */
 function capture(engine: QwenVlEngine): Capture {
-  const { sessions } = engine.internals();
   const c: Capture = { inputIds: [], positionIds: [], grids: [], decoderCalls: 0 };
-  const wrap = (name: keyof typeof sessions, fn: (feeds: Record<string, { dims: number[]; data: ArrayLike<bigint> }>) => void) => {
-    const session = sessions[name];
-    const run = session.run.bind(session) as (...args: unknown[]) => ReturnType<typeof session.run>;
-    session.run = ((feeds: never, ...rest: unknown[]) => {
-      fn(feeds);
-      return run(feeds, ...rest);
-    }) as typeof session.run;
-  };
+  const wrap = (name: Parameters<typeof onSessionRun>[1], fn: Parameters<typeof onSessionRun>[2]) => onSessionRun(engine, name, fn);
   wrap('embed_tokens', (f) => c.inputIds.push(Array.from(f.input_ids!.data)));
   wrap('decoder_model_merged', (f) => {
     c.decoderCalls++;

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineJob } from '../../engine';
 import { QwenVlEngine } from '../qwen-vl-engine';
+import { onSessionRun } from '../testing/session-spy';
 
 /**
  * Video jobs on stand-ins of every family, through the real loader and sessions: what reaches the
@@ -29,16 +30,8 @@ interface Seen {
   pixelDims: number[][];
 }
 function capture(engine: QwenVlEngine): Seen {
-  const { sessions } = engine.internals();
   const seen: Seen = { ids: [], positions: [], grids: [], pixelDims: [] };
-  const wrap = (name: keyof typeof sessions, fn: (feeds: Record<string, { dims: readonly number[]; data: ArrayLike<bigint> }>) => void) => {
-    const session = sessions[name];
-    const run = session.run.bind(session) as (...args: unknown[]) => ReturnType<typeof session.run>;
-    session.run = ((feeds: never, ...rest: unknown[]) => {
-      fn(feeds);
-      return run(feeds, ...rest);
-    }) as typeof session.run;
-  };
+  const wrap = (name: Parameters<typeof onSessionRun>[1], fn: Parameters<typeof onSessionRun>[2]) => onSessionRun(engine, name, fn);
   wrap('embed_tokens', (f) => void (seen.ids.length === 0 && (seen.ids = Array.from(f.input_ids!.data))));
   wrap('decoder_model_merged', (f) => void (seen.positions.length === 0 && (seen.positions = Array.from(f.position_ids!.data, Number))));
   wrap('vision_encoder', (f) => {
