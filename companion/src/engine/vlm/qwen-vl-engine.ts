@@ -259,7 +259,7 @@ export class QwenVlEngine implements Engine {
       structured.check(answer.shown);
     }
     const generated = answer.tokens;
-    const stats = statsOf(meter, jobStart, preprocessMs, generated.length, visualTokens.reduce((a, b) => a + b, 0), this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown');
+    const stats = { ...statsOf(meter, jobStart, preprocessMs, generated.length, visualTokens.reduce((a, b) => a + b, 0), this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown'), images: images.length };
     let boxes: GroundBox[] | undefined;
     if (job.task === 'ground' && images[0]) {
       // An empty answer (EOS first) has nothing to decode: the tokenizer rejects an empty list.
