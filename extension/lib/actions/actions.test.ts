@@ -5,7 +5,7 @@ import { ACTIONS, actionForCommand, actionForMenu, manifestCommands } from '.';
 
 describe('extension actions', () => {
   it('keep the context-menu ids and order the browser already knows', () => {
-    expect(ACTIONS.map((a) => a.id)).toEqual(['image-describe', 'image-ocr', 'image-code', 'pick-image', 'select-region', 'capture-tab']);
+    expect(ACTIONS.map((a) => a.id)).toEqual(['image-describe', 'image-ocr', 'image-code', 'image-extract', 'pick-image', 'select-region', 'capture-tab']);
   });
 
   it('name menu titles and shortcut descriptions that exist in English and Chinese', () => {

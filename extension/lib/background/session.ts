@@ -1,16 +1,24 @@
-import { cancelMessage, encodeSubmitFrame, isTerminal } from '@loupe/shared';
-import type { ServerMessage, ServerStatus, Task } from '@loupe/shared';
+import { cancelMessage, encodeSubmitFrame, isTerminal, MAX_IMAGES_PER_JOB } from '@loupe/shared';
+import type { ResponseFormat, ServerMessage, ServerStatus, SubmitJobInput, Task } from '@loupe/shared';
 import type { Browser } from 'wxt/browser';
 import type { Prepared } from '../capture/image-bytes';
 import { dataUrlToBytes, thumbnail } from '../capture/image-bytes';
 import { restoreConversation } from '../history/continue';
 import { listHistory, saveEntry, shouldKeep, toEntry } from '../history/history-store';
 import { t } from '../i18n/i18n';
-import { applyServerMessage, failUnfinished, newId, type Conversation, type Turn } from '../jobs/conversation';
+import { applyServerMessage, conversationImages, failUnfinished, newId, type Conversation, type SentImage, type Turn } from '../jobs/conversation';
 import type { CompanionLink, LinkState } from '../link/companion-link';
 import type { Settings } from '../settings/settings';
 
-export type PanelState = { type: 'state'; conversation: Conversation | null; link: LinkState; status?: ServerStatus; busy?: string };
+/** `draft`: images attached for the next follow-up, not sent yet. */
+export type PanelState = { type: 'state'; conversation: Conversation | null; link: LinkState; status?: ServerStatus; busy?: string; draft: SentImage[] };
+
+/** Options of a first job beyond its task: the user's prompt, Extract as JSON's format, a hook when it ends. */
+export interface JobOptions {
+  prompt?: string;
+  format?: ResponseFormat;
+  hook?: TurnHook;
+}
 
 type TurnHook = (turn: Turn, conversation: Conversation) => void;
 
@@ -25,7 +33,12 @@ export class Session {
   private ports = new Set<Browser.runtime.Port>();
   private pending: ReturnType<typeof setTimeout> | null = null;
   private hooks = new Map<string, TurnHook>();
-  private thumbs = new Map<string, string>();
+  /** Each sent image's thumbnail, made once when it is attached or sent (history stores them). */
+  private imageThumbs = new WeakMap<SentImage, string>();
+  /** Images attached in the panel for the next follow-up. */
+  draft: SentImage[] = [];
+  /** The conversation a region being selected will be attached to (the panel's "Add a region"). */
+  attachingTo: string | undefined;
   /** Conversations whose image the current connection has: the companion scopes them to it. */
   private known = new Set<string>();
   /** The companion's latest status (engines, model, device), refreshed while a panel is open. */
@@ -67,6 +80,7 @@ export class Session {
       link: this.link.current,
       ...(this.status ? { status: this.status } : {}),
       ...(this.busy ? { busy: this.busy } : {}),
+      draft: this.draft,
     };
   }
 
@@ -100,37 +114,59 @@ export class Session {
       ...(tab?.title ? { pageTitle: tab.title } : {}),
       turns: [],
     };
+    this.draft = [];
+    this.attachingTo = undefined;
     this.changed();
     return this.conversation;
   }
 
   /** Sends the first job of a conversation: one binary frame with the image bytes. */
-  async submitImage(conversation: Conversation, task: Task, prepared: Prepared, prompt?: string, hook?: TurnHook): Promise<void> {
+  async submitImage(conversation: Conversation, task: Task, prepared: Prepared, options: JobOptions = {}): Promise<void> {
+    const { prompt, format, hook } = options;
     conversation.image = prepared.image;
-    void thumbnail(prepared.image.dataUrl).then((th) => {
-      if (th) this.thumbs.set(conversation.id, th);
-    });
-    const turn = this.addTurn(conversation, task, prompt);
+    this.makeThumbnail(prepared.image);
+    const turn = this.addTurn(conversation, task, prompt, format);
     if (hook) this.hooks.set(turn.id, hook);
     this.known.add(conversation.id);
-    await this.send(turn, () =>
-      encodeSubmitFrame(
-        { type: 'submit', id: turn.id, task, locale: this.locale(), conversationId: conversation.id, ...(prompt ? { prompt } : {}), ...this.limits() },
-        [prepared.bytes],
-      ),
-    );
+    await this.send(turn, () => encodeSubmitFrame(this.job(conversation, turn), [prepared.bytes]));
   }
 
-  /** A follow-up on the same image(s): JSON text with the conversation id and no image. */
-  async followup(prompt: string, task: Task = 'ask'): Promise<void> {
+  /** Room left for attached images: the companion keeps at most MAX_IMAGES_PER_JOB per conversation. */
+  attachRoom(): number {
+    return this.conversation ? MAX_IMAGES_PER_JOB - conversationImages(this.conversation).length - this.draft.length : 0;
+  }
+
+  /** An image for the next follow-up (pasted, dropped, picked, or a region of the page). */
+  attach(image: SentImage): boolean {
+    if (this.attachRoom() <= 0) return false;
+    this.draft = [...this.draft, image];
+    this.makeThumbnail(image);
+    this.changed();
+    return true;
+  }
+
+  detach(index: number): void {
+    this.draft = this.draft.filter((_, i) => i !== index);
+    this.changed();
+  }
+
+  /**
+   * A follow-up in the same conversation. With no new image and a companion that holds the
+   * conversation: JSON text. New images (attached in the panel) go in a binary frame, and the
+   * companion adds them to the conversation's; after a reconnect every image is sent again.
+   */
+  async followup(prompt: string, task: Task = 'ask', format?: ResponseFormat): Promise<void> {
     const conversation = this.conversation;
     if (!conversation) return;
-    const turn = this.addTurn(conversation, task, prompt);
-    const job = { type: 'submit', id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id, ...this.limits() } as const;
-    // After a reconnect the companion no longer holds this conversation: send its image again.
-    const image = this.known.has(conversation.id) ? undefined : conversation.image;
+    const attached = this.draft;
+    this.draft = [];
+    const known = this.known.has(conversation.id);
+    const earlier = known ? [] : conversationImages(conversation);
+    const turn = this.addTurn(conversation, task, prompt, format, attached);
+    const job = this.job(conversation, turn);
+    const images = [...earlier, ...attached];
     this.known.add(conversation.id);
-    await this.send(turn, () => (image ? encodeSubmitFrame(job, [dataUrlToBytes(image.dataUrl)]) : JSON.stringify(job)));
+    await this.send(turn, () => (images.length ? encodeSubmitFrame(job, images.map((i) => dataUrlToBytes(i.dataUrl))) : JSON.stringify(job)));
   }
 
   /** "Continue this conversation" from history: it becomes the live one, ready for a follow-up. */
@@ -138,7 +174,8 @@ export class Session {
     const entry = (await listHistory()).find((e) => e.id === entryId);
     if (!entry) return;
     this.conversation = await restoreConversation(entry);
-    if (entry.thumbnail) this.thumbs.set(entry.id, entry.thumbnail);
+    this.draft = [];
+    for (const image of conversationImages(this.conversation)) this.makeThumbnail(image);
     this.changed();
   }
 
@@ -150,8 +187,10 @@ export class Session {
     if (conversation.restored !== 'history' || !conversation.image || turn.error?.code !== 'not_found' || !turn.prompt) return false;
     conversation.restored = 'resent';
     conversation.turns.splice(conversation.turns.indexOf(turn), 1);
-    const image = conversation.image;
-    void this.submitImage(conversation, turn.task, { bytes: dataUrlToBytes(image.dataUrl), image }, turn.prompt);
+    // Every stored image goes again (this turn's own ones last, as they were sent).
+    this.draft = turn.images ?? [];
+    this.known.delete(conversation.id);
+    void this.followup(turn.prompt, turn.task, turn.format);
     return true;
   }
 
@@ -212,8 +251,38 @@ export class Session {
     return language === 'auto' ? localeFromUi() : language;
   }
 
-  private addTurn(conversation: Conversation, task: Task, prompt?: string): Turn {
-    const turn: Turn = { id: newId('j'), task, status: 'sending', text: '', createdAt: Date.now(), ...(prompt ? { prompt } : {}) };
+  /** The submit header for a turn (images are listed by encodeSubmitFrame). */
+  private job(conversation: Conversation, turn: Turn): Omit<SubmitJobInput, 'images'> {
+    return {
+      type: 'submit',
+      id: turn.id,
+      task: turn.task,
+      locale: this.locale(),
+      conversationId: conversation.id,
+      ...(turn.prompt ? { prompt: turn.prompt } : {}),
+      ...(turn.format ? { format: turn.format } : {}),
+      ...this.limits(),
+    };
+  }
+
+  private makeThumbnail(image: SentImage): void {
+    if (this.imageThumbs.has(image)) return;
+    void thumbnail(image.dataUrl).then((th) => {
+      if (th) this.imageThumbs.set(image, th);
+    });
+  }
+
+  private addTurn(conversation: Conversation, task: Task, prompt?: string, format?: ResponseFormat, images?: SentImage[]): Turn {
+    const turn: Turn = {
+      id: newId('j'),
+      task,
+      status: 'sending',
+      text: '',
+      createdAt: Date.now(),
+      ...(prompt ? { prompt } : {}),
+      ...(format ? { format } : {}),
+      ...(images?.length ? { images } : {}),
+    };
     conversation.turns.push(turn);
     this.busy = undefined;
     this.changed();
@@ -240,7 +309,8 @@ export class Session {
   private async persist(conversation: Conversation): Promise<void> {
     if (!shouldKeep(conversation)) return;
     try {
-      await saveEntry(toEntry(conversation, this.thumbs.get(conversation.id)));
+      const thumb = (image: SentImage) => this.imageThumbs.get(image);
+      await saveEntry(toEntry(conversation, conversation.image && thumb(conversation.image), thumb));
     } catch {
       /* storage full or unavailable: history is best effort */
     }

@@ -16,6 +16,24 @@ const Turn = z.object({
   standIn: z.boolean().optional(),
   device: z.string().max(100).optional(),
   error: z.string().max(2000).optional(),
+  json: z.boolean().optional(),
+});
+
+/** Only inline images of the formats the companion reads: an imported file never makes the panel fetch anything. */
+const inlineImage = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/);
+
+const StoredImage = z.object({
+  turn: z.number().int().nonnegative().max(200),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bytes: z.number().int().nonnegative(),
+  origin: z.enum(['bytes', 'crop', 'tab']),
+  thumbnail: inlineImage(2_000_000).optional(),
+  dataUrl: inlineImage(48_000_000).optional(),
 });
 
 const Entry = z.object({
@@ -25,12 +43,9 @@ const Entry = z.object({
   source: z.enum(['image', 'region', 'tab']),
   pageUrl: z.string().max(8000).optional(),
   pageTitle: z.string().max(2000).optional(),
-  thumbnail: z
-    .string()
-    .max(2_000_000)
-    .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/)
-    .optional(),
+  thumbnail: inlineImage(2_000_000).optional(),
   image: z.object({ width: z.number().int().positive(), height: z.number().int().positive(), bytes: z.number().int().nonnegative() }).optional(),
+  images: z.array(StoredImage).max(16).optional(),
   turns: z.array(Turn).min(1).max(200),
 });
 
