@@ -22,6 +22,8 @@ export interface ChatRequest {
   format?: ResponseFormat;
   system?: string;
   history: ConversationTurn[];
+  /** Images of the last message, after the history's (ChatConversation.newImages). */
+  newImages?: number;
 }
 
 const HINT = 'Send OpenAI chat messages whose content is text and `{"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}` parts.';
@@ -99,6 +101,7 @@ export function parseChatRequest(body: unknown, status: ServerStatus): ChatReque
     ...(sampling ? { sampling } : {}),
     ...(format ? { format } : {}),
     ...(chat.system ? { system: chat.system } : {}),
+    ...(chat.newImages ? { newImages: chat.newImages } : {}),
     history: chat.history,
   };
 }

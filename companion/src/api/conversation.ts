@@ -12,13 +12,16 @@ export interface ChatTurnInput {
 /**
  * What the engine gets from a stateless chat request: the system text apart (a remote
  * backend forwards it as a system message), earlier turns as real chat turns, the last user
- * text as the prompt, and every image of every user message (they go into the first turn).
+ * text as the prompt, and every image of every user message in order, each in the turn that
+ * brought it (`ConversationTurn.images`; the last message's count is `newImages`).
  */
 export interface ChatConversation {
   system?: string;
   history: ConversationTurn[];
   prompt: string;
   images: Uint8Array[];
+  /** Images of the last user message, set when earlier turns exist (they sit after the history's). */
+  newImages?: number;
 }
 
 const bad = (message: string, hint: string, param = 'messages'): HttpError => new HttpError(400, 'bad_request', message, hint, param);
@@ -39,14 +42,16 @@ export function toConversation(messages: ChatTurnInput[]): ChatConversation {
     // Chat templates alternate roles: consecutive messages of one role become one turn.
     if (previous?.role === m.role) previous.text = [previous.text, m.text].filter(Boolean).join('\n\n');
     else turns.push({ role: m.role, text: m.text });
+    if (m.images.length) turns.at(-1)!.images = (turns.at(-1)!.images ?? 0) + m.images.length;
   }
   const last = turns.pop();
   if (last?.role !== 'user') throw bad('the last message must be from the user', 'End `messages` with a user message.');
-  const history = turns.filter((t) => t.text.trim());
+  const history = turns.filter((t) => t.text.trim() || t.images);
   const system = systems.join('\n\n');
   const size = system.length + last.text.length + history.reduce((n, t) => n + t.text.length, 0);
   if (size > MAX_PROMPT_CHARS) throw bad(`the conversation is over ${MAX_PROMPT_CHARS} characters`, 'Send fewer or shorter messages.');
-  return { ...(system ? { system } : {}), history, prompt: last.text.trim(), images };
+  const newImages = history.length && last.images ? { newImages: last.images } : {};
+  return { ...(system ? { system } : {}), history, prompt: last.text.trim(), images, ...newImages };
 }
 
 /** Base64 image bytes (a data: URI's payload or Ollama's bare base64), size-checked before decoding. */

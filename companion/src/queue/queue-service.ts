@@ -277,6 +277,8 @@ export class QueueService implements JobService {
     const region = job.region ?? conversation?.region;
     const history: ConversationTurn[] = conversation ? conversation.turns.slice() : (record.chat?.history ?? []);
     const system = record.chat?.system;
+    // A WebSocket follow-up's new images, or a chat request's last-message images.
+    const newImages = record.newImages ?? record.chat?.newImages;
     // An engine without its own system message reads the system text first in the prompt.
     const folded = system && !caps?.systemPrompt && job.prompt !== undefined ? `${system}\n\n${job.prompt}` : job.prompt;
     const engineJob: EngineJob = {
@@ -292,7 +294,7 @@ export class QueueService implements JobService {
       ...(job.maxTokens !== undefined ? { maxTokens: job.maxTokens } : {}),
       ...(job.sampling !== undefined ? { sampling: job.sampling } : {}),
       ...(job.format !== undefined ? { format: job.format } : {}),
-      ...(record.newImages ? { newImages: record.newImages } : {}),
+      ...(newImages ? { newImages } : {}),
     };
     record.state = 'running';
     record.startedAt = performance.now();

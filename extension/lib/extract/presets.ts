@@ -1,4 +1,4 @@
-import type { MessageKey } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/message-key';
 
 /** A JSON Schema object (what `format.schema` carries). */
 export type JsonSchema = Record<string, unknown>;

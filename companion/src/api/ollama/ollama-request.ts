@@ -17,6 +17,8 @@ export interface OllamaRequest {
   sampling?: Sampling;
   system?: string;
   history: ConversationTurn[];
+  /** Images of the last message, after the history's (ChatConversation.newImages). */
+  newImages?: number;
   /** /api/generate with no prompt: "load the model" (answered at once). */
   loadOnly: boolean;
 }
@@ -73,6 +75,7 @@ function finish(body: Record<string, unknown>, messages: ChatTurnInput[], status
     ...(maxTokens ? { maxTokens } : {}),
     ...(sampling ? { sampling } : {}),
     ...(chat.system ? { system: chat.system } : {}),
+    ...(chat.newImages ? { newImages: chat.newImages } : {}),
     history: chat.history,
   };
 }
