@@ -146,6 +146,10 @@ async function activeTabOfPanel(port: Browser.runtime.Port): Promise<Browser.tab
   const own = port.sender?.tab?.id;
   const tab = tabs.find((x) => x.id !== own);
   if (tab) return tab;
-  const all = await browser.tabs.query({ lastFocusedWindow: true });
-  return all.filter((x) => x.id !== own && !x.url?.startsWith('chrome-extension:')).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+  // Its own window may hold only the panel (a pop-out): then look in every window.
+  const inWindow = await browser.tabs.query({ lastFocusedWindow: true });
+  const all = inWindow.some((x) => x.id !== own && !isExtensionPage(x.url)) ? inWindow : await browser.tabs.query({});
+  return all.filter((x) => x.id !== own && !isExtensionPage(x.url)).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
 }
+
+const isExtensionPage = (url: string | undefined): boolean => /^(chrome|moz)-extension:/.test(url ?? '');

@@ -64,6 +64,22 @@ export function turnsAndJsonFlows(h: Harness, flow: FlowIt): void {
     await entries.first().locator('[data-testid=history-continue]').click();
     await expect.poll(() => panel.locator('[data-testid=sent-image]').count()).toBe(2);
     expect(await panel.locator('[data-testid=continued-note]').count()).toBe(0);
+
+    // "Add a region": a part of the page joins the draft of the next follow-up (not a new conversation).
+    await page.bringToFront();
+    await panel.locator('[data-testid=attach-region]').click();
+    const overlay = await h.b.overlay(page);
+    await overlay.waitFor('.layer');
+    await page.mouse.move(20, 20);
+    await page.mouse.down();
+    await page.mouse.move(220, 120, { steps: 3 });
+    await page.mouse.up();
+    await expect.poll(() => panel.locator('[data-testid=draft-image]').count(), { timeout: 15_000 }).toBe(1);
+    expect(await panel.locator('[data-testid=draft-image]').textContent()).toContain(`${200 * h.dpr} × ${100 * h.dpr}`);
+    expect(await panel.locator('[data-testid=conversation]').getAttribute('data-id')).toBe(conversationId);
+    await panel.locator('[data-testid=draft-remove]').click();
+    await expect.poll(() => panel.locator('[data-testid=draft-image]').count()).toBe(0);
+    await overlay.detach();
     await panel.locator('[data-testid=tab-history]').click();
     await panel.locator('[data-testid=history-search]').fill('');
     await panel.locator('[data-testid=tab-current]').click();
