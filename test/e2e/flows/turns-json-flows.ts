@@ -75,6 +75,8 @@ export function turnsAndJsonFlows(h: Harness, flow: FlowIt): void {
     await page.mouse.move(220, 120, { steps: 3 });
     await page.mouse.up();
     await expect.poll(() => panel.locator('[data-testid=draft-image]').count(), { timeout: 15_000 }).toBe(1);
+    // Back to the panel once the page is captured (Firefox throttles a window in the background: clicks there crawl).
+    await panel.bringToFront();
     expect(await panel.locator('[data-testid=draft-image]').textContent()).toContain(`${200 * h.dpr} × ${100 * h.dpr}`);
     expect(await panel.locator('[data-testid=conversation]').getAttribute('data-id')).toBe(conversationId);
     await panel.locator('[data-testid=draft-remove]').click();
