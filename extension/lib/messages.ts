@@ -37,9 +37,49 @@ export const ResolvedImage = z.object({
 });
 export type ResolvedImage = z.infer<typeof ResolvedImage>;
 
+/** content → background (reply to video-probe): the <video> under the last right-click, by the id the content script gave it. */
+export const VideoProbe = z.object({
+  videoId: z.number().int().positive(),
+  /** Seconds; null for a live stream (no finite length). */
+  duration: z.number().finite().nonnegative().nullable(),
+  currentTime: z.number().finite().nonnegative(),
+  paused: z.boolean(),
+  width: z.number().int().nonnegative(),
+  height: z.number().int().nonnegative(),
+  seekable: z.tuple([z.number().finite(), z.number().finite()]).optional(),
+  /** Its pixels cannot be read (another site's video without CORS): frames must come from tab captures. */
+  tainted: z.boolean(),
+  topFrame: z.boolean(),
+});
+export type VideoProbe = z.infer<typeof VideoProbe>;
+
+/** content → background (reply to video-frames): JPEG stills at the asked times, or why not. */
+export const VideoFrames = z.union([
+  z.object({
+    frames: z
+      .array(z.object({ time: z.number().finite().nonnegative(), dataUrl: z.string().max(8_000_000).startsWith('data:image/jpeg;base64,'), width: z.number().int().positive(), height: z.number().int().positive() }))
+      .min(1),
+  }),
+  z.object({ tainted: z.literal(true) }),
+]);
+export type VideoFrames = z.infer<typeof VideoFrames>;
+
+/** content → background (reply to video-capture-seek): where the video shows the asked frame now. */
+export const VideoOnScreen = z.object({ rect: RectShape, viewport: SizeShape, dpr: z.number().finite().positive() });
+export type VideoOnScreen = z.infer<typeof VideoOnScreen>;
+
 /** background → content. */
 export type BackgroundToContent =
   | { type: 'start-selection'; action: RegionAction }
+  | { type: 'video-probe'; videoId?: number; srcUrl?: string }
+  /** Stills drawn from the element at `times`, each at most `maxPixels`; its time and play state restored after. */
+  | { type: 'video-frames'; videoId: number; times: number[]; maxPixels: number }
+  /** Tab-capture sampling: hold (pause, hide the controls), seek frame by frame, release (restore). */
+  | { type: 'video-hold'; videoId: number }
+  | { type: 'video-capture-seek'; videoId: number; time: number }
+  | { type: 'video-release'; videoId: number }
+  /** A timestamp link: seek the video (this id, else the page's main video). */
+  | { type: 'video-seek'; videoId?: number; time: number }
   | { type: 'resolve-image'; srcUrl?: string }
   | { type: 'copy'; text: string }
   | { type: 'toast'; text: string }
@@ -65,5 +105,8 @@ export const PanelCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('retry') }),
   z.object({ type: z.literal('pair') }),
   z.object({ type: z.literal('continue'), id: z.string().max(100) }),
+  z.object({ type: z.literal('seek-video'), time: z.number().finite().min(0).max(86_400) }),
+  /** Sample the conversation's video again: a picked range, or from the video's current time. */
+  z.object({ type: z.literal('video-resample'), range: z.tuple([z.number().finite().min(0), z.number().finite().min(0)]).optional(), fromNow: z.boolean().optional() }),
 ]);
 export type PanelCommand = z.infer<typeof PanelCommand>;

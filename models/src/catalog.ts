@@ -1,5 +1,6 @@
 import type { Dtype } from './dtypes';
 import type { FamilyId } from './families';
+import { DEFAULT_FAMILY_ID, getFamily, GROUNDING_DESCRIPTION } from './families';
 import { isValidRepoId } from './pull/contained-path';
 
 /**
@@ -28,6 +29,7 @@ export interface CatalogEntry {
   approxMemory: { vram: number; ram: number };
   licence: string;
   verified: { repo: boolean; files: boolean; sizes: boolean };
+  /** This model's own caveats; its family's come from the family table (see catalogCaveats). */
   caveats: string[];
 }
 
@@ -46,10 +48,7 @@ export const CATALOG: CatalogEntry[] = [
     approxMemory: { vram: 4 * GB, ram: 6 * GB },
     licence: 'Qwen Research License (non-commercial use; not Apache-2.0)',
     verified: { repo: true, files: false, sizes: false },
-    caveats: [
-      'Licence restricts commercial use: check it before shipping to others.',
-      'Grounding boxes are absolute pixels on the resized image.',
-    ],
+    caveats: ['Licence restricts commercial use: check it before shipping to others.'],
   },
   {
     id: 'qwen2.5-vl-7b',
@@ -78,10 +77,7 @@ export const CATALOG: CatalogEntry[] = [
     approxMemory: { vram: 3 * GB, ram: 4 * GB },
     licence: 'Apache-2.0',
     verified: { repo: true, files: true, sizes: true },
-    caveats: [
-      'DeepStack features are dropped by the 3-session ONNX split: OCR and grounding are weaker than upstream.',
-      'Grounding boxes are 0–1000 relative coordinates.',
-    ],
+    caveats: [],
   },
   {
     id: 'qwen2-vl-2b',
@@ -128,7 +124,7 @@ export function adHocEntry(repo: string): CatalogEntry {
   }
   return {
     id: repo.split('/')[1]!.toLowerCase(),
-    family: 'qwen2_5_vl',
+    family: DEFAULT_FAMILY_ID,
     label: repo,
     hubRepo: repo,
     revision: 'main',
@@ -145,4 +141,10 @@ export function adHocEntry(repo: string): CatalogEntry {
 /** A catalog id, a catalog repo, or any "owner/name" hub repo. */
 export function resolveModelId(id: string): CatalogEntry {
   return findCatalogEntry(id) ?? (id.includes('/') ? adHocEntry(id) : getCatalogEntry(id));
+}
+
+/** Everything a user is told about a catalog model: its family's caveats and grounding, then its own. */
+export function catalogCaveats(entry: CatalogEntry): string[] {
+  const family = getFamily(entry.family);
+  return [...family.caveats, GROUNDING_DESCRIPTION[family.grounding.convention], ...entry.caveats];
 }

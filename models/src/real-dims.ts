@@ -2,9 +2,16 @@
  * The real dimensions of each catalog model, from its upstream `config.json` (Qwen/<name> on the
  * Hugging Face hub). No machine here reaches the hub, so each value was read from public code that
  * quotes those config files; `sources` names where. Full-size stand-ins and the bench's llama.cpp
- * peer are built from this table only.
+ * peer are built from this table and the family table (models/src/families) only.
  */
-export interface TextDims {
+import { getCatalogEntry } from './catalog';
+import type { Family, FamilyNetwork } from './families';
+import { getFamily } from './families';
+
+/** A decoder's sizes (from the model's config.json) plus its family's text traits (qkvBias, qkNorm, mropeInterleaved). */
+export type TextDims = TextSizes & Pick<FamilyNetwork['text'], 'qkvBias' | 'qkNorm' | 'mropeInterleaved'>;
+
+interface TextSizes {
   layers: number;
   hidden: number;
   heads: number;
@@ -13,26 +20,19 @@ export interface TextDims {
   mlp: number;
   vocab: number;
   tiedEmbeddings: boolean;
-  /** q/k/v projections carry a bias (Qwen2 / Qwen2.5 text). */
-  qkvBias: boolean;
-  /** Per-head RMSNorm on q and k (Qwen3 text). */
-  qkNorm: boolean;
   ropeTheta: number;
   /** M-RoPE split of the rotary frequencies over t/h/w (sums to headDim / 2). */
   mropeSection: [number, number, number];
-  mropeInterleaved: boolean;
   rmsEps: number;
 }
 
-export interface VisionDims {
+/** A vision tower's sizes plus its family's traits, as the full-size builder reads them. */
+export interface VisionDims extends Pick<FamilyNetwork['vision'], 'mlpKind' | 'norm' | 'patchEmbedBias'> {
   depth: number;
   hidden: number;
   heads: number;
   /** Width of the block MLP. */
   mlp: number;
-  /** 'swiglu' (gate/up/down, Qwen2.5-VL), 'quick_gelu' (fc1/fc2, Qwen2-VL), 'gelu_tanh' (fc1/fc2, Qwen3-VL). */
-  mlpKind: 'swiglu' | 'quick_gelu' | 'gelu_tanh';
-  norm: 'rms' | 'layer';
   patchSize: number;
   mergeSize: number;
   temporalPatchSize: number;
@@ -52,23 +52,31 @@ export interface RealDims {
   sources: string[];
 }
 
-const QWEN25_VISION = {
-  depth: 32,
-  hidden: 1280,
-  heads: 16,
-  mlp: 3420,
-  mlpKind: 'swiglu',
-  norm: 'rms',
-  patchSize: 14,
-  mergeSize: 2,
-  temporalPatchSize: 2,
-  window: { sizePx: 112, fullBlocks: [7, 15, 23, 31] },
-} as const;
+/** What one model's config.json says; whatever its family decides comes from the family table. */
+export interface ModelSizes {
+  text: TextSizes;
+  vision: {
+    depth: number;
+    hidden: number;
+    heads: number;
+    mlp: number;
+    outHidden: number;
+    /** `fullatt_block_indexes`, for a family with window attention. */
+    windowFullBlocks?: number[];
+    /** `num_position_embeddings`, for a family with a learned position table. */
+    positionEmbeddings?: number;
+    /** `deepstack_visual_indexes`, for a DeepStack family. */
+    deepstackLayers?: number[];
+  };
+  sources: string[];
+}
 
-export const REAL_DIMS: Record<string, RealDims> = {
+const QWEN25_VISION = { depth: 32, hidden: 1280, heads: 16, mlp: 3420, windowFullBlocks: [7, 15, 23, 31] };
+
+export const REAL_DIMS: Record<string, ModelSizes> = {
   'qwen2.5-vl-3b': {
-    text: { layers: 36, hidden: 2048, heads: 16, kvHeads: 2, headDim: 128, mlp: 11008, vocab: 151936, tiedEmbeddings: true, qkvBias: true, qkNorm: false, ropeTheta: 1e6, mropeSection: [16, 24, 24], mropeInterleaved: false, rmsEps: 1e-6 },
-    vision: { ...QWEN25_VISION, window: { ...QWEN25_VISION.window, fullBlocks: [...QWEN25_VISION.window.fullBlocks] }, outHidden: 2048 },
+    text: { layers: 36, hidden: 2048, heads: 16, kvHeads: 2, headDim: 128, mlp: 11008, vocab: 151936, tiedEmbeddings: true, ropeTheta: 1e6, mropeSection: [16, 24, 24], rmsEps: 1e-6 },
+    vision: { ...QWEN25_VISION, outHidden: 2048 },
     sources: [
       'Qwen/Qwen2.5-VL-3B-Instruct config.json as quoted verbatim in public code: a "# Qwen/Qwen2.5-VL-3B-Instruct / model config" note (hidden_size 2048, intermediate_size 11008, 36 layers, 16/2 heads, tie_word_embeddings true, vocab 151936, vision depth 32, hidden 1280, intermediate 3420, 16 heads, window_size 112, fullatt_block_indexes [7,15,23,31], out_hidden_size 2048, mrope_section [16,24,24]) and a C++ test fixture "selected Json config from Qwen2.5VL-3B" with the same values',
       'module print of Qwen2_5_VLForConditionalGeneration (acproject/duorou docs/qwen2.5vl_graph.md): qkv 1280→3840 with bias, SwiGLU gate/up/down 1280↔3420 with bias, RMSNorm, merger 5120→5120→out; text q/k/v with bias, o without',
@@ -76,25 +84,20 @@ export const REAL_DIMS: Record<string, RealDims> = {
     ],
   },
   'qwen2.5-vl-7b': {
-    text: { layers: 28, hidden: 3584, heads: 28, kvHeads: 4, headDim: 128, mlp: 18944, vocab: 152064, tiedEmbeddings: false, qkvBias: true, qkNorm: false, ropeTheta: 1e6, mropeSection: [16, 24, 24], mropeInterleaved: false, rmsEps: 1e-6 },
-    vision: { ...QWEN25_VISION, window: { ...QWEN25_VISION.window, fullBlocks: [...QWEN25_VISION.window.fullBlocks] }, outHidden: 3584 },
+    text: { layers: 28, hidden: 3584, heads: 28, kvHeads: 4, headDim: 128, mlp: 18944, vocab: 152064, tiedEmbeddings: false, ropeTheta: 1e6, mropeSection: [16, 24, 24], rmsEps: 1e-6 },
+    vision: { ...QWEN25_VISION, outHidden: 3584 },
     sources: [
       'module print of Qwen2_5_VLForConditionalGeneration 7B (acproject/duorou docs/qwen2.5vl_graph.md): embed_tokens 152064×3584, 28 layers, q 3584→3584, k/v 3584→512 (4 KV heads × 128), MLP 18944, merger 5120→3584; vision blocks as in the 3B',
       'heads = 3584 / 128 = 28; KV heads = 512 / 128 = 4; tie_word_embeddings false is the upstream config value as remembered, not quoted from a stored copy (the 7B ships a separate lm_head)',
     ],
   },
   'qwen3-vl-2b': {
-    text: { layers: 28, hidden: 2048, heads: 16, kvHeads: 8, headDim: 128, mlp: 6144, vocab: 151936, tiedEmbeddings: true, qkvBias: false, qkNorm: true, ropeTheta: 5e6, mropeSection: [24, 20, 20], mropeInterleaved: true, rmsEps: 1e-6 },
+    text: { layers: 28, hidden: 2048, heads: 16, kvHeads: 8, headDim: 128, mlp: 6144, vocab: 151936, tiedEmbeddings: true, ropeTheta: 5e6, mropeSection: [24, 20, 20], rmsEps: 1e-6 },
     vision: {
       depth: 24,
       hidden: 1024,
       heads: 16,
       mlp: 4096,
-      mlpKind: 'gelu_tanh',
-      norm: 'layer',
-      patchSize: 16,
-      mergeSize: 2,
-      temporalPatchSize: 2,
       positionEmbeddings: 2304,
       outHidden: 2048,
       deepstackLayers: [5, 11, 17],
@@ -104,17 +107,12 @@ export const REAL_DIMS: Record<string, RealDims> = {
     ],
   },
   'qwen2-vl-2b': {
-    text: { layers: 28, hidden: 1536, heads: 12, kvHeads: 2, headDim: 128, mlp: 8960, vocab: 151936, tiedEmbeddings: true, qkvBias: true, qkNorm: false, ropeTheta: 1e6, mropeSection: [16, 24, 24], mropeInterleaved: false, rmsEps: 1e-6 },
+    text: { layers: 28, hidden: 1536, heads: 12, kvHeads: 2, headDim: 128, mlp: 8960, vocab: 151936, tiedEmbeddings: true, ropeTheta: 1e6, mropeSection: [16, 24, 24], rmsEps: 1e-6 },
     vision: {
       depth: 32,
       hidden: 1280,
       heads: 16,
       mlp: 5120,
-      mlpKind: 'quick_gelu',
-      norm: 'layer',
-      patchSize: 14,
-      mergeSize: 2,
-      temporalPatchSize: 2,
       outHidden: 1536,
     },
     sources: [
@@ -125,9 +123,35 @@ export const REAL_DIMS: Record<string, RealDims> = {
 };
 
 export function getRealDims(id: string): RealDims {
-  const dims = REAL_DIMS[id];
-  if (!dims) throw new Error(`no real dimensions for "${id}" (known: ${Object.keys(REAL_DIMS).join(', ')})`);
-  return dims;
+  const sizes = REAL_DIMS[id];
+  if (!sizes) throw new Error(`no real dimensions for "${id}" (known: ${Object.keys(REAL_DIMS).join(', ')})`);
+  return realDimsOf(getFamily(getCatalogEntry(id).family), sizes);
+}
+
+/** One model's sizes with its family's traits; a size the family needs (or cannot use) missing is an error. */
+export function realDimsOf(family: Family, sizes: ModelSizes): RealDims {
+  const { text: t, vision: v } = family.network;
+  const { windowFullBlocks, ...vision } = sizes.vision;
+  const need = (has: boolean, wants: boolean, field: string) => {
+    if (has !== wants) throw new Error(`${family.label} ${wants ? 'needs' : 'has no'} vision ${field}`);
+  };
+  need(windowFullBlocks !== undefined, v.windowAttentionPx !== undefined, 'windowFullBlocks (window attention)');
+  need(vision.positionEmbeddings !== undefined, v.learnedPositions, 'positionEmbeddings (learned position table)');
+  need(vision.deepstackLayers !== undefined, v.deepstack, 'deepstackLayers (DeepStack)');
+  return {
+    text: { ...sizes.text, qkvBias: t.qkvBias, qkNorm: t.qkNorm, mropeInterleaved: t.mropeInterleaved },
+    vision: {
+      ...vision,
+      mlpKind: v.mlpKind,
+      norm: v.norm,
+      patchEmbedBias: v.patchEmbedBias,
+      patchSize: family.patchSize,
+      mergeSize: family.mergeSize,
+      temporalPatchSize: family.temporalPatchSize,
+      ...(v.windowAttentionPx !== undefined && windowFullBlocks ? { window: { sizePx: v.windowAttentionPx, fullBlocks: [...windowFullBlocks] } } : {}),
+    },
+    sources: sizes.sources,
+  };
 }
 
 /** Parameters of the text decoder's linear layers (what is read per decoded token, lm_head included). */

@@ -68,11 +68,11 @@ afterAll(async () => {
 });
 
 describe('a web page in Chromium', () => {
-  it('on another loopback port cannot use the daemon over WebSocket or fetch, even knowing the token', async () => {
+  it('on another loopback port cannot use the daemon over WebSocket or fetch, even knowing the token', async ({ annotate }) => {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${sitePort}/`);
     const results = await page.evaluate(() => (globalThis as unknown as { __attack(): Promise<Record<string, string>> }).__attack());
-    console.log(`attack page results: ${JSON.stringify(results)}`);
+    await annotate(`attack page results: ${JSON.stringify(results)}`);
     for (const key of ['wsNoToken', 'wsToken', 'wsLocalhost']) expect(results[key], key).toBe('error');
     // The response never becomes readable to the page: a CORS failure, or an opaque/refused answer.
     for (const key of ['fetchStatus', 'fetchStatusToken']) expect(results[key], key).toMatch(/^blocked:|^status:0:$/);

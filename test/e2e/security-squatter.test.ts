@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { Page } from 'playwright-core';
-import { installNativeHost } from '@loupe/companion/pairing/install-native-host';
 import { startDaemon, type RunningDaemon } from '../helpers/daemon';
-import { launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
+import { launchPaired, type ExtensionBrowser, type PairedBrowser } from './support/extension-browser';
 import { addPages, startTestSite, type TestSite } from './support/test-site';
 
 /**
@@ -19,7 +18,7 @@ let daemon: RunningDaemon;
 let site: TestSite;
 let browser: ExtensionBrowser;
 let panel: Page;
-let profile: string;
+let paired: PairedBrowser;
 let home: string;
 
 beforeAll(async () => {
@@ -27,17 +26,14 @@ beforeAll(async () => {
   daemon = await startDaemon({ home, token: null });
   site = await startTestSite();
   addPages(site);
-  profile = mkdtempSync(join(tmpdir(), 'loupe-chromium-squat-'));
-  installNativeHost({ home: daemon.home, manifestDirs: [join(profile, 'NativeMessagingHosts')], defaults: false, port: daemon.port });
-  browser = await launchWithExtension(profile);
-  panel = await browser.openPanel();
+  paired = await launchPaired({ home: daemon.home, port: daemon.port });
+  ({ browser, panel } = paired);
 }, 300_000);
 
 afterAll(async () => {
-  await browser?.close().catch(() => undefined);
+  await paired?.close();
   await site?.close();
   await daemon?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
   if (home) rmSync(home, { recursive: true, force: true });
 });
 

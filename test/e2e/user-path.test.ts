@@ -1,113 +1,24 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Over 300 lines: one user's walk through the panel, each step on the same browser and companion as the last.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { installNativeHost } from '@loupe/companion/pairing/install-native-host';
 import { DEFAULT_PORT } from '@loupe/shared';
-import { REPO_ROOT, startDaemon, type RunningDaemon } from '../helpers/daemon';
+import { startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { grayPng } from '../helpers/images';
 import { standInModel } from '../helpers/standin';
 import { withoutStandInLabel } from '../../extension/lib/render/model-name';
-import { namedCommands } from './support/named-commands';
-import { ARTIFACTS, launchWithExtension, type ExtensionBrowser } from './support/extension-browser';
+import { ARTIFACTS, launchPaired, type ExtensionBrowser, type PairedBrowser } from './support/extension-browser';
 import { addPages, startTestSite, type TestSite } from './support/test-site';
 
 /**
- * The path a new user walks, with only Node and npm: every command the panel and the README
- * name runs; the panel reconnects about a second after the companion is back and finds it on
- * the default port without pairing; history forgives; To code shows code and preview side by
+ * The path a new user walks through the panel (the commands they are told to run:
+ * user-commands.test.ts): the panel reconnects about a second after the companion is back and
+ * finds it on the default port without pairing; history forgives; To code shows code and preview side by
  * side and previews a cancelled job's partial code; the CPU-fallback reason is on screen.
  */
-
-// ---- commands, with no pnpm on PATH ------------------------------------------------------
-
-const binDir = mkdtempSync(join(tmpdir(), 'loupe-bin-'));
-const cmdHome = mkdtempSync(join(tmpdir(), 'loupe-cmd-home-'));
-/** The user's PATH: the linked `loupe`, Node and npm, the system, and no pnpm. */
-const PATH = [binDir, '/usr/local/bin', '/usr/bin', '/bin'].join(':');
-const userEnv = (extra: Record<string, string> = {}) => {
-  const env: Record<string, string> = { HOME: process.env.HOME ?? tmpdir(), PATH, LOUPE_HOME: cmdHome, LOUPE_BIN_DIR: binDir, LOUPE_NATIVE_MANIFEST_DIRS: '', ...extra };
-  return env;
-};
-function sh(command: string, extra: Record<string, string> = {}, cwd = tmpdir()) {
-  const r = spawnSync('sh', ['-c', command], { cwd, env: userEnv(extra), encoding: 'utf8', timeout: 170_000 });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
-}
-const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-
-/** `npm run X`: the script exists, never calls pnpm by name, and each step resolves (bootstrap steps dry-run). */
-function checkScript(name: string, seen = new Set<string>()): void {
-  const body = scripts[name];
-  expect(body, `package.json has no "${name}" script`).toBeDefined();
-  expect(body).not.toMatch(/(^|[\s&;])pnpm\s/);
-  if (seen.has(name)) return;
-  seen.add(name);
-  for (const part of body!.split('&&').map((p) => p.trim())) {
-    const [bin, ...args] = part.split(/\s+/);
-    if (bin === 'npm') checkScript(args[0] === 'run' ? args[1]! : args[0]!, seen);
-    else if (bin === 'node') expect(existsSync(join(REPO_ROOT, args[0]!)), part).toBe(true);
-    else expect(existsSync(join(REPO_ROOT, 'node_modules', '.bin', bin!)), `${bin} (from "${name}") is not installed`).toBe(true);
-  }
-}
-
-describe('every command a user is told to run, with only Node and npm', () => {
-  beforeAll(() => {
-    expect(sh('command -v pnpm').code, 'this test needs a PATH without pnpm').not.toBe(0);
-    // The README's install step (quickstart runs it too): pinned pnpm, install, and the `loupe` link.
-    const install = sh('npm run install:deps', {}, REPO_ROOT);
-    expect(install.code, install.out).toBe(0);
-    expect(install.out).toContain(`linked the \`loupe\` command: ${join(binDir, 'loupe')}`);
-  }, 300_000);
-  afterAll(() => {
-    rmSync(binDir, { recursive: true, force: true });
-    rmSync(cmdHome, { recursive: true, force: true });
-  });
-
-  it('finds the commands in messages.json and the README', () => {
-    const commands = namedCommands().map((c) => c.command);
-    expect(commands).toEqual(expect.arrayContaining(['loupe start', 'loupe pair', 'loupe token', 'npm run build', 'npm run quickstart']));
-    expect(commands.join('\n')).not.toMatch(/pnpm/);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    writeFileSync(join(ARTIFACTS, 'named-commands.txt'), namedCommands().map((c) => `${c.command}    (${c.source})`).join('\n') + '\n');
-  });
-
-  it('the pinned pnpm runs for package scripts without a global one', () => {
-    const r = sh('node scripts/bootstrap.mjs pnpm --version', {}, REPO_ROOT);
-    expect(r.code, r.out).toBe(0);
-    expect(r.out.trim().split('\n').at(-1)).toBe((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { packageManager: string }).packageManager.split('@')[1]);
-    const build = sh('npm run build', { LOUPE_DRY_RUN: '1' }, REPO_ROOT);
-    expect(build.code, build.out).toBe(0);
-    expect(build.out).toMatch(/\[dry run\] node \S*\.cache\/pnpm\/node_modules\/pnpm\/bin\/pnpm\.cjs --filter @loupe\/extension build/);
-  });
-
-  for (const { command, source } of namedCommands()) {
-    it(`${command}   (${source})`, () => {
-      if (command.startsWith('loupe')) {
-        // From an unrelated directory: the linked command, not a script of the checkout.
-        const r = sh(`${command} --help`);
-        expect(r.code, r.out).toBe(0);
-        expect(r.out).toMatch(/loupe/);
-        return;
-      }
-      const [, verb, name] = command.split(/\s+/);
-      const script = verb === 'run' ? name! : verb!;
-      checkScript(script);
-      if (scripts[script]!.startsWith('node scripts/bootstrap.mjs')) {
-        const r = sh(command, { LOUPE_DRY_RUN: '1' }, REPO_ROOT);
-        expect(r.code, r.out).toBe(0);
-        expect(r.out).toContain('[dry run]');
-      } else if (!scripts[script]!.includes('&&')) {
-        const r = sh(`${command}${command.includes(' -- ') ? '' : ' --'} --help`, {}, REPO_ROOT);
-        expect(r.code, r.out).toBe(0);
-      }
-    });
-  }
-});
-
-// ---- the extension against the real companion ------------------------------------------------
 
 type Loupe = { tabFlow(task: string, tabId: number): Promise<void>; imageFlow(task: string, tabId: number, frameId?: number, srcUrl?: string): Promise<void> };
 type SwGlobal = { __loupe: Loupe & { session: { maxTokens?: number } } };
@@ -117,7 +28,7 @@ let model: { dir: string; cleanup(): void };
 let site: TestSite;
 let browser: ExtensionBrowser;
 let panel: Page;
-let profile: string;
+let paired: PairedBrowser;
 let home: string;
 
 const shot = (p: Page, name: string) => p.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -153,18 +64,15 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     site = await startTestSite();
     addPages(site);
     site.files.set('/photo.png', { type: 'image/png', body: grayPng(320, 200, { value: 90 }) });
-    profile = mkdtempSync(join(tmpdir(), 'loupe-chromium-userpath-'));
-    installNativeHost({ home: daemon.home, manifestDirs: [join(profile, 'NativeMessagingHosts')], defaults: false, port: daemon.port });
-    browser = await launchWithExtension(profile, { dpr: 1 });
-    panel = await browser.openPanel();
+    paired = await launchPaired({ home: daemon.home, port: daemon.port, dpr: 1 });
+    ({ browser, panel } = paired);
   }, 420_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
+    await paired?.close();
     await site?.close();
     await daemon?.stop();
     model?.cleanup();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
@@ -412,7 +320,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     expect(port).not.toBe(DEFAULT_PORT);
     await expect.poll(() => portIsFree(DEFAULT_PORT), { timeout: 30_000, message: `port ${DEFAULT_PORT} must be free for this test` }).toBe(true);
     // No pairing host any more: only the extension's own search can find it.
-    rmSync(join(profile, 'NativeMessagingHosts'), { recursive: true, force: true });
+    rmSync(join(paired.profile, 'NativeMessagingHosts'), { recursive: true, force: true });
     await daemon.stop();
     await expect.poll(connState, { timeout: 60_000 }).toBe('offline');
     expect(await panel.locator('[data-testid=conn-searched]').textContent()).toContain(String(DEFAULT_PORT));

@@ -1,43 +1,12 @@
 import type { Socket } from 'node:net';
-import WebSocket from 'ws';
-import {
-  encodeSubmitFrame,
-  isTerminal,
-  parseServerMessage,
-  cancelMessage,
-  helloMessage,
-  WS_AUTH_PREFIX,
-  WS_PATH,
-  WS_SUBPROTOCOL,
-  type ServerMessage,
-  type SubmitJobInput,
-  type TerminalMessage,
-} from '@loupe/shared';
+import type WebSocket from 'ws';
+import { isTerminal, type ServerMessage, type SubmitFields, type TerminalMessage } from '@loupe/shared';
+import { LoupeConnection } from '@loupe/companion/client/connection';
+import { openSocket, wsProtocols, type SocketOptions } from '@loupe/companion/client/socket';
 
-export interface ConnectOptions {
-  token?: string;
-  origin?: string;
-  /** Extra / replacement subprotocols (default: loupe.v1 + loupe.auth.<token>). */
-  protocols?: string[];
-  headers?: Record<string, string>;
-  perMessageDeflate?: boolean;
-  /** Connect to this host instead of 127.0.0.1 (e.g. a LAN address). */
-  host?: string;
-}
-
-export function wsProtocols(token?: string): string[] {
-  return token === undefined ? [WS_SUBPROTOCOL] : [WS_SUBPROTOCOL, `${WS_AUTH_PREFIX}${token}`];
-}
-
-export function openSocket(port: number, options: ConnectOptions = {}): WebSocket {
-  const url = `ws://${options.host ?? '127.0.0.1'}:${port}${WS_PATH}`;
-  return new WebSocket(url, options.protocols ?? wsProtocols(options.token), {
-    origin: options.origin,
-    headers: options.headers,
-    perMessageDeflate: options.perMessageDeflate ?? false,
-    handshakeTimeout: 10_000,
-  });
-}
+export { openSocket, wsProtocols };
+/** Token sent as a subprotocol (`loupe.auth.<token>`) unless `protocols` replaces the offer. */
+export type ConnectOptions = Omit<SocketOptions, 'challengeNonce' | 'handshakeTimeoutMs'>;
 
 export type HandshakeOutcome =
   | { kind: 'open'; protocol: string; extensions: string; socket: WebSocket }
@@ -59,42 +28,51 @@ export function tryHandshake(port: number, options: ConnectOptions = {}): Promis
   });
 }
 
-/** A protocol-level Loupe client that records every message, for assertions. */
+/** A protocol-level Loupe client (the shared Node client underneath) that records every message, for assertions. */
 export class LoupeClient {
   readonly messages: ServerMessage[] = [];
   readonly raw: string[] = [];
   closed: { code: number; reason: string } | undefined;
   private waiters: Array<() => void> = [];
+  readonly socket: WebSocket;
 
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      const text = data.toString();
-      this.raw.push(text);
-      this.messages.push(parseServerMessage(text));
-      this.notify();
-    });
-    socket.on('close', (code, reason) => {
+  private constructor(private readonly conn: LoupeConnection) {
+    this.socket = conn.socket;
+    this.socket.on('close', (code, reason) => {
       this.closed = { code, reason: reason.toString() };
       this.notify();
     });
-    socket.on('error', () => this.notify());
+    this.socket.on('error', () => this.notify());
   }
 
-  /** Connects, sends hello and waits for the server's hello. */
+  /** Connects (token as a subprotocol), sends hello and waits for the server's hello. */
   static async connect(port: number, options: ConnectOptions & { hello?: boolean } = {}): Promise<LoupeClient> {
-    const socket = openSocket(port, options);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`handshake refused with HTTP ${res.statusCode}`)));
+    // Messages before the client exists (the server's hello) are kept and recorded first.
+    const ready: { client?: LoupeClient } = {};
+    const early: Array<[ServerMessage, string]> = [];
+    const record = (m: ServerMessage, text: string): void => {
+      if (ready.client) ready.client.record(m, text);
+      else early.push([m, text]);
+    };
+    const conn = await LoupeConnection.connect(port, {
+      ...options,
+      auth: 'subprotocol',
+      hello: options.hello === false ? false : { name: 'loupe-test', version: '0' },
+      onMessage: record,
+      onInvalid: (text, error) => {
+        throw new Error(`the server sent a message that does not parse (${error.message}): ${text.slice(0, 200)}`);
+      },
     });
-    const client = new LoupeClient(socket);
-    if (options.hello !== false) {
-      client.send(helloMessage({ name: 'loupe-test', version: '0' }));
-      await client.waitFor((m) => m.type === 'hello');
-    }
+    const client = new LoupeClient(conn);
+    for (const [m, text] of early) client.record(m, text);
+    ready.client = client;
     return client;
+  }
+
+  private record(message: ServerMessage, text: string): void {
+    this.raw.push(text);
+    this.messages.push(message);
+    this.notify();
   }
 
   private notify(): void {
@@ -107,12 +85,12 @@ export class LoupeClient {
     this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
 
-  submit(job: Omit<SubmitJobInput, 'images' | 'type'>, images: Uint8Array[] = []): void {
-    this.socket.send(encodeSubmitFrame({ type: 'submit', ...job }, images));
+  submit(job: SubmitFields, images: Uint8Array[] = []): void {
+    this.conn.submit(job, images);
   }
 
   cancel(id: string): void {
-    this.send(cancelMessage(id));
+    this.conn.cancel(id);
   }
 
   /** Resolves with the first recorded message (from `from`) matching `pred`. */
@@ -160,7 +138,7 @@ export class LoupeClient {
   }
 
   close(): void {
-    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
+    this.conn.terminate();
   }
 }
 

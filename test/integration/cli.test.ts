@@ -11,6 +11,24 @@ import { loupe } from '../helpers/cli';
 import { textPng } from '../helpers/images';
 import { tryHandshake } from '../helpers/ws-client';
 
+/**
+ * A zip entry's local (30-byte) or central (46-byte) header: the central one has "version made by"
+ * first, so its shared fields sit 2 bytes later.
+ */
+function entryHeader(kind: 'local' | 'central', data: Buffer, compressed: Buffer, name: Buffer): Buffer {
+  const shift = kind === 'central' ? 2 : 0;
+  const h = Buffer.alloc(kind === 'central' ? 46 : 30);
+  h.writeUInt32LE(kind === 'central' ? 0x02014b50 : 0x04034b50, 0);
+  if (shift) h.writeUInt16LE(20, 4);
+  h.writeUInt16LE(20, 4 + shift); // version needed
+  h.writeUInt16LE(8, 8 + shift); // deflate
+  h.writeUInt32LE(crc32(data) >>> 0, 14 + shift);
+  h.writeUInt32LE(compressed.length, 18 + shift);
+  h.writeUInt32LE(data.length, 22 + shift);
+  h.writeUInt16LE(name.length, 26 + shift);
+  return h;
+}
+
 /** A minimal zip (deflated entries) standing in for the NuGet package. */
 function zip(files: Record<string, Buffer>): Buffer {
   const locals: Buffer[] = [];
@@ -19,25 +37,9 @@ function zip(files: Record<string, Buffer>): Buffer {
   for (const [name, data] of Object.entries(files)) {
     const compressed = deflateRawSync(data);
     const nameBuf = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(data) >>> 0, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBuf.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc32(data) >>> 0, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(nameBuf.length, 28);
+    const central = entryHeader('central', data, compressed, nameBuf);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBuf, compressed);
+    locals.push(entryHeader('local', data, compressed, nameBuf), nameBuf, compressed);
     centrals.push(central, nameBuf);
     offset += 30 + nameBuf.length + compressed.length;
   }

@@ -45,12 +45,8 @@ describe('engine host killed mid-job', () => {
     client.submit({ id: 'victim', task, maxTokens: 8192 }, [image]);
     await client.waitFor((m) => m.type === 'started' && m.id === 'victim');
     process.kill(pidBefore!, 'SIGKILL');
-    const terminal = await client.terminal('victim');
-    // An OCR job may finish before the signal lands; a VLM job with 8192 tokens to go cannot.
-    if (engine === 'qwen-vl' || terminal.type !== 'done') {
-      expect(terminal).toMatchObject({ type: 'error', code: 'engine_crashed' });
-      if (terminal.type === 'error') expect(terminal.hint ?? '').toMatch(/\w/);
-    }
+    // Killed the moment it starts: a VLM job with 8192 tokens to go, or OCR of a 40-line page, cannot be done yet.
+    expect(await client.terminal('victim')).toMatchObject({ type: 'error', code: 'engine_crashed', hint: expect.stringMatching(/\w{3}/) });
     expect(client.forJob('victim').filter((m) => m.type === 'done' || m.type === 'error' || m.type === 'cancelled')).toHaveLength(1);
     expect(isAlive(d.pid)).toBe(true);
     await waitUntil(() => {
@@ -65,7 +61,7 @@ describe('engine host killed mid-job', () => {
 });
 
 describe('client disconnect mid-stream', () => {
-  it('cancels the job and frees the engine for the next client', async () => {
+  it('cancels the job and frees the engine for the next client', async ({ annotate }) => {
     const a = await LoupeClient.connect(d.port, { token: d.token });
     const b = await LoupeClient.connect(d.port, { token: d.token });
     a.submit({ id: 'long', task: 'describe', maxTokens: 8192 }, [grayPng(64, 64)]);
@@ -80,7 +76,7 @@ describe('client disconnect mid-stream', () => {
     // The long job would have needed thousands of tokens: it was cancelled, not finished.
     const s = await status(d);
     expect(s.queue).toBe(0);
-    console.log(`disconnect → next job started after ${gap} ms`);
+    await annotate(`disconnect → next job started after ${gap} ms`);
     b.close();
   });
 });
@@ -109,16 +105,13 @@ describe('model directory missing or corrupt', () => {
     try {
       await waitUntil(async () => ['error', 'absent'].includes((await engineState(bad, 'qwen-vl')) ?? 'absent'), 120_000, 'the VLM engine to report its failure');
       const vlm = (await status(bad)).engines.find((e) => e.name === 'qwen-vl');
-      console.log(`${what}: engine ${vlm?.state}, note: ${vlm?.note}`);
-      if (vlm) expect(vlm.note ?? '', 'status explains the failure').toMatch(/\w{3}/);
+      expect(vlm, `${what}: status lists the VLM`).toMatchObject({ state: 'error', note: expect.stringMatching(/\w{3}/) });
       const client = await LoupeClient.connect(bad.port, { token: bad.token });
       client.submit({ id: 'describe', task: 'describe' }, [grayPng(16, 16)]);
       const reply = await client.terminal('describe');
-      expect(reply.type).toBe('error');
-      if (reply.type === 'error') {
-        expect(['model_invalid', 'engine_unavailable']).toContain(reply.code);
-        expect(reply.hint ?? reply.message).toMatch(/loupe|model/i);
-      }
+      expect(reply).toMatchObject({ type: 'error', code: expect.stringMatching(/^(model_invalid|engine_unavailable)$/) });
+      const { hint, message } = reply as { hint?: string; message: string };
+      expect(hint ?? message).toMatch(/loupe|model/i);
       client.submit({ id: 'ocr', task: 'ocr' }, [await textPng('still reading')]);
       expect(await client.terminal('ocr')).toMatchObject({ type: 'done' });
       expect(isAlive(bad.pid)).toBe(true);

@@ -53,7 +53,7 @@ function pullProcess(home: string, hubUrl: string) {
 }
 
 describe('model pull faults (CLI process)', () => {
-  it('a pull killed mid-download resumes with a Range request on the next run', async () => {
+  it('a pull killed mid-download resumes with a Range request on the next run', async ({ annotate }) => {
     const home = join(root, 'home-resume');
     const biggest = hub.files(REPO).reduce((a, b) => (b.size > a.size ? b : a));
     // Slow enough that the largest file takes a few seconds.
@@ -73,7 +73,7 @@ describe('model pull faults (CLI process)', () => {
       const code = await second.exit;
       expect(code, second.output()).toBe(0);
       const ranged = hub.requests.slice(before).filter((r) => r.url.endsWith(full.path) && r.range && r.range !== 'bytes=0-0');
-      console.log(`killed at ${part.size}/${full.size} bytes of ${full.path}; resume requests: ${JSON.stringify(ranged.map((r) => r.range))}`);
+      await annotate(`killed at ${part.size}/${full.size} bytes of ${full.path}; resume requests: ${JSON.stringify(ranged.map((r) => r.range))}`);
       expect(ranged.length).toBe(1);
       expect(Number(/bytes=(\d+)-/.exec(ranged[0]!.range!)?.[1])).toBeGreaterThan(0);
       expect(partsUnder(home)).toEqual([]);
@@ -93,8 +93,7 @@ describe('model pull faults (CLI process)', () => {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', models], { stdio: 'ignore' });
     } catch {
-      console.log('skipped: mounting a small tmpfs needs root (the models package covers ENOSPC with an injected disk)');
-      ctx.skip();
+      ctx.skip('mounting a small tmpfs needs root (the models package covers ENOSPC with an injected disk)');
       return;
     }
     const biggest = hub.files(REPO).reduce((a, b) => (b.size > a.size ? b : a));
@@ -113,7 +112,7 @@ describe('model pull faults (CLI process)', () => {
         closeSync(filler);
       }
       const code = await pull.exit;
-      console.log(`disk-full pull: exit ${code}: ${pull.output().trim().split('\n').pop()}`);
+      await ctx.annotate(`disk-full pull: exit ${code}: ${pull.output().trim().split('\n').pop()}`);
       expect(code).toBe(1);
       expect(pull.output()).toMatch(/disk full/i);
       expect(pull.output()).toMatch(/free at least|partial files were removed/);

@@ -61,7 +61,7 @@ describe('fuzz: image intake (inspectImage, decodeToRgb)', () => {
     for (const seed of seeds) expect(await intakeOutcome(seed)).toBe('ok');
   });
 
-  it(`mutated and truncated PNG/JPEG/WebP bytes → ok or a ProtocolError (${RUNS} cases)`, async () => {
+  it(`mutated and truncated PNG/JPEG/WebP bytes → ok or a ProtocolError (${RUNS} cases)`, async ({ annotate }) => {
     const mutation = fc.record({
       seed: fc.nat(),
       flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
@@ -101,7 +101,7 @@ describe('fuzz: image intake (inspectImage, decodeToRgb)', () => {
     expect(outcomes.get('ok') ?? 0).toBeGreaterThan(0);
     expect(outcomes.get('unsupported_image') ?? 0).toBeGreaterThan(0);
     expect(decodedOk).toBeGreaterThan(0);
-    console.log(`intake fuzz outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}, full decodes: ${decodedOk}`);
+    await annotate(`intake fuzz outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}, full decodes: ${decodedOk}`);
   });
 
   it(`random bytes behind a valid magic prefix → a ProtocolError (${RUNS} cases)`, async () => {

@@ -2,22 +2,15 @@ import { Ajv } from 'ajv';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMAS } from '../../companion/src/engine/vlm/json/test-schemas';
-import { startDaemon, type RunningDaemon } from '../helpers/daemon';
-import { textPng } from '../helpers/images';
-import { standInModel } from '../helpers/standin';
+import type { RunningDaemon } from '../helpers/daemon';
+import { standInDaemon } from '../helpers/standin-daemon';
 
 /** response_format through the daemon with the official openai client; the stand-in's words are noise, its JSON must still validate. */
 let d: RunningDaemon;
-let model: { dir: string; cleanup(): void };
 let png: Buffer;
-beforeAll(async () => {
-  [model, png] = await Promise.all([standInModel(), textPng('Invoice 42', 150)]);
-  d = await startDaemon({ args: ['--model', model.dir, '--device', 'cpu'] });
-}, 180_000);
-afterAll(async () => {
-  await d?.stop();
-  model?.cleanup();
-});
+const daemon = standInDaemon({ text: 'Invoice 42' });
+beforeAll(async () => ({ d, png } = await daemon.start()), 180_000);
+afterAll(() => daemon.stop());
 
 describe('OpenAI client with response_format', () => {
   const client = (): OpenAI => new OpenAI({ baseURL: `${d.url}/v1`, apiKey: d.token, maxRetries: 0 });

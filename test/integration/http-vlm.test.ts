@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { authFetch, startDaemon, type RunningDaemon } from '../helpers/daemon';
-import { textPng } from '../helpers/images';
-import { standInModel } from '../helpers/standin';
+import { authFetch, type RunningDaemon } from '../helpers/daemon';
+import { imageForm } from '../helpers/image-form';
+import { standInDaemon } from '../helpers/standin-daemon';
 import { loupe } from '../helpers/cli';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,24 +10,12 @@ import { join } from 'node:path';
 
 /** The VLM side of the HTTP API, answered by the stand-in Qwen-VL model through the real engine. */
 let d: RunningDaemon;
-let model: { dir: string; cleanup(): void };
 let png: Buffer;
+const daemon = standInDaemon({ text: 'A chart' });
+beforeAll(async () => ({ d, png } = await daemon.start()));
+afterAll(() => daemon.stop());
 
-beforeAll(async () => {
-  [model, png] = await Promise.all([standInModel(), textPng('A chart', 150)]);
-  d = await startDaemon({ args: ['--model', model.dir, '--device', 'cpu'] });
-});
-afterAll(async () => {
-  await d?.stop();
-  model?.cleanup();
-});
-
-function form(fields: Record<string, string> = {}): FormData {
-  const f = new FormData();
-  f.append('image', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'shot.png');
-  for (const [k, v] of Object.entries(fields)) f.append(k, v);
-  return f;
-}
+const form = (fields: Record<string, string> = {}): FormData => imageForm(png, fields);
 
 describe('describe endpoints with a VLM loaded', () => {
   it('POST /v1/describe and /describe-image/ answer {description, inference_time, model, stats}', async () => {

@@ -106,7 +106,7 @@ const pct = (values: number[], p: number): number => {
 };
 
 describe('load', () => {
-  it(`${CLIENTS} clients × ${JOBS_PER_CLIENT} mixed jobs, then up to ${TOTAL_JOBS} jobs: exactly one terminal each, bounded RSS`, async () => {
+  it(`${CLIENTS} clients × ${JOBS_PER_CLIENT} mixed jobs, then up to ${TOTAL_JOBS} jobs: exactly one terminal each, bounded RSS`, async ({ annotate }) => {
     const text = await textPng('Total 1,284.50 EUR\nInvoice 2024-117', 110);
     const small = grayPng(48, 32);
     const plans: JobPlan[][] = Array.from({ length: CLIENTS }, (_, c) =>
@@ -146,7 +146,7 @@ describe('load', () => {
     const done = all.map((o) => o.terminal).filter((t): t is Extract<ServerMessage, { type: 'done' }> => t.type === 'done');
     const queueMs = done.map((t) => t.stats.queueMs ?? 0);
     const beyondJob = all.flatMap((o) => (o.terminal.type === 'done' ? [o.roundTripMs - o.terminal.stats.totalMs] : []));
-    console.log(
+    await annotate(
       [
         `load: ${all.length} jobs (${JSON.stringify(kinds)} in phase 1) in ${(phase1Ms / 1000).toFixed(1)} s for phase 1`,
         `queue wait p50 ${pct(queueMs, 50).toFixed(0)} ms, p99 ${pct(queueMs, 99).toFixed(0)} ms`,

@@ -1,41 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogEntry } from '@loupe/models/catalog';
 import { PullError } from '@loupe/models/pull/errors';
 import { pullModel } from '@loupe/models/pull/pull-model';
 import { buildStandIn } from '@loupe/models/standin/build';
-import { startHubServer } from '@loupe/models/testing/hub-server';
 import type { HubServer } from '@loupe/models/testing/hub-server';
 import { generateCheck } from '@loupe/models/testing/generate-check';
 import { verifyModelDir } from '@loupe/models/verify/verify-model-dir';
+import { serveStandIn, standInEntry, type StandInHub } from '../helpers/standin-hub';
 
 const REPO = 'loupe-test/Qwen2.5-VL-StandIn-ONNX';
-let root: string;
+const entry = standInEntry('standin-test', REPO);
+let fx: StandInHub;
 let hub: HubServer;
-const entry: CatalogEntry = {
-  id: 'standin-test',
-  family: 'qwen2_5_vl',
-  label: 'stand-in',
-  hubRepo: REPO,
-  revision: 'main',
-  dtypes: ['q4'],
-  defaultDtype: { gpu: 'q4', cpu: 'q4' },
-  approxBytes: {},
-  approxMemory: { vram: 0, ram: 0 },
-  licence: 'test',
-  verified: { repo: true, files: true, sizes: true },
-  caveats: [],
-};
-let homes = 0;
-const freshHome = async () => {
-  const home = join(root, `home-${++homes}`);
-  await mkdir(home, { recursive: true });
-  return home;
-};
+const freshHome = () => fx.freshHome();
 const pull = (home: string, extra: Partial<Parameters<typeof pullModel>[0]> = {}) =>
   pullModel({ id: entry.id, entry, home, hubUrl: hub.url, dtype: 'q4', ...extra });
 
@@ -49,21 +29,23 @@ async function listParts(dir: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'loupe-pull-'));
-  const repoDir = join(root, 'repo');
-  await buildStandIn(repoDir, { family: 'qwen2_5_vl', dtype: 'q4', externalData: 2 });
-  // Another dtype in the repo that the pull must leave alone.
-  await buildStandIn(join(root, 'other'), { family: 'qwen2_5_vl', dtype: 'fp16' });
-  await mkdir(join(repoDir, 'onnx'), { recursive: true });
-  for (const f of await readdir(join(root, 'other', 'onnx'))) {
-    await writeFile(join(repoDir, 'onnx', f), await readFile(join(root, 'other', 'onnx', f)));
-  }
-  hub = await startHubServer({ repos: { [REPO]: repoDir }, pageSize: 4 });
+  fx = await serveStandIn(
+    'loupe-pull-',
+    REPO,
+    async (repoDir, root) => {
+      await buildStandIn(repoDir, { family: 'qwen2_5_vl', dtype: 'q4', externalData: 2 });
+      // Another dtype in the repo that the pull must leave alone.
+      await buildStandIn(join(root, 'other'), { family: 'qwen2_5_vl', dtype: 'fp16' });
+      await mkdir(join(repoDir, 'onnx'), { recursive: true });
+      for (const f of await readdir(join(root, 'other', 'onnx'))) {
+        await writeFile(join(repoDir, 'onnx', f), await readFile(join(root, 'other', 'onnx', f)));
+      }
+    },
+    { pageSize: 4 },
+  );
+  ({ hub } = fx);
 });
-afterAll(async () => {
-  await hub?.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => fx?.close());
 
 describe('models pull against a loopback hub', () => {
   it('pulls one dtype with progress, pins the commit, verifies and loads', async () => {

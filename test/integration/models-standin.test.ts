@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildStandIn } from '@loupe/models/standin/build';
 import type { Dtype } from '@loupe/models/dtypes';
-import type { FamilyId } from '@loupe/models/families';
+import type { FamilyId } from '@loupe/models';
 import { generateCheck } from '@loupe/models/testing/generate-check';
 
 const dirs: string[] = [];

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ollama } from 'ollama';
-import { authFetch, startDaemon, type RunningDaemon } from '../helpers/daemon';
-import { engineHostPid } from '../helpers/daemon-process';
-import { textPng } from '../helpers/images';
-import { standInModel } from '../helpers/standin';
-import { vlmReady } from '../helpers/vlm-ready';
+import { authFetch, type RunningDaemon } from '../helpers/daemon';
+import { crashMidStream, rejection, standInDaemon } from '../helpers/standin-daemon';
 
 /**
  * The official `ollama` npm client against the real daemon (stand-in model: noise output,
@@ -12,26 +9,14 @@ import { vlmReady } from '../helpers/vlm-ready';
  * ollama-js lets a tool add it: `new Ollama({ host, headers: { Authorization: 'Bearer …' } })`.
  */
 let d: RunningDaemon;
-let model: { dir: string; cleanup(): void };
 let png: Buffer;
-
-beforeAll(async () => {
-  [model, png] = await Promise.all([standInModel({ eosAfter: 400 }), textPng('A chart', 150)]);
-  d = await startDaemon({ args: ['--model', model.dir, '--device', 'cpu'] });
-  await vlmReady(d);
-});
-afterAll(async () => {
-  await d?.stop();
-  model?.cleanup();
-});
+const daemon = standInDaemon({ text: 'A chart', model: { eosAfter: 400 }, waitReady: true });
+beforeAll(async () => ({ d, png } = await daemon.start()));
+afterAll(() => daemon.stop());
 
 const ollama = (headers: Record<string, string> = { Authorization: `Bearer ${d.token}` }): Ollama => new Ollama({ host: d.url, headers });
 
-async function failure(p: Promise<unknown>): Promise<Error & { status_code?: number }> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e, 'the request should have failed').toBeInstanceOf(Error);
-  return e as Error & { status_code?: number };
-}
+const failure = (p: Promise<unknown>) => rejection(p, Error) as Promise<Error & { status_code?: number }>;
 
 describe('Ollama routes with the ollama client', () => {
   it('version, list (tags) and show', async () => {
@@ -121,15 +106,9 @@ describe('Ollama error rows: a string message (not [object Object]) and the righ
 
   it('an error after the stream started is an {"error"} line that ollama-js throws', async () => {
     const stream = await ollama().chat({ model: 'loupe-standin', stream: true, options: { num_predict: 4000 }, messages: [{ role: 'user', content: 'Tell a long story.' }] });
-    let parts = 0;
-    const e = await (async () => {
-      for await (const _part of stream) {
-        if (++parts === 2) process.kill(engineHostPid(d.home, 'qwen-vl')!, 'SIGKILL');
-      }
-    })().then(() => undefined, (err: unknown) => err);
+    const { parts, error } = await crashMidStream(d, stream);
     expect(parts).toBeGreaterThanOrEqual(2);
-    expect(e).toBeInstanceOf(Error);
-    expect((e as Error).message).toMatch(/engine/);
-    await vlmReady(d);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/engine/);
   });
 });

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { startDaemon, type RunningDaemon } from '../helpers/daemon';
-import { engineHostPid } from '../helpers/daemon-process';
-import { textPng } from '../helpers/images';
-import { standInModel } from '../helpers/standin';
-import { vlmReady } from '../helpers/vlm-ready';
+import type { RunningDaemon } from '../helpers/daemon';
+import { crashMidStream, rejection, standInDaemon } from '../helpers/standin-daemon';
 
 /**
  * The official `openai` npm client against the real daemon (stand-in Qwen-VL model: its
@@ -12,19 +9,11 @@ import { vlmReady } from '../helpers/vlm-ready';
  * every supported parameter and every error row of issue 16.
  */
 let d: RunningDaemon;
-let model: { dir: string; cleanup(): void };
 let png: Buffer;
-
-beforeAll(async () => {
-  // EOS after 400 tokens: text-only answers run long enough to hit max_tokens and to be interrupted.
-  [model, png] = await Promise.all([standInModel({ eosAfter: 400 }), textPng('A chart', 150)]);
-  d = await startDaemon({ args: ['--model', model.dir, '--device', 'cpu'] });
-  await vlmReady(d);
-});
-afterAll(async () => {
-  await d?.stop();
-  model?.cleanup();
-});
+// EOS after 400 tokens: text-only answers run long enough to hit max_tokens and to be interrupted.
+const daemon = standInDaemon({ text: 'A chart', model: { eosAfter: 400 }, waitReady: true });
+beforeAll(async () => ({ d, png } = await daemon.start()));
+afterAll(() => daemon.stop());
 
 const client = (apiKey = d.token, headers: Record<string, string> = {}): OpenAI => new OpenAI({ baseURL: `${d.url}/v1`, apiKey, maxRetries: 0, defaultHeaders: headers });
 const image = (): OpenAI.Chat.Completions.ChatCompletionContentPart => ({ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } });
@@ -34,11 +23,7 @@ const ask = (over: Partial<Params> = {}): Params => ({ model: 'loupe-standin', m
 /** Loupe's own extra field on a completion: the job's stats. */
 const loupeStats = (c: object): { visualTokens?: number; images?: number } => (c as { loupe: { stats: { visualTokens?: number; images?: number } } }).loupe.stats;
 
-async function apiError(p: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e, 'the request should have failed').toBeInstanceOf(OpenAI.APIError);
-  return e as InstanceType<typeof OpenAI.APIError>;
-}
+const apiError = (p: Promise<unknown>) => rejection(p, OpenAI.APIError);
 
 describe('models: stable ids', () => {
   it('lists loupe-standin and loupe-ocr; retrieve(id) answers each; an unknown id is 404 model_not_found', async () => {
@@ -197,16 +182,9 @@ describe('chat: every error row as an OpenAI error object', () => {
 
   it('an error after the stream started is an SSE error event the SDK raises as APIError', async () => {
     const stream = await client().chat.completions.create({ model: 'loupe-standin', max_tokens: 4000, stream: true, messages: [{ role: 'user', content: 'Tell a long story.' }] });
-    let chunks = 0;
-    const failure = await (async () => {
-      for await (const _chunk of stream) {
-        // The engine process dies mid-answer (what a native crash looks like).
-        if (++chunks === 2) process.kill(engineHostPid(d.home, 'qwen-vl')!, 'SIGKILL');
-      }
-    })().then(() => undefined, (e: unknown) => e);
-    expect(chunks).toBeGreaterThanOrEqual(2);
-    expect(failure).toBeInstanceOf(OpenAI.APIError);
-    expect(failure).toMatchObject({ code: 'engine_crashed', type: 'server_error' });
-    await vlmReady(d);
+    const { parts, error } = await crashMidStream(d, stream);
+    expect(parts).toBeGreaterThanOrEqual(2);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect(error).toMatchObject({ code: 'engine_crashed', type: 'server_error' });
   });
 });

@@ -1,9 +1,9 @@
 import { networkInterfaces } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHROME_EXTENSION_ORIGIN, WS_PATH } from '@loupe/shared';
-import { startDaemon } from '../helpers/daemon';
+import { daemonForFile } from '../helpers/file-daemon';
 import { getRequest, holdOpen, rawRequest, upgradeRequest } from '../helpers/raw-http';
 import { LoupeClient, tcpSocketOf, tryHandshake, wsProtocols } from '../helpers/ws-client';
 import { grayPng } from '../helpers/images';
@@ -13,15 +13,7 @@ import { grayPng } from '../helpers/images';
  * Origin", "simple GET / form POST side effects", "LAN exposure", "deflate bomb":
  * each one against a real daemon over real loopback sockets.
  */
-type Daemon = Awaited<ReturnType<typeof startDaemon>>;
-let d: Daemon;
-
-beforeAll(async () => {
-  d = await startDaemon({});
-});
-afterAll(async () => {
-  await d?.stop();
-});
+const d = daemonForFile();
 
 const FOREIGN_ORIGINS = [
   'https://evil.test',
@@ -147,10 +139,10 @@ describe('token: missing, wrong, late', () => {
     expect(bodies.size).toBe(1);
   });
 
-  it('an idle connection that never sends its request is closed by the header timeout', async () => {
+  it('an idle connection that never sends its request is closed by the header timeout', async ({ annotate }) => {
     const held = await holdOpen(d.port, () => undefined, 30_000);
     expect(held.closed).toBe(true);
-    console.log(`idle pre-request connection closed after ${held.ms} ms`);
+    await annotate(`idle pre-request connection closed after ${held.ms} ms`);
   });
 });
 
@@ -222,8 +214,7 @@ describe('LAN exposure', () => {
       .filter((a): a is NonNullable<typeof a> => !!a && !a.internal && a.family === 'IPv4')
       .map((a) => a.address);
     if (addresses.length === 0) {
-      console.log('skipped: this machine has no non-loopback IPv4 interface');
-      ctx.skip();
+      ctx.skip('this machine has no non-loopback IPv4 interface');
       return;
     }
     for (const host of addresses) {

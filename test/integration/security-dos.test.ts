@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { isTerminal, MAX_FRAME_BYTES, type ServerMessage } from '@loupe/shared';
 import { startDaemon } from '../helpers/daemon';
+import { daemonForFile } from '../helpers/file-daemon';
 import { daemonPid, daemonRssMb } from '../helpers/daemon-process';
 import { bombPng, grayPng, hostileFormats } from '../helpers/images';
 import { isAlive } from '../helpers/proc';
@@ -13,16 +14,8 @@ import { LoupeClient, openSocket, tcpSocketOf } from '../helpers/ws-client';
  * "GPU flood", "decompression-bomb image", "hostile formats", "corrupt image": real daemon,
  * real sockets. After every attack the daemon must still answer a normal client.
  */
-type Daemon = Awaited<ReturnType<typeof startDaemon>>;
-let d: Daemon;
 const HEARTBEAT_MS = 1_000;
-
-beforeAll(async () => {
-  d = await startDaemon({ env: { LOUPE_HEARTBEAT_MS: String(HEARTBEAT_MS) } });
-});
-afterAll(async () => {
-  await d?.stop();
-});
+const d = daemonForFile({ env: { LOUPE_HEARTBEAT_MS: String(HEARTBEAT_MS) } });
 
 async function stillServes(): Promise<void> {
   expect(isAlive(daemonPid(d.home))).toBe(true);
@@ -35,7 +28,7 @@ async function stillServes(): Promise<void> {
 }
 
 describe('huge message', () => {
-  it('a frame announcing maxPayload+1 bytes is closed with 1009 before it is buffered', async () => {
+  it('a frame announcing maxPayload+1 bytes is closed with 1009 before it is buffered', async ({ annotate }) => {
     const rssBefore = daemonRssMb(d.home);
     const { socket, received } = await rawWebSocket(d.port, d.token);
     const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
@@ -49,7 +42,7 @@ describe('huge message', () => {
     await closed;
     expect(closeCode(received())).toBe(1009);
     const rssAfter = daemonRssMb(d.home);
-    console.log(`maxPayload+1: daemon RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB`);
+    await annotate(`maxPayload+1: daemon RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB`);
     expect(rssAfter - rssBefore).toBeLessThan(32);
     await stillServes();
   });
@@ -87,7 +80,7 @@ describe('header flood (ws CVE-2024-37890)', () => {
 });
 
 describe('slowloris, slow reader, dead peer', () => {
-  it('partial headers dribbled slowly are closed, while normal clients are served', async () => {
+  it('partial headers dribbled slowly are closed, while normal clients are served', async ({ annotate }) => {
     const dribblers = Array.from({ length: 20 }, () =>
       holdOpen(
         d.port,
@@ -102,7 +95,7 @@ describe('slowloris, slow reader, dead peer', () => {
     await stillServes();
     const results = await Promise.all(dribblers);
     for (const r of results) expect(r.closed).toBe(true);
-    console.log(`slowloris sockets closed after ${Math.min(...results.map((r) => r.ms))}–${Math.max(...results.map((r) => r.ms))} ms`);
+    await annotate(`slowloris sockets closed after ${Math.min(...results.map((r) => r.ms))}–${Math.max(...results.map((r) => r.ms))} ms`);
     // A body dribbled after complete headers is bounded by the request timeout too: just check the server is fine.
     await stillServes();
   });
@@ -115,7 +108,7 @@ describe('slowloris, slow reader, dead peer', () => {
     await stillServes();
   });
 
-  it('a reader that stops reading is dropped instead of buffering without bound', async () => {
+  it('a reader that stops reading is dropped instead of buffering without bound', async ({ annotate }) => {
     // Its own daemon with the default heartbeat, so the send-buffer cap (not the ping timeout) drops the reader.
     const own = await startDaemon({});
     const client = await LoupeClient.connect(own.port, { token: own.token });
@@ -140,7 +133,7 @@ describe('slowloris, slow reader, dead peer', () => {
     // Writes into a connection the daemon dropped fail, or the resumed read sees the close.
     raw.resume();
     const closed = await client.waitClose(120_000);
-    console.log(`paused reader: dropped after ${sent} requests (close ${closed.code}); daemon RSS ${rssBefore.toFixed(0)} → peak ${peak.toFixed(0)} MB; replies read ${client.messages.length}`);
+    await annotate(`paused reader: dropped after ${sent} requests (close ${closed.code}); daemon RSS ${rssBefore.toFixed(0)} → peak ${peak.toFixed(0)} MB; replies read ${client.messages.length}`);
     expect(sent).toBeLessThan(400_000);
     expect(client.messages.length).toBeLessThan(sent);
     // The drop is the bound: a daemon that kept buffering would still hold the connection after 400k replies.
@@ -169,7 +162,7 @@ describe('slowloris, slow reader, dead peer', () => {
 });
 
 describe('GPU flood', () => {
-  it('a burst of 1000 jobs: bounded queue, clear busy errors, one terminal message each', async () => {
+  it('a burst of 1000 jobs: bounded queue, clear busy errors, one terminal message each', async ({ annotate }) => {
     const clients = await Promise.all(Array.from({ length: 4 }, () => LoupeClient.connect(d.port, { token: d.token })));
     const png = grayPng(8, 8);
     let peakQueue = 0;
@@ -184,7 +177,7 @@ describe('GPU flood', () => {
       const key = t.type === 'error' ? `error:${t.code}` : t.type;
       byKind.set(key, (byKind.get(key) ?? 0) + 1);
     }
-    console.log(`flood of 1000: ${JSON.stringify(Object.fromEntries(byKind))}, peak queue ${peakQueue}`);
+    await annotate(`flood of 1000: ${JSON.stringify(Object.fromEntries(byKind))}, peak queue ${peakQueue}`);
     expect(byKind.get('error:busy') ?? 0).toBeGreaterThan(0);
     const busy = terminals.find((t) => t.type === 'error' && t.code === 'busy');
     expect(busy && busy.type === 'error' ? busy.hint ?? busy.message : '').toMatch(/\w+/);
@@ -199,7 +192,7 @@ describe('GPU flood', () => {
     await stillServes();
   });
 
-  it('a burst of 200 HTTP OCR requests: every one answered, overflow gets 429', async () => {
+  it('a burst of 200 HTTP OCR requests: every one answered, overflow gets 429', async ({ annotate }) => {
     const png = grayPng(8, 8);
     const statuses = await Promise.all(
       Array.from({ length: 200 }, async () => {
@@ -211,7 +204,7 @@ describe('GPU flood', () => {
       }),
     );
     const counts = statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
-    console.log(`HTTP flood of 200: ${JSON.stringify(counts)}`);
+    await annotate(`HTTP flood of 200: ${JSON.stringify(counts)}`);
     for (const s of statuses) expect([200, 429, 503]).toContain(s);
     await stillServes();
   });
@@ -223,7 +216,7 @@ describe('hostile images', () => {
     return client.terminal(id, 60_000);
   }
 
-  it('a 20000×20000 PNG bomb is refused before decode, memory flat', async () => {
+  it('a 20000×20000 PNG bomb is refused before decode, memory flat', async ({ annotate }) => {
     const bomb = bombPng();
     const rssBefore = daemonRssMb(d.home);
     const client = await LoupeClient.connect(d.port, { token: d.token });
@@ -234,7 +227,7 @@ describe('hostile images', () => {
     const res = await fetch(`${d.url}/v1/ocr`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${d.token}` } });
     expect(res.status).toBe(413);
     const rssAfter = daemonRssMb(d.home);
-    console.log(`bomb: daemon RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB (bomb file ${bomb.length} bytes)`);
+    await annotate(`bomb: daemon RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB (bomb file ${bomb.length} bytes)`);
     expect(rssAfter - rssBefore).toBeLessThan(100);
     client.close();
   });

@@ -1,43 +1,23 @@
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogEntry } from '@loupe/models/catalog';
 import { runModelsCommand } from '@loupe/models/cli/index';
 import { PullError } from '@loupe/models/pull/errors';
 import { pullModel } from '@loupe/models/pull/pull-model';
 import { buildStandIn } from '@loupe/models/standin/build';
-import { startHubServer } from '@loupe/models/testing/hub-server';
 import type { HubServer } from '@loupe/models/testing/hub-server';
+import { serveStandIn, standInEntry, type StandInHub } from '../helpers/standin-hub';
 
 // A hostile hub or mirror (--hub-url / HF_ENDPOINT) and hostile local folders: nothing lands,
 // links or gets deleted outside LOUPE_HOME/models/<id>.
 const REPO = 'loupe-test/Hostile-StandIn';
+const entry = standInEntry('hostile-test', REPO);
+let fx: StandInHub;
 let root: string;
-let repoDir: string;
 let hub: HubServer;
-let homes = 0;
-const freshHome = async () => {
-  const home = join(root, `home-${++homes}`);
-  await mkdir(home, { recursive: true });
-  return home;
-};
-const entry: CatalogEntry = {
-  id: 'hostile-test',
-  family: 'qwen2_5_vl',
-  label: 'stand-in',
-  hubRepo: REPO,
-  revision: 'main',
-  dtypes: ['q4'],
-  defaultDtype: { gpu: 'q4', cpu: 'q4' },
-  approxBytes: {},
-  approxMemory: { vram: 0, ram: 0 },
-  licence: 'test',
-  verified: { repo: true, files: true, sizes: true },
-  caveats: [],
-};
+const freshHome = () => fx.freshHome();
 
 async function models(home: string, argv: string[]) {
   let out = '';
@@ -48,21 +28,18 @@ async function models(home: string, argv: string[]) {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'loupe-hostile-hub-'));
-  repoDir = join(root, 'repo');
-  await buildStandIn(repoDir, { family: 'qwen2_5_vl', dtype: 'q4', externalData: 1 });
-  await writeFile(join(root, 'payload.sh'), 'echo owned\n');
-  hub = await startHubServer({ repos: { [REPO]: repoDir } });
+  fx = await serveStandIn('loupe-hostile-hub-', REPO, async (repoDir, root) => {
+    await buildStandIn(repoDir, { family: 'qwen2_5_vl', dtype: 'q4', externalData: 1 });
+    await writeFile(join(root, 'payload.sh'), 'echo owned\n');
+  });
+  ({ root, hub } = fx);
   // Names a hostile listing carries: traversal after the data-file prefix, an absolute path, backslashes.
   await hub.listHostile(REPO, 'onnx/decoder_model_merged_q4.onnx_data/../../../../escaped.sh', join(root, 'payload.sh'));
   await hub.listHostile(REPO, `onnx/decoder_model_merged_q4.onnx_data_9/../../../../../escaped-abs.sh`, join(root, 'payload.sh'));
   await hub.listHostile(REPO, 'onnx/decoder_model_merged_q4.onnx_data\\..\\..\\..\\..\\escaped-bs.sh', join(root, 'payload.sh'));
   await hub.listHostile(REPO, `${root}/escaped-root.sh`, join(root, 'payload.sh'));
 });
-afterAll(async () => {
-  await hub?.close();
-  await rm(root, { recursive: true, force: true });
-});
+afterAll(() => fx?.close());
 
 describe('a hostile hub', () => {
   it('cannot write outside the model folder through listed file names', async () => {

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon } from '../helpers/daemon';
+import { describe, expect, it } from 'vitest';
+import { daemonForFile } from '../helpers/file-daemon';
 import { rawRequest } from '../helpers/raw-http';
 import { LoupeClient } from '../helpers/ws-client';
 
 /** Issue 13's "info" row: HEAD /health, WebSocket versions other than 13, cancel of an unknown job. */
-type Daemon = Awaited<ReturnType<typeof startDaemon>>;
-let d: Daemon;
-beforeAll(async () => {
-  d = await startDaemon({});
-});
-afterAll(async () => {
-  await d?.stop();
-});
+const d = daemonForFile();
 
 describe('small protocol gaps', () => {
   it('HEAD /health answers 200 without a token, and without a body', async () => {

@@ -51,7 +51,7 @@ function filesUnder(dir: string, depth: number, out: string[] = []): string[] {
 const auth = () => ({ Authorization: `Bearer ${d.token}` });
 
 describe('canary in images and prompts', () => {
-  it('drives the canary through every path a payload takes', async () => {
+  it('drives the canary through every path a payload takes', async ({ annotate }) => {
     const client = await LoupeClient.connect(d.port, { token: d.token });
     const metaPng = grayPng(64, 32, { text: { Comment: CANARY, Title: `${CANARY} title` } });
     const pixelsPng = await textPng(`invoice ${CANARY} total`, 200);
@@ -90,7 +90,7 @@ describe('canary in images and prompts', () => {
     for (const m of client.messages) if (m.type === 'error') errorBodies.push(JSON.stringify(m));
     // The OCR answer to the client may legitimately contain what the image shows.
     const ocr = terminals[1]!;
-    console.log(`ocr-pixels answered: ${ocr.type === 'done' ? JSON.stringify(ocr.text) : ocr.type}; VLM jobs: ${terminals.slice(2, 6).map((t) => t.type + (t.type === 'error' ? `(${t.code})` : '')).join(', ')}`);
+    await annotate(`ocr-pixels answered: ${ocr.type === 'done' ? JSON.stringify(ocr.text) : ocr.type}; VLM jobs: ${terminals.slice(2, 6).map((t) => t.type + (t.type === 'error' ? `(${t.code})` : '')).join(', ')}`);
     expect(terminals.filter((t) => t.type === 'done').length).toBeGreaterThanOrEqual(2);
     client.close();
 
@@ -129,7 +129,7 @@ describe('canary in images and prompts', () => {
     for (const body of errorBodies) expect(body).not.toMatch(/\/(tmp|home|work|root|usr)\//);
   });
 
-  it('the canary is in no log line and no file the daemon wrote', () => {
+  it('the canary is in no log line and no file the daemon wrote', async ({ annotate }) => {
     const logs = d.logs();
     expect(logs.length).toBeGreaterThan(0);
     expect(logs).not.toContain(CANARY);
@@ -150,6 +150,6 @@ describe('canary in images and prompts', () => {
       expect(bytes.includes(CANARY), f).toBe(false);
       expect(bytes.includes(Buffer.from(CANARY, 'utf16le')), f).toBe(false);
     }
-    console.log(`leak scan: ${logs.split('\n').length} log lines, ${scanned} files under LOUPE_HOME and the daemon's TMPDIR`);
+    await annotate(`leak scan: ${logs.split('\n').length} log lines, ${scanned} files under LOUPE_HOME and the daemon's TMPDIR`);
   });
 });

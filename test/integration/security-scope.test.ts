@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDaemon } from '../helpers/daemon';
+import { describe, expect, it } from 'vitest';
+import { daemonForFile } from '../helpers/file-daemon';
 import { textPng } from '../helpers/images';
 import { LoupeClient } from '../helpers/ws-client';
 
@@ -7,14 +7,7 @@ import { LoupeClient } from '../helpers/ws-client';
  * Threat row "another client's conversation": a second connection that knows a conversationId
  * neither reads the first one's image text through a follow-up nor replaces its image.
  */
-type Daemon = Awaited<ReturnType<typeof startDaemon>>;
-let d: Daemon;
-beforeAll(async () => {
-  d = await startDaemon({});
-});
-afterAll(async () => {
-  await d?.stop();
-});
+const d = daemonForFile();
 
 const textOf = (m: { type: string; text?: string }) => (m.type === 'done' ? (m.text ?? '').toLowerCase() : `(${m.type})`);
 

@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { handshakeText, hmacHex, PROTOCOL_VERSION, WS_CHALLENGE_PREFIX, WS_SUBPROTOCOL } from '@loupe/shared';
+import { handshakeText, helloMessage, hmacHex, WS_CHALLENGE_PREFIX, WS_SUBPROTOCOL } from '@loupe/shared';
 import type { ServerMessage } from '@loupe/shared';
 import { CompanionLink, type LinkDeps, type LinkState } from '../../extension/lib/link/companion-link';
 import { Backoff } from '../../extension/lib/link/backoff';
 import { connectDaemon } from '@loupe/companion/cli/job-runner';
-import { startDaemon } from '../helpers/daemon';
+import { daemonForFile } from '../helpers/file-daemon';
 import { openSocket } from '../helpers/ws-client';
 
 /**
@@ -15,14 +15,7 @@ import { openSocket } from '../helpers/ws-client';
  * The real extension link code (over the `ws` library's browser-compatible WebSocket) must hand
  * it neither the token nor an image; the real daemon proves itself and the link connects.
  */
-type Daemon = Awaited<ReturnType<typeof startDaemon>>;
-let d: Daemon;
-beforeAll(async () => {
-  d = await startDaemon({});
-});
-afterAll(async () => {
-  await d?.stop();
-});
+const d = daemonForFile();
 
 interface Squatter {
   port: number;
@@ -169,7 +162,7 @@ describe('the real companion and the challenge–response', () => {
     expect(challenge.type).toBe('auth-challenge');
     expect(challenge.proof).toBe(await hmacHex(d.token, handshakeText('server', d.port, nonce, challenge.nonce)));
     ws.send(JSON.stringify({ type: 'auth', proof: await hmacHex(d.token, handshakeText('client', d.port, nonce, challenge.nonce)) }));
-    ws.send(JSON.stringify({ type: 'hello', protocols: [PROTOCOL_VERSION], client: { name: 'raw', version: '0' } }));
+    ws.send(helloMessage({ name: 'raw', version: '0' }));
     const hello = await new Promise<string>((r) => ws.once('message', (data) => r(data.toString())));
     expect(JSON.parse(hello)).toMatchObject({ type: 'hello' });
     ws.terminate();
@@ -177,7 +170,7 @@ describe('the real companion and the challenge–response', () => {
 
   it.each([
     ['a wrong proof', (ws: WebSocket) => ws.send(JSON.stringify({ type: 'auth', proof: 'f'.repeat(64) }))],
-    ['a hello instead of the proof', (ws: WebSocket) => ws.send(JSON.stringify({ type: 'hello', protocols: [1], client: { name: 'x', version: '0' } }))],
+    ['a hello instead of the proof', (ws: WebSocket) => ws.send(helloMessage({ name: 'x', version: '0' }))],
     ['an image frame instead of the proof', (ws: WebSocket) => ws.send(Buffer.alloc(64 * 1024), { binary: true })],
     ['nothing', () => undefined],
   ])('closes a challenge connection that answers with %s, within the auth deadline', async (_name, act) => {

@@ -34,8 +34,9 @@ describe('loupe describe / ask with a stand-in VLM (in-process)', () => {
     expect(out.stats).toMatchObject({ device: 'cpu', dtype: 'fp32' });
     expect(out.stats.visualTokens).toBeGreaterThan(0);
     expect(out.stats.decodeTokens).toBeGreaterThan(0);
-    // logs never carry the prompt or the answer
-    if (out.description.trim().length > 8) expect(r.stderr).not.toContain(out.description.trim());
+    // logs never carry the answer (noise, but long enough to be found)
+    expect(out.description.trim().length).toBeGreaterThan(8);
+    expect(r.stderr).not.toContain(out.description.trim());
   });
 
   it('ask --json answers a question in zh-CN', async () => {
@@ -44,5 +45,7 @@ describe('loupe describe / ask with a stand-in VLM (in-process)', () => {
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { model: string; finish_reason: string };
     expect(out.model).toBe('stand-in');
     expect(['stop', 'length', 'repetition']).toContain(out.finish_reason);
+    // logs never carry the question
+    expect(r.stderr).not.toContain('这是什么');
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageForm } from '../helpers/image-form';
 import type { Done, ServerStatus } from '@loupe/shared';
 import { authFetch, startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { noiseImage } from '../helpers/images';
@@ -40,10 +41,7 @@ describe('daemon with the qwen-vl engine on a stand-in', () => {
   });
 
   it('POST /v1/describe answers with the stand-in label and stats', async () => {
-    const form = new FormData();
-    form.append('image', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'shot.png');
-    form.append('locale', 'zh-CN');
-    const r = await authFetch(d, '/v1/describe', { method: 'POST', body: form });
+    const r = await authFetch(d, '/v1/describe', { method: 'POST', body: imageForm(image, { locale: 'zh-CN' }) });
     expect(r.status).toBe(200);
     const body = (await r.json()) as { description: string; inference_time: number; model: unknown; stats: Record<string, unknown> };
     expect(typeof body.description).toBe('string');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageForm } from '../helpers/image-form';
 import type { Done, ServerStatus } from '@loupe/shared';
 import { authFetch, startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { noiseImage } from '../helpers/images';
@@ -51,10 +52,7 @@ describe('openai-remote backend on top of another Loupe', () => {
   });
 
   it('POST /v1/describe on B is answered by A', async () => {
-    const form = new FormData();
-    form.append('image', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), 'shot.jpg');
-    form.append('prompt', 'Say something short.');
-    const r = await authFetch(b, '/v1/describe', { method: 'POST', body: form });
+    const r = await authFetch(b, '/v1/describe', { method: 'POST', body: imageForm(image, { prompt: 'Say something short.' }, 'image/jpeg') });
     expect(r.status).toBe(200);
     const body = (await r.json()) as { description: string; stats: Record<string, unknown> };
     expect(body.description.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_FRAME_BYTES, type FinishReason } from '@loupe/shared';
+import { MAX_FRAME_BYTES, type FinishReason, type VideoClip } from '@loupe/shared';
 import type { ApiContext } from './context';
 import { buildJob } from './build-job';
 import { parseChatRequest, type ChatRequest } from './chat-request';
@@ -9,6 +9,7 @@ import { readJsonBody, sendJson } from './http-io';
 import { jobErrorStatus, sendJobError } from './job-error';
 import { outcomeOf, runJob } from './run-job';
 import { openAiUsage } from './usage';
+import { resolveVideo } from './video-part';
 
 /** Base64 inflates by 4/3; leave room for the JSON around the images. */
 export const MAX_JSON_BYTES = Math.ceil((MAX_FRAME_BYTES * 4) / 3) + 1024 * 1024;
@@ -16,8 +17,9 @@ export const MAX_JSON_BYTES = Math.ceil((MAX_FRAME_BYTES * 4) / 3) + 1024 * 1024
 const openAiFinish = (reason: FinishReason): 'stop' | 'length' => (reason === 'length' ? 'length' : 'stop');
 
 /** The Loupe job for a parsed chat request (the same for OpenAI and Ollama). */
-export function chatJob(ctx: ApiContext, chat: Omit<ChatRequest, 'stream' | 'includeUsage' | 'model'>) {
+export function chatJob(ctx: ApiContext, chat: Omit<ChatRequest, 'stream' | 'includeUsage' | 'model' | 'video'> & { clip?: VideoClip }) {
   return buildJob({
+    ...(chat.clip ? { video: chat.clip } : {}),
     type: 'submit',
     id: ctx.nextJobId(),
     task: chat.task,
@@ -44,7 +46,10 @@ export const chatContext = (chat: Pick<ChatRequest, 'system' | 'history' | 'mode
  */
 export async function handleChatCompletions(req: IncomingMessage, res: ServerResponse, ctx: ApiContext): Promise<void> {
   const body = await readJsonBody(req, MAX_JSON_BYTES);
-  const chat = parseChatRequest(body, ctx.status());
+  const parsed = parseChatRequest(body, ctx.status());
+  // A video part is sampled into frames (the same ffmpeg path as `loupe describe clip.mp4`).
+  const media = parsed.video ? await resolveVideo(parsed.video) : undefined;
+  const chat = media ? { ...parsed, images: media.frames, clip: media.clip } : parsed;
   const job = chatJob(ctx, chat);
   const id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
   const created = Math.floor(Date.now() / 1000);

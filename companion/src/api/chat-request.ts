@@ -1,29 +1,17 @@
-import type { ResponseFormat, Sampling, Task } from '@loupe/shared';
 import type { ServerStatus } from '@loupe/shared';
-import type { ConversationTurn } from '../engine/engine';
-import { decodeBase64Image, toConversation, type ChatTurnInput } from './conversation';
+import { chatJob, decodeBase64Image, toConversation, type ChatJob, type ChatTurnInput } from './conversation';
 import { HttpError } from './http-io';
 import { resolveApiModel } from './models';
 import { openAiSampling } from './openai-params';
 import { parseResponseFormat } from './response-format';
+import { parseVideoPart, type VideoPart } from './video-part';
 
-/** What Loupe takes from an OpenAI chat-completions request. */
-export interface ChatRequest {
+/** What Loupe takes from an OpenAI chat-completions request: the job, and how to answer. */
+export interface ChatRequest extends ChatJob {
   /** The stable id of the model that answers (echoed as `model`). */
   model: string;
   stream: boolean;
   includeUsage: boolean;
-  task: Task;
-  engine?: 'ocr' | 'vlm';
-  prompt?: string;
-  images: Uint8Array[];
-  maxTokens?: number;
-  sampling?: Sampling;
-  format?: ResponseFormat;
-  system?: string;
-  history: ConversationTurn[];
-  /** Images of the last message, after the history's (ChatConversation.newImages). */
-  newImages?: number;
 }
 
 const HINT = 'Send OpenAI chat messages whose content is text and `{"type":"image_url","image_url":{"url":"data:image/png;base64,…"}}` parts.';
@@ -40,7 +28,7 @@ function decodeDataUri(url: string): Uint8Array {
   return decodeBase64Image(url.slice(match[0].length), 'messages');
 }
 
-function partsOf(content: unknown, images: Uint8Array[]): string {
+function partsOf(content: unknown, images: Uint8Array[], videos: VideoPart[]): string {
   if (typeof content === 'string') return content;
   if (content === null || content === undefined) return '';
   if (!Array.isArray(content)) throw bad('message content must be a string or an array of parts');
@@ -55,9 +43,11 @@ function partsOf(content: unknown, images: Uint8Array[]): string {
       const url = typeof ref === 'string' ? ref : isObject(ref) && typeof ref.url === 'string' ? ref.url : undefined;
       if (!url) throw bad('an image_url part needs `image_url.url`');
       images.push(decodeDataUri(url));
+    } else if (part.type === 'video_url' || part.type === 'video') {
+      videos.push(parseVideoPart(part));
     } else {
       // The type is not echoed: error bodies never repeat request content.
-      throw bad('unsupported content part type (use "text" or "image_url")');
+      throw bad('unsupported content part type (use "text", "image_url" or "video_url")');
     }
   }
   return texts.join('\n');
@@ -68,9 +58,11 @@ function turnOf(message: unknown): ChatTurnInput {
   const role = message.role === 'developer' ? 'system' : message.role;
   if (role !== 'system' && role !== 'user' && role !== 'assistant') throw bad('unsupported message role (use system, developer, user or assistant; tool messages need tool calling, which Loupe does not do)');
   const images: Uint8Array[] = [];
-  const text = partsOf(message.content, images);
-  if (role === 'system' && images.length) throw bad('only user messages may carry images');
-  return { role, text, images };
+  const videos: VideoPart[] = [];
+  const text = partsOf(message.content, images, videos);
+  if (role === 'system' && (images.length || videos.length)) throw bad('only user messages may carry images or video');
+  if (videos.length > 1) throw bad('a request takes one video', 'Send one video part.');
+  return { role, text, images, ...(videos[0] ? { video: videos[0] } : {}) };
 }
 
 /**
@@ -87,21 +79,10 @@ export function parseChatRequest(body: unknown, status: ServerStatus): ChatReque
   const { sampling, maxTokens } = openAiSampling(body);
   const format = parseResponseFormat(body.response_format);
   const streamOptions = isObject(body.stream_options) ? body.stream_options : {};
-  const common = { model: model.id, stream: body.stream === true, includeUsage: streamOptions.include_usage === true, images: chat.images };
-  if (model.kind === 'ocr') {
-    if (chat.images.length !== 1) throw bad('loupe-ocr reads exactly one image', 'Send one image_url part with a data: URI.');
-    return { ...common, task: 'ocr', engine: 'ocr', history: [] };
-  }
-  if (!chat.prompt && chat.images.length === 0) throw bad('the last user message is empty', 'Send a question, an image, or both.');
   return {
-    ...common,
-    task: chat.prompt ? 'ask' : 'describe',
-    ...(chat.prompt ? { prompt: chat.prompt } : {}),
-    ...(maxTokens ? { maxTokens } : {}),
-    ...(sampling ? { sampling } : {}),
-    ...(format ? { format } : {}),
-    ...(chat.system ? { system: chat.system } : {}),
-    ...(chat.newImages ? { newImages: chat.newImages } : {}),
-    history: chat.history,
+    model: model.id,
+    stream: body.stream === true,
+    includeUsage: streamOptions.include_usage === true,
+    ...chatJob(chat, model.kind, { maxTokens, sampling, format, images: { hint: 'Send one image_url part with a data: URI.', param: 'messages' } }),
   };
 }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { DEVICE_CHOICES, isDeviceRequest } from '../engine/device/request';
 import { buildStandIn, CATALOG, DEFAULT_MODEL_ID } from '@loupe/models';
 import { charErrors, isEnglishPage, median, microAverage, wordErrors, type EditCount } from '../engine/ocr/eval/score';
-import { startBenchDaemon, waitForEngines, type BenchDaemon } from './daemon-process';
+import { launchDaemon, waitForEngines, type LaunchedDaemon } from '../client/daemon-process';
 import { screenshotPng } from './screens';
 import { TesseractRef } from './tesseract';
 import { vlmRealTable } from './vlm-real/report';
@@ -281,7 +281,7 @@ export async function runBench(argv: string[]): Promise<number> {
   };
 
   const work = mkdtempSync(join(tmpdir(), 'loupe-bench-model-'));
-  let daemon: BenchDaemon | undefined;
+  let daemon: LaunchedDaemon | undefined;
   let peak = { daemon: 0, total: 0 };
   let sampler: NodeJS.Timeout | undefined;
   try {
@@ -290,7 +290,7 @@ export async function runBench(argv: string[]): Promise<number> {
     const model = join(work, 'standin');
     await buildStandIn(model, { family: 'qwen2_5_vl' });
     log('starting the companion…');
-    daemon = await startBenchDaemon(['--model', model, '--device', 'cpu']);
+    daemon = await launchDaemon({ args: ['--model', model, '--device', 'cpu'], logLevel: 'warn', timeoutMs: 180_000 });
     const d = daemon;
     sampler = setInterval(() => {
       const now = d.rssMb();
@@ -351,7 +351,7 @@ export async function runBench(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     console.error(`loupe bench failed: ${(e as Error).message}`);
-    if (daemon) console.error(daemon.output().slice(-2000));
+    if (daemon) console.error(daemon.logs().slice(-2000));
     return 1;
   } finally {
     if (sampler) clearInterval(sampler);

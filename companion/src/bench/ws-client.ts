@@ -1,16 +1,5 @@
-import WebSocket from 'ws';
-import {
-  encodeSubmitFrame,
-  isTerminal,
-  parseServerMessage,
-  PROTOCOL_VERSION,
-  WS_AUTH_PREFIX,
-  WS_PATH,
-  WS_SUBPROTOCOL,
-  type Done,
-  type ServerMessage,
-  type SubmitJobInput,
-} from '@loupe/shared';
+import type { Done, SubmitFields } from '@loupe/shared';
+import { LoupeConnection } from '../client/connection';
 
 export interface TimedResult {
   done: Done;
@@ -22,59 +11,33 @@ export interface TimedResult {
   firstDeltaMs: number;
 }
 
-/** The bench's WebSocket client: one job at a time, timed from the client's side. */
+/** The bench's client: one job at a time on the shared Node client, timed from the client's side. */
 export class BenchClient {
-  private pending = new Map<string, (m: ServerMessage) => void>();
   private seq = 0;
 
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
-      const m = parseServerMessage(data.toString());
-      const id = 'id' in m && typeof m.id === 'string' ? m.id : '';
-      this.pending.get(id)?.(m);
-    });
-  }
+  private constructor(private readonly conn: LoupeConnection) {}
 
   static async connect(port: number, token: string): Promise<BenchClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${WS_PATH}`, [WS_SUBPROTOCOL, `${WS_AUTH_PREFIX}${token}`], { perMessageDeflate: false });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    const client = new BenchClient(ws);
-    await new Promise<void>((resolve) => {
-      client.pending.set('', (m) => {
-        if (m.type === 'hello') {
-          client.pending.delete('');
-          resolve();
-        }
-      });
-      ws.send(JSON.stringify({ type: 'hello', protocols: [PROTOCOL_VERSION], client: { name: 'loupe-bench', version: '1' } }));
-    });
-    return client;
+    return new BenchClient(await LoupeConnection.connect(port, { token, hello: { name: 'loupe-bench', version: '1' } }));
   }
 
-  run(job: Omit<SubmitJobInput, 'images' | 'type' | 'id'>, images: Uint8Array[]): Promise<TimedResult> {
-    const id = `b${++this.seq}`;
-    const frame = encodeSubmitFrame({ type: 'submit', id, ...job }, images);
-    return new Promise((resolve, reject) => {
-      let startedMs = 0;
-      let firstDeltaMs = 0;
-      const t0 = performance.now();
-      this.pending.set(id, (m) => {
+  async run(job: Omit<SubmitFields, 'id'>, images: Uint8Array[]): Promise<TimedResult> {
+    let startedMs = 0;
+    let firstDeltaMs = 0;
+    let t0 = 0;
+    const end = await this.conn.run({ ...job, id: `b${++this.seq}` }, images, {
+      onSend: () => (t0 = performance.now()),
+      onMessage: (m) => {
         if (m.type === 'started') startedMs = performance.now() - t0;
         if (m.type === 'delta' && firstDeltaMs === 0) firstDeltaMs = performance.now() - t0;
-        if (!isTerminal(m)) return;
-        this.pending.delete(id);
-        if (m.type === 'done') resolve({ done: m, roundTripMs: performance.now() - t0, startedMs, firstDeltaMs });
-        else reject(new Error(m.type === 'error' ? `${m.code}: ${m.message}` : 'job cancelled'));
-      });
-      this.ws.send(frame);
+      },
     });
+    const roundTripMs = performance.now() - t0;
+    if (end.type !== 'done') throw new Error(end.type === 'error' ? `${end.code}: ${end.message}` : 'job cancelled');
+    return { done: end, roundTripMs, startedMs, firstDeltaMs };
   }
 
   close(): void {
-    this.ws.close();
+    void this.conn.close();
   }
 }

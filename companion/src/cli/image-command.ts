@@ -5,10 +5,10 @@ import type { DeviceRequest } from '../engine/device/request';
 import { readConfig } from '../config/config-file';
 import { findRunningDaemon } from '../config/daemon-file';
 import { loupeHome } from '../config/paths';
+import { createJobService } from '../queue/create-job-service';
 import { createLogger } from '../log/logger';
 import { loadOrCreateToken } from '../security/token';
 import { engineRequests } from '../server/daemon';
-import { loadJobService } from '../server/load-job-service';
 import { parse, parseDevice, UsageError } from './args';
 import { BatchOutput } from './batch-output';
 import { BatchProgress } from './batch-progress';
@@ -17,6 +17,7 @@ import { connectDaemon, serviceRunner, type JobRunner } from './job-runner';
 
 const HELP = (task: Task): string => `loupe ${task} <image|folder> [--json] [--prompt TEXT] [--locale en|zh-CN] [--model <id|dir>] [--device auto|webgpu|cuda|cpu] [--local]
         [--recursive] [--out DIR] [--resume] [--jsonl]
+  loupe describe|ask <video> [--from S] [--to S] [--frames N] [--json]   (see \`loupe describe clip.mp4 --help\`)
   Talks to the running companion when there is one, otherwise runs the engine in this process.
   A folder runs every .png/.jpg/.webp in it (--recursive: and in its subfolders), with a progress
   bar and ETA on stderr and a summary of the images that failed, with the reason.
@@ -29,7 +30,7 @@ export function jsonResult(task: Task, done: Done): Record<string, unknown> {
   return task === 'ocr' ? ocrResult(done) : describeResult(done);
 }
 
-async function openRunner(task: Task, o: { model?: string; device: DeviceRequest; local: boolean }): Promise<JobRunner> {
+export async function openRunner(task: Task, o: { model?: string; device: DeviceRequest; local: boolean }): Promise<JobRunner> {
   const home = loupeHome();
   const daemon = o.local ? undefined : findRunningDaemon(home);
   if (daemon) return connectDaemon(daemon.port, loadOrCreateToken(home));
@@ -39,13 +40,16 @@ async function openRunner(task: Task, o: { model?: string; device: DeviceRequest
   // In-process: start only the engine this command needs.
   const engines = task === 'ocr' ? all.filter((e) => e.engine === 'ppocr') : all.filter((e) => e.engine !== 'ppocr');
   const log = createLogger({ level: process.env.LOUPE_LOG_LEVEL ?? 'warn' });
-  const service = await loadJobService({ log, engines });
+  const service = await createJobService({ log, engines });
   return serviceRunner(service, 'in-process');
 }
 
 const reasonOf = (t: TerminalMessage): string => (t.type === 'cancelled' ? 'cancelled' : t.type === 'error' ? `${t.message}${t.hint ? ` — ${t.hint}` : ''}` : '');
 
 export async function runImageCommand(task: Task, argv: string[]): Promise<number> {
+  // A video file goes to the video command (frames sampled with ffmpeg, asked about as one clip).
+  const { isVideoFile, runVideoCommand } = await import('./video-command');
+  if (argv.some((a) => !a.startsWith('-') && isVideoFile(a))) return runVideoCommand(task, argv);
   const { values, positionals } = parse(
     argv,
     {

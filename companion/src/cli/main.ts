@@ -6,6 +6,7 @@ const USAGE = `loupe ${LOUPE_VERSION} — local visual assistant companion
 
   loupe start [--port N] [--model <id|dir>] [--device auto|webgpu|cuda|cpu]  run the companion on 127.0.0.1
   loupe ocr|describe|code|ask <image|folder> [--json] [--prompt ..] [--locale en|zh-CN] [--model ..]
+  loupe describe|ask <video> [--from S] [--to S] [--frames N] [--json]  frames sampled with the bundled ffmpeg
   loupe models list|pull|rm|verify|import|stand-in ...                 manage vision-language models
   loupe doctor                                                         check Node, GPU (CUDA, WebGPU), memory, models, port
   loupe token [--rotate]                                               print or rotate the API token

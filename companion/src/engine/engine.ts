@@ -1,5 +1,5 @@
 import type { DeviceRequest } from './device/request';
-import type { EngineKind, ResponseFormat, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrBlock, OcrLine, Region, Task } from '@loupe/shared';
+import type { EngineKind, ResponseFormat, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrBlock, OcrLine, Region, Task, VideoClip } from '@loupe/shared';
 
 /**
  * The one small interface every engine implements. Engines live in the engine host
@@ -29,6 +29,8 @@ export interface EngineCapabilities {
   multiImage: boolean;
   /** Takes `job.system` as its own system message; otherwise the queue puts it before the prompt. */
   systemPrompt?: boolean;
+  /** Takes a video job (`EngineJob.video`: the images are its frames) as video input. */
+  video?: boolean;
 }
 
 export interface ConversationTurn {
@@ -59,6 +61,8 @@ export interface EngineJob {
   model?: string;
   /** Structured output: the VLM constrains decoding to JSON (a schema's shape when given). */
   format?: ResponseFormat;
+  /** The images are the frames of one video, in time order, one entry of `video.frameTimes` each. */
+  video?: VideoClip;
 }
 
 export type EngineStats = Omit<JobStats, 'totalMs' | 'queueMs'>;

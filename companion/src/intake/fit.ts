@@ -3,7 +3,7 @@ import { ProtocolError } from '@loupe/shared';
 export interface FitOptions {
   /** Upper bound on output width × height. */
   maxPixels: number;
-  /** Both output sides become multiples of this (a VLM's patch × merge size, e.g. 28). */
+  /** Both output sides become multiples of this (a VLM's patch × merge size: 28 for Qwen2/2.5-VL, 32 for Qwen3-VL). */
   multipleOf?: number;
   /** Lower bound on output width × height (images smaller than this are upscaled). */
   minPixels?: number;

@@ -1,9 +1,11 @@
-import type { Region } from '@loupe/shared';
+import type { Region, VideoClip } from '@loupe/shared';
 import type { ConversationTurn } from '../engine/engine';
 
 export interface Conversation {
   images: Uint8Array[];
   region?: Region;
+  /** The conversation is about a video: its images are the clip's frames. */
+  video?: VideoClip;
   turns: ConversationTurn[];
 }
 
@@ -27,12 +29,12 @@ export class ConversationStore {
   }
 
   /** Starts (or restarts, with a new image) one of `owner`'s conversations. */
-  start(owner: string, conversationId: string, images: Uint8Array[], region?: Region): Conversation {
+  start(owner: string, conversationId: string, images: Uint8Array[], region?: Region, video?: VideoClip): Conversation {
     const id = key(owner, conversationId);
     this.delete(id);
     // Copy: the bytes may be a view into a larger WebSocket frame that must not stay alive.
     const owned = images.map((i) => new Uint8Array(i));
-    const conversation: Conversation = { images: owned, turns: [], ...(region ? { region } : {}) };
+    const conversation: Conversation = { images: owned, turns: [], ...(region ? { region } : {}), ...(video ? { video } : {}) };
     this.map.set(id, conversation);
     this.bytes += size(conversation);
     this.evict();

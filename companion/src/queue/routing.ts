@@ -1,5 +1,5 @@
 import { ProtocolError, type EngineKind, type SubmitJob } from '@loupe/shared';
-import type { EngineHost } from '../engine/host/supervisor';
+import type { EngineLane } from '../engine/host/lane';
 
 export const FIX_HINT: Record<EngineKind, string> = {
   vlm: 'Pull a vision model with `loupe models pull <id>`, or start with `loupe start --model <dir>`.',
@@ -9,10 +9,10 @@ export const FIX_HINT: Record<EngineKind, string> = {
 export const kindOf = (job: Pick<SubmitJob, 'engine' | 'task'>): EngineKind => job.engine ?? (job.task === 'ocr' ? 'ocr' : 'vlm');
 
 /**
- * Picks the engine host for a job: the first configured engine of the job's kind that is not
+ * Picks the engine lane for a job: the first configured engine of the job's kind that is not
  * broken and (once loaded) can do the task. A host still loading is chosen: the job waits.
  */
-export function route(job: SubmitJob, hosts: readonly EngineHost[]): EngineHost {
+export function route(job: SubmitJob, hosts: readonly EngineLane[]): EngineLane {
   const kind = kindOf(job);
   const ofKind = hosts.filter((h) => h.kind === kind);
   const usable = ofKind.find((h) => h.state !== 'error' && h.state !== 'closed' && (!h.capabilities || h.capabilities.tasks.includes(job.task)));

@@ -4,7 +4,9 @@ import pino from 'pino';
 import { sharp } from '../intake/sharp';
 import { DOUBLE_ENGINE_MODULE } from '../engine/testing/module-path';
 import { createJobService, type JobServiceOptions } from './create-job-service';
+import { FakeLane } from './fake-lane';
 import type { JobService, JobSink } from './job-service';
+import { QueueService, type QueueLimits } from './queue-service';
 
 /** Shared by the queue's unit tests: a recording sink, jobs, and a service on the engine double. */
 
@@ -81,4 +83,16 @@ export async function settled(service: JobService): Promise<void> {
     if (Date.now() > deadline) throw new Error('engines did not load');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A queue on two fake lanes (fake-ocr, fake-vlm): nothing runs until the test finishes it. */
+export function fakeQueue(limits: Partial<QueueLimits> = {}, lanes?: FakeLane[]): { service: QueueService; ocr: FakeLane; vlm: FakeLane } {
+  const [ocr, vlm] = lanes ?? [new FakeLane('fake-ocr', 'ocr'), new FakeLane('fake-vlm', 'vlm')];
+  const service = new QueueService([ocr!, vlm!], { perClientJobs: 4, globalQueue: 10, imageBytes: 2_000_000, ...limits }, silentLog);
+  return { service, ocr: ocr!, vlm: vlm! };
+}
+
+/** Waits until job `id` has been told its queue position (intake is asynchronous). */
+export function queuedOrEnded(sink: RecordingSink, id: string): Promise<void> {
+  return sink.until((ms) => ms.some((m) => 'id' in m && m.id === id && (m.type === 'queued' || isTerminal(m))), `${id} queued`);
 }

@@ -6,9 +6,11 @@ import { writeDaemonFile, removeDaemonFile } from '../config/daemon-file';
 import { writeTokenFile, TokenSource } from '../security/token';
 import { homePaths } from '../config/paths';
 import { installNativeHost } from '../pairing/install-native-host';
-import { loadJobService, type EngineRequest } from './load-job-service';
 import { startLoupeServer, type LoupeServer } from './create-server';
+import { createJobService, type JobServiceOptions } from '../queue/create-job-service';
 import type { JobService } from '../queue/job-service';
+
+type EngineRequest = JobServiceOptions['engines'][number];
 
 export interface DaemonOptions {
   home: string;
@@ -44,7 +46,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const token = new TokenSource(o.home);
   // With LOUPE_TOKEN set, store it too: pairing (the native host) hands out the token file.
   if (process.env.LOUPE_TOKEN?.trim()) writeTokenFile(homePaths(o.home).token, token.current());
-  const service = await loadJobService({ log: o.log, engines: engineRequests(o), ...(o.limits ? { limits: o.limits } : {}) });
+  const service = await createJobService({ log: o.log, engines: engineRequests(o), ...(o.limits ? { limits: o.limits } : {}) });
   let server: LoupeServer;
   try {
     server = await startLoupeServer({ service, log: o.log, home: o.home, token, port: o.port, version: LOUPE_VERSION });

@@ -68,6 +68,9 @@ export function handleConnection(ws: WebSocket, clientId: string, deps: Connecti
       case 'ping':
         reply({ type: 'pong', ...(message.t !== undefined ? { t: message.t } : {}) });
         return;
+      default:
+        // A new client message does not compile until it is handled here.
+        return unhandled(message);
     }
   };
 
@@ -95,4 +98,8 @@ export function handleConnection(ws: WebSocket, clientId: string, deps: Connecti
     log.debug({ code }, 'client closed');
     deps.service.disconnect(clientId);
   });
+}
+
+function unhandled(message: never): never {
+  throw new ProtocolError('bad_request', `unhandled message type "${(message as { type: string }).type}"`);
 }

@@ -5,7 +5,16 @@ import { ACTIONS, actionForCommand, actionForMenu, manifestCommands } from '.';
 
 describe('extension actions', () => {
   it('keep the context-menu ids and order the browser already knows', () => {
-    expect(ACTIONS.map((a) => a.id)).toEqual(['image-describe', 'image-ocr', 'image-code', 'image-extract', 'pick-image', 'select-region', 'capture-tab']);
+    expect(ACTIONS.map((a) => a.id)).toEqual(['image-describe', 'image-ocr', 'image-code', 'image-extract', 'video-describe', 'video-ask', 'pick-image', 'select-region', 'capture-tab']);
+  });
+
+  it('put Explain video and Ask about video on a right-clicked <video> (only there)', () => {
+    expect(ACTIONS.filter((a) => a.id.startsWith('video-')).map((a) => [a.id, a.contexts])).toEqual([
+      ['video-describe', ['video']],
+      ['video-ask', ['video']],
+    ]);
+    expect(en.menuVideoExplain.message).toBe('Loupe: Explain video');
+    expect(en.menuVideoAsk.message).toBe('Loupe: Ask about video');
   });
 
   it('name menu titles and shortcut descriptions that exist in English and Chinese', () => {

@@ -207,7 +207,7 @@ async function fetchImage(url: string): Promise<Uint8Array | undefined> {
   }
 }
 
-async function captureSize(dataUrl: string): Promise<{ width: number; height: number }> {
+export async function captureSize(dataUrl: string): Promise<{ width: number; height: number }> {
   const bitmap = await createImageBitmap(new Blob([dataUrlToBytes(dataUrl) as BlobPart]));
   const size = { width: bitmap.width, height: bitmap.height };
   bitmap.close();

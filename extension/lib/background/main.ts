@@ -10,6 +10,7 @@ import { attachFile, regionFlow, selectionFlow, tabFlow, type FlowContext } from
 import { installMenus } from './menus';
 import { Session } from './session';
 import { installTestHooks } from './test-hooks';
+import { resampleVideo, seekVideo } from './video-flow';
 
 /** Wires the service worker: link to the companion, menus, commands, panel ports. */
 export function startBackground(): void {
@@ -110,6 +111,10 @@ export function startBackground(): void {
           return void session.continueFrom(cmd.id);
         case 'pair':
           return void pairViaNativeHost().then(() => link.restart());
+        case 'seek-video':
+          return void seekVideo(session.conversation, cmd.time);
+        case 'video-resample':
+          return void resampleVideo(ctx, cmd.fromNow ? { kind: 'from-now' } : cmd.range ? { kind: 'range', range: cmd.range } : { kind: 'default' });
         case 'capture-tab':
         case 'select-region':
           return void activeTabOfPanel(port).then((tab) => {

@@ -150,4 +150,79 @@ describe('Session', () => {
     session.onDisconnect();
     expect(c.turns[0]!.status).toBe('error');
   });
+  describe('video', () => {
+    const jpeg = (n: number) => new Uint8Array([0xff, 0xd8, 0xff, n]);
+    const video = () => ({
+      frames: [jpeg(1), jpeg(2)],
+      video: {
+        clip: { frameTimes: [0.5, 1.5], range: [0, 2] as [number, number], duration: 2, source: 'element' as const },
+        frames: [
+          { time: 0.5, thumb: 'data:image/jpeg;base64,AA' },
+          { time: 1.5, thumb: 'data:image/jpeg;base64,AB' },
+        ],
+        width: 4,
+        height: 2,
+        bytes: 8,
+        target: { tabId: 1, frameId: 0, videoId: 1 },
+      },
+    });
+
+    it('Explain: one binary frame with the stills in time order and the clip (their times)', async () => {
+      const { link, sent } = fakeLink();
+      const session = new Session(link, defaultSettings);
+      const c = session.start('video');
+      await session.submitVideo(c, 'describe', video());
+      const { job, images } = decodeSubmitFrame(sent[0] as Uint8Array);
+      expect(job).toMatchObject({ task: 'describe', conversationId: c.id, images: [4, 4], video: { frameTimes: [0.5, 1.5], range: [0, 2], duration: 2, source: 'element' } });
+      expect(images.map((x) => x[3])).toEqual([1, 2]);
+      expect(c.video?.frames).toHaveLength(2);
+    });
+
+    it('Ask: nothing is sent until the question, which carries the stills; the next follow-up is text only', async () => {
+      const { link, sent } = fakeLink();
+      const session = new Session(link, defaultSettings);
+      const c = session.start('video');
+      session.readyVideo(c, video());
+      expect(sent).toHaveLength(0);
+      expect(c.turns).toHaveLength(0);
+      await session.followup('What happens at 0:01?');
+      const { job, images } = decodeSubmitFrame(sent[0] as Uint8Array);
+      expect(job).toMatchObject({ task: 'ask', prompt: 'What happens at 0:01?', video: { frameTimes: [0.5, 1.5] } });
+      expect(images).toHaveLength(2);
+      await session.followup('and then?');
+      expect(JSON.parse(sent[1] as string)).not.toHaveProperty('video');
+    });
+
+    it('a video conversation takes no attached images (its follow-ups are about the clip)', async () => {
+      const { link } = fakeLink();
+      const session = new Session(link, defaultSettings);
+      await session.submitVideo(session.start('video'), 'describe', video());
+      expect(session.attachRoom()).toBe(0);
+      expect(session.attach({ ...image.image })).toBe(false);
+      expect(session.snapshot().draft).toEqual([]);
+    });
+
+    it('history keeps the filmstrip; a restored video conversation sends its thumbnails as the frames', async () => {
+      const { link, sent } = fakeLink();
+      const session = new Session(link, defaultSettings);
+      const c = session.start('video');
+      await session.submitVideo(c, 'describe', video());
+      const { id } = decodeSubmitFrame(sent[0] as Uint8Array).job;
+      session.onServerMessage(msg({ type: 'done', id, text: 'a clip', finishReason: 'stop', model, stats: { totalMs: 1, videoFrames: 2, videoFrameTimes: [0.5, 1.5] } }));
+      await vi.waitFor(async () => expect((await listHistory())[0]?.video?.frames.map((f) => f.time)).toEqual([0.5, 1.5]));
+      const entry = (await listHistory())[0]!;
+      expect(entry.source).toBe('video');
+      expect(entry.thumbnail).toBe('data:image/jpeg;base64,AB');
+      // A new background (the browser restarted): only history holds the conversation.
+      const other = fakeLink();
+      const restored = new Session(other.link, defaultSettings);
+      await restored.continueFrom(entry.id);
+      expect(restored.conversation?.video?.clip.frameTimes).toEqual([0.5, 1.5]);
+      expect(restored.conversation?.video?.target).toBeUndefined();
+      await restored.followup('when does it end?');
+      const { job, images } = decodeSubmitFrame(other.sent[0] as Uint8Array);
+      expect(job).toMatchObject({ conversationId: entry.id, video: { frameTimes: [0.5, 1.5] } });
+      expect(images.map((x) => x.byteLength)).toEqual([1, 1]);
+    });
+  });
 });

@@ -1,14 +1,17 @@
-import { cancelMessage, encodeSubmitFrame, isTerminal, MAX_IMAGES_PER_JOB } from '@loupe/shared';
-import type { ResponseFormat, ServerMessage, ServerStatus, SubmitJobInput, Task } from '@loupe/shared';
+import { cancelMessage, isTerminal, MAX_IMAGES_PER_JOB, submitFrame, submitText, type SubmitFields } from '@loupe/shared';
+import type { ResponseFormat, ServerMessage, ServerStatus, Task } from '@loupe/shared';
 import type { Browser } from 'wxt/browser';
 import type { Prepared } from '../capture/image-bytes';
-import { dataUrlToBytes, thumbnail } from '../capture/image-bytes';
+import { dataUrlToBytes } from '../capture/image-bytes';
 import { restoreConversation } from '../history/continue';
-import { listHistory, saveEntry, shouldKeep, toEntry } from '../history/history-store';
+import { listHistory } from '../history/history-store';
 import { t } from '../i18n/i18n';
 import { applyServerMessage, conversationImages, failUnfinished, newId, type Conversation, type SentImage, type Turn } from '../jobs/conversation';
 import type { CompanionLink, LinkState } from '../link/companion-link';
 import type { Settings } from '../settings/settings';
+import { HistoryWriter } from './history-writer';
+import { PanelPorts } from './panel-ports';
+import type { PreparedVideo } from './video-flow';
 
 /** `draft`: images attached for the next follow-up, not sent yet. */
 export type PanelState = { type: 'state'; conversation: Conversation | null; link: LinkState; status?: ServerStatus; busy?: string; draft: SentImage[] };
@@ -23,54 +26,38 @@ export interface JobOptions {
 type TurnHook = (turn: Turn, conversation: Conversation) => void;
 
 /**
- * The background's one live conversation (what the side panel shows), the panels that
- * watch it, and the jobs in flight. Finished turns are written to history.
+ * The background's one live conversation (what the side panel shows, PanelPorts), the images
+ * attached for its next follow-up, and the jobs in flight. Finished turns are written to history.
  */
 export class Session {
   conversation: Conversation | null = null;
   /** A line shown while an image is being prepared ("Capturing…"). */
   busy: string | undefined;
-  private ports = new Set<Browser.runtime.Port>();
-  private pending: ReturnType<typeof setTimeout> | null = null;
   private hooks = new Map<string, TurnHook>();
-  /** Each sent image's thumbnail, made once when it is attached or sent (history stores them). */
-  private imageThumbs = new WeakMap<SentImage, string>();
+  private history = new HistoryWriter();
   /** Images attached in the panel for the next follow-up. */
   draft: SentImage[] = [];
   /** The conversation a region being selected will be attached to (the panel's "Add a region"). */
   attachingTo: string | undefined;
+  /** The stills each video conversation sent (sent again after a reconnect). */
+  private videoFrames = new Map<string, Uint8Array[]>();
   /** Conversations whose image the current connection has: the companion scopes them to it. */
   private known = new Set<string>();
   /** The companion's latest status (engines, model, device), refreshed while a panel is open. */
   private status: ServerStatus | undefined;
-  private statusTimer: ReturnType<typeof setInterval> | null = null;
   /** Caps answers (set only by the end-to-end tests, whose stand-in model is slow on CPU). */
   maxTokens: number | undefined;
+  private readonly panels: PanelPorts<PanelState>;
 
   constructor(
     private readonly link: CompanionLink,
     private readonly settings: () => Settings,
-  ) {}
+  ) {
+    this.panels = new PanelPorts(link, () => this.snapshot());
+  }
 
   addPort(port: Browser.runtime.Port): void {
-    this.ports.add(port);
-    port.onDisconnect.addListener(() => {
-      this.ports.delete(port);
-      if (this.ports.size === 0 && this.statusTimer) {
-        clearInterval(this.statusTimer);
-        this.statusTimer = null;
-      }
-    });
-    port.postMessage(this.snapshot());
-    // Engines load in the background (a model can take minutes): keep the panel's view fresh.
-    this.statusTimer ??= setInterval(() => {
-      if (this.link.current.kind !== 'connected') return;
-      try {
-        this.link.send(JSON.stringify({ type: 'status' }));
-      } catch {
-        /* reconnecting */
-      }
-    }, 3_000);
+    this.panels.add(port);
   }
 
   snapshot(): PanelState {
@@ -84,20 +71,8 @@ export class Session {
     };
   }
 
-  /** Coalesces updates (deltas arrive every ~30 ms) into at most one post per 40 ms. */
   changed(): void {
-    if (this.pending) return;
-    this.pending = setTimeout(() => {
-      this.pending = null;
-      const state = this.snapshot();
-      for (const port of this.ports) {
-        try {
-          port.postMessage(state);
-        } catch {
-          this.ports.delete(port);
-        }
-      }
-    }, 40);
+    this.panels.changed();
   }
 
   setBusy(text: string | undefined): void {
@@ -124,23 +99,47 @@ export class Session {
   async submitImage(conversation: Conversation, task: Task, prepared: Prepared, options: JobOptions = {}): Promise<void> {
     const { prompt, format, hook } = options;
     conversation.image = prepared.image;
-    this.makeThumbnail(prepared.image);
+    this.history.noteImage(prepared.image);
     const turn = this.addTurn(conversation, task, prompt, format);
     if (hook) this.hooks.set(turn.id, hook);
     this.known.add(conversation.id);
-    await this.send(turn, () => encodeSubmitFrame(this.job(conversation, turn), [prepared.bytes]));
+    await this.send(turn, () => submitFrame(this.job(conversation, turn), [prepared.bytes]));
   }
 
-  /** Room left for attached images: the companion keeps at most MAX_IMAGES_PER_JOB per conversation. */
+  /** A video's first job: its stills in time order, with their times (the clip). */
+  async submitVideo(conversation: Conversation, task: Task, prepared: PreparedVideo, prompt?: string): Promise<void> {
+    this.holdVideo(conversation, prepared);
+    const turn = this.addTurn(conversation, task, prompt);
+    this.known.add(conversation.id);
+    await this.send(turn, () => submitFrame({ ...this.job(conversation, turn), video: prepared.video.clip }, prepared.frames));
+  }
+
+  /** Ask about a video: the filmstrip is shown and the frames are sent with the user's first question. */
+  readyVideo(conversation: Conversation, prepared: PreparedVideo): void {
+    this.holdVideo(conversation, prepared);
+    this.busy = undefined;
+    this.changed();
+  }
+
+  private holdVideo(conversation: Conversation, prepared: PreparedVideo): void {
+    conversation.video = prepared.video;
+    this.videoFrames.set(conversation.id, prepared.frames);
+  }
+
+  /**
+   * Room left for attached images: the companion keeps at most MAX_IMAGES_PER_JOB per
+   * conversation, and a video conversation is about its clip (it takes no images).
+   */
   attachRoom(): number {
-    return this.conversation ? MAX_IMAGES_PER_JOB - conversationImages(this.conversation).length - this.draft.length : 0;
+    const conversation = this.conversation;
+    return conversation && !conversation.video ? MAX_IMAGES_PER_JOB - conversationImages(conversation).length - this.draft.length : 0;
   }
 
   /** An image for the next follow-up (pasted, dropped, picked, or a region of the page). */
   attach(image: SentImage): boolean {
     if (this.attachRoom() <= 0) return false;
     this.draft = [...this.draft, image];
-    this.makeThumbnail(image);
+    this.history.noteImage(image);
     this.changed();
     return true;
   }
@@ -153,20 +152,29 @@ export class Session {
   /**
    * A follow-up in the same conversation. With no new image and a companion that holds the
    * conversation: JSON text. New images (attached in the panel) go in a binary frame, and the
-   * companion adds them to the conversation's; after a reconnect every image is sent again.
+   * companion adds them to the conversation's. When the companion does not hold the conversation
+   * yet (Ask about video) or any more (a reconnect), its pictures are sent again: every image in
+   * order, or the video's stills with their clip.
    */
   async followup(prompt: string, task: Task = 'ask', format?: ResponseFormat): Promise<void> {
     const conversation = this.conversation;
     if (!conversation) return;
     const attached = this.draft;
     this.draft = [];
-    const known = this.known.has(conversation.id);
-    const earlier = known ? [] : conversationImages(conversation);
+    const fresh = !this.known.has(conversation.id);
+    const earlier = fresh ? conversationImages(conversation) : [];
+    const frames = fresh && conversation.video ? this.videoFrames.get(conversation.id) : undefined;
     const turn = this.addTurn(conversation, task, prompt, format, attached);
     const job = this.job(conversation, turn);
     const images = [...earlier, ...attached];
     this.known.add(conversation.id);
-    await this.send(turn, () => (images.length ? encodeSubmitFrame(job, images.map((i) => dataUrlToBytes(i.dataUrl))) : JSON.stringify(job)));
+    await this.send(turn, () =>
+      frames && conversation.video
+        ? submitFrame({ ...job, video: conversation.video.clip }, frames)
+        : images.length
+          ? submitFrame(job, images.map((i) => dataUrlToBytes(i.dataUrl)))
+          : submitText(job),
+    );
   }
 
   /** "Continue this conversation" from history: it becomes the live one, ready for a follow-up. */
@@ -175,19 +183,22 @@ export class Session {
     if (!entry) return;
     this.conversation = await restoreConversation(entry);
     this.draft = [];
-    for (const image of conversationImages(this.conversation)) this.makeThumbnail(image);
+    for (const image of conversationImages(this.conversation)) this.history.noteImage(image);
+    // History keeps only the filmstrip's thumbnails: they are what a follow-up can send again.
+    if (this.conversation.video) this.videoFrames.set(entry.id, this.conversation.video.frames.map((f) => dataUrlToBytes(f.thumb)));
     this.changed();
   }
 
   /**
    * A restored conversation the companion no longer knows (it restarted, or the entry was
-   * imported): the follow-up is sent again with the stored thumbnail as the image.
+   * imported): the follow-up is sent again with the stored pictures (images, or the filmstrip as the video's frames).
    */
   private resendRestored(conversation: Conversation, turn: Turn): boolean {
-    if (conversation.restored !== 'history' || !conversation.image || turn.error?.code !== 'not_found' || !turn.prompt) return false;
+    const frames = conversation.video ? this.videoFrames.get(conversation.id) : undefined;
+    if (conversation.restored !== 'history' || !(frames || conversation.image) || turn.error?.code !== 'not_found' || !turn.prompt) return false;
     conversation.restored = 'resent';
     conversation.turns.splice(conversation.turns.indexOf(turn), 1);
-    // Every stored image goes again (this turn's own ones last, as they were sent).
+    // Every stored picture goes again (this turn's own images last, as they were sent).
     this.draft = turn.images ?? [];
     this.known.delete(conversation.id);
     void this.followup(turn.prompt, turn.task, turn.format);
@@ -230,14 +241,14 @@ export class Session {
       const hook = this.hooks.get(message.id);
       this.hooks.delete(message.id);
       if (turn && hook) hook(turn, conversation);
-      void this.persist(conversation);
+      void this.history.save(conversation);
     }
   }
 
   onDisconnect(): void {
     this.known.clear();
     if (this.conversation && failUnfinished(this.conversation, t('errLinkLost'), t('hintStart'))) {
-      void this.persist(this.conversation);
+      void this.history.save(this.conversation);
     }
     this.changed();
   }
@@ -251,10 +262,9 @@ export class Session {
     return language === 'auto' ? localeFromUi() : language;
   }
 
-  /** The submit header for a turn (images are listed by encodeSubmitFrame). */
-  private job(conversation: Conversation, turn: Turn): Omit<SubmitJobInput, 'images'> {
+  /** The submit header for a turn (submitFrame lists the images). */
+  private job(conversation: Conversation, turn: Turn): SubmitFields {
     return {
-      type: 'submit',
       id: turn.id,
       task: turn.task,
       locale: this.locale(),
@@ -265,24 +275,8 @@ export class Session {
     };
   }
 
-  private makeThumbnail(image: SentImage): void {
-    if (this.imageThumbs.has(image)) return;
-    void thumbnail(image.dataUrl).then((th) => {
-      if (th) this.imageThumbs.set(image, th);
-    });
-  }
-
   private addTurn(conversation: Conversation, task: Task, prompt?: string, format?: ResponseFormat, images?: SentImage[]): Turn {
-    const turn: Turn = {
-      id: newId('j'),
-      task,
-      status: 'sending',
-      text: '',
-      createdAt: Date.now(),
-      ...(prompt ? { prompt } : {}),
-      ...(format ? { format } : {}),
-      ...(images?.length ? { images } : {}),
-    };
+    const turn: Turn = { id: newId('j'), task, status: 'sending', text: '', createdAt: Date.now(), ...(prompt ? { prompt } : {}), ...(format ? { format } : {}), ...(images?.length ? { images } : {}) };
     conversation.turns.push(turn);
     this.busy = undefined;
     this.changed();
@@ -302,17 +296,7 @@ export class Session {
           : { code: 'disconnected', message: t('errOffline', state.port), hint: t('hintStart') };
       turn.finishedAt = Date.now();
       this.changed();
-      if (this.conversation) void this.persist(this.conversation);
-    }
-  }
-
-  private async persist(conversation: Conversation): Promise<void> {
-    if (!shouldKeep(conversation)) return;
-    try {
-      const thumb = (image: SentImage) => this.imageThumbs.get(image);
-      await saveEntry(toEntry(conversation, conversation.image && thumb(conversation.image), thumb));
-    } catch {
-      /* storage full or unavailable: history is best effort */
+      if (this.conversation) void this.history.save(this.conversation);
     }
   }
 }

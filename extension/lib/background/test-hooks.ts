@@ -4,6 +4,7 @@ import { actionForMenu } from '../actions';
 import type { CompanionLink } from '../link/companion-link';
 import type { RegionAction } from '../settings/settings';
 import { imageFlow, selectionFlow, tabFlow, type FlowContext } from './flows';
+import { videoFlow, type VideoTask } from './video-flow';
 
 /**
  * Entry points for the end-to-end tests (context menus and commands cannot be clicked from a
@@ -20,6 +21,7 @@ export function installTestHooks({ ctx, link }: { ctx: FlowContext; link: Compan
       /** What a context-menu entry runs (by its id), as if clicked on the tab. */
       runAction: async (id: string, tabId: number, frameId = 0, srcUrl?: string) =>
         actionForMenu(id)?.run(ctx, await browser.tabs.get(tabId), { frameId, ...(srcUrl ? { srcUrl } : {}) }),
+      videoFlow: async (task: VideoTask, tabId: number, frameId = 0) => videoFlow(ctx, await browser.tabs.get(tabId), { frameId }, task),
       startSelection: async (tabId: number, action?: RegionAction) => selectionFlow(ctx, await browser.tabs.get(tabId), action),
     },
   });

@@ -73,6 +73,22 @@ export async function cropCapture(captureDataUrl: string, crop: Rect | null, max
   }
 }
 
+/** A crop of a capture as a JPEG within `maxPixels` (a video frame taken from the screen). */
+export async function cropToJpeg(captureDataUrl: string, crop: Rect, maxPixels: number): Promise<{ bytes: Uint8Array; width: number; height: number }> {
+  const bitmap = await createImageBitmap(new Blob([dataUrlToBytes(captureDataUrl) as BlobPart]));
+  try {
+    const fit = fitToBudget(crop, maxPixels);
+    const canvas = new OffscreenCanvas(fit.width, fit.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(bitmap, crop.x, crop.y, crop.width, crop.height, 0, 0, fit.width, fit.height);
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+    return { bytes: new Uint8Array(await blob.arrayBuffer()), ...fit };
+  } finally {
+    bitmap.close();
+  }
+}
+
 /** A small JPEG for the history list. */
 export async function thumbnail(dataUrl: string, maxSide = 240): Promise<string | undefined> {
   try {

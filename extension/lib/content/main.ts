@@ -7,14 +7,15 @@ import { showOcrOverlay } from './ocr-overlay';
 import { resolveImageUnderCursor, trackContextMenu } from './pick-image';
 import { selectRegion } from './region-overlay';
 import { copyText, toast } from './ui-host';
+import { drawFrames, holdForCapture, probeVideo, releaseVideo, seekForCapture, seekVideo } from './video-sampler';
 
-/** The page side: remembers right-clicks, runs the region overlay, shows OCR results. */
 /**
- * Injected again (ensureContentScript, an extension update), WXT invalidates the older copy's
- * `ctx`: its listeners go, so only the newest answers the background.
+ * The page side: remembers right-clicks, runs the region overlay, shows OCR results, samples videos. Everything it
+ * adds hangs on WXT's `ctx`: injected again (ensureContentScript, an extension update), the older
+ * copy's context is invalidated and its listeners, timers and UI go, so only the newest answers.
  */
 export function startContent(ctx: ContentScriptContext): void {
-  trackContextMenu(ctx.signal);
+  trackContextMenu(ctx);
   let selecting = false;
 
   const onMessage = (raw: unknown) => {
@@ -29,7 +30,7 @@ export function startContent(ctx: ContentScriptContext): void {
         selecting = true;
         void loadSettings()
           .then((s) => setLocale(s.language))
-          .then(() => selectRegion(msg.action))
+          .then(() => selectRegion(ctx, msg.action))
           .then((result) => {
             selecting = false;
             const out: ContentToBackground = result
@@ -47,14 +48,26 @@ export function startContent(ctx: ContentScriptContext): void {
           })
           .catch(() => (selecting = false));
         return Promise.resolve(true);
+      case 'video-probe':
+        return probeVideo(msg.videoId, msg.srcUrl);
+      case 'video-frames':
+        return drawFrames(msg.videoId, msg.times, msg.maxPixels);
+      case 'video-hold':
+        return Promise.resolve(holdForCapture(msg.videoId));
+      case 'video-capture-seek':
+        return seekForCapture(msg.videoId, msg.time);
+      case 'video-release':
+        return Promise.resolve(releaseVideo(msg.videoId));
+      case 'video-seek':
+        return Promise.resolve(seekVideo(msg.videoId, msg.time));
       case 'copy':
         if (window !== window.top) return undefined;
         return copyText(msg.text);
       case 'toast':
-        if (window === window.top) toast(msg.text);
+        if (window === window.top) void toast(ctx, msg.text);
         return undefined;
       case 'show-ocr':
-        if (window === window.top) showOcrOverlay(msg.page, msg.image, msg.lines);
+        if (window === window.top) void showOcrOverlay(ctx, msg.page, msg.image, msg.lines);
         return undefined;
       default:
         return undefined;

@@ -1,25 +1,32 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { scaleBox } from '../capture/crop-math';
 import { t } from '../i18n/i18n';
-import { createHost } from './ui-host';
+import { createHost, type PageUi } from './ui-host';
+
+/** The overlay on the page now: a new result replaces it. */
+let shown: PageUi | undefined;
 
 /**
  * Lays the OCR lines over the page where they were read, as real text the user can
  * select and copy (transparent glyphs over a light highlight). It scrolls with the page.
  */
-export function showOcrOverlay(
+export async function showOcrOverlay(
+  ctx: ContentScriptContext,
   page: { x: number; y: number; width: number; height: number },
   image: { width: number; height: number },
   lines: Array<{ text: string; box: [number, number, number, number] }>,
-): void {
-  document.querySelectorAll('loupe-ui[data-loupe-ocr]').forEach((n) => n.remove());
-  const { host, root } = createHost(
+): Promise<void> {
+  const ui = await createHost(
+    ctx,
     'absolute',
     `.wrap{position:absolute;outline:2px dashed #2563eb}
      .line{position:absolute;color:transparent;background:rgba(250,204,21,.28);white-space:pre;overflow:hidden;user-select:text;cursor:text;font-family:system-ui,sans-serif;line-height:1}
      .line::selection{background:rgba(37,99,235,.45);color:transparent}
      .close{position:absolute;top:-26px;right:0;font:12px/1 system-ui,sans-serif;border:1px solid #cbd5e1;background:#fff;border-radius:6px;padding:4px 8px;cursor:pointer}`,
   );
-  host.setAttribute('data-loupe-ocr', '');
+  shown?.remove();
+  shown = ui;
+  ui.host.setAttribute('data-loupe-ocr', '');
   const wrap = document.createElement('div');
   wrap.className = 'wrap';
   Object.assign(wrap.style, { left: `${page.x}px`, top: `${page.y}px`, width: `${page.width}px`, height: `${page.height}px` });
@@ -34,7 +41,7 @@ export function showOcrOverlay(
   const close = document.createElement('button');
   close.className = 'close';
   close.textContent = t('overlayClose');
-  close.addEventListener('click', () => host.remove());
+  close.addEventListener('click', ui.remove);
   wrap.append(close);
-  root.append(wrap);
+  ui.root.append(wrap);
 }

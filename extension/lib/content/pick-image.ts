@@ -1,11 +1,18 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { ResolvedImage } from '../messages';
+import { UI_TAG } from './ui-host';
 
 /** The last right-click position, recorded before the browser's menu opens. */
 let lastPoint: { x: number; y: number } | null = null;
 
-/** Until `signal` aborts (the content script's context is invalidated). */
-export function trackContextMenu(signal: AbortSignal): void {
-  document.addEventListener('contextmenu', (e) => (lastPoint = { x: e.clientX, y: e.clientY }), { capture: true, signal });
+/** Until the content script's context is invalidated. */
+export function trackContextMenu(ctx: ContentScriptContext): void {
+  ctx.addEventListener(document, 'contextmenu', (e) => (lastPoint = { x: e.clientX, y: e.clientY }), { capture: true });
+}
+
+/** The page's elements under the last right-click, topmost first, without Loupe's own UI. */
+export function elementsUnderLastClick(): Element[] {
+  return (lastPoint ? document.elementsFromPoint(lastPoint.x, lastPoint.y) : []).filter((el) => !el.closest(UI_TAG));
 }
 
 /**
@@ -15,9 +22,7 @@ export function trackContextMenu(signal: AbortSignal): void {
  */
 export async function resolveImageUnderCursor(srcUrl?: string): Promise<ResolvedImage> {
   const base = { viewport: { width: innerWidth, height: innerHeight }, dpr: devicePixelRatio || 1, topFrame: window === window.top };
-  const elements = lastPoint ? document.elementsFromPoint(lastPoint.x, lastPoint.y) : [];
-  for (const el of elements) {
-    if (el.closest('[data-loupe-ui]')) continue;
+  for (const el of elementsUnderLastClick()) {
     const rect = toRect(el.getBoundingClientRect());
     if (el instanceof HTMLImageElement) {
       const url = el.currentSrc || el.src || srcUrl;

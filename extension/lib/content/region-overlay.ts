@@ -1,3 +1,4 @@
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { dragToRect, type Rect } from '../capture/crop-math';
 import { t } from '../i18n/i18n';
 import type { RegionAction } from '../settings/settings';
@@ -22,11 +23,12 @@ const CSS = `
  * the action. Resolves with the rectangle in viewport CSS pixels, after the overlay has
  * been removed and repainted away (so it is not in the capture), or null when cancelled.
  */
-export function selectRegion(preset: RegionAction): Promise<RegionResult | null> {
+export async function selectRegion(ctx: ContentScriptContext, preset: RegionAction): Promise<RegionResult | null> {
+  // Closed, and only trusted (user) input counts: a page can neither read the typed question nor
+  // drive the overlay with synthetic events.
+  const ui = await createHost(ctx, 'fixed', CSS, 'closed');
+  const root = ui.root;
   return new Promise((resolve) => {
-    // Closed, and only trusted (user) input counts: a page can neither read the typed question nor
-    // drive the overlay with synthetic events.
-    const { host, root } = createHost('fixed', CSS, 'closed');
     const layer = el('div', 'layer');
     const hint = el('div', 'hint');
     hint.textContent = t('overlayHint');
@@ -40,9 +42,9 @@ export function selectRegion(preset: RegionAction): Promise<RegionResult | null>
       if (done) return;
       done = true;
       removeEventListener('keydown', onKey, true);
-      host.remove();
+      ui.remove();
       // Two frames so the overlay is gone from the screen before the background captures it.
-      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 30))));
+      await new Promise<void>((r) => ctx.requestAnimationFrame(() => ctx.requestAnimationFrame(() => ctx.setTimeout(r, 30))));
       resolve(result);
     };
     const onKey = (e: KeyboardEvent) => {
@@ -52,7 +54,7 @@ export function selectRegion(preset: RegionAction): Promise<RegionResult | null>
         void finish(null);
       }
     };
-    addEventListener('keydown', onKey, true);
+    ctx.addEventListener(window, 'keydown', onKey, { capture: true });
 
     layer.addEventListener('mousedown', (e) => {
       if (!e.isTrusted || e.button !== 0) return;

@@ -56,7 +56,8 @@ export async function restoreConversation(entry: HistoryEntry): Promise<Conversa
     source: entry.source,
     ...(entry.pageUrl ? { pageUrl: entry.pageUrl } : {}),
     ...(entry.pageTitle ? { pageTitle: entry.pageTitle } : {}),
-    ...(image ? { image } : {}),
+    ...(image && !entry.video ? { image } : {}),
+    ...(entry.video ? { video: { ...entry.video } } : {}),
     turns,
     restored: 'history',
   };

@@ -27,6 +27,22 @@ describe('history file import', () => {
     const file = exportHistory([entry('a', 1, { thumbnail: 'https://tracker.example/p.png' })]);
     expect(parseHistoryFile(file)).toMatchObject({ ok: false, field: 'entries[0].thumbnail' });
   });
+  it('reads back a video entry with its filmstrip, and refuses a frame that would fetch a URL', () => {
+    const video = {
+      clip: { frameTimes: [0.5, 1.5], range: [0, 2] as [number, number], duration: 2, source: 'element' as const },
+      frames: [
+        { time: 0.5, thumb: 'data:image/jpeg;base64,AAAA' },
+        { time: 1.5, thumb: 'data:image/jpeg;base64,AAAB' },
+      ],
+      width: 320,
+      height: 180,
+      bytes: 9000,
+    };
+    const entries = [entry('v', 1, { source: 'video', video })];
+    expect(parseHistoryFile(exportHistory(entries))).toEqual({ ok: true, entries });
+    const bad = exportHistory([entry('v', 1, { source: 'video', video: { ...video, frames: [{ time: 0.5, thumb: 'https://tracker.example/f.jpg' }, video.frames[1]!] } })]);
+    expect(parseHistoryFile(bad)).toMatchObject({ ok: false, field: 'entries[0].video.frames[0].thumb' });
+  });
   it('merges: entries already there stay as they are, the rest are added newest first', () => {
     const current = [entry('a', 5, { pageTitle: 'mine' })];
     const { list, added, skipped } = mergeHistory(current, [entry('a', 9, { pageTitle: 'theirs' }), entry('b', 7), entry('c', 1)]);

@@ -1,4 +1,6 @@
+import { MAX_VIDEO_FRAMES, VideoClip } from '@loupe/shared';
 import { z } from 'zod';
+import { CONVERSATION_SOURCES } from '../jobs/conversation';
 import { HISTORY_LIMIT, type HistoryEntry } from './history-store';
 
 /**
@@ -26,26 +28,37 @@ const inlineImage = (max: number) =>
     .max(max)
     .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/);
 
+const Thumbnail = inlineImage(2_000_000);
+
 const StoredImage = z.object({
   turn: z.number().int().nonnegative().max(200),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   bytes: z.number().int().nonnegative(),
   origin: z.enum(['bytes', 'crop', 'tab']),
-  thumbnail: inlineImage(2_000_000).optional(),
+  thumbnail: Thumbnail.optional(),
   dataUrl: inlineImage(48_000_000).optional(),
+});
+
+const Video = z.object({
+  clip: VideoClip.and(z.object({ range: z.tuple([z.number().min(0), z.number().min(0)]) })),
+  frames: z.array(z.object({ time: z.number().min(0), thumb: Thumbnail })).min(1).max(MAX_VIDEO_FRAMES),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bytes: z.number().int().nonnegative(),
 });
 
 const Entry = z.object({
   id: z.string().min(1).max(100),
   createdAt: z.number().finite(),
   updatedAt: z.number().finite(),
-  source: z.enum(['image', 'region', 'tab']),
+  source: z.enum(CONVERSATION_SOURCES),
   pageUrl: z.string().max(8000).optional(),
   pageTitle: z.string().max(2000).optional(),
-  thumbnail: inlineImage(2_000_000).optional(),
+  thumbnail: Thumbnail.optional(),
   image: z.object({ width: z.number().int().positive(), height: z.number().int().positive(), bytes: z.number().int().nonnegative() }).optional(),
   images: z.array(StoredImage).max(16).optional(),
+  video: Video.optional(),
   turns: z.array(Turn).min(1).max(200),
 });
 

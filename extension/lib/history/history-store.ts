@@ -1,10 +1,11 @@
 import { browser } from 'wxt/browser';
-import type { Conversation, SentImage } from '../jobs/conversation';
+import type { Conversation, SentImage, SentVideo } from '../jobs/conversation';
 
 /**
  * History of conversations in extension-local storage: survives restarts, searchable,
  * exportable as JSON, cleared in one click. Every image keeps a thumbnail; the sent bytes are
  * kept too while all of history's stay under HISTORY_IMAGE_BYTES (older ones are dropped first).
+ * A video keeps its filmstrip's thumbnails only.
  */
 export interface HistoryEntry {
   id: string;
@@ -13,11 +14,13 @@ export interface HistoryEntry {
   source: Conversation['source'];
   pageUrl?: string;
   pageTitle?: string;
-  /** The first image's thumbnail (the list shows it). */
+  /** The list's picture: the first image's thumbnail, or a video's middle frame. */
   thumbnail?: string;
   image?: { width: number; height: number; bytes: number };
   /** Every image of the conversation, in order, with the turn that sent it (0: the first job). */
   images?: StoredImage[];
+  /** A video conversation: how it was sampled and the filmstrip's thumbnails. */
+  video?: Pick<SentVideo, 'clip' | 'frames' | 'width' | 'height' | 'bytes'>;
   /** `status` 'error' / 'cancelled' marks a failed turn (with `error`); see shouldKeep for what is stored. */
   turns: Array<{ id: string; task: string; prompt?: string; text: string; status: string; model?: string; standIn?: boolean; device?: string; error?: string; json?: boolean }>;
 }
@@ -73,6 +76,7 @@ export function toEntry(conversation: Conversation, thumbnail?: string, thumbs?:
     ...(thumbnail ? { thumbnail } : {}),
     ...(conversation.image ? { image: { width: conversation.image.width, height: conversation.image.height, bytes: conversation.image.bytes } } : {}),
     ...(images.length ? { images } : {}),
+    ...(conversation.video ? { video: { clip: conversation.video.clip, frames: conversation.video.frames, width: conversation.video.width, height: conversation.video.height, bytes: conversation.video.bytes } } : {}),
     turns: conversation.turns.map((t) => ({
       id: t.id,
       task: t.task,

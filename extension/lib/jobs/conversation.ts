@@ -1,4 +1,4 @@
-import type { ErrorCode, FinishReason, GroundBox, JobStats, ModelInfo, OcrLine, ResponseFormat, ServerMessage, Task } from '@loupe/shared';
+import type { ErrorCode, FinishReason, GroundBox, JobStats, ModelInfo, OcrLine, ResponseFormat, ServerMessage, Task, VideoClip } from '@loupe/shared';
 
 /** The image that was sent, as the panel shows it (what the model saw, and its size). */
 export interface SentImage {
@@ -13,6 +13,21 @@ export interface SentImage {
   originalHeight?: number;
   /** Restored from history without its sent bytes (evicted over the size cap): this is the thumbnail. */
   thumbnailOnly?: boolean;
+}
+
+/**
+ * A video conversation's frames: how they were sampled (the clip sent with the job) and small
+ * thumbnails for the panel's filmstrip and history (the sent stills stay in the background).
+ */
+export interface SentVideo {
+  clip: VideoClip & { range: [number, number] };
+  frames: Array<{ time: number; thumb: string }>;
+  /** Each frame's size as sent, and all frames' bytes together. */
+  width: number;
+  height: number;
+  bytes: number;
+  /** Where the video plays, for timestamp links and resampling (absent once restored from history). */
+  target?: { tabId: number; frameId: number; videoId: number };
 }
 
 export type TurnStatus = 'sending' | 'queued' | 'running' | 'done' | 'error' | 'cancelled';
@@ -38,13 +53,17 @@ export interface Turn {
   finishedAt?: number;
 }
 
+/** Where a conversation's picture came from (history files name it too). */
+export const CONVERSATION_SOURCES = ['image', 'region', 'tab', 'video'] as const;
+
 export interface Conversation {
   id: string;
   createdAt: number;
-  source: 'image' | 'region' | 'tab';
+  source: (typeof CONVERSATION_SOURCES)[number];
   pageUrl?: string;
   pageTitle?: string;
   image?: SentImage;
+  video?: SentVideo;
   turns: Turn[];
   /**
    * Continued from history: 'history' until a follow-up reaches the companion; 'resent' once the

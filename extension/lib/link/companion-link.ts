@@ -1,5 +1,5 @@
 // Over 300 lines on purpose: reconnect, the /health watch and discovery all drive the one socket and its state.
-import { helloMessage, parseServerMessage, WS_PATH } from '@loupe/shared';
+import { helloMessage, parseServerMessage, pingMessage, WS_PATH } from '@loupe/shared';
 import type { ServerHello, ServerMessage } from '@loupe/shared';
 import { Backoff } from './backoff';
 import { ChallengeAuth } from './challenge-auth';
@@ -297,7 +297,7 @@ export class CompanionLink {
         ws.close();
         return;
       }
-      ws.send(JSON.stringify({ type: 'ping', t: Date.now() }));
+      ws.send(pingMessage(Date.now()));
     }, this.keepaliveMs);
   }
 

@@ -1,4 +1,5 @@
 import DOMPurify from 'dompurify';
+import { linkifyTimestamps } from '../video/timestamps';
 import { Marked } from 'marked';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
@@ -75,12 +76,18 @@ function decorateLink(a: Element): void {
  * images only as links; the pages' CSP `img-src 'self' data: blob:` backs this up).
  * An unclosed code fence while streaming renders as code so far.
  */
-export function renderMarkdown(text: string): string {
+export function renderMarkdown(text: string, options: { seekLinks?: { maxSeconds?: number } } = {}): string {
   installHooks();
   const fences = (text.match(/^```/gm) ?? []).length;
   const src = fences % 2 === 1 ? `${text}\n\`\`\`` : text;
   const html = marked.parse(src, { async: false });
-  return DOMPurify.sanitize(html, { FORBID_TAGS, FORBID_ATTR, ADD_ATTR: ['target'] });
+  if (!options.seekLinks) return DOMPurify.sanitize(html, { FORBID_TAGS, FORBID_ATTR, ADD_ATTR: ['target'] });
+  // An answer about a video: its timestamps become seek links, added to the sanitized tree (never parsed from text).
+  const fragment = DOMPurify.sanitize(html, { FORBID_TAGS, FORBID_ATTR, ADD_ATTR: ['target'], RETURN_DOM_FRAGMENT: true });
+  const holder = document.createElement('div');
+  holder.append(fragment);
+  linkifyTimestamps(holder, options.seekLinks.maxSeconds);
+  return holder.innerHTML;
 }
 
 export function escapeHtml(s: string): string {

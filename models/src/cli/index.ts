@@ -1,25 +1,21 @@
 import { existsSync } from 'node:fs';
 import { cp, lstat, readdir, rm } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
-import { CATALOG, DEFAULT_MODEL_ID } from '../catalog';
-import type { Dtype } from '../dtypes';
+import { CATALOG, catalogCaveats, DEFAULT_MODEL_ID } from '../catalog';
 import { parseDtype } from '../dtypes';
-import { FAMILY_IDS, getFamily } from '../families';
+import { familyIds, getFamily } from '../families';
 import { isReallyInside } from '../pull/contained-path';
 import { formatBytes, PullError } from '../pull/errors';
 import { writeManifest } from '../pull/manifest';
 import { pullModel } from '../pull/pull-model';
-import { buildStandIn } from '../standin/build';
-import { buildFullStandIn, FULL_DTYPES } from '../standin/full/build-full';
-import type { FullDtype } from '../standin/full/build-full';
 import { STAND_IN_LABEL } from '../standin/config-files';
 import { formatProblem } from '../verify/problems';
 import type { VerifyResult } from '../verify/problems';
 import { verifyModelDir } from '../verify/verify-model-dir';
 import { listInstalled } from './installed';
 import { createPullProgress } from './progress';
+import { parse, UsageError } from './args';
+import { standInCommand } from './standin-command';
 
 export interface ModelsCommandOptions {
   /** LOUPE_HOME (the caller owns that logic); falls back to the LOUPE_HOME environment variable. */
@@ -28,7 +24,7 @@ export interface ModelsCommandOptions {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-const USAGE = `loupe models — manage vision-language models (under LOUPE_HOME/models)
+const usageText = () => `loupe models — manage vision-language models (under LOUPE_HOME/models)
 
   loupe models list [--json]                          installed models and the catalog
   loupe models pull <id> [--dtype D] [--offline]      download from the Hugging Face hub (resumable)
@@ -43,18 +39,8 @@ const USAGE = `loupe models — manage vision-language models (under LOUPE_HOME/
                                                       the same at the real dimensions of a catalog model
                                                       (random weights, GBs on disk; for benchmarks)
 
-  dtypes: fp32 fp16 q8 int8 uint8 q4 q4f16 bnb4; families: ${FAMILY_IDS.join(' ')}
+  dtypes: fp32 fp16 q8 int8 uint8 q4 q4f16 bnb4; families: ${familyIds().join(' ')}
   env: HF_ENDPOINT (hub URL), HF_TOKEN, HF_HUB_OFFLINE=1`;
-
-class UsageError extends Error {}
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
-  try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-}
 
 /** `loupe models ...`: returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function runModelsCommand(argv: string[], options: ModelsCommandOptions = {}): Promise<number> {
@@ -65,7 +51,7 @@ export async function runModelsCommand(argv: string[], options: ModelsCommandOpt
   const [sub, ...rest] = argv;
   try {
     if (!sub || sub === 'help' || sub === '--help' || sub === '-h') {
-      print(USAGE);
+      print(usageText());
       return sub ? 0 : 2;
     }
     const home = () => {
@@ -85,7 +71,7 @@ export async function runModelsCommand(argv: string[], options: ModelsCommandOpt
       case 'import':
         return await importDir(rest, home(), print, fail);
       case 'stand-in':
-        return await standIn(rest, print);
+        return await standInCommand(rest, print, usage);
       default:
         throw new UsageError(`unknown subcommand "${sub}" — run \`loupe models help\``);
     }
@@ -106,7 +92,7 @@ async function list(argv: string[], home: string, print: (s: string) => void): P
   if (values.json) {
     print(JSON.stringify({
       installed: installed.map(({ manifest, ...m }) => ({ ...m, source: manifest?.source, repo: manifest?.repo, commit: manifest?.commit, label: m.standIn ? STAND_IN_LABEL : undefined })),
-      catalog: CATALOG.map((c) => ({ ...c, installed: installed.some((m) => m.id === c.id), default: c.id === DEFAULT_MODEL_ID })),
+      catalog: CATALOG.map((c) => ({ ...c, caveats: catalogCaveats(c), installed: installed.some((m) => m.id === c.id), default: c.id === DEFAULT_MODEL_ID })),
     }, null, 2));
     return 0;
   }
@@ -122,7 +108,7 @@ async function list(argv: string[], home: string, print: (s: string) => void): P
     const size = c.approxBytes[c.defaultDtype.cpu] ?? c.approxBytes[c.defaultDtype.gpu];
     const flags = [c.id === DEFAULT_MODEL_ID ? 'default' : '', installed.some((m) => m.id === c.id) ? 'installed' : '', c.verified.repo ? '' : 'repo unverified'].filter(Boolean);
     print(`  ${c.id.padEnd(16)} ${c.label.padEnd(24)} ~${size ? formatBytes(size) : '?'} (${c.defaultDtype.cpu} CPU / ${c.defaultDtype.gpu} GPU)  ${c.licence}${flags.length ? `  [${flags.join(', ')}]` : ''}`);
-    for (const caveat of c.caveats) print(`      - ${caveat}`);
+    for (const caveat of catalogCaveats(c)) print(`      - ${caveat}`);
   }
   return 0;
 }
@@ -259,56 +245,12 @@ async function importDir(argv: string[], home: string, print: (s: string) => voi
   return 0;
 }
 
-async function standIn(argvIn: string[], print: (s: string) => void): Promise<number> {
-  // A bare `--external-data` means one chunk (parseArgs string options need a value).
-  const argv = argvIn.flatMap((a, i) => (a === '--external-data' && !/^\d+$/.test(argvIn[i + 1] ?? '') ? [a, '1'] : [a]));
-  const { values, positionals } = parse(argv, {
-    family: { type: 'string' },
-    dtype: { type: 'string' },
-    'external-data': { type: 'string' },
-    'eos-after': { type: 'string' },
-    repeat: { type: 'string' },
-    size: { type: 'string' },
-  });
-  if (values.help) return usage(print);
-  const [dir, ...extra] = positionals;
-  if (values.size !== undefined) return fullSizeStandIn(dir, extra, values, print);
-  if (!dir || extra.length) throw new UsageError('usage: loupe models stand-in <dir> [--family F] [--dtype D] [--external-data [N]]');
-  const family = values.family ?? 'qwen2_5_vl';
-  getFamily(family);
-  const dtype: Dtype = values.dtype ? parseDtype(values.dtype) : 'fp32';
-  const externalData = values['external-data'] === undefined ? undefined : Number(values['external-data']);
-  if (externalData !== undefined && (!Number.isInteger(externalData) || externalData < 1)) throw new UsageError('--external-data takes a chunk count ≥ 1');
-  const eosAfter = values['eos-after'] === undefined ? undefined : Number(values['eos-after']);
-  if (eosAfter !== undefined && (!Number.isInteger(eosAfter) || eosAfter < 1)) throw new UsageError('--eos-after takes a token count ≥ 1');
-  const repeatTokens = values.repeat?.split(',').map((s) => Number(s.trim()));
-  if (repeatTokens?.some((t) => !Number.isInteger(t) || t < 0 || t >= 151643)) throw new UsageError('--repeat takes comma-separated ordinary token ids (< 151643)');
-  const result = await buildStandIn(resolve(dir), { family: family as never, dtype, externalData, eosAfter, repeatTokens });
-  print(`wrote ${result.dir} (${getFamily(result.family).label}, ${result.dtype}, ${result.files.length} files) — ${STAND_IN_LABEL}`);
-  return 0;
-}
-
 async function findLinks(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   return entries.filter((e) => e.isSymbolicLink()).map((e) => join(e.parentPath, e.name));
 }
 
-async function fullSizeStandIn(dir: string | undefined, extra: string[], values: Record<string, unknown>, print: (s: string) => void): Promise<number> {
-  if (!dir || extra.length) throw new UsageError('usage: loupe models stand-in <dir> --size <id> [--dtype q4|q4f16|fp16]');
-  const others = ['family', 'external-data', 'eos-after', 'repeat'].filter((k) => values[k] !== undefined);
-  if (others.length) throw new UsageError(`--size does not combine with --${others.join(', --')} (the family and files follow the catalog model)`);
-  const size = String(values.size);
-  if (!CATALOG.some((c) => c.id === size)) throw new UsageError(`--size takes a catalog id: ${CATALOG.map((c) => c.id).join(', ')}`);
-  const dtype = values.dtype === undefined ? 'q4' : String(values.dtype);
-  if (!(FULL_DTYPES as readonly string[]).includes(dtype)) throw new UsageError(`--size builds ${FULL_DTYPES.join(', ')}, not ${dtype}`);
-  const t0 = performance.now();
-  const result = await buildFullStandIn(resolve(dir), { size, dtype: dtype as FullDtype, onProgress: (m) => print(m) });
-  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
-  print(`wrote ${result.dir} (${size} dimensions, ${result.dtype}, ${formatBytes(result.weightBytes)} of random weights, ${seconds} s) — ${STAND_IN_LABEL}`);
-  return 0;
-}
-
 function usage(print: (s: string) => void): number {
-  print(USAGE);
+  print(usageText());
   return 0;
 }

@@ -3,17 +3,16 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Dtype } from '../dtypes';
 import { externalDataNames, isHalfDtype, onnxFileName } from '../dtypes';
-import type { FamilyId } from '../families';
 import { getFamily } from '../families';
 import type { GraphBuilder } from '../onnx/graph-builder';
 import { onnx } from '../onnx/proto';
-import { QWEN2_VL_CHAT_TEMPLATE, QWEN3_VL_CHAT_TEMPLATE } from './chat-templates';
 import { makeConfig, makeGenerationConfig, makePreprocessorConfig, standInReadme } from './config-files';
 import type { GraphOptions, StandInBehaviour, StandInDims } from './graphs';
 import { buildDecoder, buildEmbedTokens, buildVisionEncoder, DEFAULT_DIMS } from './graphs';
 
 export interface StandInOptions {
-  family: FamilyId;
+  /** A registered family id (config.json model_type). */
+  family: string;
   dtype?: Dtype;
   /** true = one `.onnx_data` file per session; a number = up to that many chunks per session. */
   externalData?: boolean | number;
@@ -27,7 +26,7 @@ export interface StandInOptions {
 
 export interface StandInResult {
   dir: string;
-  family: FamilyId;
+  family: string;
   dtype: Dtype;
   files: string[];
 }
@@ -74,7 +73,7 @@ export async function buildStandIn(dir: string, options: StandInOptions): Promis
   await json('config.json', makeConfig(family, dims, behaviour, chunks > 0 ? externalCounts : undefined));
   await json('preprocessor_config.json', makePreprocessorConfig(family));
   await json('generation_config.json', makeGenerationConfig());
-  await json('tokenizer_config.json', await tokenizerConfig(family.id === 'qwen3_vl' ? QWEN3_VL_CHAT_TEMPLATE : QWEN2_VL_CHAT_TEMPLATE));
+  await json('tokenizer_config.json', await tokenizerConfig(family.chatTemplate));
   await writeFile(join(dir, 'tokenizer.json'), await readFile(lenmlFile('tokenizer.json')));
   files.push('tokenizer.json');
   await writeFile(join(dir, 'README.md'), standInReadme(family, dtype));

@@ -1,4 +1,4 @@
-import type { FamilyContract } from '../families';
+import type { Family } from '../families';
 import { QWEN_VL_TOKENS } from '../families';
 import type { StandInBehaviour, StandInDims } from './graphs';
 
@@ -6,7 +6,7 @@ export const STAND_IN_LABEL = 'test stand-in — output is noise';
 
 /** config.json in the layout transformers.js expects for the family (flat for Qwen2-VL, nested otherwise). */
 export function makeConfig(
-  family: FamilyContract,
+  family: Family,
   dims: StandInDims,
   behaviour: StandInBehaviour,
   externalData: Record<string, number> | undefined,
@@ -35,6 +35,7 @@ export function makeConfig(
     patch_size: family.patchSize,
     spatial_merge_size: family.mergeSize,
     temporal_patch_size: family.temporalPatchSize,
+    ...(family.video.time.kind === 'absolute-mrope' ? { tokens_per_second: family.video.time.tokensPerSecond } : {}),
   };
   const common = {
     architectures: [family.architecture],
@@ -61,7 +62,7 @@ export function makeConfig(
 }
 
 /** Bounds for smart_resize: at least 2×2 merged patches, at most ≈2k merged patches. */
-export function makePreprocessorConfig(family: FamilyContract): Record<string, unknown> {
+export function makePreprocessorConfig(family: Family): Record<string, unknown> {
   const factor = family.patchSize * family.mergeSize;
   const minPixels = factor * factor * 4;
   const maxPixels = factor * factor * 2048;
@@ -82,6 +83,7 @@ export function makePreprocessorConfig(family: FamilyContract): Record<string, u
     patch_size: family.patchSize,
     merge_size: family.mergeSize,
     temporal_patch_size: family.temporalPatchSize,
+    ...(family.video.time.kind === 'absolute-mrope' ? { tokens_per_second: family.video.time.tokensPerSecond } : {}),
   };
 }
 
@@ -95,7 +97,7 @@ export function makeGenerationConfig(): Record<string, unknown> {
   };
 }
 
-export const standInReadme = (family: FamilyContract, dtype: string): string =>
+export const standInReadme = (family: Family, dtype: string): string =>
   `# ${STAND_IN_LABEL}
 
 This directory is a **test stand-in** for a ${family.label} export in the transformers.js layout

@@ -1,5 +1,5 @@
 import { GraphBuilder } from '../onnx/graph-builder';
-import type { FamilyContract } from '../families';
+import type { Family } from '../families';
 import { patchRowLength, QWEN_VL_TOKENS } from '../families';
 import { gatherQuantized, matMulNBits } from './quantize';
 
@@ -28,7 +28,7 @@ export interface StandInBehaviour {
 }
 
 export interface GraphOptions {
-  family: FamilyContract;
+  family: Family;
   dims: StandInDims;
   /** fp16 activations at the session boundaries (fp16 / q4f16 exports). */
   half: boolean;

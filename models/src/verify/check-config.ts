@@ -1,5 +1,5 @@
-import type { FamilyContract } from '../families';
-import { FAMILY_IDS, getFamily, isFamilyId, QWEN_VL_TOKENS } from '../families';
+import type { Family } from '../families';
+import { familyIds, findFamily, QWEN_VL_TOKENS } from '../families';
 import type { ProblemList } from './problems';
 
 type Json = Record<string, unknown>;
@@ -18,13 +18,12 @@ export interface TextShape {
 }
 
 /** Checks config.json against the family contract; returns the family and the text shape, if usable. */
-export function checkConfig(config: Json, p: ProblemList): { family?: FamilyContract; text?: TextShape } {
-  const modelType = config.model_type;
-  if (!isFamilyId(modelType)) {
-    p.error(F, `model_type is ${JSON.stringify(modelType)}, not a supported Qwen-VL family`, `use an export of one of: ${FAMILY_IDS.join(', ')}`);
+export function checkConfig(config: Json, p: ProblemList): { family?: Family; text?: TextShape } {
+  const family = findFamily(config.model_type);
+  if (!family) {
+    p.error(F, `model_type is ${JSON.stringify(config.model_type)}, not a supported Qwen-VL family`, `use an export of one of: ${familyIds().join(', ')}`);
     return {};
   }
-  const family = getFamily(modelType);
   const arch = Array.isArray(config.architectures) ? config.architectures[0] : undefined;
   if (arch !== family.architecture) {
     p.error(F, `architectures[0] is ${JSON.stringify(arch)}, expected "${family.architecture}" for ${family.id}`, `set "architectures": ["${family.architecture}"]`);
@@ -58,6 +57,7 @@ export function checkConfig(config: Json, p: ProblemList): { family?: FamilyCont
     if (config[key] === undefined) p.error(F, `${key} is missing (M-RoPE positions and feature merging need it)`, `set "${key}": ${expected}`);
     else if (config[key] !== expected) p.warn(F, `${key} is ${JSON.stringify(config[key])}, Qwen-VL tokenizers use ${expected}`, 'check that config.json and tokenizer.json belong together');
   }
+  if (config.video_token_id === undefined) p.warn(F, 'video_token_id is missing: video jobs cannot place their frames', `set "video_token_id": ${QWEN_VL_TOKENS.videoPad}`);
   const vision = isObj(config.vision_config) ? config.vision_config : undefined;
   const mergeSize = vision?.spatial_merge_size;
   if (!isPosInt(mergeSize)) p.error(F, 'vision_config.spatial_merge_size is missing', `set vision_config.spatial_merge_size to ${family.mergeSize}`);

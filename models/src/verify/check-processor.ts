@@ -1,21 +1,22 @@
-import type { FamilyContract } from '../families';
-import { FAMILIES } from '../families';
+import type { Family } from '../families';
+import { allFamilies, DEFAULT_FAMILY_ID, getFamily, resizeFactor } from '../families';
 import type { ProblemList } from './problems';
 
 type Json = Record<string, unknown>;
 const F = 'preprocessor_config.json';
-const PROCESSOR_CLASSES = new Set(Object.values(FAMILIES).map((f) => f.processorClass));
 /** Above this, a large photo becomes many thousands of visual tokens unless the caller resizes first. */
 const LARGE_MAX_PIXELS = 4_000_000;
 
-export function checkPreprocessor(pre: Json, family: FamilyContract | undefined, mergeSize: number | undefined, p: ProblemList): void {
-  const want = family ?? FAMILIES.qwen2_5_vl;
-  if (typeof pre.processor_class !== 'string' || !PROCESSOR_CLASSES.has(pre.processor_class)) {
+export function checkPreprocessor(pre: Json, family: Family | undefined, mergeSize: number | undefined, p: ProblemList): void {
+  const want = family ?? getFamily(DEFAULT_FAMILY_ID);
+  const processorClasses = new Set(allFamilies().map((f) => f.processorClass));
+  const imageProcessorTypes = new Set(allFamilies().map((f) => f.imageProcessorType));
+  if (typeof pre.processor_class !== 'string' || !processorClasses.has(pre.processor_class)) {
     p.error(F, `processor_class is ${JSON.stringify(pre.processor_class)}: without a Qwen-VL processor <|image_pad|> is not expanded to the image grid`, `set "processor_class": "${want.processorClass}"`);
   }
   const ipt = typeof pre.image_processor_type === 'string' ? pre.image_processor_type.replace(/Fast$/, '') : undefined;
-  if (ipt !== 'Qwen2VLImageProcessor') {
-    p.error(F, `image_processor_type is ${JSON.stringify(pre.image_processor_type)}, expected Qwen2VLImageProcessor`, `set "image_processor_type": "${want.imageProcessorType}"`);
+  if (ipt === undefined || !imageProcessorTypes.has(ipt)) {
+    p.error(F, `image_processor_type is ${JSON.stringify(pre.image_processor_type)}, expected ${want.imageProcessorType}`, `set "image_processor_type": "${want.imageProcessorType}"`);
   }
   if (pre.do_resize !== true && pre.size === undefined) {
     p.error(F, 'do_resize is not true and no size is set: images are not resized to multiples of patch×merge (processing crashes)', 'set "do_resize": true');
@@ -51,7 +52,7 @@ export function checkPreprocessor(pre: Json, family: FamilyContract | undefined,
   } else if (min > max) {
     p.error(F, `min_pixels (${min}) is larger than max_pixels (${max})`, 'swap or correct min_pixels/max_pixels');
   } else if (max > LARGE_MAX_PIXELS) {
-    p.warn(F, `max_pixels is ${max}: a large photo becomes up to ${Math.round(max / 784)} visual tokens if passed unresized`, 'resize images to a task pixel budget before the processor (the engine does), or lower max_pixels');
+    p.warn(F, `max_pixels is ${max}: a large photo becomes up to ${Math.round(max / resizeFactor(want) ** 2)} visual tokens if passed unresized`, 'resize images to a task pixel budget before the processor (the engine does), or lower max_pixels');
   }
 }
 

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dtype } from '../dtypes';
 import { externalDataNames, onnxFileName } from '../dtypes';
-import type { FamilyContract, SessionName } from '../families';
-import { patchRowLength } from '../families';
+import type { Family, SessionName } from '../families';
+import { allFamilies, patchRowLength } from '../families';
 import type { OnnxIo, TensorInfo } from '../onnx/read-io';
 import { readOnnxIo } from '../onnx/read-io';
 import { expectedChunks } from './check-config';
@@ -19,7 +19,7 @@ export type SessionDtypes = Record<SessionName, Dtype>;
 export async function checkSessions(
   dir: string,
   dtypes: SessionDtypes,
-  family: FamilyContract,
+  family: Family,
   text: TextShape | undefined,
   p: ProblemList,
 ): Promise<void> {
@@ -97,7 +97,7 @@ function requireTensor(file: string, list: TensorInfo[], name: string, kind: 'in
   return t;
 }
 
-function checkVision(file: string, io: OnnxIo, family: FamilyContract, p: ProblemList): void {
+function checkVision(file: string, io: OnnxIo, family: Family, p: ProblemList): void {
   const row = patchRowLength(family);
   const pixels = requireTensor(file, io.inputs, 'pixel_values', 'input', p, 'use the vision_encoder of a transformers.js Qwen-VL export');
   if (pixels) {
@@ -110,7 +110,7 @@ function checkVision(file: string, io: OnnxIo, family: FamilyContract, p: Proble
   const otherGrid = family.gridInputName === 'grid_thw' ? 'image_grid_thw' : 'grid_thw';
   if (!io.inputs.some((x) => x.name === family.gridInputName)) {
     const hint = io.inputs.some((x) => x.name === otherGrid)
-      ? `it is named "${otherGrid}", which transformers.js passes only for ${otherGrid === 'grid_thw' ? 'qwen2_vl' : 'qwen2_5_vl/qwen3_vl'}`
+      ? `it is named "${otherGrid}", which transformers.js passes only for ${allFamilies().filter((f) => f.gridInputName === otherGrid).map((f) => f.id).join('/')}`
       : `inputs: ${io.inputs.map((x) => x.name).join(', ')}`;
     p.error(file, `has no grid input "${family.gridInputName}" (${hint})`, 'make config.json model_type match the export family, or use the matching vision_encoder');
   } else {

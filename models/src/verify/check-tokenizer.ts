@@ -19,6 +19,11 @@ export function checkTokenizer(tokenizer: Json, config: Json, p: ProblemList): v
     if (got === undefined) p.error(F, `added token ${content} is missing`, 'use the tokenizer.json of the Qwen-VL export');
     else if (got !== id) p.error(F, `${content} has id ${got}, config.json expects ${id}`, 'use the tokenizer.json that belongs to this config.json');
   }
+  const videoPad = byContent.get('<|video_pad|>');
+  const videoId = config.video_token_id ?? QWEN_VL_TOKENS.videoPad;
+  if (videoPad !== videoId) {
+    p.warn(F, videoPad === undefined ? 'added token <|video_pad|> is missing: video jobs will fail' : `<|video_pad|> has id ${videoPad}, config.json expects ${videoId}: video jobs will fail`, 'use the tokenizer.json that belongs to this config.json');
+  }
   const model = tokenizer.model as Json | undefined;
   if (!model || model.type !== 'BPE') p.error(F, 'model is not a BPE tokenizer', 'use the tokenizer.json of the Qwen-VL export');
 }

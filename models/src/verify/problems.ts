@@ -1,5 +1,4 @@
 import type { Dtype } from '../dtypes';
-import type { FamilyId } from '../families';
 
 export interface Problem {
   /** Path relative to the model directory. */
@@ -13,7 +12,8 @@ export interface Problem {
 export interface VerifyResult {
   ok: boolean;
   dir: string;
-  family?: FamilyId;
+  /** The family's id (config.json model_type). */
+  family?: string;
   /** dtypes whose three sessions were found (and checked). */
   dtypes: Dtype[];
   standIn: boolean;

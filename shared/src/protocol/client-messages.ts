@@ -90,4 +90,6 @@ export type ResponseFormat = z.infer<typeof ResponseFormat>;
 export type SubmitJob = z.infer<typeof SubmitJob>;
 export type SubmitJobInput = z.input<typeof SubmitJob>;
 export type CancelJob = z.infer<typeof CancelJob>;
+export type StatusRequest = z.infer<typeof StatusRequest>;
+export type Ping = z.infer<typeof Ping>;
 export type ClientMessage = z.infer<typeof ClientMessage>;

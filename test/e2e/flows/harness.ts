@@ -7,7 +7,7 @@ import { grayPng } from '../../helpers/images';
 import { standInModel } from '../../helpers/standin';
 import type { LaunchOptions, LoupeBrowser } from '../support/browser-adapter';
 import { addPages, startTestSite, type TestSite } from '../support/test-site';
-import type { UiLocator, UiPage } from '../support/ui';
+import type { ClosedOverlay, UiLocator, UiPage } from '../support/ui';
 
 /**
  * What every shared flow gets: the real companion (stand-in VLM, real OCR), the test site, and
@@ -29,9 +29,13 @@ export interface Harness<B extends LoupeBrowser = LoupeBrowser> {
   openSite(path: string): Promise<{ page: UiPage; tabId: number }>;
   startsConversation(run: () => Promise<unknown>): Promise<void>;
   lastTurn(): Promise<UiLocator>;
+  /** Asks `text` in the follow-up box (Send, or Locate), waits for the new turn to end and returns it. */
+  followUp(text: string, button?: 'send' | 'locate'): Promise<UiLocator>;
   rightClickFlow(page: UiPage, tabId: number, selector: string, task: string, srcUrl?: string): Promise<UiLocator>;
   expectOwnBytes(size: string): Promise<void>;
   startSelection(tabId: number, action: string): Promise<void>;
+  /** Starts a region selection on `page` and waits for its overlay (inside the closed shadow root). */
+  openOverlay(page: UiPage, tabId: number, action: string): Promise<ClosedOverlay>;
 }
 
 export interface HarnessOptions<B extends LoupeBrowser> {
@@ -99,6 +103,14 @@ export function useHarness<B extends LoupeBrowser>(o: HarnessOptions<B>): Harnes
       await expect.poll(() => turn.getAttribute('data-status'), { timeout: 120_000 }).toMatch(/done|error|cancelled/);
       return turn;
     },
+    async followUp(text, button = 'send') {
+      const turns = b.panel.locator('[data-testid=turn]');
+      const before = await turns.count();
+      await b.panel.locator('[data-testid=followup-input]').fill(text);
+      await b.panel.locator(`[data-testid=followup-${button}]`).click();
+      await expect.poll(() => turns.count()).toBe(before + 1);
+      return h.lastTurn();
+    },
     /**
      * Right-clicks `selector` on the page, then runs what the context menu item for `task` runs (native
      * menus cannot be clicked by automation), and returns the finished turn in the panel.
@@ -115,6 +127,12 @@ export function useHarness<B extends LoupeBrowser>(o: HarnessOptions<B>): Harnes
       expect(caption).toContain("the image's own bytes");
     },
     startSelection: (tabId, action) => b.background((l, a) => l.startSelection(a.tabId, a.action), { tabId, action }),
+    async openOverlay(page, tabId, action) {
+      await h.startSelection(tabId, action);
+      const overlay = await b.overlay(page);
+      await overlay.waitFor('.layer');
+      return overlay;
+    },
   };
 
   beforeAll(async () => {

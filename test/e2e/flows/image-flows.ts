@@ -2,6 +2,15 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { CANVAS_TEXT, FRAMED_TEXT, IMAGE_TEXT, REGION_TEXT, VIDEO_TEXT } from '../support/test-site';
 import { normalize, type FlowIt, type Harness } from './harness';
+import type { UiPage } from '../support/ui';
+
+/** A real (trusted) drag from (30, 60) to (330, 260) over the page: a 300 × 200 selection. */
+async function drag(page: UiPage): Promise<void> {
+  await page.mouse.move(30, 60);
+  await page.mouse.down();
+  await page.mouse.move(330, 260, { steps: 3 });
+  await page.mouse.up();
+}
 
 /** Right-click an image (the handler the menu item calls) and region selection → OCR / Ask. */
 export function imageFlows(h: Harness, flow: FlowIt): void {
@@ -30,19 +39,13 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
     expect(await turn.locator('[data-testid=standin]').textContent()).toContain('output is noise');
 
     // A follow-up question about the same image streams a second answer.
-    await panel.locator('[data-testid=followup-input]').fill('What colour is it?');
-    await panel.locator('[data-testid=followup-send]').click();
-    await expect.poll(() => panel.locator('[data-testid=turn]').count()).toBe(2);
-    const second = await h.lastTurn();
+    const second = await h.followUp('What colour is it?');
     expect(await second.getAttribute('data-status')).toBe('done');
     expect(await second.locator('.prompt').textContent()).toContain('What colour is it?');
     await h.shot(panel, '03-panel-background-explain-followup');
 
     // Locate: a grounding turn on the same image. The stand-in's words are noise, so it names no boxes, and the panel says so.
-    await panel.locator('[data-testid=followup-input]').fill('the caption');
-    await panel.locator('[data-testid=followup-locate]').click();
-    await expect.poll(() => panel.locator('[data-testid=turn]').count()).toBe(3);
-    const third = await h.lastTurn();
+    const third = await h.followUp('the caption', 'locate');
     expect(await third.getAttribute('data-status')).toBe('done');
     expect(await third.getAttribute('data-task')).toBe('ground');
     const ground = third.locator('[data-testid=ground-result]');
@@ -81,9 +84,7 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
     await page.locator('#region').scrollIntoViewIfNeeded();
     expect(await page.evaluate<number>('scrollY')).toBeGreaterThan(500);
     expect(await page.evaluate<number>('devicePixelRatio')).toBe(dpr);
-    await h.startSelection(tabId, 'choose');
-    const ui = await h.b.overlay(page);
-    await ui.waitFor('.layer');
+    const ui = await h.openOverlay(page, tabId, 'choose');
     const box = (await page.locator('#region').boundingBox())!;
     await page.mouse.move(box.x - 4, box.y - 4);
     await page.mouse.down();
@@ -129,8 +130,7 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
     await page.mouse.down();
     await page.mouse.up();
     // The selection still opens on the top page.
-    await h.startSelection(tabId, 'ocr');
-    await (await h.b.overlay(page)).waitFor('.layer');
+    await h.openOverlay(page, tabId, 'ocr');
     const box = (await page.locator('#fr').boundingBox())!;
     await page.mouse.move(box.x + 2, box.y + 2);
     await page.mouse.down();
@@ -145,13 +145,8 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
 
   flow('region-ask', 'select a region → Ask: the question goes with the crop to the VLM', async () => {
     const { page, tabId } = await h.openSite('/article.html');
-    await h.startSelection(tabId, 'choose');
-    const overlay = await h.b.overlay(page);
-    await overlay.waitFor('.layer');
-    await page.mouse.move(30, 60);
-    await page.mouse.down();
-    await page.mouse.move(330, 260, { steps: 3 });
-    await page.mouse.up();
+    const overlay = await h.openOverlay(page, tabId, 'choose');
+    await drag(page);
     await overlay.fill('input[data-action=ask-input]', 'Summarise this');
     await h.startsConversation(() => overlay.click('button[data-action=ask]'));
     const turn = await h.lastTurn();
@@ -163,8 +158,7 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
 
   flow('region-esc', 'Esc cancels a selection and leaves nothing on the page', async () => {
     const { page, tabId } = await h.openSite('/article.html');
-    await h.startSelection(tabId, 'choose');
-    await (await h.b.overlay(page)).waitFor('.layer');
+    await h.openOverlay(page, tabId, 'choose');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('loupe-ui').count()).toBe(0);
     await page.close();
@@ -172,9 +166,7 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
 
   flow('region-closed', 'the region overlay is closed to the page: no handle on it, and synthetic events drive nothing', async () => {
     const { page, tabId } = await h.openSite('/article.html');
-    await h.startSelection(tabId, 'choose');
-    const overlay = await h.b.overlay(page);
-    await overlay.waitFor('.layer');
+    const overlay = await h.openOverlay(page, tabId, 'choose');
     expect(await page.evaluate<boolean>(`document.querySelector('loupe-ui').shadowRoot === null`)).toBe(true);
     // A page script fakes a drag and an Escape: nothing is selected, nothing is cancelled.
     await page.evaluate(`(() => {
@@ -190,10 +182,7 @@ export function imageFlows(h: Harness, flow: FlowIt): void {
     expect(await page.locator('loupe-ui').count()).toBe(1);
     expect(await overlay.has('.sel')).toBe(false);
     // The user's real drag and Escape still work.
-    await page.mouse.move(30, 60);
-    await page.mouse.down();
-    await page.mouse.move(330, 260, { steps: 3 });
-    await page.mouse.up();
+    await drag(page);
     await overlay.waitFor('input[data-action=ask-input]');
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('loupe-ui').count()).toBe(0);

@@ -38,10 +38,7 @@ export function captureFlows(h: Harness, flow: FlowIt): void {
     await h.shot(panel, '07-panel-mockup-code-preview');
 
     // Refine: a follow-up on the same capture with the code task.
-    await panel.locator('[data-testid=followup-input]').fill('make the header sticky');
-    await panel.locator('[data-testid=followup-send]').click();
-    await expect.poll(() => panel.locator('[data-testid=turn]').count()).toBe(2);
-    const refined = await h.lastTurn();
+    const refined = await h.followUp('make the header sticky');
     expect(await refined.getAttribute('data-task')).toBe('code');
     expect(await refined.getAttribute('data-status')).toBe('done');
     await page.close();

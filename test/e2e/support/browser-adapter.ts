@@ -7,7 +7,7 @@ import { defaultManifestDirs, installNativeHost } from '@loupe/companion/pairing
 import { FIREFOX_EXTENSION_ID } from '@loupe/shared';
 import { REPO_ROOT } from '../../helpers/daemon';
 import { closedOverlay } from './closed-shadow';
-import { launchWithExtension, type ExtensionBrowser } from './extension-browser';
+import { launchPaired, type ExtensionBrowser } from './extension-browser';
 import { firefoxClosedOverlay, type BidiConnection } from './firefox-closed-shadow';
 import { puppeteerUi } from './puppeteer-ui';
 import type { ClosedOverlay, UiPage } from './ui';
@@ -27,6 +27,7 @@ export interface LoupeTestApi {
   runAction(id: string, tabId: number, frameId?: number, srcUrl?: string): Promise<void>;
   tabFlow(task: string, tabId: number): Promise<void>;
   startSelection(tabId: number, action?: string): Promise<void>;
+  videoFlow(task: 'describe' | 'ask', tabId: number, frameId?: number): Promise<void>;
 }
 
 export interface LoupeBrowser {
@@ -36,6 +37,12 @@ export interface LoupeBrowser {
   origin: string;
   /** Whether the panel offers to pop the code preview out into a tab (not in Firefox: no sandboxed pages there). */
   previewPopsOut: boolean;
+  /**
+   * Whether the content script may read the pixels of another origin's <video> that the page itself
+   * cannot (Firefox: content scripts act with the extension's host permissions; Chromium: they do not,
+   * so Loupe falls back to tab captures there).
+   */
+  contentReadsCrossOriginVideo: boolean;
   /** The panel page, open in its own window so captures of the test tab are unaffected. */
   panel: UiPage;
   reloadPanel(): Promise<void>;
@@ -70,10 +77,8 @@ const callSource = (fn: (...a: never[]) => unknown, arg: unknown, loupe: string)
 
 /** Debian Chromium via Playwright; the host manifest in <user-data-dir>/NativeMessagingHosts. */
 export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & { ext: ExtensionBrowser }> {
-  const profile = mkdtempSync(join(tmpdir(), 'loupe-chromium-'));
-  installNativeHost({ home: o.home, manifestDirs: [join(profile, 'NativeMessagingHosts')], defaults: false, port: o.port });
-  const ext = await launchWithExtension(profile, { dpr: o.dpr });
-  const panel: PlaywrightPage = await ext.openPanel();
+  const paired = await launchPaired(o);
+  const { browser: ext, panel } = paired;
   const openPage = async (url: string) => {
     const page = await ext.context.newPage();
     await page.goto(url);
@@ -84,6 +89,7 @@ export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & {
     name: 'Chromium',
     dpr: o.dpr,
     previewPopsOut: true,
+    contentReadsCrossOriginVideo: false,
     origin: `chrome-extension://${ext.extensionId}`,
     ext,
     panel,
@@ -104,10 +110,7 @@ export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & {
       await page.close();
       return png;
     },
-    async close() {
-      await ext.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close: () => paired.close(),
   };
 }
 
@@ -212,6 +215,7 @@ export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { 
     name: 'Firefox',
     dpr: o.dpr,
     previewPopsOut: false,
+    contentReadsCrossOriginVideo: true,
     origin: FIREFOX_ORIGIN,
     get panel() {
       return panel;

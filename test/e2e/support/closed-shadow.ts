@@ -1,5 +1,5 @@
 import type { CDPSession, Page } from 'playwright-core';
-import type { ClosedOverlay } from './ui';
+import { pollOverlay, type ClosedOverlay } from './ui';
 
 interface CdpNode {
   nodeId: number;
@@ -32,15 +32,7 @@ export async function closedOverlay(page: Page): Promise<ClosedOverlay> {
     }
     return 0;
   };
-  const waitFor = async (selector: string, timeoutMs = 10_000): Promise<number> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const id = await find(selector);
-      if (id) return id;
-      if (Date.now() > deadline) throw new Error(`no ${selector} in the overlay's closed shadow root`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const waitFor = (selector: string, timeoutMs?: number): Promise<number> => pollOverlay(() => find(selector), selector, timeoutMs);
   const center = async (selector: string) => {
     const { model } = (await cdp.send('DOM.getBoxModel', { nodeId: await waitFor(selector) })) as { model: { content: number[] } };
     const [x1, y1, , , x3, y3] = model.content as [number, number, number, number, number, number];

@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { installNativeHost } from '@loupe/companion/pairing/install-native-host';
 import { CHROME_EXTENSION_ID } from '@loupe/shared';
 import { REPO_ROOT } from '../../helpers/daemon';
 
@@ -81,5 +83,31 @@ export async function launchWithExtension(userDataDir: string, options: { dpr?: 
       return id;
     },
     close: () => context.close(),
+  };
+}
+
+export interface PairedBrowser {
+  browser: ExtensionBrowser;
+  panel: Page;
+  /** The fresh profile; its NativeMessagingHosts/ holds the pairing host. */
+  profile: string;
+  /** Closes the browser and removes the profile. */
+  close(): Promise<void>;
+}
+
+/** The extension in a fresh Chromium profile whose pairing host points at the companion in `home` on `port`, with its panel open. */
+export async function launchPaired(o: { home: string; port: number; dpr?: number }): Promise<PairedBrowser> {
+  const profile = mkdtempSync(join(tmpdir(), 'loupe-chromium-'));
+  installNativeHost({ home: o.home, manifestDirs: [join(profile, 'NativeMessagingHosts')], defaults: false, port: o.port });
+  const browser = await launchWithExtension(profile, o.dpr === undefined ? {} : { dpr: o.dpr });
+  const panel = await browser.openPanel();
+  return {
+    browser,
+    panel,
+    profile,
+    async close() {
+      await browser.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
   };
 }

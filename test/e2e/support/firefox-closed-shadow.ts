@@ -1,5 +1,5 @@
 import type { Page } from 'puppeteer-core';
-import type { ClosedOverlay } from './ui';
+import { pollOverlay, type ClosedOverlay } from './ui';
 
 /** The WebDriver BiDi connection under Puppeteer (raw commands: Puppeteer has no closed-root access). */
 export interface BidiConnection {
@@ -44,15 +44,7 @@ export async function firefoxClosedOverlay(bidi: BidiConnection, page: Page): Pr
     }
     return null;
   };
-  const waitFor = async (selector: string, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const el = await find(selector);
-      if (el) return el;
-      if (Date.now() > deadline) throw new Error(`no ${selector} in the overlay's closed shadow root`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const waitFor = (selector: string, timeoutMs?: number) => pollOverlay(() => find(selector), selector, timeoutMs);
   const overlay: ClosedOverlay = {
     waitFor,
     has: async (selector) => (await find(selector)) !== null,

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../helpers/daemon';
 import type { AddressInfo } from 'node:net';
 
 /** Local test pages served on an ephemeral loopback port. */
@@ -21,7 +24,21 @@ export async function startTestSite(): Promise<TestSite> {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
+    // Byte ranges, as media servers answer them: a <video> seeks by asking for a range.
+    const body = typeof file.body === 'string' ? Buffer.from(file.body) : file.body;
+    const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+    const headers = { 'content-type': file.type, 'cache-control': 'no-store', 'accept-ranges': 'bytes' };
+    if (range && (range[1] || range[2])) {
+      const start = range[1] ? Number(range[1]) : Math.max(0, body.length - Number(range[2]));
+      const end = range[1] && range[2] ? Math.min(Number(range[2]), body.length - 1) : body.length - 1;
+      if (start > end || start >= body.length) {
+        res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+        return;
+      }
+      res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${body.length}` }).end(body.subarray(start, end + 1));
+      return;
+    }
+    res.writeHead(200, headers).end(body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
@@ -51,7 +68,23 @@ export const FRAMED_TEXT = 'Framed receipt 19';
 /** The paragraph far down the article page, selected as a region after scrolling. */
 export const REGION_TEXT = ['Quarterly report', 'Revenue grew by 12 percent'];
 
+/**
+ * A 12 s, 320 × 180 VP8 clip of ffmpeg's test pattern (a running counter, ten frames a second, a
+ * keyframe each second), made once with Debian's ffmpeg:
+ * `ffmpeg -f lavfi -i testsrc=size=320x180:rate=10:duration=12 -c:v libvpx -b:v 150k -g 10 -an clip-12s.webm`
+ */
+export const CLIP = { path: '/clip.webm', seconds: 12, width: 320, height: 180 };
+const clipBytes = () => readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'clip-12s.webm'));
+
+/** A page with the clip in a <video>, from this origin or (`crossOrigin`) from another one without CORS: its pixels cannot be read. */
+const videoPage = (src: string) =>
+  page('A video clip', `<h1>Clip</h1><video id="clip" src="${src}" muted playsinline controls preload="auto" width="320" height="180" style="border:1px solid #ccc"></video>`);
+
 export function addPages(site: TestSite): void {
+  site.files.set(CLIP.path, { type: 'video/webm', body: clipBytes() });
+  site.files.set('/video-clip.html', { type: 'text/html', body: videoPage(CLIP.path) });
+  // localhost and 127.0.0.1 are two origins (same server): the page cannot read the other's video pixels.
+  site.files.set('/video-cross.html', { type: 'text/html', body: videoPage(`${site.url.replace('127.0.0.1', 'localhost')}${CLIP.path}`) });
   site.files.set(
     '/text-source.html',
     {

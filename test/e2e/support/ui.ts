@@ -55,3 +55,14 @@ export interface ClosedOverlay {
   fill(selector: string, text: string): Promise<void>;
   detach(): Promise<void>;
 }
+
+/** Polls `find` every 100 ms until it returns something, failing after `timeoutMs` with "no `selector` in the overlay". */
+export async function pollOverlay<T>(find: () => Promise<T | null | 0>, selector: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await find();
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no ${selector} in the overlay's closed shadow root`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,24 +1,13 @@
-import type { Sampling, ServerStatus, Task } from '@loupe/shared';
-import type { ConversationTurn } from '../../engine/engine';
-import { decodeBase64Image, toConversation, type ChatTurnInput } from '../conversation';
+import type { Sampling, ServerStatus } from '@loupe/shared';
+import { chatJob, decodeBase64Image, toConversation, type ChatJob, type ChatTurnInput } from '../conversation';
 import { HttpError } from '../http-io';
 import { resolveApiModel } from '../models';
 import { badParam, parseSampling } from '../openai-params';
 
-/** What Loupe takes from an Ollama /api/chat or /api/generate request. */
-export interface OllamaRequest {
+/** What Loupe takes from an Ollama /api/chat or /api/generate request: the job, and how to answer. */
+export interface OllamaRequest extends ChatJob {
   model: string;
   stream: boolean;
-  task: Task;
-  engine?: 'ocr';
-  prompt?: string;
-  images: Uint8Array[];
-  maxTokens?: number;
-  sampling?: Sampling;
-  system?: string;
-  history: ConversationTurn[];
-  /** Images of the last message, after the history's (ChatConversation.newImages). */
-  newImages?: number;
   /** /api/generate with no prompt: "load the model" (answered at once). */
   loadOnly: boolean;
 }
@@ -62,22 +51,7 @@ function finish(body: Record<string, unknown>, messages: ChatTurnInput[], status
   const stream = body.stream !== false;
   if (loadOnly) return { model: model.id, stream, task: 'ask', images: [], history: [], loadOnly };
   const chat = toConversation(messages);
-  const common = { model: model.id, stream, images: chat.images, loadOnly };
-  if (model.kind === 'ocr') {
-    if (chat.images.length !== 1) throw bad('loupe-ocr reads exactly one image', 'Send one image in `images`.', 'images');
-    return { ...common, task: 'ocr', engine: 'ocr', history: [] };
-  }
-  if (!chat.prompt && chat.images.length === 0) throw bad('the last user message is empty', 'Send a question, an image, or both.', 'messages');
-  return {
-    ...common,
-    task: chat.prompt ? 'ask' : 'describe',
-    ...(chat.prompt ? { prompt: chat.prompt } : {}),
-    ...(maxTokens ? { maxTokens } : {}),
-    ...(sampling ? { sampling } : {}),
-    ...(chat.system ? { system: chat.system } : {}),
-    ...(chat.newImages ? { newImages: chat.newImages } : {}),
-    history: chat.history,
-  };
+  return { model: model.id, stream, loadOnly, ...chatJob(chat, model.kind, { maxTokens, sampling, images: { hint: 'Send one image in `images`.', param: 'images' } }) };
 }
 
 /** POST /api/chat: `messages` of {role, content, images?}. */

@@ -1,5 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { FamilyNetwork } from '@loupe/models';
 import type { TextDims } from '@loupe/models/real-dims';
 import { ggufTokenizer } from './gguf-tokenizer';
 
@@ -8,6 +9,7 @@ import { ggufTokenizer } from './gguf-tokenizer';
  * data) holding a text decoder with the given dimensions and random Q4_0 weights, for llama.cpp's
  * `qwen2` / `qwen3` architectures. Tensor data is streamed window by window.
  */
+type LlamaCppArchitecture = FamilyNetwork['text']['llamaCppArchitecture'];
 const GGUF_MAGIC = 0x46554747; // "GGUF"
 const ALIGNMENT = 32;
 const enum Kv {
@@ -73,7 +75,7 @@ interface TensorSpec {
   spread?: number;
 }
 
-function tensors(arch: 'qwen2' | 'qwen3', t: TextDims): TensorSpec[] {
+function tensors(arch: LlamaCppArchitecture, t: TextDims): TensorSpec[] {
   const q = (name: string, inDim: number, outDim: number): TensorSpec => ({ name, ne: [inDim, outDim], type: GgmlType.Q4_0 });
   const f = (name: string, n: number, centre: number, spread: number): TensorSpec => ({ name, ne: [n], type: GgmlType.F32, centre, spread });
   const out: TensorSpec[] = [q('token_embd.weight', t.hidden, t.vocab), f('output_norm.weight', t.hidden, 1, 0.1)];
@@ -96,7 +98,7 @@ const byteSize = (s: TensorSpec) => (s.type === GgmlType.F32 ? elements(s) * 4 :
 const align = (n: number) => Math.ceil(n / ALIGNMENT) * ALIGNMENT;
 
 /** Writes the GGUF; returns the bytes of weights llama.cpp reads per decoded token (all but the embedding table). */
-export async function writeGguf(path: string, arch: 'qwen2' | 'qwen3', t: TextDims, tokenizerJson: string): Promise<{ bytes: number; weightBytesPerToken: number }> {
+export async function writeGguf(path: string, arch: LlamaCppArchitecture, t: TextDims, tokenizerJson: string): Promise<{ bytes: number; weightBytesPerToken: number }> {
   for (const d of [t.hidden, t.mlp, t.heads * t.headDim]) if (d % 32 !== 0) throw new Error(`Q4_0 needs rows divisible by 32, got ${d}`);
   const tok = ggufTokenizer(tokenizerJson, t.vocab);
   const kv: Array<[string, Value]> = [

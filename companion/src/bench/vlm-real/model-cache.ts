@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getCatalogEntry } from '@loupe/models';
+import { getCatalogEntry, getFamily } from '@loupe/models';
 import { getRealDims } from '@loupe/models/real-dims';
 import { buildFullStandIn } from '@loupe/models/standin/full/build-full';
 import { writeGguf } from './gguf-writer';
@@ -33,8 +33,7 @@ export async function ensureRealModels(size: string, log: (m: string) => void, c
   log(`building the ${entry.id} stand-in (real dimensions, random q4 weights) in ${dir}…`);
   await buildFullStandIn(dir, { size: entry.id, dtype: 'q4', onProgress: (m) => log(`  ${m}`) });
   log('writing the llama.cpp peer GGUF (same text dimensions, random Q4_0)…');
-  const arch = entry.family === 'qwen3_vl' ? 'qwen3' : 'qwen2';
-  const { weightBytesPerToken } = await writeGguf(gguf, arch, dims.text, await readFile(join(dir, 'tokenizer.json'), 'utf8'));
+  const { weightBytesPerToken } = await writeGguf(gguf, getFamily(entry.family).network.text.llamaCppArchitecture, dims.text, await readFile(join(dir, 'tokenizer.json'), 'utf8'));
   const onnx = join(dir, 'onnx');
   const onnxDecoderBytes = readdirSync(onnx)
     .filter((f) => f.startsWith('decoder_model_merged_q4.onnx_data'))

@@ -1,9 +1,8 @@
 import { cpus, loadavg } from 'node:os';
-import { getCatalogEntry, getFamily } from '@loupe/models';
+import { getCatalogEntry, getFamily, resizeFactor } from '@loupe/models';
 import type { JobStats } from '@loupe/shared';
-import { familyFor } from '../../engine/vlm/families';
 import { pixelBudgetFor, taskPrompt } from '../../engine/vlm/prompts';
-import { startBenchDaemon, waitForEngines, type BenchDaemon } from '../daemon-process';
+import { launchDaemon, waitForEngines, type LaunchedDaemon } from '../../client/daemon-process';
 import { screenshotPng } from '../screens';
 import { BenchClient, type TimedResult } from '../ws-client';
 import { runLlamaPeer } from './llama-peer';
@@ -41,13 +40,13 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
 
   log('starting the companion with the stand-in (EOS ignored: every job decodes exactly its maxTokens)…');
   const t0 = performance.now();
-  let daemon: BenchDaemon | undefined;
+  let daemon: LaunchedDaemon | undefined;
   let peak = 0;
   let sampler: NodeJS.Timeout | undefined;
   let describe: TimedResult;
   let long: TimedResult;
   try {
-    daemon = await startBenchDaemon(['--model', o.modelDir ?? models.dir, '--device', o.device ?? 'cpu'], 600_000, { LOUPE_BENCH_IGNORE_EOS: '1' });
+    daemon = await launchDaemon({ args: ['--model', o.modelDir ?? models.dir, '--device', o.device ?? 'cpu'], logLevel: 'warn', timeoutMs: 600_000, env: { LOUPE_BENCH_IGNORE_EOS: '1' } });
     const d = daemon;
     sampler = setInterval(() => (peak = Math.max(peak, d.rssMb().largestChild)), 250);
     await waitForEngines(d, ['qwen-vl'], 600_000);
@@ -59,8 +58,8 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
     describe = await client.run({ task: 'describe', maxTokens: o.decode }, [png]);
     log(`  ${summary(describe.done.stats)}`);
     // The same image with a long question brings the context to ~longContext tokens.
-    const visual = visualTokens(1280, 720, pixelBudgetFor.describe, family.patchSize * family.mergeSize);
-    const describeTokens = describe.done.stats.promptTokens ?? (await estimatePromptTokens(models.dir, taskPrompt('describe', { family: familyFor(family.id), locale: 'en', imageCount: 1 }), visual));
+    const visual = visualTokens(1280, 720, pixelBudgetFor.describe, resizeFactor(family));
+    const describeTokens = describe.done.stats.promptTokens ?? (await estimatePromptTokens(models.dir, taskPrompt('describe', { family, locale: 'en', imageCount: 1 }), visual));
     const words = Math.max(16, Math.min(3900, o.longContext - describeTokens));
     const question = `${' the'.repeat(words)}\nDescribe the screenshot.`;
     log(`describe with a ${words}-word question (~${o.longContext} tokens of context), ${o.decode} tokens…`);

@@ -44,6 +44,15 @@ function runOn(h: EngineHost, j: EngineJob): { outcome: Promise<Outcome>; deltas
 }
 
 describe('engine host (a real child process)', () => {
+  it('shows its state read-only: only the supervisor moves it', () => {
+    const h = host();
+    expect(() => {
+      // @ts-expect-error state has no setter outside the supervisor
+      h.state = 'ready';
+    }).toThrow(TypeError);
+    expect(h.state).toBe('loading');
+  });
+
   it('loads an engine, streams deltas and passes image bytes through IPC', async () => {
     const h = host();
     await h.start();
@@ -100,27 +109,28 @@ describe('engine host (a real child process)', () => {
     expect(await runOn(h, job('e')).outcome).toMatchObject({ kind: 'result' });
   });
 
-  it('cancels a running job through IPC', async () => {
-    const h = host();
+  /** Runs a `prompt` job on a ready host and cancels it 30 ms in: the pid it ran on, and its outcome. */
+  async function cancelMidJob(h: EngineHost, id: string, prompt: string) {
     await h.start();
     await h.whenReady();
     const pid = h.pid;
-    const run = runOn(h, job('f', 'hang'));
+    const run = runOn(h, job(id, prompt));
     await new Promise((r) => setTimeout(r, 30));
     run.cancel();
-    expect(await run.outcome).toEqual({ kind: 'cancelled' });
+    return { pid, outcome: await run.outcome };
+  }
+
+  it('cancels a running job through IPC', async () => {
+    const h = host();
+    const { pid, outcome } = await cancelMidJob(h, 'f', 'hang');
+    expect(outcome).toEqual({ kind: 'cancelled' });
     expect(h.pid).toBe(pid);
   });
 
   it('kills and restarts a host whose engine ignores cancel', async () => {
     const h = host(undefined, { cancelGraceMs: 200 });
-    await h.start();
-    await h.whenReady();
-    const pid = h.pid;
-    const run = runOn(h, job('g', 'ignore-abort'));
-    await new Promise((r) => setTimeout(r, 30));
-    run.cancel();
-    expect(await run.outcome).toEqual({ kind: 'cancelled' });
+    const { pid, outcome } = await cancelMidJob(h, 'g', 'ignore-abort');
+    expect(outcome).toEqual({ kind: 'cancelled' });
     await h.whenReady();
     expect(h.pid).not.toBe(pid);
     expect(await runOn(h, job('h')).outcome).toMatchObject({ kind: 'result' });
@@ -206,9 +216,9 @@ describe('engine host entry (malformed IPC)', () => {
       expect(await reply).toMatchObject({ type: 'badMessage', message: expect.stringMatching(/type/) });
       reply = next();
       child.send({ type: 'run', job: { id: 'x1', task: 'ocr', images: ['not bytes'], history: [] } });
-      expect(await reply).toMatchObject({ type: 'error', jobId: 'x1', error: { code: 'bad_request' } });
+      expect(await reply).toMatchObject({ type: 'error', jobId: 'x1', error: { code: 'bad_request', message: expect.stringMatching(/run\.job\.images\.0: must be bytes/) } });
       reply = next();
-      child.send({ type: 'run', job: { id: 'x2', task: 'ocr', images: [new Uint8Array(1)], history: [] } });
+      child.send({ type: 'run', job: { id: 'x2', task: 'ocr', images: [new Uint8Array(1)], locale: 'en', history: [] } });
       expect(await reply).toMatchObject({ type: 'error', jobId: 'x2', error: { code: 'engine_unavailable' } });
       reply = next();
       child.send({ type: 'launch-missiles' });

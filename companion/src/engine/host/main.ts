@@ -9,7 +9,7 @@ import { describeCudaError } from '../device/cuda';
 import { describeWebGpuError, isGpuDeviceFailure } from '../device/webgpu-words';
 import type { Engine } from '../engine';
 import { getEngineDefinition } from '../registry';
-import { checkToHost, type FromHost, type ToHost } from './messages';
+import { parseToHost, type FromHost, type ToHost } from './messages';
 import { toWireError, isAbortError } from './wire-error';
 
 if (!process.send) {
@@ -164,14 +164,14 @@ async function unload(): Promise<void> {
 }
 
 process.on('message', (raw: unknown) => {
-  const problem = checkToHost(raw);
-  if (problem) {
+  const parsed = parseToHost(raw);
+  if (!parsed.ok) {
     const jobId = (raw as { job?: { id?: unknown } } | null)?.job?.id;
-    if (typeof jobId === 'string') send({ type: 'error', jobId, error: { code: 'bad_request', message: `malformed engine job: ${problem}` } });
-    else send({ type: 'badMessage', message: problem });
+    if (typeof jobId === 'string') send({ type: 'error', jobId, error: { code: 'bad_request', message: `malformed engine job: ${parsed.problem}` } });
+    else send({ type: 'badMessage', message: parsed.problem });
     return;
   }
-  const message = raw as ToHost;
+  const message = parsed.message;
   switch (message.type) {
     case 'load':
       loading = load(message).finally(() => (loading = undefined));
@@ -185,6 +185,9 @@ process.on('message', (raw: unknown) => {
     case 'unload':
       void unload();
       return;
+    default:
+      // A new daemon message does not compile until it is handled here.
+      return message satisfies never;
   }
 });
 

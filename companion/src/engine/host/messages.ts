@@ -1,104 +1,126 @@
-import { EngineKind, ModelInfo, Task, type ErrorCode } from '@loupe/shared';
-import type { EngineCapabilities, EngineEvent, EngineJob, EngineOptions } from '../engine';
+import { z } from 'zod';
+import { EngineKind, ErrorCode, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrBlock, OcrLine, Region, ResponseFormat, Sampling, Task, VideoClip } from '@loupe/shared';
+import { DEVICE_REQUESTS } from '../device/request';
+import type { ConversationTurn, EngineCapabilities, EngineEvent, EngineJob, EngineOptions } from '../engine';
 
 /**
  * IPC between the daemon and an engine host process (advanced serialization: image bytes
  * travel as Uint8Array, never base64). Small on purpose: one engine per host, one job at a time.
+ * Both ends parse what they receive with these schemas (parseToHost / parseFromHost).
  */
-export type ToHost =
-  | {
-      type: 'load';
-      engine: string;
-      options: EngineOptions;
-      /** Absolute paths of extra modules that register engines (the test double); empty in production. */
-      modules?: string[];
-    }
-  | { type: 'run'; job: EngineJob }
-  | { type: 'cancel'; jobId: string }
-  | { type: 'unload' };
+
+/** True when A and B are the same type with the same keys (a field added to one only fails to compile). */
+type Mirror<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
+
+const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be bytes (Uint8Array)');
+
+const Turn = z.object({ role: z.enum(['user', 'assistant']), text: z.string(), images: z.number().int().nonnegative().optional() });
+const turnMirrors: Mirror<z.infer<typeof Turn>, ConversationTurn> = true;
+
+const Job = z.object({
+  id: z.string().min(1),
+  task: Task,
+  images: z.array(Bytes),
+  region: Region.optional(),
+  prompt: z.string().optional(),
+  locale: Locale,
+  newImages: z.number().int().positive().optional(),
+  history: z.array(Turn),
+  maxTokens: z.number().int().positive().optional(),
+  sampling: Sampling.optional(),
+  system: z.string().optional(),
+  model: z.string().optional(),
+  format: ResponseFormat.optional(),
+  video: VideoClip.optional(),
+});
+const jobMirrors: Mirror<z.infer<typeof Job>, EngineJob> = true;
+
+const Backend = z.object({ kind: z.literal('openai'), baseUrl: z.string(), apiKey: z.string().optional(), apiKeyFile: z.string().optional(), model: z.string().optional() });
+const Options = z.object({
+  home: z.string(),
+  device: z.enum(DEVICE_REQUESTS),
+  gpuFailure: z.string().optional(),
+  model: z.string().optional(),
+  dtype: z.string().optional(),
+  backend: Backend.optional(),
+  threads: z.number().int().positive().optional(),
+});
+const optionsMirror: Mirror<z.infer<typeof Options>, EngineOptions> = true;
+
+const Capabilities = z.object({ kind: EngineKind, tasks: z.array(Task).readonly(), maxPixels: z.number().positive(), multiImage: z.boolean(), systemPrompt: z.boolean().optional(), video: z.boolean().optional() });
+const capabilitiesMirror: Mirror<z.infer<typeof Capabilities>, EngineCapabilities> = true;
 
 export type EngineResult = Extract<EngineEvent, { type: 'result' }>;
+const Result = z.object({
+  type: z.literal('result'),
+  text: z.string(),
+  finishReason: FinishReason,
+  stats: JobStats.omit({ queueMs: true, totalMs: true }),
+  lines: z.array(OcrLine).optional(),
+  boxes: z.array(GroundBox).optional(),
+  no_text: z.boolean().optional(),
+  blocks: z.array(OcrBlock).optional(),
+});
+const resultMirrors: Mirror<z.infer<typeof Result>, EngineResult> = true;
 
-export interface WireError {
-  code: ErrorCode;
-  message: string;
-  hint?: string;
-}
+const WireErrorSchema = z.object({ code: ErrorCode, message: z.string(), hint: z.string().optional() });
+export type WireError = z.infer<typeof WireErrorSchema>;
 
-export type FromHost =
+const JobId = z.string().min(1);
+
+export const ToHost = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('load'),
+    engine: z.string().min(1),
+    options: Options,
+    /** Absolute paths of extra modules that register engines (the test double); empty in production. */
+    modules: z.array(z.string()).optional(),
+  }),
+  z.object({ type: z.literal('run'), job: Job }),
+  z.object({ type: z.literal('cancel'), jobId: JobId }),
+  z.object({ type: z.literal('unload') }),
+]);
+export type ToHost = z.infer<typeof ToHost>;
+
+export const FromHost = z.discriminatedUnion('type', [
   /** The engine definition exists: what kind it is, before its (possibly slow) load. */
-  | { type: 'accepted'; kind: EngineKind; describe: string }
-  | { type: 'loaded'; model: ModelInfo; capabilities: EngineCapabilities }
+  z.object({ type: z.literal('accepted'), kind: EngineKind, describe: z.string() }),
+  z.object({ type: z.literal('loaded'), model: ModelInfo, capabilities: Capabilities }),
   /** `retry`: the cause may go away by itself (a remote server still starting): load again later. */
-  | { type: 'loadError'; error: WireError; retry?: boolean }
-  | { type: 'delta'; jobId: string; text: string }
-  | { type: 'result'; jobId: string; result: EngineResult }
-  | { type: 'error'; jobId: string; error: WireError }
+  z.object({ type: z.literal('loadError'), error: WireErrorSchema, retry: z.boolean().optional() }),
+  z.object({ type: z.literal('delta'), jobId: JobId, text: z.string() }),
+  z.object({ type: z.literal('result'), jobId: JobId, result: Result }),
+  z.object({ type: z.literal('error'), jobId: JobId, error: WireErrorSchema }),
   /** The job stopped because it was cancelled. */
-  | { type: 'cancelled'; jobId: string }
+  z.object({ type: z.literal('cancelled'), jobId: JobId }),
   /** The GPU failed mid-job (device lost, out of memory): the host exits; the next one avoids the GPU under auto. */
-  | { type: 'deviceFailed'; device: string; reason: string }
-  | { type: 'unloaded' }
+  z.object({ type: z.literal('deviceFailed'), device: z.string(), reason: z.string() }),
+  z.object({ type: z.literal('unloaded') }),
   /** A message the host could not understand (never crashes the host). */
-  | { type: 'badMessage'; message: string };
+  z.object({ type: z.literal('badMessage'), message: z.string() }),
+]);
+export type FromHost = z.infer<typeof FromHost>;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-const isString = (v: unknown): v is string => typeof v === 'string';
+export type Parsed<T> = { ok: true; message: T } | { ok: false; problem: string };
 
-/** Structural check of a daemon → host message; returns a reason when malformed. */
-export function checkToHost(raw: unknown): string | undefined {
-  if (!isObject(raw) || !isString(raw.type)) return 'message is not an object with a type';
-  switch (raw.type) {
-    case 'load':
-      if (!isString(raw.engine) || !isObject(raw.options)) return 'load needs engine and options';
-      if (raw.modules !== undefined && !(Array.isArray(raw.modules) && raw.modules.every(isString))) return 'load.modules must be a list of paths';
-      return undefined;
-    case 'run': {
-      const job = raw.job;
-      if (!isObject(job) || !isString(job.id) || !isString(job.task)) return 'run needs job.id and job.task';
-      if (!Array.isArray(job.images) || !job.images.every((i) => i instanceof Uint8Array)) return 'run.job.images must be byte arrays';
-      if (!Array.isArray(job.history)) return 'run.job.history must be a list';
-      return undefined;
-    }
-    case 'cancel':
-      return isString(raw.jobId) ? undefined : 'cancel needs jobId';
-    case 'unload':
-      return undefined;
-    default:
-      return `unknown message type "${raw.type.slice(0, 32)}"`;
-  }
+const TO_HOST_TYPES: readonly string[] = ToHost.options.map((o) => o.shape.type.value);
+const FROM_HOST_TYPES: readonly string[] = FromHost.options.map((o) => o.shape.type.value);
+
+/** A daemon → host message, or why it is malformed (in words naming the field). */
+export const parseToHost = (raw: unknown): Parsed<ToHost> => parseWith(ToHost, TO_HOST_TYPES, raw);
+
+/** A host → daemon message, or why it is malformed: the daemon serves from these fields, so a host sending less is refused here. */
+export const parseFromHost = (raw: unknown): Parsed<FromHost> => parseWith(FromHost, FROM_HOST_TYPES, raw);
+
+function parseWith<T>(schema: z.ZodType<T>, types: readonly string[], raw: unknown): Parsed<T> {
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string') return { ok: false, problem: 'message is not an object with a type' };
+  if (!types.includes(type)) return { ok: false, problem: `unknown message type "${type.slice(0, 32)}"` };
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, problem: `${[type, ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'does not match the schema'}` };
 }
 
-/** Structural check of a host → daemon message. */
-export function checkFromHost(raw: unknown): string | undefined {
-  if (!isObject(raw) || !isString(raw.type)) return 'message is not an object with a type';
-  switch (raw.type) {
-    case 'loaded':
-      return checkLoaded(raw);
-    case 'accepted':
-    case 'loadError':
-    case 'unloaded':
-    case 'badMessage':
-      return undefined;
-    case 'delta':
-      return isString(raw.jobId) && isString(raw.text) ? undefined : 'delta needs jobId and text';
-    case 'result':
-      return isString(raw.jobId) && isObject(raw.result) && isString(raw.result.text) ? undefined : 'result needs jobId and result.text';
-    case 'error':
-      return isString(raw.jobId) && isObject(raw.error) && isString(raw.error.message) ? undefined : 'error needs jobId and error';
-    case 'cancelled':
-      return isString(raw.jobId) ? undefined : 'cancelled needs jobId';
-    case 'deviceFailed':
-      return isString(raw.device) && isString(raw.reason) ? undefined : 'deviceFailed needs device and reason';
-    default:
-      return `unknown message type "${raw.type.slice(0, 32)}"`;
-  }
-}
-
-/** `loaded` against the shared schemas: the daemon serves from these fields, so a host sending less is refused here. */
-function checkLoaded(raw: Record<string, unknown>): string | undefined {
-  if (!ModelInfo.safeParse(raw.model).success) return 'loaded.model is not a model description';
-  const c = raw.capabilities;
-  const ok = isObject(c) && EngineKind.safeParse(c.kind).success && Task.array().safeParse(c.tasks).success && typeof c.maxPixels === 'number' && typeof c.multiImage === 'boolean';
-  return ok ? undefined : 'loaded.capabilities needs kind, tasks, maxPixels and multiImage';
-}
+// Compile-time only: each engine interface and its wire schema name the same fields.
+void [turnMirrors, jobMirrors, optionsMirror, capabilitiesMirror, resultMirrors];

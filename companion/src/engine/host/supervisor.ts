@@ -1,3 +1,4 @@
+// Over 300 lines: one child process's life (spawn, IPC, crash restart, cancel-kill) shares these fields.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { childEntry } from '../../bundle-entry';
@@ -5,22 +6,12 @@ import { createInterface } from 'node:readline';
 import type { EngineKind, ModelInfo } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
 import type { EngineCapabilities, EngineJob, EngineOptions } from '../engine';
-import { checkFromHost, type EngineResult, type FromHost, type ToHost, type WireError } from './messages';
+import { forwardHostLine } from './host-output';
+import type { EngineLane, HostJobHandlers, HostState, RunningOnHost } from './lane';
+import { parseFromHost, type ToHost, type WireError } from './messages';
+import { RestartPolicy, type RestartOptions } from './restart-policy';
 
-export type HostState = 'loading' | 'ready' | 'error' | 'closed';
-
-export interface HostJobHandlers {
-  delta(text: string): void;
-  /** Exactly one of result / error / cancelled is called per run. */
-  result(result: EngineResult): void;
-  error(error: WireError): void;
-  cancelled(): void;
-}
-
-export interface RunningOnHost {
-  /** Asks the engine to stop; if it does not within cancelGraceMs the host is killed and restarted. */
-  cancel(): void;
-}
+export type { HostJobHandlers, HostState, RunningOnHost } from './lane';
 
 export interface EngineHostOptions {
   engine: string;
@@ -28,7 +19,7 @@ export interface EngineHostOptions {
   /** Extra modules that register engines, imported by the host (tests' engine double). */
   modules?: string[];
   log: Logger;
-  restart?: { maxCrashes?: number; windowMs?: number; baseDelayMs?: number; reloadBaseMs?: number; maxReloadDelayMs?: number };
+  restart?: RestartOptions;
   cancelGraceMs?: number;
 }
 
@@ -44,8 +35,6 @@ export const ENGINE_CRASHED: WireError = {
  */
 const CANCEL_GRACE_MS = 20_000;
 
-const PINO_LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
-
 const HOST_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 interface CurrentJob {
@@ -56,30 +45,41 @@ interface CurrentJob {
   killTimer?: NodeJS.Timeout;
 }
 
-/**
- * Supervises one engine host child process: loads the engine, runs one job at a time, and
- * restarts the host (with backoff, a bounded number of times) when it dies.
- */
-export class EngineHost {
-  readonly engine: string;
-  state: HostState = 'loading';
+/** What the host reports about its engine: written only by the supervisor, read through getters. */
+interface HostView {
+  state: HostState;
   kind?: EngineKind;
   describe?: string;
   model?: ModelInfo;
   capabilities?: EngineCapabilities;
-  /** Why the engine is not ready, in words (load error, crash loop, restarting). */
   note?: string;
-  /** The fix for `note`, when a retryable load error named one (a remote backend's key or URL). */
   hint?: string;
-  /** The host's pid while it runs (tests kill it to simulate a native crash). */
   pid?: number;
+}
+
+/**
+ * Supervises one engine host child process: loads the engine, runs one job at a time, and
+ * restarts the host (with backoff, a bounded number of times) when it dies.
+ */
+export class EngineHost implements EngineLane {
+  readonly engine: string;
+  private readonly view: HostView = { state: 'loading' };
+  get state(): HostState { return this.view.state; }
+  get kind(): EngineKind | undefined { return this.view.kind; }
+  get describe(): string | undefined { return this.view.describe; }
+  get model(): ModelInfo | undefined { return this.view.model; }
+  get capabilities(): EngineCapabilities | undefined { return this.view.capabilities; }
+  /** Why the engine is not ready, in words (load error, crash loop, restarting). */
+  get note(): string | undefined { return this.view.note; }
+  /** The fix for `note`, when a retryable load error named one (a remote backend's key or URL). */
+  get hint(): string | undefined { return this.view.hint; }
+  /** The host's pid while it runs (tests kill it to simulate a native crash). */
+  get pid(): number | undefined { return this.view.pid; }
 
   private child?: ChildProcess;
   private current?: CurrentJob;
-  private crashes: number[] = [];
+  private readonly restarts: RestartPolicy;
   private restartTimer?: NodeJS.Timeout;
-  /** Load attempts in a row that failed with a retryable error (back-off exponent). */
-  private loadRetries = 0;
   private readyWaiters: Array<{ resolve(): void; reject(e: WireError): void }> = [];
   /** The engine's own load error, given to whoever waits for readiness after it came. */
   private loadError?: WireError;
@@ -92,6 +92,7 @@ export class EngineHost {
   constructor(private readonly o: EngineHostOptions) {
     this.engine = o.engine;
     this.log = o.log.child({ engine: o.engine });
+    this.restarts = new RestartPolicy(o.restart);
   }
 
   /** Starts the host; resolves once the engine's kind is known (or its load failed). */
@@ -146,7 +147,7 @@ export class EngineHost {
   }
 
   async close(): Promise<void> {
-    this.state = 'closed';
+    this.view.state = 'closed';
     clearTimeout(this.restartTimer);
     this.failReadyWaiters();
     const child = this.child;
@@ -160,7 +161,7 @@ export class EngineHost {
   }
 
   private spawn(): void {
-    this.state = 'loading';
+    this.view.state = 'loading';
     this.loadError = undefined;
     // tsx's ESM loader is resolved from the companion package, so a fork works from any cwd.
     const { entry, execArgv } = childEntry(HOST_ENTRY, 'engine-host.mjs', import.meta.url);
@@ -171,35 +172,20 @@ export class EngineHost {
       env: { ...process.env, LOUPE_ENGINE_HOST: this.engine },
     });
     this.child = child;
-    this.pid = child.pid;
+    this.view.pid = child.pid;
     for (const [stream, level] of [[child.stdout, 'debug'], [child.stderr, 'warn']] as const) {
       if (!stream) continue;
-      createInterface({ input: stream }).on('line', (line) => this.forwardLine(line, level));
+      createInterface({ input: stream }).on('line', (line) => forwardHostLine(this.log, line, level));
     }
     child.on('message', (raw: unknown) => this.onMessage(child, raw));
     child.on('error', (error) => this.log.warn({ err: error.message }, 'engine host process error'));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    const options = this.gpuFailure ? { ...this.o.options, gpuFailure: this.gpuFailure } : this.o.options;
-    const load: ToHost = { type: 'load', engine: this.o.engine, options, ...(this.o.modules ? { modules: this.o.modules } : {}) };
-    this.send(load);
+    this.send(this.loadMessage(this.gpuFailure ? { ...this.o.options, gpuFailure: this.gpuFailure } : this.o.options));
     this.changed();
   }
 
-  /** The host's own pino lines keep their level and fields; anything else (native libraries) is one string. */
-  private forwardLine(line: string, fallback: 'debug' | 'warn'): void {
-    if (line.startsWith('{')) {
-      try {
-        const { level, msg, time: _t, pid: _p, hostname: _h, ...fields } = JSON.parse(line) as Record<string, unknown>;
-        const name = typeof level === 'number' ? PINO_LEVELS[Math.floor(level / 10) * 10] : undefined;
-        if (name) {
-          this.log[name]({ ...fields, from: 'engine-host' }, typeof msg === 'string' ? msg : 'engine host log');
-          return;
-        }
-      } catch {
-        // not JSON after all
-      }
-    }
-    this.log[fallback]({ line: line.slice(0, 500) }, 'engine host output');
+  private loadMessage(options: EngineOptions): ToHost {
+    return { type: 'load', engine: this.o.engine, options, ...(this.o.modules ? { modules: this.o.modules } : {}) };
   }
 
   private send(message: ToHost): void {
@@ -214,35 +200,35 @@ export class EngineHost {
 
   private onMessage(child: ChildProcess, raw: unknown): void {
     if (child !== this.child) return;
-    const problem = checkFromHost(raw);
-    if (problem) {
-      this.log.warn({ problem }, 'malformed message from the engine host');
+    const parsed = parseFromHost(raw);
+    if (!parsed.ok) {
+      this.log.warn({ problem: parsed.problem }, 'malformed message from the engine host');
       return;
     }
-    const message = raw as FromHost;
+    const message = parsed.message;
     switch (message.type) {
       case 'accepted':
-        this.kind = message.kind;
-        this.describe = message.describe;
+        this.view.kind = message.kind;
+        this.view.describe = message.describe;
         this.flushAccepted();
         return;
       case 'loaded':
-        this.state = 'ready';
-        this.model = message.model;
-        this.capabilities = message.capabilities;
-        this.kind = message.capabilities.kind;
-        this.note = undefined;
-        this.hint = undefined;
-        this.loadRetries = 0;
+        this.view.state = 'ready';
+        this.view.model = message.model;
+        this.view.capabilities = message.capabilities;
+        this.view.kind = message.capabilities.kind;
+        this.view.note = undefined;
+        this.view.hint = undefined;
+        this.restarts.loaded();
         this.log.info({ model: message.model.id, device: message.model.device }, 'engine loaded');
         for (const w of this.readyWaiters.splice(0)) w.resolve();
         this.changed();
         return;
       case 'loadError':
-        this.state = 'error';
-        this.note = message.error.message;
+        this.view.state = 'error';
+        this.view.note = message.error.message;
         // A remote's own fix (the key, the URL) beats the generic "pull a model".
-        this.hint = message.retry ? message.error.hint : undefined;
+        this.view.hint = message.retry ? message.error.hint : undefined;
         this.loadError = message.error;
         this.log.warn({ code: message.error.code, reason: message.error.message, retry: message.retry === true }, 'engine failed to load');
         this.flushAccepted();
@@ -273,6 +259,9 @@ export class EngineHost {
       case 'cancelled':
         this.settle(message.jobId, (h) => h.cancelled());
         return;
+      default:
+        // A new host message does not compile until it is handled here.
+        return message satisfies never;
     }
   }
 
@@ -289,10 +278,10 @@ export class EngineHost {
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (child !== this.child) return;
     this.child = undefined;
-    this.pid = undefined;
-    this.model = undefined;
+    this.view.pid = undefined;
+    this.view.model = undefined;
     // Not ready any more before anyone hears about the job: a listener must not dispatch onto a dead host.
-    if (this.state === 'ready') this.state = 'loading';
+    if (this.state === 'ready') this.view.state = 'loading';
     const killedOnCancel = this.current?.cancelling === true;
     if (this.current) {
       const jobId = this.current.id;
@@ -302,21 +291,18 @@ export class EngineHost {
     // Closed on purpose, or let go after a load error: nothing to restart.
     if (this.state === 'closed' || this.state === 'error') return;
     this.log.warn({ code, signal }, 'engine host exited');
-    if (!killedOnCancel) this.crashes.push(Date.now());
-    const windowMs = this.o.restart?.windowMs ?? 60_000;
-    this.crashes = this.crashes.filter((t) => Date.now() - t < windowMs);
-    const maxCrashes = this.o.restart?.maxCrashes ?? 5;
-    if (this.crashes.length > maxCrashes) {
-      this.state = 'error';
-      this.note = `the engine process crashed ${this.crashes.length} times within ${Math.round(windowMs / 1000)} s; restart Loupe or run \`loupe doctor\``;
+    const next = this.restarts.afterCrash(!killedOnCancel);
+    if ('gaveUp' in next) {
+      this.view.state = 'error';
+      this.view.note = next.gaveUp;
       this.flushAccepted();
       this.failReadyWaiters();
       this.changed();
       return;
     }
-    const delay = (this.o.restart?.baseDelayMs ?? 250) * 2 ** Math.max(0, this.crashes.length - 1);
-    this.state = 'loading';
-    this.note = 'restarting after the engine process stopped';
+    const delay = next.delayMs;
+    this.view.state = 'loading';
+    this.view.note = 'restarting after the engine process stopped';
     this.changed();
     this.restartTimer = setTimeout(() => {
       if (this.state !== 'closed') this.spawn();
@@ -328,15 +314,14 @@ export class EngineHost {
    * the same host loads again after a back-off (1 s, 2 s, … 30 s), so Loupe recovers without a restart.
    */
   private scheduleReload(child: ChildProcess): void {
-    const delay = Math.min((this.o.restart?.reloadBaseMs ?? 1000) * 2 ** this.loadRetries, this.o.restart?.maxReloadDelayMs ?? 30_000);
-    this.loadRetries++;
-    this.note = `${this.note ?? 'the engine failed to load'} (retrying in ${Math.ceil(delay / 1000)} s)`;
+    const delay = this.restarts.afterLoadError();
+    this.view.note = `${this.note ?? 'the engine failed to load'} (retrying in ${Math.ceil(delay / 1000)} s)`;
     clearTimeout(this.restartTimer);
     this.restartTimer = setTimeout(() => {
       if (child !== this.child || this.state !== 'error') return;
-      this.state = 'loading';
+      this.view.state = 'loading';
       this.loadError = undefined;
-      this.send({ type: 'load', engine: this.o.engine, options: this.o.options, ...(this.o.modules ? { modules: this.o.modules } : {}) });
+      this.send(this.loadMessage(this.o.options));
       this.changed();
     }, delay);
   }

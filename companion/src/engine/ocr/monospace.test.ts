@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CtcChar } from './ctc';
-import { fixCodeMarks, monospacePitch, spaceLineWithPitch } from './spacing';
+import { monospacePitch, spaceLineWithPitch } from './spacing';
 import type { Rgb } from './raster';
 import { codeBlock, guessLanguage } from './code-blocks';
 
@@ -27,21 +27,6 @@ describe('monospace lines', () => {
 
   it('does not take a line of capitals for monospace (they are near-monospace in any font)', () => {
     expect(monospacePitch(monoLine('GCLOUDWIDEFLAGS', 2.5), 8)).toBeUndefined();
-  });
-});
-
-describe('code marks', () => {
-  it('reads backticks, fences, table bars and small zeros back from their look-alikes', () => {
-    expect(fixCodeMarks('Returns true if ^ node′ is a problematic')).toBe('Returns true if `node` is a problematic');
-    expect(fixCodeMarks('""`js')).toBe('```js');
-    expect(fixCodeMarks('丨 ii 丨 adduser')).toBe('| ii | adduser');
-    expect(fixCodeMarks('May 2θ 2025')).toBe('May 20 2025');
-  });
-
-  it('leaves Chinese and plain quotes alone', () => {
-    expect(fixCodeMarks('中丨文')).toBe('中丨文');
-    expect(fixCodeMarks('"quoted"')).toBe('"quoted"');
-    expect(fixCodeMarks("it's 2 ^ 3")).toBe("it's 2 ^ 3");
   });
 });
 

@@ -40,6 +40,9 @@ export class PpOcrEngine implements Engine {
     if (job.task !== 'ocr') {
       throw new ProtocolError('bad_request', `the ppocr engine only reads text (task "ocr"), not "${job.task}"`, 'Send this task to the VLM engine.', job.id);
     }
+    if (job.video) {
+      throw new ProtocolError('bad_request', 'the ppocr engine reads still images, not video', 'Send one frame as an image, or ask the vision model about the video.', job.id);
+    }
     const image = job.images[0];
     if (!image || job.images.length !== 1) {
       throw new ProtocolError('bad_request', `OCR reads exactly one image per job (got ${job.images.length})`, 'Send one image.', job.id);

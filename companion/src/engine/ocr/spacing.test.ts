@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CtcChar } from './ctc';
-import { fixLatinConfusions, spaceLine } from './spacing';
+import { spaceLine } from './spacing';
 import type { Rgb } from './raster';
 
 /** A white crop with black vertical bars where the glyphs are (10 px per time step). */
@@ -77,24 +77,5 @@ describe('word spacing', () => {
   it('keeps spaces the recogniser emitted', () => {
     const chars = [ch('a', 0), ch(' ', 2), ch('b', 4, 0.95)];
     expect(spaceLine(chars, 10, crop([0, 4], 60))).toBe('a b');
-  });
-
-  it('fixes I/l and 1/l only in their ambiguous contexts', () => {
-    expect(fixLatinConfusions('OpenAl and Al, $l, 2l0')).toBe('OpenAI and AI, $1, 210');
-    expect(fixLatinConfusions('Alpha all ls')).toBe('Alpha all ls');
-    expect(fixLatinConfusions('due 0n Monday, C0de.')).toBe('due on Monday, Code.');
-    expect(fixLatinConfusions('reports， open: a；b 图片，好')).toBe('reports, open: a;b 图片，好');
-    expect(fixLatinConfusions('0x1f 0xff 100 v2.0 a0 10n')).toBe('0x1f 0xff 100 v2.0 a0 10n');
-    expect(fixLatinConfusions('0CR C0DE (0CR) A0 0K 10KB B2B')).toBe('OCR CODE (OCR) A0 0K 10KB B2B');
-  });
-
-  it('makes full-width brackets and punctuation ASCII next to Latin text, even after a space, and keeps them in Chinese', () => {
-    expect(fixLatinConfusions('for （const it of items）{')).toBe('for (const it of items){');
-    expect(fixLatinConfusions('价格（元） 和 使用 （API）')).toBe('价格（元） 和 使用 （API）');
-    expect(fixLatinConfusions('（注意）')).toBe('（注意）');
-  });
-
-  it('makes full-width digits and Latin letters ASCII', () => {
-    expect(fixLatinConfusions('２ 件，ＡＢＣ ｘ1')).toBe('2 件，ABC x1');
   });
 });

@@ -1,6 +1,7 @@
 import type { CtcChar } from './ctc';
 import { median } from './median';
 import { luminanceAt, type Rgb } from './raster';
+import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -30,19 +31,12 @@ export const DEFAULT_SPACING: SpacingOptions = {
   mixedGapRatio: 0.24,
 };
 
-const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/u;
-
 /** Full-width punctuation (and curly quotes, full-width in Chinese fonts) carries its own blank; a space next to it is never typed. */
 const CJK_PUNCT = /^[\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u2018\u2019\u201C\u201D]$/u;
-const IDEOGRAPH = /^[\u2E80-\u2FFF\u3400-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF]$/u;
 const ASCII_MARK = /^[\x21-\x7E]$/;
 // Full-width forms too: in Latin text they are misread ASCII marks and spaced like them.
 const NO_SPACE_AFTER = /^[([{_（]$/u;
 const NO_SPACE_BEFORE = /^[)\]},.;:!?_%），：；！？]$/u;
-
-export function isCjk(ch: string): boolean {
-  return CJK.test(ch);
-}
 
 export interface InkProfile {
   /** Per crop column: does it hold text ink? */
@@ -115,13 +109,6 @@ function longestBlankRun(columns: Uint8Array, from: number, to: number): number 
     else if (++run > best) best = run;
   }
   return best;
-}
-
-/** A character with its horizontal extent in crop pixels. */
-export interface PlacedChar {
-  char: string;
-  x0: number;
-  x1: number;
 }
 
 /**
@@ -244,7 +231,7 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: 
       // gap in monospace type. Without a fair space probability, only a wide gap plus a hint counts.
       // (A dot before a capital is a sentence or "No. FP2024": the usual rules.)
       space = p >= opts.weakSpaceProb && gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical);
-    } else if ((IDEOGRAPH.test(a.char) && ASCII_MARK.test(b.char)) || (ASCII_MARK.test(a.char) && IDEOGRAPH.test(b.char))) {
+    } else if ((isIdeograph(a.char) && ASCII_MARK.test(b.char)) || (ASCII_MARK.test(a.char) && isIdeograph(b.char))) {
       // Chinese beside Latin or digits ("使用 Qwen 模型"): the space is a matter of style, so the
       // image decides; the recogniser gives it no probability either way.
       space = gap >= Math.max(3, opts.mixedGapRatio * inkHeight, 2 * typical);
@@ -255,56 +242,4 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: 
     text += b.char;
   }
   return fixLatinConfusions(text);
-}
-
-/** Private-use stand-ins for a Chinese bracket pair while the single-mark rule runs. */
-const KEPT_OPEN = '\uE000';
-const KEPT_CLOSE = '\uE001';
-
-/** A word of capitals with one zero before at least two of them ("0CR", "C0DE"; not "A0", "0K"). */
-const CAPITALS_WITH_ZERO = /^[("']?[A-Z]*0[A-Z]{2,}[)"',.;:!?]?$/;
-
-/** A word of letters with one zero before lowercase letters ("0n", "C0de"): the zero is an o. */
-const LETTERS_WITH_ZERO = /^[("']?[A-Za-z]*0[a-z]+[)"',.;:!?]?$/;
-
-/**
- * Sans-serif capital I and small l are the same glyph; the recogniser picks l after a
- * capital ("OpenAl", "Al"), l for 1 after a currency sign, 0 for o inside a word, and
- * full-width punctuation after Latin text.
- * Fix only those contexts.
- */
-export function fixLatinConfusions(text: string): string {
-  return text
-    // Full-width punctuation from the Chinese dictionary inside Latin text becomes ASCII. Bracket
-    // pairs go together: Chinese ones (after Chinese text, or around it) are set aside and kept.
-    .replace(/（([^（）]*)）/gu, (whole, inner: string, at: number, line: string) => {
-      const before = line.slice(0, at).trimEnd().slice(-1);
-      return (before && isCjk(before)) || CJK.test(inner) ? `${KEPT_OPEN}${inner}${KEPT_CLOSE}` : `(${inner})`;
-    })
-    // Single marks: the nearest neighbour on the left is Latin (or the line starts), on the right Latin (or it ends).
-    .replace(/(?<=[\x21-\x7E]\s*|^\s*)[，：；！？（）](?=\s*[\x21-\x7E]|\s*$)/gu, (c) => c.normalize('NFKC'))
-    .replaceAll(KEPT_OPEN, '（')
-    .replaceAll(KEPT_CLOSE, '）')
-    // Full-width digits and Latin letters (a lone table digit is often read so) are ASCII.
-    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/gu, (c) => c.normalize('NFKC'))
-    .replace(/\S+/g, (w) => (LETTERS_WITH_ZERO.test(w) && !/^0[xXbBoO]/.test(w) ? w.replace('0', 'o') : w))
-    // The same in capitals ("0CR", "C0DE"), where no other digit is around.
-    .replace(/\S+/g, (w) => (CAPITALS_WITH_ZERO.test(w) ? w.replace('0', 'O') : w))
-    .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1')
-    .replace(/^.*$/s, fixCodeMarks);
-}
-
-/**
- * Code and Markdown marks the dictionary spells with look-alikes: a backtick comes back as a
- * prime (′) or, opening a word, as a caret; a fence line (```js) as a run of quotes; a table
- * bar as the ideograph 丨; a zero at small sizes as θ.
- */
-export function fixCodeMarks(text: string): string {
-  const fence = /^(\s*)[`'"′‘’“”^]{3}(\w*)$/.exec(text) ?? /^(\s*)(?=[^`′^]*[`′^])[`'"′‘’“”^]{2,3}(\w*)$/.exec(text);
-  if (fence) return `${fence[1]}\`\`\`${fence[2]}`;
-  return text
-    .replace(/[′‵]/g, '`')
-    .replace(/(^|\s)\^ ?(?=[\w./@$-][^`\s]*`)/g, '$1`')
-    .replace(/丨/g, (c, at: number, line: string) => (IDEOGRAPH.test(line[at - 1] ?? '') && IDEOGRAPH.test(line[at + 1] ?? '') ? c : '|'))
-    .replace(/θ(?=[\dA-Za-z.,:%)]|$)|(?<=[\dA-Za-z.(])θ/g, '0');
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineJob } from '../engine';
-import { OpenAiRemoteEngine, remoteFamily } from './openai-remote-engine';
+import { OpenAiRemoteEngine } from './openai-remote-engine';
 
 /**
  * The remote backend against a minimal OpenAI-format SSE server on loopback (real sockets):
@@ -200,12 +200,5 @@ describe('openai-remote engine (loopback SSE server)', () => {
     await new Promise((r) => closed.close(r));
     const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl: `http://127.0.0.1:${port}/v1` } });
     await expect(engine.load()).rejects.toMatchObject({ code: 'engine_unavailable', retryable: true, message: `the remote model server at http://127.0.0.1:${port}/v1 is not answering (ECONNREFUSED)` });
-  });
-
-  it('guesses the grounding convention from the served model name', () => {
-    expect(remoteFamily('Qwen/Qwen3-VL-8B-Instruct').grounding.convention).toBe('normalized-1000');
-    expect(remoteFamily('qwen2-vl-7b').modelType).toBe('qwen2_vl');
-    expect(remoteFamily('Qwen/Qwen2.5-VL-7B-Instruct').grounding.convention).toBe('absolute-resized');
-    expect(remoteFamily('llava').modelType).toBe('qwen2_5_vl');
   });
 });

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { ChatCompletionContentPart, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { DEFAULT_FAMILY_ID, familyOfServedModel, getFamily, type Family } from '@loupe/models';
 import type { FinishReason, GroundBox, ModelInfo } from '@loupe/shared';
 import { join } from 'node:path';
 import { ProtocolError } from '@loupe/shared';
@@ -7,7 +8,6 @@ import type { Logger } from '../../log/logger';
 import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
 import { buildChat } from '../vlm/chat';
 import { abortError } from '../vlm/event-queue';
-import { familyFor, type VlmFamily } from '../vlm/families';
 import { groundBoxes } from '../vlm/grounding';
 import { maxTokensFor, pixelBudgetFor, taskPrompt } from '../vlm/prompts';
 import { RepetitionGuard } from '../vlm/repetition-guard';
@@ -30,7 +30,7 @@ export class OpenAiRemoteEngine implements Engine {
   readonly name = OPENAI_REMOTE_ENGINE;
   private client: OpenAI | undefined;
   private model: string | undefined;
-  private family: VlmFamily = familyFor('qwen2_5_vl');
+  private family: Family = getFamily(DEFAULT_FAMILY_ID);
   private info: ModelInfo | undefined;
   private remoteStandIn = false;
   /** For logs, status and errors: never the user info. */
@@ -84,9 +84,9 @@ export class OpenAiRemoteEngine implements Engine {
       throw loadError(error, this.baseUrl, { keySource: key.source, keyFile: this.keyFile });
     }
     this.model = model;
-    this.family = remoteFamily(model);
+    this.family = familyOfServedModel(model);
     const standIn = this.remoteStandIn || /stand-?in/i.test(model);
-    this.log?.info({ baseUrl: this.baseUrl, model, family: this.family.modelType, key: this.keySource }, 'remote VLM ready');
+    this.log?.info({ baseUrl: this.baseUrl, model, family: this.family.id, key: this.keySource }, 'remote VLM ready');
     this.info = {
       id: model,
       engine: OPENAI_REMOTE_ENGINE,
@@ -112,8 +112,12 @@ export class OpenAiRemoteEngine implements Engine {
     // The model the client named when the remote serves it too, else the one chosen at load.
     const model = job.model && this.info?.served?.includes(job.model) ? job.model : this.model;
     if (!client || !model) throw new Error('the remote engine is not loaded');
-    const family = model === this.model ? this.family : remoteFamily(model);
+    const family = model === this.model ? this.family : familyOfServedModel(model);
     if (signal.aborted) throw abortError();
+    if (job.video) {
+      // Remote servers differ in how (and whether) they take video; frames sent as images would read as unrelated pictures.
+      throw new ProtocolError('bad_request', 'the remote engine does not take video jobs', 'Use a local Qwen-VL model for video (`loupe start --model <dir>`).', job.id);
+    }
     if (job.images.length === 0 && job.task !== 'ask') {
       throw new ProtocolError('bad_request', `task "${job.task}" needs an image`, 'Send an image with the job.', job.id);
     }
@@ -128,7 +132,7 @@ export class OpenAiRemoteEngine implements Engine {
     const messages: ChatCompletionMessageParam[] = chat.map((m) => {
       if (m.role === 'assistant') return { role: 'assistant', content: m.content.map((c) => (c.type === 'text' ? c.text : '')).join('') };
       const parts: ChatCompletionContentPart[] = m.content.map((c) =>
-        c.type === 'image' ? { type: 'image_url', image_url: { url: images[imageIndex++]!.dataUri } } : { type: 'text', text: c.text },
+        c.type === 'text' ? { type: 'text', text: c.text } : { type: 'image_url', image_url: { url: images[imageIndex++]!.dataUri } },
       );
       return { role: m.role, content: parts } as ChatCompletionMessageParam;
     });
@@ -217,14 +221,6 @@ function remoteSampling(job: EngineJob): Record<string, unknown> {
     ...(s.seed !== undefined ? { seed: s.seed } : {}),
     ...(s.stop?.length ? { stop: s.stop } : {}),
   };
-}
-
-/** Grounding convention of a served model, guessed from its name (Qwen2.5-VL's when unknown). */
-export function remoteFamily(model: string): VlmFamily {
-  const name = model.toLowerCase();
-  if (/qwen3[-_.]?vl/.test(name)) return familyFor('qwen3_vl');
-  if (/qwen2[-_.]?vl/.test(name) && !/qwen2[-_.]5/.test(name)) return familyFor('qwen2_vl');
-  return familyFor('qwen2_5_vl');
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;

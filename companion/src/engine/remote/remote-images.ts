@@ -1,6 +1,6 @@
+import { resizeFactor, type Family } from '@loupe/models';
 import type { EngineJob } from '../engine';
 import { decodeToRgb, planDecode, sharp } from '../../intake';
-import type { VlmFamily } from '../vlm/families';
 import type { GroundingFrame } from '../vlm/grounding';
 import { pixelBudgetFor } from '../vlm/prompts';
 
@@ -17,8 +17,8 @@ const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as con
  * the size `frame` records for grounding). Otherwise it is cropped/shrunk as the local engine
  * would and re-encoded in its own kind: PNG and WebP sources as PNG (text stays crisp), JPEG as JPEG.
  */
-export async function remoteImages(job: EngineJob, family: VlmFamily): Promise<RemoteImage[]> {
-  const factor = family.patchSize * family.mergeSize;
+export async function remoteImages(job: EngineJob, family: Family): Promise<RemoteImage[]> {
+  const factor = resizeFactor(family);
   const budget = Math.min(pixelBudgetFor[job.task], job.images.length > 1 ? Math.max(250_000, 1_500_000 / job.images.length) : Infinity);
   const out: RemoteImage[] = [];
   for (const [index, bytes] of job.images.entries()) {

@@ -48,7 +48,7 @@ function createDouble(name: string, kind: 'ocr' | 'vlm', tasks: Task[], options:
       return { id: `${name}-model`, engine: name, device: 'cpu', standIn: true, ...(avoidGpu ? { fallbackReason: options.gpuFailure } : {}) };
     },
     async unload() {},
-    capabilities: () => ({ kind, tasks, maxPixels: 1_000_000, multiImage: true }),
+    capabilities: () => ({ kind, tasks, maxPixels: 1_000_000, multiImage: true, video: kind === 'vlm' }),
     run: (job, signal) => runJob(job, signal),
   };
 }
@@ -97,7 +97,8 @@ async function* runJob(job: EngineJob, signal: AbortSignal): AsyncGenerator<Engi
     default: {
       const text = `${job.task}|images=${job.images.map((i) => i.byteLength).join(',')}|history=${job.history.length}|region=${job.region ? 'yes' : 'no'}|pid=${process.pid}|prompt=${job.prompt ?? ''}|system=${job.system ?? ''}`;
       for (const piece of text.split('|')) yield { type: 'delta', text: `${piece}|` };
-      yield { type: 'result', text, finishReason: 'stop', stats, ...(job.task === 'ocr' ? { lines: [{ text, box: [0, 0, 1, 1], score: 1 }] } : {}) };
+      const seen = job.video ? { videoFrames: job.video.frameTimes.length, videoFrameTimes: job.video.frameTimes } : {};
+      yield { type: 'result', text, finishReason: 'stop', stats: { ...stats, ...seen }, ...(job.task === 'ocr' ? { lines: [{ text, box: [0, 0, 1, 1], score: 1 }] } : {}) };
     }
   }
 }

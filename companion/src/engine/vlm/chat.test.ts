@@ -66,3 +66,12 @@ describe('buildChat across turns', () => {
     expect(images).toEqual([1, 0, 1, 0, 1]);
   });
 });
+
+describe('buildChat for a video', () => {
+  it('puts one video item (not one image per frame) in the first user turn, also in a follow-up', () => {
+    expect(buildChat({ imageCount: 12, history: [], text: 'what happens?', firstTurnText: 'x', video: true })).toEqual([{ role: 'user', content: [{ type: 'video' }, { type: 'text', text: 'what happens?' }] }]);
+    const follow = buildChat({ imageCount: 12, history: [{ role: 'assistant', text: 'a dog runs' }], text: 'and then?', firstTurnText: 'Describe the video.', video: true });
+    expect(follow[0]).toEqual({ role: 'user', content: [{ type: 'video' }, { type: 'text', text: 'Describe the video.' }] });
+    expect(follow.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: 'and then?' }] });
+  });
+});

@@ -1,6 +1,6 @@
 import type { ConversationTurn } from '../engine';
 
-export type ChatContent = { type: 'image' } | { type: 'text'; text: string };
+export type ChatContent = { type: 'image' } | { type: 'video' } | { type: 'text'; text: string };
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: ChatContent[];
@@ -11,7 +11,13 @@ export interface ChatMessage {
  * follow-ups with new images, this job's own `newImages`), all others into the first user
  * turn, so every image of the conversation is seen in order.
  */
-export function buildChat(options: { imageCount: number; history: ConversationTurn[]; text: string; firstTurnText: string; newImages?: number }): ChatMessage[] {
+export function buildChat(options: { imageCount: number; history: ConversationTurn[]; text: string; firstTurnText: string; newImages?: number; video?: boolean }): ChatMessage[] {
+  if (options.video) {
+    // A clip is one video item in the first user turn (its frames are not separate images).
+    const chat = buildChat({ ...options, imageCount: 1, newImages: 0, video: false, history: options.history.map(({ role, text }) => ({ role, text })) });
+    chat[0]!.content = chat[0]!.content.map((c) => (c.type === 'image' ? { type: 'video' } : c));
+    return chat;
+  }
   const pads = (n: number): ChatContent[] => Array.from({ length: n }, () => ({ type: 'image' }));
   const messages: ChatMessage[] = options.history.map((turn) => ({ role: turn.role, content: [...(turn.role === 'user' ? pads(turn.images ?? 0) : []), { type: 'text', text: turn.text }] }));
   if (messages.length > 0 && messages[0]?.role !== 'user') {

@@ -6,7 +6,7 @@ import type { Device } from '../device/request';
 
 export { chooseDevice, DeviceUnavailableError, describeSkipped, type DeviceChoice } from '../device/choose';
 export { CUDA_EP_LIBS, describeCudaError, GPU_SETUP_HINT, ortBinDir, probeCuda, type CudaProbe } from '../device/cuda';
-export { DEVICE_CHOICES, DEVICE_LABEL, DEVICE_REQUESTS, isDeviceRequest, type Device, type DeviceRequest } from '../device/request';
+export { DEVICE_LABEL, type Device } from '../device/request';
 export { describeWebGpuError, isGpuDeviceFailure } from '../device/webgpu-words';
 
 /** dtype preference per device when the user does not choose: f16 weights where the GPU computes in f16. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { familyFor } from './families';
+import { getFamily } from '@loupe/models';
 import { groundBoxes, mapBox, parseBoxes } from './grounding';
 
 const frame = {
@@ -43,11 +43,11 @@ describe('grounding', () => {
 
   it('uses each family convention through the registry', () => {
     const text = '[{"bbox_2d": [0, 0, 1000, 1000], "label": "all"}]';
-    const q3 = groundBoxes(text, familyFor('qwen3_vl'), frame);
+    const q3 = groundBoxes(text, getFamily('qwen3_vl'), frame);
     expect(q3[0]?.box).toEqual([100, 50, 2100, 1050]);
-    const q25 = groundBoxes(text, familyFor('qwen2_5_vl'), frame);
+    const q25 = groundBoxes(text, getFamily('qwen2_5_vl'), frame);
     expect(q25[0]?.box[2]).toBeCloseTo(100 + 1000 * (2000 / 1008), 0);
-    const q2 = groundBoxes('<|box_start|>(0,0),(1000,1000)<|box_end|>', familyFor('qwen2_vl'), frame);
+    const q2 = groundBoxes('<|box_start|>(0,0),(1000,1000)<|box_end|>', getFamily('qwen2_vl'), frame);
     expect(q2[0]?.box).toEqual([100, 50, 2100, 1050]);
   });
 });

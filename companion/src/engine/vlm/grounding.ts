@@ -1,5 +1,5 @@
 import type { Box, GroundBox, Region } from '@loupe/shared';
-import type { GroundingConvention } from './families';
+import type { Family, FamilyGrounding, GroundingConvention } from '@loupe/models';
 
 /** What the model saw for grounding: the crop of the original and the size it was resized to. */
 export interface GroundingFrame {
@@ -69,7 +69,7 @@ function parseJsonBoxes(text: string): RawBox[] {
   return out;
 }
 
-export function parseBoxes(text: string, preferred: 'json-bbox_2d' | 'qwen2-box-tokens'): RawBox[] {
+export function parseBoxes(text: string, preferred: FamilyGrounding['format']): RawBox[] {
   if (preferred === 'qwen2-box-tokens') {
     const boxes = parseBoxTokens(text);
     return boxes.length ? boxes : parseJsonBoxes(text);
@@ -99,7 +99,7 @@ export function mapBox(box: Box, convention: GroundingConvention, frame: Groundi
   ];
 }
 
-export function groundBoxes(text: string, family: { grounding: { convention: GroundingConvention; format: 'json-bbox_2d' | 'qwen2-box-tokens' } }, frame: GroundingFrame): GroundBox[] {
+export function groundBoxes(text: string, family: Pick<Family, 'grounding'>, frame: GroundingFrame): GroundBox[] {
   return parseBoxes(text, family.grounding.format)
     .map((b) => ({ label: b.label, box: mapBox(b.box, family.grounding.convention, frame) }))
     .filter((b) => b.box[2] > b.box[0] && b.box[3] > b.box[1]);

@@ -1,10 +1,10 @@
 import * as tjs from '@huggingface/transformers';
+import { resizeFactor, type Family } from '@loupe/models';
 import { ProtocolError } from '@loupe/shared';
 import { planDecode, type DecodeOptions, type DecodePlan } from '../../intake';
 import type { EngineJob } from '../engine';
 import { buildChat, expandImagePads, expandPadIds } from './chat';
 import { formatInstruction } from './json/structured-output';
-import type { VlmFamily } from './families';
 import type { GroundingFrame } from './grounding';
 import type { ModelConfig } from './model-dir';
 import { patchify, type PatchifyConfig } from './patchify';
@@ -48,14 +48,14 @@ export interface PixelInput {
 }
 
 /** The image processor's own settings, applied by patchify() instead of its JS loops. */
-export function patchConfigFor(processor: QwenProcessor, family: VlmFamily): PatchifyConfig {
+export function patchConfigFor(processor: QwenProcessor, family: Family): PatchifyConfig {
   const ip = processor.image_processor as unknown as Record<string, unknown> & { config: Record<string, unknown> };
   const num = (v: unknown, d: number) => (typeof v === 'number' ? v : d);
   const triple = (v: unknown, d: number[]) => (Array.isArray(v) ? (v as number[]) : typeof v === 'number' ? [v, v, v] : d);
   return {
     patchSize: num(ip.config.patch_size, family.patchSize),
     mergeSize: num(ip.config.merge_size, family.mergeSize),
-    temporalPatchSize: num(ip.config.temporal_patch_size, 2),
+    temporalPatchSize: num(ip.config.temporal_patch_size, family.temporalPatchSize),
     mean: triple(ip.image_mean, [0, 0, 0]),
     std: triple(ip.image_std, [1, 1, 1]),
     rescaleFactor: num(ip.rescale_factor, 1 / 255),
@@ -70,11 +70,11 @@ export function visualTokensFor(size: { width: number; height: number }, config:
 }
 
 /** Checks each image and fixes the size it will be decoded to (the task's pixel budget, in multiples of patch×merge). */
-export async function planImages(job: EngineJob, processor: QwenProcessor, family: VlmFamily): Promise<PlannedImage[]> {
+export async function planImages(job: EngineJob, processor: QwenProcessor, family: Family): Promise<PlannedImage[]> {
   if (job.images.length === 0 && job.task !== 'ask') {
     throw new ProtocolError('bad_request', `task "${job.task}" needs an image`, 'Send an image with the job.', job.id);
   }
-  const factor = family.patchSize * family.mergeSize;
+  const factor = resizeFactor(family);
   const ip = processor.image_processor;
   const procMin = Number(ip.min_pixels ?? factor * factor * 4);
   const procMax = Number(ip.max_pixels ?? 12_845_056);
@@ -93,7 +93,7 @@ export async function planImages(job: EngineJob, processor: QwenProcessor, famil
 }
 
 /** The chat prompt's token ids, each image's pad token repeated once per visual token. */
-export function promptIds(job: EngineJob, visualTokens: number[], processor: QwenProcessor, family: VlmFamily): BigInt64Array {
+export function promptIds(job: EngineJob, visualTokens: number[], processor: QwenProcessor, family: Family): BigInt64Array {
   const imageCount = visualTokens.length;
   const asked = taskPrompt(job.task, { family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount });
   const prompt = job.format ? asked + formatInstruction(job.format, job.locale) : asked;

@@ -81,3 +81,41 @@ export function patchify(rgb: Uint8Array, width: number, height: number, c: Patc
   }
   return { data: out, rows, rowLength, grid: [1, gh, gw] };
 }
+
+/**
+ * A video's pixel_values: frames (all width × height, time order) in temporal patches of
+ * `temporalPatchSize` frames, an odd tail padded with the last frame as the Qwen video processor
+ * does. Rows run patch by patch ([groups·gridH·gridW, 3·T·P·P]), grid [groups, gridH, gridW].
+ */
+export function patchifyFrames(frames: readonly Uint8Array[], width: number, height: number, c: PatchifyConfig): Patchified {
+  if (frames.length === 0) throw new Error('a video needs at least one frame');
+  const T = c.temporalPatchSize;
+  const groups = Math.ceil(frames.length / T);
+  const plane = c.patchSize * c.patchSize;
+  const channelSpan = T * plane;
+  let out = new Float32Array(0);
+  let rows = 0;
+  let rowLength = 0;
+  let grid: [number, number, number] = [groups, 0, 0];
+  // Each frame patchified as a still fills all T slots with itself; its temporal patch takes slot t from it
+  // (one still alive at a time). The last frame also fills the slots an odd tail leaves empty.
+  for (let f = 0; f < frames.length; f++) {
+    const still = patchify(frames[f]!, width, height, c);
+    if (f === 0) {
+      ({ rows, rowLength } = still);
+      grid = [groups, still.grid[1], still.grid[2]];
+      out = new Float32Array(groups * rows * rowLength);
+    }
+    const groupBase = Math.floor(f / T) * rows * rowLength;
+    const lastSlot = f === frames.length - 1 ? T - 1 : f % T;
+    for (let t = f % T; t <= lastSlot; t++) {
+      for (let r = 0; r < rows; r++) {
+        for (let ch = 0; ch < 3; ch++) {
+          const at = r * rowLength + ch * channelSpan + t * plane;
+          out.set(still.data.subarray(at, at + plane), groupBase + at);
+        }
+      }
+    }
+  }
+  return { data: out, rows: groups * rows, rowLength, grid };
+}

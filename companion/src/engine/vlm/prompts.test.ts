@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { familyFor } from './families';
+import { getFamily } from '@loupe/models';
 import { maxTokensFor, pixelBudgetFor, taskPrompt } from './prompts';
 
-const q25 = familyFor('qwen2_5_vl');
+const q25 = getFamily('qwen2_5_vl');
 
 describe('task prompts', () => {
   it('are chosen by locale', () => {
@@ -18,7 +18,7 @@ describe('task prompts', () => {
     expect(taskPrompt('ask', { family: q25, locale: 'en', prompt: 'How many cats?', imageCount: 1 })).toBe('How many cats?');
     expect(taskPrompt('ask', { family: q25, locale: 'en', imageCount: 2 })).toMatch(/Compare/);
     expect(taskPrompt('ground', { family: q25, locale: 'en', prompt: 'the red button', imageCount: 1 })).toMatch(/Locate the red button.*bbox_2d/s);
-    expect(taskPrompt('ground', { family: familyFor('qwen2_vl'), locale: 'en', prompt: 'the red button', imageCount: 1 })).toBe(
+    expect(taskPrompt('ground', { family: getFamily('qwen2_vl'), locale: 'en', prompt: 'the red button', imageCount: 1 })).toBe(
       'Find the location of <|object_ref_start|>the red button<|object_ref_end|>',
     );
   });

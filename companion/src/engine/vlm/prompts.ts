@@ -1,5 +1,5 @@
 import type { Locale, Task } from '@loupe/shared';
-import type { VlmFamily } from './families';
+import type { Family } from '@loupe/models';
 
 /**
  * The instruction sent with the image(s) for each task, in the request's locale.
@@ -35,7 +35,7 @@ const compareDefault: Record<Locale, string> = {
   'zh-CN': '比较这几张图片：哪些相同，哪些不同？',
 };
 
-function groundPrompt(family: VlmFamily, target: string | undefined, locale: Locale): string {
+function groundPrompt(family: Family, target: string | undefined, locale: Locale): string {
   const zh = locale === 'zh-CN';
   if (family.grounding.format === 'qwen2-box-tokens') {
     // Qwen2-VL was trained on this phrasing with object-ref tokens.
@@ -48,7 +48,7 @@ function groundPrompt(family: VlmFamily, target: string | undefined, locale: Loc
     : `Locate ${what} and output the bounding boxes in JSON format: [{"bbox_2d": [x1, y1, x2, y2], "label": "name"}].`;
 }
 
-export function taskPrompt(task: Task, options: { family: VlmFamily; locale: Locale; prompt?: string; imageCount: number }): string {
+export function taskPrompt(task: Task, options: { family: Family; locale: Locale; prompt?: string; imageCount: number }): string {
   const { family, locale, imageCount } = options;
   const prompt = options.prompt?.trim() || undefined;
   if (task === 'ground') return groundPrompt(family, prompt, locale);

@@ -1,4 +1,4 @@
-import { buildStandIn, type FamilyId, type StandInOptions } from '@loupe/models';
+import { buildStandIn, familyIds, getFamily, STAND_IN_LABEL, type StandInOptions } from '@loupe/models';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ const root = mkdtempSync(join(tmpdir(), 'loupe-vlm-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 let counter = 0;
-async function standIn(family: FamilyId, options: Partial<StandInOptions> = {}): Promise<string> {
+async function standIn(family: string, options: Partial<StandInOptions> = {}): Promise<string> {
   const dir = join(root, `${family}-${counter++}`);
   await buildStandIn(dir, { family, ...options });
   return dir;
@@ -110,7 +110,7 @@ async function ropeModel(engine: QwenVlEngine): Promise<{ get_rope_index(...args
   return Object.assign(Object.create(tjs.Qwen2VLForConditionalGeneration.prototype) as { get_rope_index(...args: unknown[]): [{ data: unknown }, unknown] }, { config: engine.internals().config });
 }
 
-const FAMILIES: FamilyId[] = ['qwen2_vl', 'qwen2_5_vl', 'qwen3_vl'];
+const FAMILIES = familyIds();
 const engines: QwenVlEngine[] = [];
 afterAll(async () => {
   await Promise.all(engines.map((e) => e.unload()));
@@ -133,7 +133,8 @@ for (const family of FAMILIES) {
       const info = await engine.load();
       expect(info).toMatchObject({ engine: expect.stringContaining('test stand-in — output is noise'), device: 'cpu', dtype: 'fp32', standIn: true });
       expect(info.id).toContain('test stand-in — output is noise');
-      if (family === 'qwen3_vl') expect(info.note).toMatch(/DeepStack/);
+      // The family's caveats (Qwen3-VL: DeepStack) reach the user, then the stand-in label.
+      expect(info.note).toBe([...getFamily(family).caveats, STAND_IN_LABEL].join(' '));
     });
 
     it('streams deltas then exactly one result, with stats; pads and M-RoPE positions match an independent computation', async () => {
@@ -148,7 +149,10 @@ for (const family of FAMILIES) {
       expect(events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join('')).toBe(result.text);
       expect(result.finishReason).toBe('length');
       expect(result.stats).toMatchObject({ device: 'cpu', dtype: 'fp32', decodeTokens: 8 });
-      for (const k of ['preprocessMs', 'visionEncodeMs', 'prefillMs', 'ttftMs', 'tokensPerSecond'] as const) expect(result.stats[k]).toBeGreaterThanOrEqual(0);
+      const s = result.stats;
+      for (const k of ['preprocessMs', 'visionEncodeMs', 'prefillMs', 'tokensPerSecond'] as const) expect(s[k], k).toBeGreaterThan(0);
+      // The first token comes after the image is prepared and encoded and the prompt prefilled (each rounded to 0.1 ms).
+      expect(s.ttftMs).toBeGreaterThanOrEqual(s.preprocessMs! + s.visionEncodeMs! + s.prefillMs! - 0.3);
 
       const { family: fam } = engine.internals();
       const factor = fam.patchSize * fam.mergeSize;
@@ -260,12 +264,20 @@ describe('qwen-vl engine: multi-image, follow-ups, grounding', () => {
     expect(c.positionIds[0]!.data.map(Number)).toEqual([0, 1, 2].flatMap(() => Array.from({ length: n }, (_, i) => i)));
   });
 
-  it('ground returns boxes (possibly none for noise) without failing, and needs an image', async () => {
-    const events = await collect(engine, job({ task: 'ground', prompt: 'the square', images: [await png(200, 100)], maxTokens: 6 }));
+  it('ground reads the boxes the model writes, in original pixels, and needs an image', async () => {
+    // A stand-in that keeps writing one box: 280×140 is fed unresized, so Qwen2.5's absolute
+    // coordinates come back as they were written.
+    const said = '{"bbox_2d": [10, 20, 110, 60], "label": "dot"} ';
+    const ids = Array.from(engine.internals().processor.tokenizer(said, { add_special_tokens: false }).input_ids.data as ArrayLike<bigint>, Number);
+    const boxer = await loaded(await standIn('qwen2_5_vl', { repeatTokens: ids }));
+    const events = await collect(boxer, job({ task: 'ground', prompt: 'the dot', images: [await png(280, 140)], maxTokens: ids.length * 3 }));
     const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;
-    expect(Array.isArray(result.boxes)).toBe(true);
+    expect(result.text).toContain(said.trim());
+    expect(result.boxes?.length).toBeGreaterThan(0);
+    for (const b of result.boxes!) expect(b).toEqual({ label: 'dot', box: [10, 20, 110, 60] });
+    expect((await collect(engine, job({ images: [await png(280, 140)], maxTokens: 2 }))).at(-1)).not.toHaveProperty('boxes');
     await expect(collect(engine, job({ task: 'describe', images: [] }))).rejects.toThrow(/needs an image/);
-  });
+  }, 120_000);
 
   it('region crop and a 4K capture stay within the task budget', async () => {
     const c = capture(engine);

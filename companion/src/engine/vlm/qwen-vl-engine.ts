@@ -1,24 +1,24 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tjs from '@huggingface/transformers';
-import { formatProblem, STAND_IN_LABEL, verifyModelDir, type Dtype } from '@loupe/models';
+import { familyIds, findFamily, formatProblem, resizeFactor, STAND_IN_LABEL, verifyModelDir, type Dtype, type Family } from '@loupe/models';
 import type { GroundBox, ModelInfo } from '@loupe/shared';
 import type { Logger } from '../../log/logger';
 import { decodeToRgb } from '../../intake';
-import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions } from '../engine';
+import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions, EngineStats } from '../engine';
 import { Answer, statsOf } from './answer';
 import { DecodeLoop, newMeter } from './decode-loop';
 import { chooseDevice, DEVICE_LABEL, DeviceUnavailableError, describeCudaError, describeWebGpuError, GPU_SETUP_HINT } from './device';
 import { chooseDtype } from './dtypes';
 import { abortError } from './event-queue';
-import { familyFor, type VlmFamily } from './families';
 import { groundBoxes } from './grounding';
 import { prepareStructuredOutput } from './json/structured-output';
-import { patchConfigFor, pixelInputs, planImages, promptIds, ropePositions, tokenId, visualTokensFor, type PreparedImage, type QwenProcessor } from './inputs';
+import { patchConfigFor, pixelInputs, planImages, promptIds, ropePositions, tokenId, visualTokensFor, type PixelInput, type PreparedImage, type QwenProcessor, type RopePositions } from './inputs';
 import { closeSessions, collectEos, openSessions, type LoadDevice, type VlmSessions } from './loader';
 import { ModelInvalidError, readJson, resolveModelDir, type ModelConfig } from './model-dir';
 import { maxTokensFor, pixelBudgetFor } from './prompts';
 import { Sampler, type LogitsProcessor } from './sampler';
+import { prepareVideo } from './video/video-input';
 
 // Everything is local: no hub lookups, ever.
 tjs.env.allowRemoteModels = false;
@@ -35,11 +35,23 @@ export interface LoadReport {
   fallbackReason?: string;
 }
 
+/** What the decode loop is given: prompt ids with their pad runs, M-RoPE positions, and the pixels that fill the pads. */
+interface VisionPrompt {
+  ids: BigInt64Array;
+  positions: RopePositions;
+  pixels: PixelInput[];
+  /** The pad token whose rows take the vision features (image or video pad). */
+  padTokenId: number;
+  visualTokens: number;
+  /** Still images (grounding maps boxes back through their frames); none for a video. */
+  images: PreparedImage[];
+}
+
 interface Loaded {
   sessions: VlmSessions;
   loop: DecodeLoop;
   processor: QwenProcessor;
-  family: VlmFamily;
+  family: Family;
   config: ModelConfig;
   eos: Set<number>;
 }
@@ -62,7 +74,7 @@ export class QwenVlEngine implements Engine {
   ) {}
 
   capabilities(): EngineCapabilities {
-    return { kind: 'vlm', tasks: ['describe', 'ocr', 'code', 'ask', 'ground'], maxPixels: Math.max(...Object.values(pixelBudgetFor)), multiImage: true };
+    return { kind: 'vlm', tasks: ['describe', 'ocr', 'code', 'ask', 'ground'], maxPixels: Math.max(...Object.values(pixelBudgetFor)), multiImage: true, video: true };
   }
 
   async load(): Promise<ModelInfo> {
@@ -71,11 +83,11 @@ export class QwenVlEngine implements Engine {
     const { dir, id } = resolveModelDir(this.options.model, this.options.home);
     this.dir = dir;
     const config = readJson<ModelConfig>(dir, 'config.json');
-    let family: VlmFamily;
-    try {
-      family = familyFor(config.model_type);
-    } catch (error) {
-      throw new ModelInvalidError(dir, [`config.json: ${(error as Error).message}`]);
+    const family = findFamily(config.model_type);
+    if (!family) {
+      throw new ModelInvalidError(dir, [
+        `config.json: model_type "${config.model_type ?? '(missing)'}" is not a supported vision-language family (supported: ${familyIds().join(', ')}); use a Qwen-VL export in the transformers.js layout.`,
+      ]);
     }
     const { device, fallbackReason } = await this.chooseDevice();
     let dtype = chooseDtype(dir, device, this.options.dtype);
@@ -111,7 +123,7 @@ export class QwenVlEngine implements Engine {
     const standIn = Boolean(config.loupe_stand_in);
     const notes = [...(reason ? [`running on ${DEVICE_LABEL[loadedOn]}: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
     this.report = { device: loadedOn, dtype, ...(reason ? { fallbackReason: reason } : {}), ...(notes.length ? { note: notes.join(' ') } : {}) };
-    this.log?.info({ model: id, family: family.modelType, device: loadedOn, dtype, standIn, fallback: reason, ignoreEos: this.ignoreEos || undefined }, 'VLM loaded');
+    this.log?.info({ model: id, family: family.id, device: loadedOn, dtype, standIn, fallback: reason, ignoreEos: this.ignoreEos || undefined }, 'VLM loaded');
     this.info = {
       id: standIn ? `${id} (${STAND_IN_LABEL})` : id,
       engine: standIn ? `${QWEN_VL_ENGINE} (${STAND_IN_LABEL})` : QWEN_VL_ENGINE,
@@ -165,15 +177,14 @@ export class QwenVlEngine implements Engine {
   }
 
   private async warmUp(): Promise<void> {
-    const factor = this.loaded!.family.patchSize * this.loaded!.family.mergeSize;
-    const side = factor * 2;
+    const side = resizeFactor(this.loaded!.family) * 2;
     const rgb = new Uint8Array(side * side * 3).fill(200);
     const image: PreparedImage = {
       rgb,
       frame: { crop: { x: 0, y: 0, width: side, height: side }, resized: { width: side, height: side }, original: { width: side, height: side } },
     };
     const job: EngineJob = { id: 'warm-up', task: 'ask', images: [], prompt: 'Hi', locale: 'en', history: [], maxTokens: 2 };
-    for await (const _ of this.generate(job, [image], new AbortController().signal)) {
+    for await (const _ of this.generate(job, this.imagePrompt(job, [image]), new AbortController().signal)) {
       // discard
     }
   }
@@ -193,6 +204,14 @@ export class QwenVlEngine implements Engine {
       const loaded = this.loaded;
       if (!loaded) throw new Error('the VLM is not loaded');
       const started = performance.now();
+      if (job.video) {
+        const video = await prepareVideo(job, loaded.processor, loaded.family, loaded.config, patchConfigFor(loaded.processor, loaded.family));
+        const vision: VisionPrompt = { ids: video.ids, positions: video.positions, pixels: [video.pixels], padTokenId: video.padTokenId, visualTokens: video.visualTokens, images: [] };
+        const seen = { videoFrames: video.plan.frames.length, videoFrameTimes: video.plan.times };
+        this.log?.debug({ jobId: job.id, frames: job.images.length, seen: seen.videoFrames, size: video.plan.size, groups: video.plan.groups, visualTokens: video.visualTokens }, 'video input');
+        yield* this.generate(job, vision, signal, performance.now() - started, seen);
+        return;
+      }
       const planned = await planImages(job, loaded.processor, loaded.family);
       // libvips decodes on its own threads while this thread builds the prompt's tokens: the
       // visual token counts follow from the planned sizes, before any pixel is decoded.
@@ -209,24 +228,29 @@ export class QwenVlEngine implements Engine {
         rgb: decoded.data,
         frame: { crop: decoded.crop, resized: { width: decoded.width, height: decoded.height }, original: decoded.original },
       }));
-      yield* this.generate(job, images, signal, performance.now() - started, ids);
+      yield* this.generate(job, this.imagePrompt(job, images, ids), signal, performance.now() - started);
     } finally {
       release();
     }
   }
 
-  private async *generate(job: EngineJob, images: PreparedImage[], signal: AbortSignal, preprocessMs = 0, ids?: BigInt64Array): AsyncGenerator<EngineEvent> {
-    const loaded = this.loaded;
-    if (!loaded) throw new Error('the VLM is not loaded');
-    const { processor, family, config, eos, loop } = loaded;
-    const t0 = performance.now();
+  /** Pixels, prompt ids and positions for still images. */
+  private imagePrompt(job: EngineJob, images: PreparedImage[], ids?: BigInt64Array): VisionPrompt {
+    const { processor, family, config } = this.loaded!;
     const patch = patchConfigFor(processor, family);
     const pixels = pixelInputs(images, patch);
     const visualTokens = images.map((image) => visualTokensFor(image.frame.resized, patch));
     const promptTokenIds = ids ?? promptIds(job, visualTokens, processor, family);
     const positions = ropePositions(config, promptTokenIds, pixels.map((p) => p.grid));
-    const imageTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : (tokenId(processor, '<|image_pad|>') ?? -1);
-    preprocessMs += performance.now() - t0;
+    const padTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : (tokenId(processor, '<|image_pad|>') ?? -1);
+    return { ids: promptTokenIds, positions, pixels, padTokenId, visualTokens: visualTokens.reduce((a, b) => a + b, 0), images };
+  }
+
+  private async *generate(job: EngineJob, vision: VisionPrompt, signal: AbortSignal, preprocessMs = 0, seen?: Pick<EngineStats, 'videoFrames' | 'videoFrameTimes'>): AsyncGenerator<EngineEvent> {
+    const loaded = this.loaded;
+    if (!loaded) throw new Error('the VLM is not loaded');
+    const { processor, family, eos, loop } = loaded;
+    const { images } = vision;
 
     const maxTokens = job.maxTokens ?? maxTokensFor[job.task];
     const eosId = tokenId(processor, '<|im_end|>') ?? [...eos][0] ?? -1;
@@ -244,7 +268,7 @@ export class QwenVlEngine implements Engine {
     });
     const meter = newMeter();
     const jobStart = performance.now();
-    for await (const id of loop.tokens({ ids: promptTokenIds, positions, images: pixels, imageTokenId }, (logits, soFar) => sampler.pick(logits, soFar), signal, meter)) {
+    for await (const id of loop.tokens({ ids: vision.ids, positions: vision.positions, images: vision.pixels, imageTokenId: vision.padTokenId }, (logits, soFar) => sampler.pick(logits, soFar), signal, meter)) {
       const { delta, done } = answer.push(id);
       if (delta) yield { type: 'delta', text: delta };
       if (done) break;
@@ -259,7 +283,8 @@ export class QwenVlEngine implements Engine {
       structured.check(answer.shown);
     }
     const generated = answer.tokens;
-    const stats = { ...statsOf(meter, jobStart, preprocessMs, generated.length, visualTokens.reduce((a, b) => a + b, 0), this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown'), images: images.length };
+    // A video's frames are counted as videoFrames, not images.
+    const stats = { ...statsOf(meter, jobStart, preprocessMs, generated.length, vision.visualTokens, this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown'), ...(seen ?? { images: images.length }) };
     let boxes: GroundBox[] | undefined;
     if (job.task === 'ground' && images[0]) {
       // An empty answer (EOS first) has nothing to decode: the tokenizer rejects an empty list.

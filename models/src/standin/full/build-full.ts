@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import type { Dtype } from '../../dtypes';
 import { onnxFileName } from '../../dtypes';
 import { getFamily } from '../../families';
-import type { FamilyContract } from '../../families';
+import type { Family } from '../../families';
 import { CATALOG, getCatalogEntry } from '../../catalog';
 import { GraphBuilder } from '../../onnx/graph-builder';
 import { onnx } from '../../onnx/proto';
 import type { RealDims } from '../../real-dims';
 import { getRealDims } from '../../real-dims';
 import { lenmlFile, tokenizerConfig } from '../build';
-import { QWEN2_VL_CHAT_TEMPLATE, QWEN3_VL_CHAT_TEMPLATE } from '../chat-templates';
 import { makeConfig, makeGenerationConfig, makePreprocessorConfig, standInReadme } from '../config-files';
 import { DEFAULT_DIMS } from '../graphs';
 import { realSizeConfig } from './config';
@@ -91,7 +90,7 @@ export async function buildFullStandIn(dir: string, options: FullStandInOptions)
   await json('config.json', realSizeConfig(base, family, entry.id, dims));
   await json('preprocessor_config.json', makePreprocessorConfig(family));
   await json('generation_config.json', makeGenerationConfig());
-  await json('tokenizer_config.json', await tokenizerConfig(family.id === 'qwen3_vl' ? QWEN3_VL_CHAT_TEMPLATE : QWEN2_VL_CHAT_TEMPLATE));
+  await json('tokenizer_config.json', await tokenizerConfig(family.chatTemplate));
   await writeFile(join(dir, 'tokenizer.json'), await readFile(lenmlFile('tokenizer.json')));
   files.push('tokenizer.json');
   await writeFile(join(dir, 'README.md'), `${standInReadme(family, dtype)}\n${realSizeNote(family, entry.id)}`);
@@ -99,6 +98,6 @@ export async function buildFullStandIn(dir: string, options: FullStandInOptions)
   return { dir, size: entry.id, dtype, files, weightBytes };
 }
 
-const realSizeNote = (family: FamilyContract, id: string) => `It has the **real dimensions of ${id}** (${family.label}; see models/src/real-dims.ts for each value and
+const realSizeNote = (family: Family, id: string) => `It has the **real dimensions of ${id}** (${family.label}; see models/src/real-dims.ts for each value and
 its source), so loading, memory and speed are those of the real model at this dtype. Its weights are random.
 `;

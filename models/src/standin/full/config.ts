@@ -1,9 +1,9 @@
-import type { FamilyContract } from '../../families';
+import type { Family } from '../../families';
 import type { RealDims } from '../../real-dims';
 import { STAND_IN_LABEL } from '../config-files';
 
 /** The tiny stand-in's config.json with the real text and vision sizes written in. */
-export function realSizeConfig(base: Record<string, unknown>, family: FamilyContract, id: string, d: RealDims): Record<string, unknown> {
+export function realSizeConfig(base: Record<string, unknown>, family: Family, id: string, d: RealDims): Record<string, unknown> {
   const t = d.text;
   const v = d.vision;
   const text = {

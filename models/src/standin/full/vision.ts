@@ -1,4 +1,4 @@
-import type { FamilyContract } from '../../families';
+import type { Family } from '../../families';
 import { patchRowLength } from '../../families';
 import type { VisionDims } from '../../real-dims';
 import type { Ctx } from './layers';
@@ -11,7 +11,7 @@ import { constant, gelu, ints, layerNorm, linear, quickGelu, rmsNorm, silu, toAc
  * merger (norm, 2×2 patches concatenated, MLP to the text width). Rotary and the learned position
  * table (Qwen3-VL) index patches in order rather than by their (h, w) cell: the cost is the same.
  */
-export function buildFullVision(c: Ctx, family: FamilyContract, v: VisionDims): void {
+export function buildFullVision(c: Ctx, family: Family, v: VisionDims): void {
   const { g } = c;
   const act = c.p.half ? 'float16' : 'float32';
   const row = patchRowLength(family);
@@ -26,7 +26,7 @@ export function buildFullVision(c: Ctx, family: FamilyContract, v: VisionDims): 
   const pad = g.op('Mod', [g.op('Sub', [ints(c, 'window_s', [window], []), g.op('Mod', [rows, ints(c, 'window_m', [window], [])])]), ints(c, 'window_n', [window], [])]);
   const pads = g.op('Concat', [ints(c, 'pad_head', [0, 0]), g.op('Unsqueeze', [pad, ints(c, 'axis0', [0])]), ints(c, 'pad_tail', [0])], { axis: 0 });
   const dense = { ...c, p: { ...c.p, q4: false } }; // the patch Conv3d stays float in the exports
-  let x = linear(dense, 'patch_embed', toAct(c, pixels), row, v.hidden, family.id === 'qwen3_vl');
+  let x = linear(dense, 'patch_embed', toAct(c, pixels), row, v.hidden, v.patchEmbedBias);
   x = g.op('Pad', [x, pads]);
   const padded = g.op('Gather', [g.op('Shape', [x]), ints(c, 'zero_s', [0], [])], { axis: 0 });
   const index = g.op('Range', [ints(c, 'zero_r', [0], []), padded, ints(c, 'one_r', [1], [])]);
