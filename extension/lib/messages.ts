@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Task } from '@loupe/shared';
+import { MAX_IMAGE_BYTES, ResponseFormat, Task } from '@loupe/shared';
 import { RegionAction } from './settings/settings';
 
 /**
@@ -93,10 +93,15 @@ export type BackgroundToContent =
 
 /** panel → background over the 'panel' port. */
 export const PanelCommand = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('followup'), prompt: z.string().min(1).max(4000), task: Task.optional() }),
+  /** A follow-up: it carries the images attached so far (see 'attach'); `format` for Extract as JSON. */
+  z.object({ type: z.literal('followup'), prompt: z.string().min(1).max(4000), task: Task.optional(), format: ResponseFormat.optional() }),
+  /** An image pasted, dropped or picked in the panel, for the next follow-up (the background prepares it). */
+  z.object({ type: z.literal('attach'), dataUrl: z.string().startsWith('data:').max(Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 100) }),
+  z.object({ type: z.literal('detach'), index: z.number().int().nonnegative().max(16) }),
   z.object({ type: z.literal('cancel'), id: z.string().max(64) }),
   z.object({ type: z.literal('capture-tab'), task: Task.optional() }),
-  z.object({ type: z.literal('select-region') }),
+  /** `attach`: the region becomes an image of the next follow-up, not a new conversation. */
+  z.object({ type: z.literal('select-region'), attach: z.boolean().optional() }),
   z.object({ type: z.literal('retry') }),
   z.object({ type: z.literal('pair') }),
   z.object({ type: z.literal('continue'), id: z.string().max(100) }),

@@ -21,7 +21,7 @@ type Params = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 const ask = (over: Partial<Params> = {}): Params => ({ model: 'loupe-standin', max_tokens: 4, messages: [{ role: 'user', content: [{ type: 'text', text: 'What is this?' }, image()] }], ...over });
 
 /** Loupe's own extra field on a completion: the job's stats. */
-const loupeStats = (c: object): { visualTokens?: number } => (c as { loupe: { stats: { visualTokens?: number } } }).loupe.stats;
+const loupeStats = (c: object): { visualTokens?: number; images?: number } => (c as { loupe: { stats: { visualTokens?: number; images?: number } } }).loupe.stats;
 
 const apiError = (p: Promise<unknown>) => rejection(p, OpenAI.APIError);
 
@@ -72,6 +72,19 @@ describe('chat: what is supported', () => {
       ],
     });
     expect(loupeStats(earlier).visualTokens).toBeGreaterThan(0);
+    expect(loupeStats(earlier).images).toBe(1);
+    // A second image in a later message: the model encodes both, each in its own turn.
+    const both = await client().chat.completions.create({
+      model: 'loupe-standin',
+      max_tokens: 3,
+      messages: [
+        { role: 'user', content: [image(), { type: 'text', text: 'What is this?' }] },
+        { role: 'assistant', content: 'A chart.' },
+        { role: 'user', content: [image(), { type: 'text', text: 'And this one?' }] },
+      ],
+    });
+    expect(loupeStats(both).images).toBe(2);
+    expect(loupeStats(both).visualTokens).toBeGreaterThan(loupeStats(earlier).visualTokens!);
   });
 
   it('streams chunks with one id, role first, finish_reason last, and usage when asked', async () => {

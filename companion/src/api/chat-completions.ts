@@ -32,7 +32,12 @@ export function chatJob(ctx: ApiContext, chat: Omit<ChatRequest, 'stream' | 'inc
   });
 }
 
-export const chatContext = (chat: Pick<ChatRequest, 'system' | 'history' | 'model'>) => ({ history: chat.history, model: chat.model, ...(chat.system ? { system: chat.system } : {}) });
+export const chatContext = (chat: Pick<ChatRequest, 'system' | 'history' | 'model' | 'newImages'>) => ({
+  history: chat.history,
+  model: chat.model,
+  ...(chat.system ? { system: chat.system } : {}),
+  ...(chat.newImages ? { newImages: chat.newImages } : {}),
+});
 
 /**
  * POST /v1/chat/completions — OpenAI-compatible, with `stream: true` as server-sent events.

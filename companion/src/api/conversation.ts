@@ -14,13 +14,16 @@ export interface ChatTurnInput {
 /**
  * What the engine gets from a stateless chat request: the system text apart (a remote
  * backend forwards it as a system message), earlier turns as real chat turns, the last user
- * text as the prompt, and every image of every user message (they go into the first turn).
+ * text as the prompt, and every image of every user message in order, each in the turn that
+ * brought it (`ConversationTurn.images`; the last message's count is `newImages`).
  */
 export interface ChatConversation {
   system?: string;
   history: ConversationTurn[];
   prompt: string;
   images: Uint8Array[];
+  /** Images of the last user message, set when earlier turns exist (they sit after the history's). */
+  newImages?: number;
   /** One video (OpenAI-style `video_url` part): its frames become the job's images. */
   video?: VideoPart;
 }
@@ -50,14 +53,16 @@ export function toConversation(messages: ChatTurnInput[]): ChatConversation {
     // Chat templates alternate roles: consecutive messages of one role become one turn.
     if (previous?.role === m.role) previous.text = [previous.text, m.text].filter(Boolean).join('\n\n');
     else turns.push({ role: m.role, text: m.text });
+    if (m.images.length) turns.at(-1)!.images = (turns.at(-1)!.images ?? 0) + m.images.length;
   }
   const last = turns.pop();
   if (last?.role !== 'user') throw bad('the last message must be from the user', 'End `messages` with a user message.');
-  const history = turns.filter((t) => t.text.trim());
+  const history = turns.filter((t) => t.text.trim() || t.images);
   const system = systems.join('\n\n');
   const size = system.length + last.text.length + history.reduce((n, t) => n + t.text.length, 0);
   if (size > MAX_PROMPT_CHARS) throw bad(`the conversation is over ${MAX_PROMPT_CHARS} characters`, 'Send fewer or shorter messages.');
-  return { ...(system ? { system } : {}), history, prompt: last.text.trim(), images, ...(video ? { video } : {}) };
+  const newImages = history.length && last.images ? { newImages: last.images } : {};
+  return { ...(system ? { system } : {}), history, prompt: last.text.trim(), images, ...newImages, ...(video ? { video } : {}) };
 }
 
 /** The job a chat request asks for, the same whether it came in the OpenAI or the Ollama shape. */
@@ -73,6 +78,8 @@ export interface ChatJob {
   format?: ResponseFormat;
   system?: string;
   history: ConversationTurn[];
+  /** Images of the last message, after the history's (ChatConversation.newImages). */
+  newImages?: number;
 }
 
 /**
@@ -95,6 +102,7 @@ export function chatJob(chat: ChatConversation, kind: 'vlm' | 'ocr', o: { maxTok
     ...(o.sampling ? { sampling: o.sampling } : {}),
     ...(o.format ? { format: o.format } : {}),
     ...(chat.system ? { system: chat.system } : {}),
+    ...(chat.newImages ? { newImages: chat.newImages } : {}),
     history: chat.history,
   };
 }

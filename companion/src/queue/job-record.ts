@@ -21,7 +21,7 @@ export class JobRecord implements Fair {
   images: Uint8Array[];
   conversation?: Conversation;
   /** The chat API request's own conversation (SubmitRequest.chat). */
-  chat?: { system?: string; history: ConversationTurn[]; model?: string };
+  chat?: { system?: string; history: ConversationTurn[]; model?: string; newImages?: number };
   /** A follow-up that added these many images to its conversation (they are its last images). */
   newImages?: number;
   readonly submittedAt = performance.now();

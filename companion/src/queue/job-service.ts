@@ -19,7 +19,7 @@ export interface SubmitRequest {
    * A stateless chat API request (OpenAI, Ollama) brings its own conversation: earlier turns,
    * a system message, and it may be text only (an `ask` job with no image).
    */
-  chat?: { system?: string; history: ConversationTurn[]; model?: string };
+  chat?: { system?: string; history: ConversationTurn[]; model?: string; newImages?: number };
 }
 
 /**

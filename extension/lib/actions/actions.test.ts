@@ -5,7 +5,7 @@ import { ACTIONS, actionForCommand, actionForMenu, manifestCommands } from '.';
 
 describe('extension actions', () => {
   it('keep the context-menu ids and order the browser already knows', () => {
-    expect(ACTIONS.map((a) => a.id)).toEqual(['image-describe', 'image-ocr', 'image-code', 'video-describe', 'video-ask', 'pick-image', 'select-region', 'capture-tab']);
+    expect(ACTIONS.map((a) => a.id)).toEqual(['image-describe', 'image-ocr', 'image-code', 'image-extract', 'video-describe', 'video-ask', 'pick-image', 'select-region', 'capture-tab']);
   });
 
   it('put Explain video and Ask about video on a right-clicked <video> (only there)', () => {

@@ -1,12 +1,13 @@
 import type { ExtensionAction } from './action';
 import { captureTab } from './capture-tab';
+import { imageExtract } from './image-extract';
 import { imageCode, imageDescribe, imageOcr } from './image-task';
 import { pickImage } from './pick-image';
 import { selectRegion } from './select-region';
 import { videoAsk, videoExplain } from './video-task';
 
 /** Every action, in context-menu order. Adding one: a file next to this, listed here, plus locale strings. */
-export const ACTIONS: readonly ExtensionAction[] = [imageDescribe, imageOcr, imageCode, videoExplain, videoAsk, pickImage, selectRegion, captureTab];
+export const ACTIONS: readonly ExtensionAction[] = [imageDescribe, imageOcr, imageCode, imageExtract, videoExplain, videoAsk, pickImage, selectRegion, captureTab];
 
 export function actionForMenu(id: string | number): ExtensionAction | undefined {
   return ACTIONS.find((a) => a.id === id);

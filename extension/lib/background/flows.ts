@@ -6,7 +6,8 @@ import { t } from '../i18n/i18n';
 import type { Conversation, Turn } from '../jobs/conversation';
 import { ResolvedImage, type BackgroundToContent, type RegionSelected } from '../messages';
 import type { RegionAction, Settings } from '../settings/settings';
-import type { Session } from './session';
+import { extractRequest } from '../extract/extract-request';
+import type { JobOptions, Session } from './session';
 
 /** What every flow needs from the background: the session, the current settings, and their first load. */
 export interface FlowContext {
@@ -44,7 +45,7 @@ export async function ensureContentScript(tabId: number): Promise<boolean> {
  * Flow 1: an image the user right-clicked (or the image under the cursor). Sends the
  * image's own bytes when they can be had; otherwise a crop of the visible tab.
  */
-export async function imageFlow(ctx: FlowContext, task: Task, tab: Browser.tabs.Tab, frameId: number, srcUrl?: string): Promise<void> {
+export async function imageFlow(ctx: FlowContext, task: Task, tab: Browser.tabs.Tab, frameId: number, srcUrl?: string, options: JobOptions = {}): Promise<void> {
   const { session, settings } = ctx;
   const conversation = session.start('image', tab);
   session.setBusy(t('busyFetching'));
@@ -77,7 +78,13 @@ export async function imageFlow(ctx: FlowContext, task: Task, tab: Browser.tabs.
     }
   }
   if (!prepared) return session.fail(conversation, task, t('errNoImage'), t('hintNoImage'));
-  await session.submitImage(conversation, task, prepared, undefined, task === 'ocr' && tab.id !== undefined ? ocrHook(ctx, tab.id) : undefined);
+  await session.submitImage(conversation, task, prepared, { ...options, ...(task === 'ocr' && tab.id !== undefined ? { hook: ocrHook(ctx, tab.id) } : {}) });
+}
+
+/** Extract as JSON from a menu or the region bar: any JSON object (the panel then offers presets, fields or a schema). */
+export function extractOptions(): JobOptions & { task: Task } {
+  const request = extractRequest(undefined);
+  return request.ok ? { task: 'ask', prompt: request.prompt, format: request.format } : { task: 'ask' };
 }
 
 /**
@@ -110,9 +117,10 @@ export async function selectionFlow(ctx: FlowContext, tab: Browser.tabs.Tab, act
 /** Flow 2, second half: the content script reports the selected rectangle. */
 export async function regionFlow(ctx: FlowContext, selection: RegionSelected, tab: Browser.tabs.Tab): Promise<void> {
   const { session, settings } = ctx;
+  if (session.attachingTo && session.attachingTo === session.conversation?.id) return attachRegion(ctx, selection, tab);
   const conversation = session.start('region', tab);
   session.setBusy(t('busyCapturing'));
-  const task: Task = selection.action;
+  const { task, ...extract } = selection.action === 'extract' ? extractOptions() : { task: selection.action };
   try {
     const capture = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
     const crop = viewportRectToCapture(selection.rect, selection.viewport, await captureSize(capture), selection.dpr);
@@ -120,9 +128,33 @@ export async function regionFlow(ctx: FlowContext, selection: RegionSelected, ta
     const prepared = await cropCapture(capture, crop, settings().maxImagePixels, 'crop');
     const page = { x: selection.rect.x + selection.scroll.x, y: selection.rect.y + selection.scroll.y, width: selection.rect.width, height: selection.rect.height };
     const hook = task === 'ocr' && tab.id !== undefined ? ocrHook(ctx, tab.id, page) : undefined;
-    await session.submitImage(conversation, task, prepared, selection.prompt, hook);
+    await session.submitImage(conversation, task, prepared, { ...extract, ...(selection.prompt ? { prompt: selection.prompt } : {}), ...(hook ? { hook } : {}) });
   } catch (error) {
     session.fail(conversation, task, t('errCapture', error instanceof Error ? error.message : String(error)), await captureHint());
+  }
+}
+
+/** The panel's "Add a region": the selected part of the page becomes an image of the next follow-up. */
+async function attachRegion(ctx: FlowContext, selection: RegionSelected, tab: Browser.tabs.Tab): Promise<void> {
+  const { session, settings } = ctx;
+  session.attachingTo = undefined;
+  session.setBusy(t('busyCapturing'));
+  try {
+    const capture = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
+    const crop = viewportRectToCapture(selection.rect, selection.viewport, await captureSize(capture), selection.dpr);
+    if (crop) session.attach((await cropCapture(capture, crop, settings().maxImagePixels, 'crop')).image);
+  } catch {
+    /* restricted page: nothing attached, the panel shows the draft as it was */
+  }
+  session.setBusy(undefined);
+}
+
+/** An image pasted, dropped or picked in the panel, prepared like any other (formats, pixel budget). */
+export async function attachFile(ctx: FlowContext, dataUrl: string): Promise<void> {
+  try {
+    ctx.session.attach((await prepareImage(dataUrlToBytes(dataUrl), ctx.settings().maxImagePixels, 'bytes')).image);
+  } catch {
+    ctx.session.setBusy(undefined);
   }
 }
 
@@ -134,7 +166,7 @@ export async function tabFlow(ctx: FlowContext, task: Task, tab: Browser.tabs.Ta
   try {
     const capture = await browser.tabs.captureVisibleTab(tab.windowId, { format: 'png' });
     const prepared = await cropCapture(capture, null, settings().maxImagePixels, 'tab');
-    await session.submitImage(conversation, task, prepared, undefined, task === 'ocr' && tab.id !== undefined ? ocrHook(ctx, tab.id) : undefined);
+    await session.submitImage(conversation, task, prepared, task === 'ocr' && tab.id !== undefined ? { hook: ocrHook(ctx, tab.id) } : {});
   } catch (error) {
     session.fail(conversation, task, t('errCapture', error instanceof Error ? error.message : String(error)), await captureHint());
   }

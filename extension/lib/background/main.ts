@@ -6,7 +6,7 @@ import { credentials, pairViaNativeHost, probeCompanion } from '../link/pairing'
 import { ContentToBackground, PanelCommand } from '../messages';
 import { defaultSettings, loadSettings, onSettingsChanged, saveSettings, type Settings } from '../settings/settings';
 import { actionForCommand, actionForMenu } from '../actions';
-import { regionFlow, selectionFlow, tabFlow, type FlowContext } from './flows';
+import { attachFile, regionFlow, selectionFlow, tabFlow, type FlowContext } from './flows';
 import { installMenus } from './menus';
 import { Session } from './session';
 import { installTestHooks } from './test-hooks';
@@ -80,6 +80,7 @@ export function startBackground(): void {
     const parsed = ContentToBackground.safeParse(raw);
     if (!parsed.success || !sender.tab) return undefined;
     if (parsed.data.type === 'region-cancelled') {
+      session.attachingTo = undefined;
       session.setBusy(undefined);
       return undefined;
     }
@@ -97,7 +98,11 @@ export function startBackground(): void {
       const cmd = parsed.data;
       switch (cmd.type) {
         case 'followup':
-          return void session.followup(cmd.prompt, cmd.task);
+          return void session.followup(cmd.prompt, cmd.task, cmd.format);
+        case 'attach':
+          return void attachFile(ctx, cmd.dataUrl);
+        case 'detach':
+          return session.detach(cmd.index);
         case 'cancel':
           return session.cancel(cmd.id);
         case 'retry':
@@ -114,8 +119,10 @@ export function startBackground(): void {
         case 'select-region':
           return void activeTabOfPanel(port).then((tab) => {
             if (!tab) return;
-            if (cmd.type === 'capture-tab') void tabFlow(ctx, cmd.task ?? settings.captureAction, tab);
-            else void selectionFlow(ctx, tab);
+            if (cmd.type === 'capture-tab') return void tabFlow(ctx, cmd.task ?? settings.captureAction, tab);
+            // Adding a region to the conversation: any fixed action ends the overlay at once (the follow-up says what to ask).
+            session.attachingTo = cmd.attach ? session.conversation?.id : undefined;
+            void selectionFlow(ctx, tab, cmd.attach ? 'describe' : undefined);
           });
       }
     });
@@ -144,6 +151,10 @@ async function activeTabOfPanel(port: Browser.runtime.Port): Promise<Browser.tab
   const own = port.sender?.tab?.id;
   const tab = tabs.find((x) => x.id !== own);
   if (tab) return tab;
-  const all = await browser.tabs.query({ lastFocusedWindow: true });
-  return all.filter((x) => x.id !== own && !x.url?.startsWith('chrome-extension:')).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+  // Its own window may hold only the panel (a pop-out): then look in every window.
+  const inWindow = await browser.tabs.query({ lastFocusedWindow: true });
+  const all = inWindow.some((x) => x.id !== own && !isExtensionPage(x.url)) ? inWindow : await browser.tabs.query({});
+  return all.filter((x) => x.id !== own && !isExtensionPage(x.url)).sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
 }
+
+const isExtensionPage = (url: string | undefined): boolean => /^(chrome|moz)-extension:/.test(url ?? '');

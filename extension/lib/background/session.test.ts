@@ -66,7 +66,7 @@ describe('Session', () => {
     const session = new Session(link, defaultSettings);
     const c = session.start('region');
     const hook = vi.fn();
-    await session.submitImage(c, 'ocr', image, undefined, hook);
+    await session.submitImage(c, 'ocr', image, { hook });
     const id = c.turns[0]!.id;
     session.onServerMessage(msg({ type: 'started', id, model }));
     session.onServerMessage(msg({ type: 'delta', id, text: 'Hello' }));
@@ -110,6 +110,36 @@ describe('Session', () => {
     expect(job).toMatchObject({ task: 'ask', prompt: 'and the colour?', conversationId: c.id });
     expect(images[0]!.length).toBe(1); // the data URL's bytes ('AA' is one byte)
     expect(c.turns.map((x) => x.status)).toEqual(['done', 'sending']);
+  });
+
+  it('a follow-up with attached images sends only the new ones, in the same conversation; after a reconnect, every image in order', async () => {
+    const { link, sent } = fakeLink();
+    const session = new Session(link, defaultSettings);
+    const c = session.start('image');
+    await session.submitImage(c, 'describe', image);
+    const second = { dataUrl: 'data:image/png;base64,AAEC', width: 3, height: 3, bytes: 3, origin: 'crop' as const };
+    expect(session.attach(second)).toBe(true);
+    expect(session.snapshot().draft).toEqual([second]);
+    await session.followup('and in this one?', 'ask', { type: 'json_object' });
+    const { job, images } = decodeSubmitFrame(sent[1] as Uint8Array);
+    expect(job).toMatchObject({ task: 'ask', prompt: 'and in this one?', conversationId: c.id, format: { type: 'json_object' }, images: [3] });
+    expect([...images[0]!]).toEqual([0, 1, 2]);
+    expect(c.turns[1]!.images).toEqual([second]);
+    expect(session.draft).toEqual([]);
+    session.onDisconnect();
+    await session.followup('compare them');
+    expect(decodeSubmitFrame(sent[2] as Uint8Array).images.map((i) => i.length)).toEqual([1, 3]);
+  });
+
+  it('attaches at most as many images as the companion keeps per conversation', async () => {
+    const { link } = fakeLink();
+    const session = new Session(link, defaultSettings);
+    await session.submitImage(session.start('image'), 'describe', image);
+    const results = [1, 2, 3, 4].map(() => session.attach({ ...image.image }));
+    expect(results).toEqual([true, true, true, false]);
+    expect(session.attachRoom()).toBe(0);
+    session.detach(0);
+    expect(session.attachRoom()).toBe(1);
   });
 
   it('fails running turns when the link drops', async () => {
@@ -161,6 +191,15 @@ describe('Session', () => {
       expect(images).toHaveLength(2);
       await session.followup('and then?');
       expect(JSON.parse(sent[1] as string)).not.toHaveProperty('video');
+    });
+
+    it('a video conversation takes no attached images (its follow-ups are about the clip)', async () => {
+      const { link } = fakeLink();
+      const session = new Session(link, defaultSettings);
+      await session.submitVideo(session.start('video'), 'describe', video());
+      expect(session.attachRoom()).toBe(0);
+      expect(session.attach({ ...image.image })).toBe(false);
+      expect(session.snapshot().draft).toEqual([]);
     });
 
     it('history keeps the filmstrip; a restored video conversation sends its thumbnails as the frames', async () => {

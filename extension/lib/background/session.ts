@@ -1,66 +1,63 @@
-import { cancelMessage, isTerminal, statusMessage, submitFrame, submitText, type SubmitFields } from '@loupe/shared';
-import type { ServerMessage, ServerStatus, Task } from '@loupe/shared';
+import { cancelMessage, isTerminal, MAX_IMAGES_PER_JOB, submitFrame, submitText, type SubmitFields } from '@loupe/shared';
+import type { ResponseFormat, ServerMessage, ServerStatus, Task } from '@loupe/shared';
 import type { Browser } from 'wxt/browser';
 import type { Prepared } from '../capture/image-bytes';
-import { dataUrlToBytes, thumbnail } from '../capture/image-bytes';
+import { dataUrlToBytes } from '../capture/image-bytes';
 import { restoreConversation } from '../history/continue';
-import { listHistory, saveEntry, shouldKeep, toEntry } from '../history/history-store';
+import { listHistory } from '../history/history-store';
 import { t } from '../i18n/i18n';
-import { applyServerMessage, failUnfinished, newId, type Conversation, type Turn } from '../jobs/conversation';
+import { applyServerMessage, conversationImages, failUnfinished, newId, type Conversation, type SentImage, type Turn } from '../jobs/conversation';
 import type { CompanionLink, LinkState } from '../link/companion-link';
 import type { Settings } from '../settings/settings';
+import { HistoryWriter } from './history-writer';
+import { PanelPorts } from './panel-ports';
 import type { PreparedVideo } from './video-flow';
 
-export type PanelState = { type: 'state'; conversation: Conversation | null; link: LinkState; status?: ServerStatus; busy?: string };
+/** `draft`: images attached for the next follow-up, not sent yet. */
+export type PanelState = { type: 'state'; conversation: Conversation | null; link: LinkState; status?: ServerStatus; busy?: string; draft: SentImage[] };
+
+/** Options of a first job beyond its task: the user's prompt, Extract as JSON's format, a hook when it ends. */
+export interface JobOptions {
+  prompt?: string;
+  format?: ResponseFormat;
+  hook?: TurnHook;
+}
 
 type TurnHook = (turn: Turn, conversation: Conversation) => void;
 
 /**
- * The background's one live conversation (what the side panel shows), the panels that
- * watch it, and the jobs in flight. Finished turns are written to history.
+ * The background's one live conversation (what the side panel shows, PanelPorts), the images
+ * attached for its next follow-up, and the jobs in flight. Finished turns are written to history.
  */
 export class Session {
   conversation: Conversation | null = null;
   /** A line shown while an image is being prepared ("Capturing…"). */
   busy: string | undefined;
-  private ports = new Set<Browser.runtime.Port>();
-  private pending: ReturnType<typeof setTimeout> | null = null;
   private hooks = new Map<string, TurnHook>();
-  private thumbs = new Map<string, string>();
+  private history = new HistoryWriter();
+  /** Images attached in the panel for the next follow-up. */
+  draft: SentImage[] = [];
+  /** The conversation a region being selected will be attached to (the panel's "Add a region"). */
+  attachingTo: string | undefined;
   /** The stills each video conversation sent (sent again after a reconnect). */
   private videoFrames = new Map<string, Uint8Array[]>();
   /** Conversations whose image the current connection has: the companion scopes them to it. */
   private known = new Set<string>();
   /** The companion's latest status (engines, model, device), refreshed while a panel is open. */
   private status: ServerStatus | undefined;
-  private statusTimer: ReturnType<typeof setInterval> | null = null;
   /** Caps answers (set only by the end-to-end tests, whose stand-in model is slow on CPU). */
   maxTokens: number | undefined;
+  private readonly panels: PanelPorts<PanelState>;
 
   constructor(
     private readonly link: CompanionLink,
     private readonly settings: () => Settings,
-  ) {}
+  ) {
+    this.panels = new PanelPorts(link, () => this.snapshot());
+  }
 
   addPort(port: Browser.runtime.Port): void {
-    this.ports.add(port);
-    port.onDisconnect.addListener(() => {
-      this.ports.delete(port);
-      if (this.ports.size === 0 && this.statusTimer) {
-        clearInterval(this.statusTimer);
-        this.statusTimer = null;
-      }
-    });
-    port.postMessage(this.snapshot());
-    // Engines load in the background (a model can take minutes): keep the panel's view fresh.
-    this.statusTimer ??= setInterval(() => {
-      if (this.link.current.kind !== 'connected') return;
-      try {
-        this.link.send(statusMessage());
-      } catch {
-        /* reconnecting */
-      }
-    }, 3_000);
+    this.panels.add(port);
   }
 
   snapshot(): PanelState {
@@ -70,23 +67,12 @@ export class Session {
       link: this.link.current,
       ...(this.status ? { status: this.status } : {}),
       ...(this.busy ? { busy: this.busy } : {}),
+      draft: this.draft,
     };
   }
 
-  /** Coalesces updates (deltas arrive every ~30 ms) into at most one post per 40 ms. */
   changed(): void {
-    if (this.pending) return;
-    this.pending = setTimeout(() => {
-      this.pending = null;
-      const state = this.snapshot();
-      for (const port of this.ports) {
-        try {
-          port.postMessage(state);
-        } catch {
-          this.ports.delete(port);
-        }
-      }
-    }, 40);
+    this.panels.changed();
   }
 
   setBusy(text: string | undefined): void {
@@ -103,20 +89,21 @@ export class Session {
       ...(tab?.title ? { pageTitle: tab.title } : {}),
       turns: [],
     };
+    this.draft = [];
+    this.attachingTo = undefined;
     this.changed();
     return this.conversation;
   }
 
   /** Sends the first job of a conversation: one binary frame with the image bytes. */
-  async submitImage(conversation: Conversation, task: Task, prepared: Prepared, prompt?: string, hook?: TurnHook): Promise<void> {
+  async submitImage(conversation: Conversation, task: Task, prepared: Prepared, options: JobOptions = {}): Promise<void> {
+    const { prompt, format, hook } = options;
     conversation.image = prepared.image;
-    void thumbnail(prepared.image.dataUrl).then((th) => {
-      if (th) this.thumbs.set(conversation.id, th);
-    });
-    const turn = this.addTurn(conversation, task, prompt);
+    this.history.noteImage(prepared.image);
+    const turn = this.addTurn(conversation, task, prompt, format);
     if (hook) this.hooks.set(turn.id, hook);
     this.known.add(conversation.id);
-    await this.send(turn, () => submitFrame({ id: turn.id, task, locale: this.locale(), conversationId: conversation.id, ...(prompt ? { prompt } : {}), ...this.limits() }, [prepared.bytes]));
+    await this.send(turn, () => submitFrame(this.job(conversation, turn), [prepared.bytes]));
   }
 
   /** A video's first job: its stills in time order, with their times (the clip). */
@@ -124,12 +111,7 @@ export class Session {
     this.holdVideo(conversation, prepared);
     const turn = this.addTurn(conversation, task, prompt);
     this.known.add(conversation.id);
-    await this.send(turn, () =>
-      submitFrame(
-        { id: turn.id, task, locale: this.locale(), conversationId: conversation.id, video: prepared.video.clip, ...(prompt ? { prompt } : {}), ...this.limits() },
-        prepared.frames,
-      ),
-    );
+    await this.send(turn, () => submitFrame({ ...this.job(conversation, turn), video: prepared.video.clip }, prepared.frames));
   }
 
   /** Ask about a video: the filmstrip is shown and the frames are sent with the user's first question. */
@@ -142,26 +124,55 @@ export class Session {
   private holdVideo(conversation: Conversation, prepared: PreparedVideo): void {
     conversation.video = prepared.video;
     this.videoFrames.set(conversation.id, prepared.frames);
-    const middle = prepared.video.frames[Math.floor(prepared.video.frames.length / 2)]?.thumb;
-    if (middle) this.thumbs.set(conversation.id, middle);
   }
 
-  /** A follow-up on the same image(s): JSON text with the conversation id and no image. */
-  async followup(prompt: string, task: Task = 'ask'): Promise<void> {
+  /**
+   * Room left for attached images: the companion keeps at most MAX_IMAGES_PER_JOB per
+   * conversation, and a video conversation is about its clip (it takes no images).
+   */
+  attachRoom(): number {
+    const conversation = this.conversation;
+    return conversation && !conversation.video ? MAX_IMAGES_PER_JOB - conversationImages(conversation).length - this.draft.length : 0;
+  }
+
+  /** An image for the next follow-up (pasted, dropped, picked, or a region of the page). */
+  attach(image: SentImage): boolean {
+    if (this.attachRoom() <= 0) return false;
+    this.draft = [...this.draft, image];
+    this.history.noteImage(image);
+    this.changed();
+    return true;
+  }
+
+  detach(index: number): void {
+    this.draft = this.draft.filter((_, i) => i !== index);
+    this.changed();
+  }
+
+  /**
+   * A follow-up in the same conversation. With no new image and a companion that holds the
+   * conversation: JSON text. New images (attached in the panel) go in a binary frame, and the
+   * companion adds them to the conversation's. When the companion does not hold the conversation
+   * yet (Ask about video) or any more (a reconnect), its pictures are sent again: every image in
+   * order, or the video's stills with their clip.
+   */
+  async followup(prompt: string, task: Task = 'ask', format?: ResponseFormat): Promise<void> {
     const conversation = this.conversation;
     if (!conversation) return;
-    const turn = this.addTurn(conversation, task, prompt);
-    const job: SubmitFields = { id: turn.id, task, prompt, locale: this.locale(), conversationId: conversation.id, ...this.limits() };
-    // The companion does not hold this conversation yet (Ask about video) or any more (a reconnect): send its pictures again.
+    const attached = this.draft;
+    this.draft = [];
     const fresh = !this.known.has(conversation.id);
-    this.known.add(conversation.id);
+    const earlier = fresh ? conversationImages(conversation) : [];
     const frames = fresh && conversation.video ? this.videoFrames.get(conversation.id) : undefined;
-    const image = fresh ? conversation.image : undefined;
+    const turn = this.addTurn(conversation, task, prompt, format, attached);
+    const job = this.job(conversation, turn);
+    const images = [...earlier, ...attached];
+    this.known.add(conversation.id);
     await this.send(turn, () =>
       frames && conversation.video
         ? submitFrame({ ...job, video: conversation.video.clip }, frames)
-        : image
-          ? submitFrame(job, [dataUrlToBytes(image.dataUrl)])
+        : images.length
+          ? submitFrame(job, images.map((i) => dataUrlToBytes(i.dataUrl)))
           : submitText(job),
     );
   }
@@ -171,7 +182,8 @@ export class Session {
     const entry = (await listHistory()).find((e) => e.id === entryId);
     if (!entry) return;
     this.conversation = await restoreConversation(entry);
-    if (entry.thumbnail) this.thumbs.set(entry.id, entry.thumbnail);
+    this.draft = [];
+    for (const image of conversationImages(this.conversation)) this.history.noteImage(image);
     // History keeps only the filmstrip's thumbnails: they are what a follow-up can send again.
     if (this.conversation.video) this.videoFrames.set(entry.id, this.conversation.video.frames.map((f) => dataUrlToBytes(f.thumb)));
     this.changed();
@@ -179,16 +191,17 @@ export class Session {
 
   /**
    * A restored conversation the companion no longer knows (it restarted, or the entry was
-   * imported): the follow-up is sent again with the stored thumbnail as the image.
+   * imported): the follow-up is sent again with the stored pictures (images, or the filmstrip as the video's frames).
    */
   private resendRestored(conversation: Conversation, turn: Turn): boolean {
     const frames = conversation.video ? this.videoFrames.get(conversation.id) : undefined;
-    const image = conversation.image;
-    if (conversation.restored !== 'history' || !(frames || image) || turn.error?.code !== 'not_found' || !turn.prompt) return false;
+    if (conversation.restored !== 'history' || !(frames || conversation.image) || turn.error?.code !== 'not_found' || !turn.prompt) return false;
     conversation.restored = 'resent';
     conversation.turns.splice(conversation.turns.indexOf(turn), 1);
-    if (conversation.video && frames) void this.submitVideo(conversation, turn.task, { frames, video: conversation.video }, turn.prompt);
-    else if (image) void this.submitImage(conversation, turn.task, { bytes: dataUrlToBytes(image.dataUrl), image }, turn.prompt);
+    // Every stored picture goes again (this turn's own images last, as they were sent).
+    this.draft = turn.images ?? [];
+    this.known.delete(conversation.id);
+    void this.followup(turn.prompt, turn.task, turn.format);
     return true;
   }
 
@@ -228,14 +241,14 @@ export class Session {
       const hook = this.hooks.get(message.id);
       this.hooks.delete(message.id);
       if (turn && hook) hook(turn, conversation);
-      void this.persist(conversation);
+      void this.history.save(conversation);
     }
   }
 
   onDisconnect(): void {
     this.known.clear();
     if (this.conversation && failUnfinished(this.conversation, t('errLinkLost'), t('hintStart'))) {
-      void this.persist(this.conversation);
+      void this.history.save(this.conversation);
     }
     this.changed();
   }
@@ -249,8 +262,21 @@ export class Session {
     return language === 'auto' ? localeFromUi() : language;
   }
 
-  private addTurn(conversation: Conversation, task: Task, prompt?: string): Turn {
-    const turn: Turn = { id: newId('j'), task, status: 'sending', text: '', createdAt: Date.now(), ...(prompt ? { prompt } : {}) };
+  /** The submit header for a turn (submitFrame lists the images). */
+  private job(conversation: Conversation, turn: Turn): SubmitFields {
+    return {
+      id: turn.id,
+      task: turn.task,
+      locale: this.locale(),
+      conversationId: conversation.id,
+      ...(turn.prompt ? { prompt: turn.prompt } : {}),
+      ...(turn.format ? { format: turn.format } : {}),
+      ...this.limits(),
+    };
+  }
+
+  private addTurn(conversation: Conversation, task: Task, prompt?: string, format?: ResponseFormat, images?: SentImage[]): Turn {
+    const turn: Turn = { id: newId('j'), task, status: 'sending', text: '', createdAt: Date.now(), ...(prompt ? { prompt } : {}), ...(format ? { format } : {}), ...(images?.length ? { images } : {}) };
     conversation.turns.push(turn);
     this.busy = undefined;
     this.changed();
@@ -270,16 +296,7 @@ export class Session {
           : { code: 'disconnected', message: t('errOffline', state.port), hint: t('hintStart') };
       turn.finishedAt = Date.now();
       this.changed();
-      if (this.conversation) void this.persist(this.conversation);
-    }
-  }
-
-  private async persist(conversation: Conversation): Promise<void> {
-    if (!shouldKeep(conversation)) return;
-    try {
-      await saveEntry(toEntry(conversation, this.thumbs.get(conversation.id)));
-    } catch {
-      /* storage full or unavailable: history is best effort */
+      if (this.conversation) void this.history.save(this.conversation);
     }
   }
 }

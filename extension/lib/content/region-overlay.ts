@@ -19,7 +19,7 @@ const CSS = `
 
 /**
  * Lets the user drag a rectangle over the viewport (crosshair, live size in device
- * pixels, Esc cancels), then pick OCR / Explain / To code / Ask unless `preset` fixes
+ * pixels, Esc cancels), then pick OCR / Explain / To code / JSON / Ask unless `preset` fixes
  * the action. Resolves with the rectangle in viewport CSS pixels, after the overlay has
  * been removed and repainted away (so it is not in the capture), or null when cancelled.
  */
@@ -102,6 +102,7 @@ export async function selectRegion(ctx: ContentScriptContext, preset: RegionActi
         ['ocr', t('actionOcr')],
         ['describe', t('actionDescribe')],
         ['code', t('actionCode')],
+        ['extract', t('actionExtract')],
       ];
       for (const [action, label] of actions) {
         const b = el('button', action === 'ocr' ? 'primary' : '');

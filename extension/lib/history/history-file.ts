@@ -18,12 +18,27 @@ const Turn = z.object({
   standIn: z.boolean().optional(),
   device: z.string().max(100).optional(),
   error: z.string().max(2000).optional(),
+  json: z.boolean().optional(),
 });
 
-const Thumbnail = z
-  .string()
-  .max(2_000_000)
-  .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/);
+/** Only inline images of the formats the companion reads: an imported file never makes the panel fetch anything. */
+const inlineImage = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/);
+
+const Thumbnail = inlineImage(2_000_000);
+
+const StoredImage = z.object({
+  turn: z.number().int().nonnegative().max(200),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  bytes: z.number().int().nonnegative(),
+  origin: z.enum(['bytes', 'crop', 'tab']),
+  thumbnail: Thumbnail.optional(),
+  dataUrl: inlineImage(48_000_000).optional(),
+});
 
 const Video = z.object({
   clip: VideoClip.and(z.object({ range: z.tuple([z.number().min(0), z.number().min(0)]) })),
@@ -42,6 +57,7 @@ const Entry = z.object({
   pageTitle: z.string().max(2000).optional(),
   thumbnail: Thumbnail.optional(),
   image: z.object({ width: z.number().int().positive(), height: z.number().int().positive(), bytes: z.number().int().nonnegative() }).optional(),
+  images: z.array(StoredImage).max(16).optional(),
   video: Video.optional(),
   turns: z.array(Turn).min(1).max(200),
 });

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Conversation } from '../jobs/conversation';
-import { clearHistory, deleteEntry, entryText, exportHistory, HISTORY_LIMIT, listHistory, replaceHistory, saveEntry, searchHistory, shouldKeep, toEntry } from './history-store';
+import { capImageBytes, clearHistory, deleteEntry, entryText, exportHistory, HISTORY_IMAGE_BYTES, HISTORY_LIMIT, listHistory, replaceHistory, saveEntry, searchHistory, shouldKeep, toEntry } from './history-store';
 
 const conversation = (id: string, text: string, title = 'Page'): Conversation => ({
   id,
@@ -26,16 +26,35 @@ describe('history store', () => {
     expect(list[0]!.turns[0]!.text).toBe('first, updated');
   });
 
-  it('stores no full image, only its size (and a thumbnail when given), and keeps the stand-in flag', async () => {
-    await saveEntry(toEntry(conversation('a', 'x'), 'data:image/jpeg;base64,THUMB'));
+  it('stores every image with its turn, thumbnail and sent bytes, and keeps the stand-in flag', async () => {
+    const c = conversation('a', 'x');
+    const second = { dataUrl: 'data:image/png;base64,BBBB', width: 5, height: 6, bytes: 3, origin: 'crop' as const };
+    c.turns.push({ id: 'a-j2', task: 'ask', prompt: 'and this?', images: [second], format: { type: 'json_object' }, status: 'done', text: '{}', createdAt: 2 });
+    const thumbs = new Map([[c.image!, 'data:image/jpeg;base64,T1'], [second, 'data:image/jpeg;base64,T2']]);
+    await saveEntry(toEntry(c, 'data:image/jpeg;base64,THUMB', (i) => thumbs.get(i)));
     const [entry] = await listHistory();
-    expect(JSON.stringify(entry)).not.toContain('AAAA');
     expect(entry!.image).toEqual({ width: 10, height: 20, bytes: 3 });
     expect(entry!.thumbnail).toBe('data:image/jpeg;base64,THUMB');
+    expect(entry!.images).toEqual([
+      { turn: 0, width: 10, height: 20, bytes: 3, origin: 'bytes', thumbnail: 'data:image/jpeg;base64,T1', dataUrl: 'data:image/png;base64,AAAA' },
+      { turn: 1, width: 5, height: 6, bytes: 3, origin: 'crop', thumbnail: 'data:image/jpeg;base64,T2', dataUrl: 'data:image/png;base64,BBBB' },
+    ]);
     expect(entry!.turns[0]).toMatchObject({ model: 'm', standIn: true, device: 'cpu' });
+    expect(entry!.turns[1]).toMatchObject({ json: true });
     // A later save without a thumbnail keeps the earlier one.
     await saveEntry(toEntry(conversation('a', 'y')));
     expect((await listHistory())[0]!.thumbnail).toBe('data:image/jpeg;base64,THUMB');
+  });
+
+  it('over the byte cap drops the older entries’ sent bytes, keeping every entry and its thumbnails', () => {
+    const entry = (id: string, bytes: number[]) => ({
+      ...toEntry(conversation(id, 't')),
+      images: bytes.map((b, turn) => ({ turn, width: 1, height: 1, bytes: b, origin: 'bytes' as const, thumbnail: 'data:image/jpeg;base64,T', dataUrl: 'data:image/png;base64,X' })),
+    });
+    const capped = capImageBytes([entry('new', [40, 30]), entry('mid', [40]), entry('old', [10])], 100);
+    expect(capped.map((e) => e.images!.map((i) => Boolean(i.dataUrl)))).toEqual([[true, true], [false], [true]]);
+    expect(capped.every((e) => e.images!.every((i) => i.thumbnail))).toBe(true);
+    expect(capImageBytes([entry('a', [HISTORY_IMAGE_BYTES + 1])])[0]!.images![0]).not.toHaveProperty('dataUrl');
   });
 
   it('caps the list at HISTORY_LIMIT entries, dropping the oldest', async () => {

@@ -1,5 +1,6 @@
 import en from '../../public/_locales/en/messages.json';
 import zh from '../../public/_locales/zh_CN/messages.json';
+import type { MessageKey } from './message-key';
 
 /**
  * Every visible string comes from `_locales`. The browser's own i18n cannot switch
@@ -7,7 +8,7 @@ import zh from '../../public/_locales/zh_CN/messages.json';
  * same message files (the manifest still uses __MSG_ keys).
  */
 type Catalog = Record<string, { message: string }>;
-export type MessageKey = keyof typeof en;
+export type { MessageKey };
 export type UiLocale = 'en' | 'zh-CN';
 
 const catalogs: Record<UiLocale, Catalog> = { en, 'zh-CN': zh };

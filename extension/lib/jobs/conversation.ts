@@ -1,4 +1,4 @@
-import type { ErrorCode, FinishReason, GroundBox, JobStats, ModelInfo, OcrBlock, OcrLine, ServerMessage, Task, VideoClip } from '@loupe/shared';
+import type { ErrorCode, FinishReason, GroundBox, JobStats, ModelInfo, OcrBlock, OcrLine, ResponseFormat, ServerMessage, Task, VideoClip } from '@loupe/shared';
 
 /** The image that was sent, as the panel shows it (what the model saw, and its size). */
 export interface SentImage {
@@ -11,6 +11,8 @@ export interface SentImage {
   /** Set when the image was downscaled to the size budget. */
   originalWidth?: number;
   originalHeight?: number;
+  /** Restored from history without its sent bytes (evicted over the size cap): this is the thumbnail. */
+  thumbnailOnly?: boolean;
 }
 
 /**
@@ -34,6 +36,10 @@ export interface Turn {
   id: string;
   task: Task;
   prompt?: string;
+  /** Images this follow-up brought (the conversation's first image is `Conversation.image`). */
+  images?: SentImage[];
+  /** Extract as JSON: the answer is JSON in this shape (shown pretty-printed). */
+  format?: ResponseFormat;
   status: TurnStatus;
   queuePosition?: number;
   text: string;
@@ -68,6 +74,11 @@ export interface Conversation {
    * stored thumbnail had to be sent again (the companion no longer knew the conversation).
    */
   restored?: 'history' | 'resent';
+}
+
+/** Every image of the conversation, in the order it was sent: what the model sees. */
+export function conversationImages(conversation: Conversation): SentImage[] {
+  return [...(conversation.image ? [conversation.image] : []), ...conversation.turns.flatMap((t) => t.images ?? [])];
 }
 
 export const isFinished = (turn: Turn): boolean => turn.status === 'done' || turn.status === 'error' || turn.status === 'cancelled';

@@ -3,7 +3,7 @@ import { DEFAULT_PORT } from '@loupe/shared';
 import { browser } from 'wxt/browser';
 
 export const ImageAction = z.enum(['describe', 'ocr', 'code']);
-export const RegionAction = z.enum(['choose', 'ocr', 'describe', 'code', 'ask']);
+export const RegionAction = z.enum(['choose', 'ocr', 'describe', 'code', 'ask', 'extract']);
 export const Language = z.enum(['auto', 'en', 'zh-CN']);
 
 /** Each setting's valid values, strict: what an imported settings file is checked against. */

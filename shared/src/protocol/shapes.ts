@@ -43,6 +43,8 @@ export const JobStats = z.object({
   decodeTokens: z.number().optional(),
   tokensPerSecond: z.number().optional(),
   visualTokens: z.number().optional(),
+  /** How many images the model encoded for this answer: every image of the conversation so far. */
+  images: z.number().int().nonnegative().optional(),
   /** Every token the model read before its first answer token: text + image + earlier turns. */
   promptTokens: z.number().optional(),
   /** The first decode step alone (after prefill), ms. */

@@ -3,6 +3,7 @@ import type { LoupeBrowser } from '../support/browser-adapter';
 import { flowIt, useHarness, type Harness, type HarnessOptions } from './harness';
 import { imageFlows } from './image-flows';
 import { captureFlows, languageAndReconnectFlows, pairingFlow } from './panel-flows';
+import { turnsAndJsonFlows } from './turns-json-flows';
 import { videoFlows } from './video-flows';
 
 export interface LoupeFlowsOptions<B extends LoupeBrowser> extends HarnessOptions<B> {
@@ -14,7 +15,8 @@ export interface LoupeFlowsOptions<B extends LoupeBrowser> extends HarnessOption
 
 /**
  * The user flows, the same for every browser, in the order a user meets them: pairing, the
- * panel, right-click image, region select, right-click video, capture → HTML, follow-up, history, zh-CN, reconnect.
+ * panel, right-click image, region select, a second image and Extract as JSON, right-click video,
+ * capture → HTML, follow-up, history, zh-CN, reconnect.
  * Each browser's test file calls this with its adapter (test/e2e/support/browser-adapter.ts).
  */
 export function describeLoupeFlows<B extends LoupeBrowser>(title: string, o: LoupeFlowsOptions<B>): void {
@@ -23,6 +25,7 @@ export function describeLoupeFlows<B extends LoupeBrowser>(title: string, o: Lou
     const flow = flowIt(o.only);
     pairingFlow(h, flow);
     imageFlows(h, flow);
+    turnsAndJsonFlows(h, flow);
     videoFlows(h, flow);
     captureFlows(h, flow);
     o.extra?.(h);

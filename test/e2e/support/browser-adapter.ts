@@ -21,8 +21,10 @@ import type { ClosedOverlay, UiPage } from './ui';
 /** What the background exposes to the tests as `globalThis.__loupe` (extension/lib/background/main.ts). */
 export interface LoupeTestApi {
   ready: Promise<void>;
-  session: { maxTokens?: number; conversation: { turns: Array<{ text: string }> }; changed(): void };
+  session: { maxTokens?: number; conversation: { turns: Array<{ text: string; stats?: { images?: number; visualTokens?: number } }> }; changed(): void };
   imageFlow(task: string, tabId: number, frameId?: number, srcUrl?: string): Promise<void>;
+  /** What the context-menu entry `id` runs (extension/lib/actions). */
+  runAction(id: string, tabId: number, frameId?: number, srcUrl?: string): Promise<void>;
   tabFlow(task: string, tabId: number): Promise<void>;
   startSelection(tabId: number, action?: string): Promise<void>;
   videoFlow(task: 'describe' | 'ask', tabId: number, frameId?: number): Promise<void>;

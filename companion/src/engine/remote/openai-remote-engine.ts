@@ -127,7 +127,7 @@ export class OpenAiRemoteEngine implements Engine {
 
     const prompt = taskPrompt(job.task, { family, locale: job.locale, ...(job.prompt ? { prompt: job.prompt } : {}), imageCount: images.length });
     const firstTurnText = taskPrompt(job.task === 'ask' ? 'describe' : job.task, { family, locale: job.locale, imageCount: images.length });
-    const chat = buildChat({ imageCount: images.length, history: job.history, text: prompt, firstTurnText });
+    const chat = buildChat({ imageCount: images.length, history: job.history, text: prompt, firstTurnText, ...(job.newImages ? { newImages: job.newImages } : {}) });
     let imageIndex = 0;
     const messages: ChatCompletionMessageParam[] = chat.map((m) => {
       if (m.role === 'assistant') return { role: 'assistant', content: m.content.map((c) => (c.type === 'text' ? c.text : '')).join('') };

@@ -50,8 +50,9 @@ describe('images across turns at the engine input', () => {
       ],
       maxTokens: 2,
     };
-    for await (const _ of engine.run(job, new AbortController().signal)) {
-      // drain
+    let stats: { images?: number; visualTokens?: number } | undefined;
+    for await (const event of engine.run(job, new AbortController().signal)) {
+      if (event.type === 'result') stats = event.stats;
     }
     expect(grids).toHaveLength(2);
     const ids = embeds[0]!;
@@ -65,6 +66,8 @@ describe('images across turns at the engine input', () => {
     }
     expect(runs.map((r) => r.length)).toEqual(grids.map(([t, h, w]) => Number(t! * h! * w!) / 4));
     for (const r of runs) expect(ids[r.at - 1]).toBe(start);
+    // What a client is told: both images encoded, their pads counted.
+    expect(stats).toMatchObject({ images: 2, visualTokens: runs.reduce((n, r) => n + r.length, 0) });
     // The second image comes after the assistant's earlier answer: it belongs to the new turn.
     const text = processor.tokenizer.decode([...ids.subarray(runs[0]!.at + runs[0]!.length, runs[1]!.at)], { skip_special_tokens: false });
     expect(text).toContain('a form');

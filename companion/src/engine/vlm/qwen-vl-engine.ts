@@ -290,7 +290,8 @@ export class QwenVlEngine implements Engine {
       structured.check(answer.shown);
     }
     const generated = answer.tokens;
-    const stats = { ...statsOf(meter, jobStart, preprocessMs, generated.length, vision.visualTokens, this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown'), ...seen };
+    // A video's frames are counted as videoFrames, not images.
+    const stats = { ...statsOf(meter, jobStart, preprocessMs, generated.length, vision.visualTokens, this.report?.device ?? 'cpu', this.report?.dtype ?? 'unknown'), ...(seen ?? { images: images.length }) };
     let boxes: GroundBox[] | undefined;
     if (job.task === 'ground' && images[0]) {
       // An empty answer (EOS first) has nothing to decode: the tokenizer rejects an empty list.
