@@ -5,6 +5,7 @@ import { listHistory } from '../history/history-store';
 import type { CompanionLink } from '../link/companion-link';
 import { defaultSettings } from '../settings/settings';
 import { Session } from './session';
+import { testClip } from '../video/test-clip';
 
 function fakeLink(kind: 'connected' | 'offline' = 'connected') {
   const sent: Array<string | Uint8Array> = [];
@@ -154,17 +155,7 @@ describe('Session', () => {
     const jpeg = (n: number) => new Uint8Array([0xff, 0xd8, 0xff, n]);
     const video = () => ({
       frames: [jpeg(1), jpeg(2)],
-      video: {
-        clip: { frameTimes: [0.5, 1.5], range: [0, 2] as [number, number], duration: 2, source: 'element' as const },
-        frames: [
-          { time: 0.5, thumb: 'data:image/jpeg;base64,AA' },
-          { time: 1.5, thumb: 'data:image/jpeg;base64,AB' },
-        ],
-        width: 4,
-        height: 2,
-        bytes: 8,
-        target: { tabId: 1, frameId: 0, videoId: 1 },
-      },
+      video: { ...testClip({ width: 4, height: 2, bytes: 8, thumbs: ['data:image/jpeg;base64,AA', 'data:image/jpeg;base64,AB'] }), target: { tabId: 1, frameId: 0, videoId: 1 } },
     });
 
     it('Explain: one binary frame with the stills in time order and the clip (their times)', async () => {

@@ -1,3 +1,4 @@
+// Just over 300 lines: the one conversation session (submit, follow-up, resend, history) the panel and menus drive.
 import { cancelMessage, isTerminal, MAX_IMAGES_PER_JOB, submitFrame, submitText, type SubmitFields } from '@loupe/shared';
 import type { ResponseFormat, ServerMessage, ServerStatus, Task } from '@loupe/shared';
 import type { Browser } from 'wxt/browser';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportHistory, type HistoryEntry } from './history-store';
 import { mergeHistory, parseHistoryFile } from './history-file';
+import { testClip } from '../video/test-clip';
 
 const entry = (id: string, updatedAt: number, extra: Partial<HistoryEntry> = {}): HistoryEntry => ({
   id,
@@ -28,16 +29,7 @@ describe('history file import', () => {
     expect(parseHistoryFile(file)).toMatchObject({ ok: false, field: 'entries[0].thumbnail' });
   });
   it('reads back a video entry with its filmstrip, and refuses a frame that would fetch a URL', () => {
-    const video = {
-      clip: { frameTimes: [0.5, 1.5], range: [0, 2] as [number, number], duration: 2, source: 'element' as const },
-      frames: [
-        { time: 0.5, thumb: 'data:image/jpeg;base64,AAAA' },
-        { time: 1.5, thumb: 'data:image/jpeg;base64,AAAB' },
-      ],
-      width: 320,
-      height: 180,
-      bytes: 9000,
-    };
+    const video = testClip();
     const entries = [entry('v', 1, { source: 'video', video })];
     expect(parseHistoryFile(exportHistory(entries))).toEqual({ ok: true, entries });
     const bad = exportHistory([entry('v', 1, { source: 'video', video: { ...video, frames: [{ time: 0.5, thumb: 'https://tracker.example/f.jpg' }, video.frames[1]!] } })]);

@@ -1,3 +1,4 @@
+// Over 300 lines: every engine behaviour is checked on stand-ins built once for the whole file.
 import { buildStandIn, familyIds, getFamily, STAND_IN_LABEL, type StandInOptions } from '@loupe/models';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// Over 300 lines: load, warm-up and the image and video runs share one set of sessions, processor and meter.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tjs from '@huggingface/transformers';
