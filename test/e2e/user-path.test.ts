@@ -58,7 +58,9 @@ async function finished(p: Page) {
 
 describe('the panel on the user path (Chromium, real companion)', () => {
   beforeAll(async () => {
-    model = await standInModel({ eosAfter: 3000 });
+    // eosAfter counts prompt + image + answer tokens: the two To code steps must still be streaming when they
+    // click Cancel, however fast this machine decodes, so the stand-in may write up to ~8,000 tokens.
+    model = await standInModel({ eosAfter: 9000 });
     home = mkdtempSync(join(tmpdir(), 'loupe-e2e-userpath-'));
     daemon = await startDaemon({ home, args: ['--model', model.dir], token: null, timeoutMs: 240_000 });
     site = await startTestSite();
@@ -97,7 +99,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
 
   it('To code: code and preview side by side, a desktop-width scaled preview, a compare slider; after Cancel the partial code is previewed', async () => {
     await browser.sw(() => {
-      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 1500; // long enough to be cancelled mid-stream
+      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 8000; // long enough to be cancelled mid-stream
     });
     const { page, tabId } = await openSite('/mockup.html');
     await browser.sw((id: number) => (globalThis as unknown as SwGlobal).__loupe.tabFlow('code', id), tabId);
@@ -150,7 +152,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
   it('a narrow panel stacks code over the preview and follows the stream, with Cancel in view, until the user scrolls away', async () => {
     await panel.setViewportSize({ width: 420, height: 700 });
     await browser.sw(() => {
-      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 1500;
+      (globalThis as unknown as SwGlobal).__loupe.session.maxTokens = 8000;
     });
     const { page, tabId } = await openSite('/mockup.html');
     await browser.sw((id: number) => (globalThis as unknown as SwGlobal).__loupe.tabFlow('code', id), tabId);
