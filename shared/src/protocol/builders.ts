@@ -1,6 +1,6 @@
 import { encodeSubmitFrame } from './binary-frame';
 import { PROTOCOL_VERSION } from './constants';
-import type { CancelJob, ClientHello, Ping, StatusRequest, SubmitJobInput } from './client-messages';
+import type { ClientHello, ClientMessage, ClientMessageOf, SubmitJobInput } from './client-messages';
 
 /**
  * The client messages every client sends, built in one place (the extension link and session,
@@ -8,24 +8,25 @@ import type { CancelJob, ClientHello, Ping, StatusRequest, SubmitJobInput } from
  * added once.
  */
 export function helloMessage(client: ClientHello['client']): string {
-  const hello: ClientHello = { type: 'hello', protocols: [PROTOCOL_VERSION], client };
-  return JSON.stringify(hello);
+  return messageText<'hello'>({ type: 'hello', protocols: [PROTOCOL_VERSION], client });
 }
 
 export function cancelMessage(id: string): string {
-  const cancel: CancelJob = { type: 'cancel', id };
-  return JSON.stringify(cancel);
+  return messageText<'cancel'>({ type: 'cancel', id });
 }
 
 export function statusMessage(): string {
-  const status: StatusRequest = { type: 'status' };
-  return JSON.stringify(status);
+  return messageText<'status'>({ type: 'status' });
 }
 
 /** The application keepalive; `t` comes back in the pong. */
 export function pingMessage(t: number): string {
-  const ping: Ping = { type: 'ping', t };
-  return JSON.stringify(ping);
+  return messageText<'ping'>({ type: 'ping', t });
+}
+
+/** A message as a JSON text frame, checked against its type where it is built. */
+function messageText<T extends ClientMessage['type']>(message: ClientMessageOf<T>): string {
+  return JSON.stringify(message);
 }
 
 /** What a client says about a job; the builders add `type` and the image lengths. */

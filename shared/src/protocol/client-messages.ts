@@ -84,12 +84,11 @@ export const Ping = z.strictObject({ type: z.literal('ping'), t: z.number().opti
 
 export const ClientMessage = z.discriminatedUnion('type', [ClientHello, SubmitJob, CancelJob, StatusRequest, Ping]);
 
-export type ClientHello = z.infer<typeof ClientHello>;
+export type ClientMessage = z.infer<typeof ClientMessage>;
+/** One client message's type, by its `type` (the union above is the one definition). */
+export type ClientMessageOf<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
+export type ClientHello = ClientMessageOf<'hello'>;
+export type SubmitJob = ClientMessageOf<'submit'>;
+export type SubmitJobInput = z.input<typeof SubmitJob>;
 export type Sampling = z.infer<typeof Sampling>;
 export type ResponseFormat = z.infer<typeof ResponseFormat>;
-export type SubmitJob = z.infer<typeof SubmitJob>;
-export type SubmitJobInput = z.input<typeof SubmitJob>;
-export type CancelJob = z.infer<typeof CancelJob>;
-export type StatusRequest = z.infer<typeof StatusRequest>;
-export type Ping = z.infer<typeof Ping>;
-export type ClientMessage = z.infer<typeof ClientMessage>;

@@ -55,15 +55,14 @@ export const ServerMessage = z.discriminatedUnion('type', [
   Pong,
 ]);
 
-export type ServerHello = z.infer<typeof ServerHello>;
-export type Queued = z.infer<typeof Queued>;
-export type Started = z.infer<typeof Started>;
-export type Delta = z.infer<typeof Delta>;
-export type Done = z.infer<typeof Done>;
-export type ErrorReply = z.infer<typeof ErrorReply>;
-export type Cancelled = z.infer<typeof Cancelled>;
 export type ServerMessage = z.infer<typeof ServerMessage>;
+/** One server message's type, by its `type` (the union above is the one definition). */
+export type ServerMessageOf<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+export type ServerHello = ServerMessageOf<'hello'>;
+export type Started = ServerMessageOf<'started'>;
+export type Done = ServerMessageOf<'done'>;
+export type ErrorReply = ServerMessageOf<'error'>;
 /** Messages that end a job: exactly one per job. */
-export type TerminalMessage = Done | ErrorReply | Cancelled;
+export type TerminalMessage = ServerMessageOf<'done' | 'error' | 'cancelled'>;
 export const isTerminal = (m: ServerMessage): m is TerminalMessage =>
   m.type === 'done' || m.type === 'cancelled' || (m.type === 'error' && m.id !== undefined);
