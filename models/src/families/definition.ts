@@ -140,13 +140,21 @@ export function defineFamily<const Id extends string>(entry: FamilyEntry<Id>): F
   return merge(QWEN_VL_BASE, entry) as FamilyDefinition<Id>;
 }
 
+/** Another family with an entry's overrides merged in, the same way (a family that is one of ours plus what differs). */
+export function deriveFamily<const Id extends string>(from: FamilyDefinition, entry: FamilyEntry<Id>): FamilyDefinition<Id> {
+  return merge(from, entry) as FamilyDefinition<Id>;
+}
+
 function merge(base: object, over: object): object {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prior = out[key];
-    out[key] = isPlainObject(prior) && isPlainObject(value) ? merge(prior, value) : value;
+    out[key] = isPlainObject(prior) && isPlainObject(value) && !changesKind(prior, value) ? merge(prior, value) : value;
   }
   return out;
 }
+
+/** A tagged value (`{ kind }`) of another kind replaces the prior one whole: its fields belong to that kind alone. */
+const changesKind = (prior: object, value: object): boolean => 'kind' in prior && 'kind' in value && prior.kind !== value.kind;
 
 const isPlainObject = (v: unknown): v is object => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;

@@ -7,7 +7,7 @@ import { BUILT_IN_FAMILIES, DEFAULT_FAMILY_ID } from './table';
  */
 
 export type { FamilyDefinition, FamilyEntry, FamilyGrounding, FamilyNetwork, FamilyVideo, GroundingConvention } from './definition';
-export { defineFamily, GROUNDING_DESCRIPTION, QWEN_VL_BASE } from './definition';
+export { defineFamily, deriveFamily, GROUNDING_DESCRIPTION, QWEN_VL_BASE } from './definition';
 export { DEFAULT_FAMILY_ID } from './table';
 
 /** A family Loupe ships (what the catalog may name). Registered families are looked up by string. */
