@@ -35,58 +35,47 @@ export interface CatalogEntry {
 
 const GB = 1024 ** 3;
 
+/** What every entry shares: the hub's main branch, and the usual q4f16 on GPU / q4 on CPU. */
+const COMMON = { revision: 'main', defaultDtype: { gpu: 'q4f16', cpu: 'q4' } } satisfies Partial<CatalogEntry>;
+
+/** A family's Instruct model of one size: its id and label follow from the family's label (Qwen2.5-VL 3B → qwen2.5-vl-3b). */
+function instruct(family: FamilyId, size: string, facts: Omit<CatalogEntry, 'id' | 'family' | 'label' | keyof typeof COMMON>): CatalogEntry {
+  const familyLabel = getFamily(family).label;
+  return { id: `${familyLabel}-${size}`.toLowerCase(), family, label: `${familyLabel} ${size} Instruct`, ...COMMON, ...facts };
+}
+
 export const CATALOG: CatalogEntry[] = [
-  {
-    id: 'qwen2.5-vl-3b',
-    family: 'qwen2_5_vl',
-    label: 'Qwen2.5-VL 3B Instruct',
+  instruct('qwen2_5_vl', '3B', {
     hubRepo: 'onnx-community/Qwen2.5-VL-3B-Instruct-ONNX',
-    revision: 'main',
     dtypes: ['q4f16', 'q4', 'fp16', 'q8', 'fp32'],
-    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
     approxBytes: { q4f16: 2.6 * GB, q4: 3.0 * GB },
     approxMemory: { vram: 4 * GB, ram: 6 * GB },
     licence: 'Qwen Research License (non-commercial use; not Apache-2.0)',
     verified: { repo: true, files: false, sizes: false },
     caveats: ['Licence restricts commercial use: check it before shipping to others.'],
-  },
-  {
-    id: 'qwen2.5-vl-7b',
-    family: 'qwen2_5_vl',
-    label: 'Qwen2.5-VL 7B Instruct',
+  }),
+  instruct('qwen2_5_vl', '7B', {
     // Unverified repo name: listed by third-party code, not confirmed against the hub.
     hubRepo: 'onnx-community/Qwen2.5-VL-7B-Instruct',
-    revision: 'main',
     dtypes: ['q4f16', 'q4'],
-    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
     approxBytes: { q4f16: 5.5 * GB },
     approxMemory: { vram: 8 * GB, ram: 12 * GB },
     licence: 'Apache-2.0',
     verified: { repo: false, files: false, sizes: false },
     caveats: ['Repo name unverified.', 'Slow on CPU: meant for a GPU with ≥ 8 GB.'],
-  },
-  {
-    id: 'qwen3-vl-2b',
-    family: 'qwen3_vl',
-    label: 'Qwen3-VL 2B Instruct',
+  }),
+  instruct('qwen3_vl', '2B', {
     hubRepo: 'onnx-community/Qwen3-VL-2B-Instruct-ONNX',
-    revision: 'main',
     dtypes: ['q4', 'q4f16', 'fp16', 'fp32'],
-    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
     approxBytes: { q4: 1.43 * GB },
     approxMemory: { vram: 3 * GB, ram: 4 * GB },
     licence: 'Apache-2.0',
     verified: { repo: true, files: true, sizes: true },
     caveats: [],
-  },
-  {
-    id: 'qwen2-vl-2b',
-    family: 'qwen2_vl',
-    label: 'Qwen2-VL 2B Instruct',
+  }),
+  instruct('qwen2_vl', '2B', {
     hubRepo: 'onnx-community/Qwen2-VL-2B-Instruct',
-    revision: 'main',
     dtypes: ['q4f16', 'q4', 'fp16', 'q8', 'fp32'],
-    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
     approxBytes: { q4f16: 2.6 * GB },
     approxMemory: { vram: 3.5 * GB, ram: 5 * GB },
     licence: 'Apache-2.0',
@@ -95,7 +84,7 @@ export const CATALOG: CatalogEntry[] = [
       'Oldest family; weakest OCR.',
       'Upstream preprocessor_config.json may lack do_resize/do_normalize: run `loupe models verify` after pull.',
     ],
-  },
+  }),
 ];
 
 /**
@@ -127,9 +116,8 @@ export function adHocEntry(repo: string): CatalogEntry {
     family: DEFAULT_FAMILY_ID,
     label: repo,
     hubRepo: repo,
-    revision: 'main',
+    ...COMMON,
     dtypes: [],
-    defaultDtype: { gpu: 'q4f16', cpu: 'q4' },
     approxBytes: {},
     approxMemory: { vram: 0, ram: 0 },
     licence: 'see the repo',
