@@ -1,6 +1,7 @@
 import { MAX_VIDEO_FRAMES, VideoClip } from '@loupe/shared';
 import { z } from 'zod';
 import { CONVERSATION_SOURCES } from '../jobs/conversation';
+import { exportedFile, type ReadFile } from '../files/exported-file';
 import { HISTORY_LIMIT, type HistoryEntry } from './history-store';
 
 /**
@@ -62,31 +63,22 @@ const Entry = z.object({
   turns: z.array(Turn).min(1).max(200),
 });
 
-const HistoryFile = z.object({ format: z.literal('loupe-history'), version: z.literal(1), entries: z.array(z.unknown()).max(10_000) });
+/** The file's entries: at most 10,000 (else it is not a history file), each validated whole. */
+const HISTORY_FILE = exportedFile({
+  format: 'loupe-history',
+  version: 1,
+  key: 'entries',
+  shell: z.array(z.unknown()).max(10_000),
+  // The schema checks what a stored entry may hold; the stored type is HistoryEntry.
+  content: z.array(Entry).transform((entries) => entries as HistoryEntry[]),
+});
 
-export type HistoryImport =
-  | { ok: true; entries: HistoryEntry[] }
-  | { ok: false; problem: 'not-json' | 'not-history-file' | 'bad-value'; field?: string };
+export function exportHistory(entries: HistoryEntry[]): string {
+  return HISTORY_FILE.write(entries);
+}
 
-export function parseHistoryFile(text: string): HistoryImport {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: 'not-json' };
-  }
-  const file = HistoryFile.safeParse(raw);
-  if (!file.success) return { ok: false, problem: 'not-history-file' };
-  const entries: HistoryEntry[] = [];
-  for (const [i, item] of file.data.entries.entries()) {
-    const entry = Entry.safeParse(item);
-    if (!entry.success) {
-      const path = entry.error.issues[0]?.path ?? [];
-      return { ok: false, problem: 'bad-value', field: [`entries[${i}]`, ...path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))].join('') };
-    }
-    entries.push(entry.data as HistoryEntry);
-  }
-  return { ok: true, entries };
+export function parseHistoryFile(text: string): ReadFile<HistoryEntry[]> {
+  return HISTORY_FILE.read(text);
 }
 
 /** Adds imported entries the list lacks (same id = same conversation: the stored one stays), newest first. */

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Conversation } from '../jobs/conversation';
-import { capImageBytes, clearHistory, deleteEntry, entryText, exportHistory, HISTORY_IMAGE_BYTES, HISTORY_LIMIT, listHistory, replaceHistory, saveEntry, searchHistory, shouldKeep, toEntry } from './history-store';
+import { exportHistory } from './history-file';
+import { capImageBytes, clearHistory, deleteEntry, entryText, HISTORY_IMAGE_BYTES, HISTORY_LIMIT, listHistory, replaceHistory, saveEntry, searchHistory, shouldKeep, toEntry } from './history-store';
 
 const conversation = (id: string, text: string, title = 'Page'): Conversation => ({
   id,

@@ -160,7 +160,3 @@ export function searchHistory(entries: HistoryEntry[], query: string): HistoryEn
     return words.every((w) => hay.includes(w));
   });
 }
-
-export function exportHistory(entries: HistoryEntry[]): string {
-  return JSON.stringify({ format: 'loupe-history', version: 1, exportedAt: new Date().toISOString(), entries }, null, 2);
-}

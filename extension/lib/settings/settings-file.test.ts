@@ -9,19 +9,19 @@ describe('settings file', () => {
     expect(text).not.toContain('secret-token');
     expect(JSON.parse(text)).toMatchObject({ format: 'loupe-settings', version: 1 });
     const back = importSettings(text);
-    expect(back).toEqual({ ok: true, settings: { ...settings, manualToken: undefined } });
-    expect(back.ok && 'manualToken' in back.settings).toBe(false);
+    expect(back).toEqual({ ok: true, content: { ...settings, manualToken: undefined } });
+    expect(back.ok && 'manualToken' in back.content).toBe(false);
   });
 
   it('accepts a file with only some settings', () => {
-    expect(importSettings(JSON.stringify({ format: 'loupe-settings', version: 1, settings: { autoCopy: false } }))).toEqual({ ok: true, settings: { autoCopy: false } });
+    expect(importSettings(JSON.stringify({ format: 'loupe-settings', version: 1, settings: { autoCopy: false } }))).toEqual({ ok: true, content: { autoCopy: false } });
   });
 
   it('refuses what is not a settings file of this version', () => {
     expect(importSettings('not json')).toEqual({ ok: false, problem: 'not-json' });
     const history = JSON.stringify({ format: 'loupe-history', version: 1, entries: [] });
-    expect(importSettings(history)).toEqual({ ok: false, problem: 'not-settings-file' });
-    expect(importSettings(JSON.stringify({ format: 'loupe-settings', version: 2, settings: {} }))).toEqual({ ok: false, problem: 'not-settings-file' });
+    expect(importSettings(history)).toEqual({ ok: false, problem: 'wrong-file' });
+    expect(importSettings(JSON.stringify({ format: 'loupe-settings', version: 2, settings: {} }))).toEqual({ ok: false, problem: 'wrong-file' });
   });
 
   it('refuses a bad value whole, naming the field and the fix', () => {
