@@ -4,6 +4,7 @@ import type { ResponseFormat, ServerMessage, ServerStatus, Task } from '@loupe/s
 import type { Browser } from 'wxt/browser';
 import type { Prepared } from '../capture/image-bytes';
 import { dataUrlToBytes } from '../capture/image-bytes';
+import { filled } from '../fields';
 import { restoreConversation } from '../history/continue';
 import { listHistory } from '../history/history-store';
 import { t } from '../i18n/i18n';
@@ -254,9 +255,6 @@ export class Session {
     this.changed();
   }
 
-  private limits(): { maxTokens?: number } {
-    return this.maxTokens ? { maxTokens: this.maxTokens } : {};
-  }
 
   private locale(): 'en' | 'zh-CN' {
     const language = this.settings().language;
@@ -270,9 +268,7 @@ export class Session {
       task: turn.task,
       locale: this.locale(),
       conversationId: conversation.id,
-      ...(turn.prompt ? { prompt: turn.prompt } : {}),
-      ...(turn.format ? { format: turn.format } : {}),
-      ...this.limits(),
+      ...filled({ prompt: turn.prompt, format: turn.format, maxTokens: this.maxTokens }),
     };
   }
 

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import type { Conversation, SentImage, SentVideo } from '../jobs/conversation';
+import { filled } from '../fields';
 
 /**
  * History of conversations in extension-local storage: survives restarts, searchable,
@@ -71,16 +72,14 @@ export function toEntry(conversation: Conversation, thumbnail?: string, thumbs?:
     createdAt: conversation.createdAt,
     updatedAt: Date.now(),
     source: conversation.source,
-    ...(conversation.pageUrl ? { pageUrl: conversation.pageUrl } : {}),
-    ...(conversation.pageTitle ? { pageTitle: conversation.pageTitle } : {}),
-    ...(thumbnail ? { thumbnail } : {}),
+    ...filled({ pageUrl: conversation.pageUrl, pageTitle: conversation.pageTitle, thumbnail }),
     ...(conversation.image ? { image: { width: conversation.image.width, height: conversation.image.height, bytes: conversation.image.bytes } } : {}),
     ...(images.length ? { images } : {}),
     ...(conversation.video ? { video: { clip: conversation.video.clip, frames: conversation.video.frames, width: conversation.video.width, height: conversation.video.height, bytes: conversation.video.bytes } } : {}),
     turns: conversation.turns.map((t) => ({
       id: t.id,
       task: t.task,
-      ...(t.prompt ? { prompt: t.prompt } : {}),
+      ...filled({ prompt: t.prompt }),
       text: t.text,
       status: t.status,
       ...(t.format ? { json: true } : {}),
