@@ -1,11 +1,10 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerStatus } from '@loupe/shared';
+import { startFakeOpenAi, unusedPort, type FakeOpenAi } from '../../companion/src/engine/remote/testing/fake-openai';
 import { authFetch, startDaemon, type RunningDaemon } from '../helpers/daemon';
 import { textPng } from '../helpers/images';
 import { waitUntil } from '../helpers/proc';
@@ -18,36 +17,26 @@ import { vlmReady } from '../helpers/vlm-ready';
  * records what it was sent; the key comes from a 0600 file, never from argv.
  */
 const GOOD_KEY = 'sk-test-right-key';
-let remote: Server | undefined;
+let remote: FakeOpenAi | undefined;
 let port: number;
 let d: RunningDaemon;
 let dir: string;
 let keyFile: string;
-const seen: Array<{ auth: string | undefined; body: Record<string, unknown> }> = [];
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.headers.authorization !== `Bearer ${GOOD_KEY}`) {
-    res.writeHead(401, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
-    return;
-  }
-  if (req.url === '/v1/models') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ object: 'list', data: [{ id: 'text-embedding-3-small', object: 'model' }, { id: 'Qwen/Qwen2.5-VL-7B-Instruct', object: 'model' }, { id: 'llava-1.6', object: 'model' }] }));
-    return;
-  }
-  let raw = '';
-  for await (const c of req) raw += String(c);
-  seen.push({ auth: req.headers.authorization, body: JSON.parse(raw) as Record<string, unknown> });
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  const chunk = (delta: object, finish: string | null = null, usage?: object) =>
-    `data: ${JSON.stringify({ id: 'r', object: 'chat.completion.chunk', created: 0, model: 'Qwen/Qwen2.5-VL-7B-Instruct', choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
-  res.write(chunk({ role: 'assistant', content: '' }));
-  for (const piece of ['A remote ', 'answer.']) res.write(chunk({ content: piece }));
-  res.write(chunk({}, 'stop'));
-  res.write(chunk({}, null, { prompt_tokens: 123, completion_tokens: 2, total_tokens: 125 }));
-  res.end('data: [DONE]\n\n');
-}
+/** The remote, once it is up: serves two vision models and an embedding one to the right key, and answers every chat the same. */
+const startRemote = () =>
+  startFakeOpenAi({
+    port,
+    models: { '/v1': ['text-embedding-3-small', 'Qwen/Qwen2.5-VL-7B-Instruct', 'llava-1.6'] },
+    accepts: (auth) => auth === `Bearer ${GOOD_KEY}`,
+    reply: (_body, sse) => {
+      sse.chunk({ role: 'assistant', content: '' });
+      for (const piece of ['A remote ', 'answer.']) sse.chunk({ content: piece });
+      sse.chunk({}, 'stop');
+      sse.usage({ prompt_tokens: 123, completion_tokens: 2, total_tokens: 125 });
+      sse.end();
+    },
+  });
 
 const vlmOf = async (): Promise<ServerStatus['engines'][number] | undefined> => ((await (await authFetch(d, '/v1/status')).json()) as ServerStatus).engines.find((e) => e.kind === 'vlm');
 
@@ -55,16 +44,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'loupe-remote-'));
   keyFile = join(dir, 'key');
   writeFileSync(keyFile, 'sk-wrong\n', { mode: 0o600 });
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  port = (probe.address() as AddressInfo).port;
-  await new Promise((r) => probe.close(r));
+  port = await unusedPort();
   d = await startDaemon({ args: ['--backend', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`, '--api-key-file', keyFile] });
 });
 afterAll(async () => {
   await d?.stop();
-  remote?.closeAllConnections();
-  await new Promise((r) => (remote ? remote.close(r) : r(undefined)));
+  await remote?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -77,8 +62,7 @@ describe('remote backend that is not up yet', () => {
     expect(down?.message).toMatch(/not answering.*Loupe keeps retrying/);
     expect(down?.message).not.toMatch(/pull/);
 
-    remote = createServer((req, res) => void handle(req, res));
-    await new Promise<void>((r) => remote!.listen(port, '127.0.0.1', r));
+    remote = await startRemote();
     await waitUntil(async () => /refused the API key from file .*\(HTTP 401\)/.test((await vlmOf())?.note ?? ''), 60_000, 'the refused key in the status');
     const refused = await client.chat.completions.create({ model: 'loupe', messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
     expect(refused?.message).toMatch(/refused the API key.*chmod 600/);
@@ -101,7 +85,7 @@ describe('remote backend that is not up yet', () => {
     });
     expect(answer.choices[0]?.message.content).toBe('A remote answer.');
     expect(answer.usage).toMatchObject({ prompt_tokens: 123, completion_tokens: 2 });
-    const sent = seen.at(-1)!;
+    const sent = remote.requests.at(-1)!;
     expect(sent.auth).toBe(`Bearer ${GOOD_KEY}`);
     expect(sent.body).toMatchObject({ model: 'Qwen/Qwen2.5-VL-7B-Instruct', temperature: 0.6, seed: 11 });
     const messages = sent.body.messages as Array<{ role: string; content: string | Array<{ type: string; image_url?: { url: string } }> }>;
@@ -116,7 +100,7 @@ describe('remote backend that is not up yet', () => {
     expect(ids).not.toContain('text-embedding-3-small');
     const other = await client.chat.completions.create({ model: 'llava-1.6', messages: [{ role: 'user', content: 'hi' }] });
     expect(other.model).toBe('llava-1.6');
-    expect(seen.at(-1)!.body.model).toBe('llava-1.6');
+    expect(remote.requests.at(-1)!.body.model).toBe('llava-1.6');
   });
 
   it('the key is on no command line and in no log line', () => {

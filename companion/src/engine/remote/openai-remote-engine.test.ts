@@ -1,9 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineJob } from '../engine';
 import { OpenAiRemoteEngine } from './openai-remote-engine';
+import { startFakeOpenAi, unusedPort, type FakeOpenAi, type SseReply } from './testing/fake-openai';
 
 /**
  * The remote backend against a minimal OpenAI-format SSE server on loopback (real sockets):
@@ -11,72 +10,35 @@ import { OpenAiRemoteEngine } from './openai-remote-engine';
  * (test/integration/vlm-remote.test.ts runs it against a real second Loupe companion.)
  */
 type Mode = 'stop' | 'length' | 'loop' | 'slow';
-let server: Server;
+let remote: FakeOpenAi;
 let baseUrl: string;
-const requests: Array<{ auth: string | undefined; body: Record<string, unknown> }> = [];
-let closedEarly = 0;
 
-function sse(res: ServerResponse, chunk: unknown): void {
-  res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-}
-const chunk = (content: string | null, finish: string | null = null) => ({
-  id: 'c1',
-  object: 'chat.completion.chunk',
-  created: 0,
-  model: 'qwen2.5-vl-test',
-  choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finish }],
-});
-
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.url === '/embed/v1/models') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ object: 'list', data: [{ id: 'text-embedding-3-small', object: 'model' }, { id: 'llama3', object: 'model' }] }));
-    return;
-  }
-  if (req.url?.startsWith('/auth/')) {
-    res.writeHead(401, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
-    return;
-  }
-  if (req.url === '/v1/models') {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ object: 'list', data: [{ id: 'ocr-thing', object: 'model' }, { id: 'qwen2.5-vl-test', object: 'model' }, { id: 'llava-other', object: 'model' }] }));
-    return;
-  }
-  let raw = '';
-  for await (const c of req) raw += String(c);
-  const body = JSON.parse(raw) as Record<string, unknown>;
-  requests.push({ auth: req.headers.authorization, body });
+/** The prompt picks the answer: `MODE:stop` (default) / `length` finish at once; `loop` repeats a line, `slow` streams until cancelled. */
+async function reply(body: Record<string, unknown>, sse: SseReply): Promise<void> {
   const mode = (JSON.stringify(body.messages).match(/MODE:(\w+)/)?.[1] ?? 'stop') as Mode;
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  let closed = false;
-  res.on('close', () => {
-    if (!res.writableEnded) closedEarly++;
-    closed = true;
-  });
   if (mode === 'stop' || mode === 'length') {
-    for (const piece of ['Hello', ', ', 'world', '.']) sse(res, chunk(piece));
-    sse(res, chunk(null, mode));
-    sse(res, { ...chunk(null), choices: [], usage: { prompt_tokens: 50, completion_tokens: 4, total_tokens: 54 } });
-    res.end('data: [DONE]\n\n');
-    return;
+    for (const piece of ['Hello', ', ', 'world', '.']) sse.chunk({ content: piece });
+    sse.chunk({}, mode);
+    sse.usage({ prompt_tokens: 50, completion_tokens: 4, total_tokens: 54 });
+    return sse.end();
   }
-  for (let i = 0; i < 5000 && !closed; i++) {
-    sse(res, chunk(mode === 'loop' ? 'the same line again\n' : `token${i} `));
+  for (let i = 0; i < 5000 && !sse.closed; i++) {
+    sse.chunk({ content: mode === 'loop' ? 'the same line again\n' : `token${i} ` });
     await new Promise((r) => setTimeout(r, mode === 'slow' ? 20 : 1));
   }
-  if (!closed) res.end('data: [DONE]\n\n');
+  if (!sse.closed) sse.end();
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  remote = await startFakeOpenAi({
+    models: { '/v1': ['ocr-thing', 'qwen2.5-vl-test', 'llava-other'], '/embed/v1': ['text-embedding-3-small', 'llama3'] },
+    // A remote under /auth/ refuses every key.
+    accepts: (_auth, url) => !url.startsWith('/auth/'),
+    reply,
+  });
+  baseUrl = remote.baseUrl;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+afterAll(() => remote.close());
 
 async function png(): Promise<Uint8Array> {
   return sharp({ create: { width: 500, height: 300, channels: 3, background: '#aabbcc' } }).png().toBuffer();
@@ -98,7 +60,7 @@ describe('openai-remote engine (loopback SSE server)', () => {
     expect(events.map((e) => e.type)).toEqual(['delta', 'delta', 'delta', 'delta', 'result']);
     const result = events.at(-1) as Extract<EngineEvent, { type: 'result' }>;
     expect(result).toMatchObject({ text: 'Hello, world.', finishReason: 'stop', stats: { decodeTokens: 4 } });
-    const sent = requests.at(-1)!;
+    const sent = remote.requests.at(-1)!;
     expect(sent.auth).toBe('Bearer k-123');
     expect(sent.body).toMatchObject({ model: 'qwen2.5-vl-test', stream: true, max_tokens: 77 });
     const content = (sent.body.messages as Array<{ content: Array<{ type: string; image_url?: { url: string } }> }>).at(-1)!.content;
@@ -109,9 +71,9 @@ describe('openai-remote engine (loopback SSE server)', () => {
     // The other served vision model is offered; a job naming it is sent with that name.
     expect(info.served).toEqual(['llava-other']);
     await run(engine, job({ prompt: 'MODE:stop', model: 'llava-other' }));
-    expect(requests.at(-1)!.body.model).toBe('llava-other');
+    expect(remote.requests.at(-1)!.body.model).toBe('llava-other');
     await run(engine, job({ prompt: 'MODE:stop', model: 'not-served' }));
-    expect(requests.at(-1)!.body.model).toBe('qwen2.5-vl-test');
+    expect(remote.requests.at(-1)!.body.model).toBe('qwen2.5-vl-test');
   });
 
   it('forwards the system message, temperature, top_p, top_k, seed and stop; greedy by default', async () => {
@@ -119,12 +81,12 @@ describe('openai-remote engine (loopback SSE server)', () => {
     await engine.load();
     expect(engine.capabilities().systemPrompt).toBe(true);
     await run(engine, job({ prompt: 'MODE:stop hi', system: 'Answer in haiku.', sampling: { temperature: 0.8, topP: 0.9, topK: 20, seed: 5, stop: ['END'] } }));
-    const sent = requests.at(-1)!.body;
+    const sent = remote.requests.at(-1)!.body;
     expect(sent).toMatchObject({ temperature: 0.8, top_p: 0.9, top_k: 20, seed: 5, stop: ['END'] });
     expect((sent.messages as Array<{ role: string; content: unknown }>)[0]).toEqual({ role: 'system', content: 'Answer in haiku.' });
     await run(engine, job({ prompt: 'MODE:stop hi' }));
-    expect(requests.at(-1)!.body).toMatchObject({ temperature: 0 });
-    expect(requests.at(-1)!.body).not.toHaveProperty('top_p');
+    expect(remote.requests.at(-1)!.body).toMatchObject({ temperature: 0 });
+    expect(remote.requests.at(-1)!.body).not.toHaveProperty('top_p');
   });
 
   it('a JPEG that must shrink is re-encoded as JPEG, a PNG as PNG (never PNG → JPEG)', async () => {
@@ -133,7 +95,7 @@ describe('openai-remote engine (loopback SSE server)', () => {
     const big = sharp({ create: { width: 1400, height: 1000, channels: 3, background: '#336699' } });
     for (const [file, mime] of [[await big.clone().png().toBuffer(), 'png'], [await big.clone().jpeg().toBuffer(), 'jpeg']] as const) {
       await run(engine, job({ task: 'describe', prompt: 'MODE:stop', images: [new Uint8Array(file)] }));
-      const content = (requests.at(-1)!.body.messages as Array<{ content: Array<{ type: string; image_url?: { url: string } }> }>).at(-1)!.content;
+      const content = (remote.requests.at(-1)!.body.messages as Array<{ content: Array<{ type: string; image_url?: { url: string } }> }>).at(-1)!.content;
       expect(content.find((p) => p.type === 'image_url')!.image_url!.url.startsWith(`data:image/${mime};base64,`)).toBe(true);
     }
   });
@@ -162,18 +124,18 @@ describe('openai-remote engine (loopback SSE server)', () => {
     await engine.load();
     const length = await run(engine, job({ prompt: 'MODE:length' }));
     expect((length.at(-1) as { finishReason: string }).finishReason).toBe('length');
-    const before = closedEarly;
+    const before = remote.closedEarly;
     const loop = await run(engine, job({ task: 'ocr', prompt: 'MODE:loop', images: [await png()] }));
     const result = loop.at(-1) as Extract<EngineEvent, { type: 'result' }>;
     expect(result.finishReason).toBe('repetition');
     expect(result.text.length).toBeLessThan(5000 * 20);
-    await expect.poll(() => closedEarly).toBeGreaterThan(before);
+    await expect.poll(() => remote.closedEarly).toBeGreaterThan(before);
   });
 
   it('cancel aborts the HTTP request', async () => {
     const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl, model: 'qwen2.5-vl-test' } });
     await engine.load();
-    const before = closedEarly;
+    const before = remote.closedEarly;
     const controller = new AbortController();
     let deltas = 0;
     const running = (async () => {
@@ -182,7 +144,7 @@ describe('openai-remote engine (loopback SSE server)', () => {
       }
     })();
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
-    await expect.poll(() => closedEarly).toBeGreaterThan(before);
+    await expect.poll(() => remote.closedEarly).toBeGreaterThan(before);
   });
 
   it('grounding maps boxes from the image it sent back to original pixels', async () => {
@@ -194,10 +156,7 @@ describe('openai-remote engine (loopback SSE server)', () => {
   });
 
   it('an unreachable server is a clear engine_unavailable error', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
+    const port = await unusedPort();
     const engine = new OpenAiRemoteEngine({ home: '/tmp', device: 'auto', backend: { kind: 'openai', baseUrl: `http://127.0.0.1:${port}/v1` } });
     await expect(engine.load()).rejects.toMatchObject({ code: 'engine_unavailable', retryable: true, message: `the remote model server at http://127.0.0.1:${port}/v1 is not answering (ECONNREFUSED)` });
   });

@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineJob } from '../engine';
 import { OpenAiRemoteEngine } from '../remote/openai-remote-engine';
 import { remoteImages } from '../remote/remote-images';
+import { startFakeOpenAi, type FakeOpenAi } from '../remote/testing/fake-openai';
 import { QwenVlEngine } from './qwen-vl-engine';
 
 /**
@@ -74,37 +73,25 @@ describe('the local engine on a stand-in of a registered hypothetical family', (
 });
 
 describe('the remote engine serving a model of the hypothetical family', () => {
-  let server: Server;
-  let baseUrl: string;
-  const bodies: Array<{ messages: Array<{ content: Array<{ type: string; text?: string }> }> }> = [];
+  let remote: FakeOpenAi;
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      if (req.url === '/v1/models') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'Org/Hypo-VL-7B', object: 'model' }] }));
-        return;
-      }
-      let raw = '';
-      req.on('data', (c) => (raw += String(c)));
-      req.on('end', () => {
-        bodies.push(JSON.parse(raw) as (typeof bodies)[number]);
-        const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end(`${chunk({ content: '<|object_ref_start|>the door<|object_ref_end|><|box_start|>(24,12),(120,60)<|box_end|>' }, null)}${chunk({}, 'stop')}data: [DONE]\n\n`);
-      });
+    remote = await startFakeOpenAi({
+      models: { '/v1': ['Org/Hypo-VL-7B'] },
+      reply: (_body, sse) => {
+        sse.chunk({ content: '<|object_ref_start|>the door<|object_ref_end|><|box_start|>(24,12),(120,60)<|box_end|>' });
+        sse.chunk({}, 'stop');
+        sse.end();
+      },
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  afterAll(() => remote.close());
 
   it('asks in its grounding format and maps the boxes by its convention (absolute pixels, not 0–1000)', async () => {
-    const engine = new OpenAiRemoteEngine({ home: root, device: 'auto', backend: { kind: 'openai', baseUrl } });
+    const engine = new OpenAiRemoteEngine({ home: root, device: 'auto', backend: { kind: 'openai', baseUrl: remote.baseUrl } });
     await engine.load();
     const events = await collect(engine.run(job({ task: 'ground', prompt: 'the door', images: [await png(288, 192)] }), new AbortController().signal));
-    expect(bodies.at(-1)!.messages.at(-1)!.content.find((p) => p.type === 'text')!.text).toBe('Find the location of <|object_ref_start|>the door<|object_ref_end|>');
+    const { messages } = remote.requests.at(-1)!.body as { messages: Array<{ content: Array<{ type: string; text?: string }> }> };
+    expect(messages.at(-1)!.content.find((p) => p.type === 'text')!.text).toBe('Find the location of <|object_ref_start|>the door<|object_ref_end|>');
     expect((events.at(-1) as Extract<EngineEvent, { type: 'result' }>).boxes).toEqual([{ label: 'the door', box: [24, 12, 120, 60] }]);
   });
 
