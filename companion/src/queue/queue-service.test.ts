@@ -9,6 +9,17 @@ import { RecordingSink, fakeQueue, queuedOrEnded, submitJob } from './test-suppo
 const types = (ms: ServerMessage[]): string[] => ms.map((m) => m.type);
 const positions = (sink: RecordingSink, id: string): number[] => sink.of(id).flatMap((m) => (m.type === 'queued' ? [m.position] : []));
 
+/** One VLM job `running` on its lane and another `waiting` behind it, both from client `c`. */
+async function runningAndWaiting(running: string, waiting: string) {
+  const queue = fakeQueue();
+  const sink = new RecordingSink();
+  await submitJob(queue.service, 'c', sink, { id: running, task: 'describe' });
+  const run = await queue.vlm.whenRunning(running);
+  await submitJob(queue.service, 'c', sink, { id: waiting, task: 'describe' });
+  await queuedOrEnded(sink, waiting);
+  return { ...queue, sink, run };
+}
+
 describe('dispatch', () => {
   it('routes by task, streams deltas and ends with done carrying the model and queue/total times', async () => {
     const { service, ocr, vlm } = fakeQueue();
@@ -67,12 +78,7 @@ describe('dispatch', () => {
   });
 
   it('cancels a queued job before it reaches the engine', async () => {
-    const { service, vlm } = fakeQueue();
-    const sink = new RecordingSink();
-    await submitJob(service, 'c', sink, { id: 'run', task: 'describe' });
-    await vlm.whenRunning('run');
-    await submitJob(service, 'c', sink, { id: 'q', task: 'describe' });
-    await queuedOrEnded(sink, 'q');
+    const { service, vlm, sink } = await runningAndWaiting('run', 'q');
     expect(service.cancel('c', 'q')).toBe(true);
     expect(sink.terminals('q')).toEqual([{ type: 'cancelled', id: 'q' }]);
     vlm.answer();
@@ -82,12 +88,7 @@ describe('dispatch', () => {
   });
 
   it('cancels a running job at once for the client, but keeps the lane busy until the engine has stopped', async () => {
-    const { service, vlm } = fakeQueue();
-    const sink = new RecordingSink();
-    await submitJob(service, 'c', sink, { id: 'r', task: 'describe' });
-    const run = await vlm.whenRunning('r');
-    await submitJob(service, 'c', sink, { id: 'next', task: 'describe' });
-    await queuedOrEnded(sink, 'next');
+    const { service, vlm, sink, run } = await runningAndWaiting('r', 'next');
     service.cancel('c', 'r');
     expect(run.cancelAsked).toBe(true);
     expect(sink.terminals('r')).toEqual([{ type: 'cancelled', id: 'r' }]);
@@ -128,12 +129,7 @@ describe('dispatch', () => {
   });
 
   it('fails waiting jobs with the engine’s note and hint when it breaks, and routes none to it after', async () => {
-    const { service, vlm } = fakeQueue();
-    const sink = new RecordingSink();
-    await submitJob(service, 'c', sink, { id: 'r', task: 'describe' });
-    await vlm.whenRunning('r');
-    await submitJob(service, 'c', sink, { id: 'w', task: 'describe' });
-    await queuedOrEnded(sink, 'w');
+    const { service, vlm, sink } = await runningAndWaiting('r', 'w');
     // As a host that crashed once too often: not ready before the job hears of it, then broken.
     vlm.become('loading');
     vlm.fail({ code: 'engine_crashed', message: 'stopped unexpectedly' });
@@ -183,12 +179,7 @@ describe('dispatch', () => {
   });
 
   it('ends every job in flight when it closes, and refuses jobs after', async () => {
-    const { service, vlm, ocr } = fakeQueue();
-    const sink = new RecordingSink();
-    await submitJob(service, 'c', sink, { id: 'r', task: 'describe' });
-    const run = await vlm.whenRunning('r');
-    await submitJob(service, 'c', sink, { id: 'q', task: 'describe' });
-    await queuedOrEnded(sink, 'q');
+    const { service, vlm, ocr, sink, run } = await runningAndWaiting('r', 'q');
     await service.close();
     for (const id of ['r', 'q']) expect(sink.terminals(id)).toEqual([expect.objectContaining({ type: 'error', id, code: 'engine_unavailable', message: 'the companion is shutting down' })]);
     expect(run.cancelAsked).toBe(true);

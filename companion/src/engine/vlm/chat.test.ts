@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildChat, expandImagePads, expandPadIds } from './chat';
 
+/** Earlier turns of a conversation, alternating user (first) and assistant; a user turn may bring images. */
+const said = (...turns: Array<string | { text: string; images: number }>) =>
+  turns.map((turn, i) => ({ role: i % 2 ? ('assistant' as const) : ('user' as const), ...(typeof turn === 'string' ? { text: turn } : turn) }));
+
 describe('buildChat', () => {
   it('puts all images in the first user turn', () => {
     const chat = buildChat({ imageCount: 2, history: [], text: 'compare', firstTurnText: 'x' });
@@ -8,15 +12,7 @@ describe('buildChat', () => {
   });
 
   it('rebuilds a follow-up conversation with the image in the first user turn', () => {
-    const chat = buildChat({
-      imageCount: 1,
-      history: [
-        { role: 'user', text: 'what is this?' },
-        { role: 'assistant', text: 'a cat' },
-      ],
-      text: 'what colour?',
-      firstTurnText: 'x',
-    });
+    const chat = buildChat({ imageCount: 1, history: said('what is this?', 'a cat'), text: 'what colour?', firstTurnText: 'x' });
     expect(chat.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(chat[0]?.content).toEqual([{ type: 'image' }, { type: 'text', text: 'what is this?' }]);
     expect(chat[2]?.content).toEqual([{ type: 'text', text: 'what colour?' }]);
@@ -50,18 +46,8 @@ describe('expandPadIds', () => {
 
 describe('buildChat across turns', () => {
   it('puts each image in the user turn that brought it, this job’s new ones last', () => {
-    const chat = buildChat({
-      imageCount: 3,
-      history: [
-        { role: 'user', text: 'what is this?' },
-        { role: 'assistant', text: 'a form' },
-        { role: 'user', text: 'and this?', images: 1 },
-        { role: 'assistant', text: 'a button' },
-      ],
-      text: 'where did the button move?',
-      firstTurnText: 'x',
-      newImages: 1,
-    });
+    const history = said('what is this?', 'a form', { text: 'and this?', images: 1 }, 'a button');
+    const chat = buildChat({ imageCount: 3, history, text: 'where did the button move?', firstTurnText: 'x', newImages: 1 });
     const images = chat.map((m) => m.content.filter((c) => c.type === 'image').length);
     expect(images).toEqual([1, 0, 1, 0, 1]);
   });
