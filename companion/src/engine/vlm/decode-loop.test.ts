@@ -1,32 +1,21 @@
 import * as tjs from '@huggingface/transformers';
-import { buildStandIn, type StandInOptions } from '@loupe/models';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { StandInOptions } from '@loupe/models';
 import type * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineJob } from '../engine';
 import type { SessionRole } from './loader';
-import { QwenVlEngine } from './qwen-vl-engine';
+import type { QwenVlEngine } from './qwen-vl-engine';
+import { standInWorkshop } from './testing/stand-ins';
 
 /**
  * The engine's own decode loop on the tiny stand-in (its words are noise): same tokens as
  * transformers.js generate(), KV handed from present to past untouched, sampling, stop
  * strings, the logits hook, LOUPE_BENCH_IGNORE_EOS and the per-run meter.
  */
-const root = mkdtempSync(join(tmpdir(), 'loupe-vlm-loop-'));
-const engines: QwenVlEngine[] = [];
-afterAll(async () => {
-  await Promise.all(engines.map((e) => e.unload()));
-  rmSync(root, { recursive: true, force: true });
-});
-let counter = 0;
+const workshop = standInWorkshop('loupe-vlm-loop-');
 async function loaded(options: Partial<StandInOptions> = {}): Promise<QwenVlEngine> {
-  const dir = join(root, `m${counter++}`);
-  await buildStandIn(dir, { family: 'qwen2_5_vl', ...options });
-  const engine = new QwenVlEngine({ home: root, device: 'cpu', model: dir, threads: 1 });
-  engines.push(engine);
+  const engine = workshop.engine(await workshop.standIn('qwen2_5_vl', options));
   await engine.load();
   return engine;
 }

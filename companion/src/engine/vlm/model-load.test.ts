@@ -1,35 +1,19 @@
-import { buildStandIn, type FamilyId, type StandInOptions } from '@loupe/models';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { buildStandIn } from '@loupe/models';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../engine';
 import { CUDA_EP_LIBS, ortBinDir, probeCuda } from './device';
-import { QwenVlEngine } from './qwen-vl-engine';
+import type { QwenVlEngine } from './qwen-vl-engine';
+import { standInWorkshop } from './testing/stand-ins';
 import { probeWebGpu } from '../device/webgpu-probe';
 
 const webgpu = await probeWebGpu();
 const cuda = await probeCuda();
 
 /** Loading through the real loader: dtype suffixes, external data, each contract failure, devices. */
-const root = mkdtempSync(join(tmpdir(), 'loupe-vlm-load-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let counter = 0;
-async function standIn(family: FamilyId, options: Partial<StandInOptions> = {}): Promise<string> {
-  const dir = join(root, `${family}-${counter++}`);
-  await buildStandIn(dir, { family, ...options });
-  return dir;
-}
-const engines: QwenVlEngine[] = [];
-afterAll(async () => {
-  await Promise.all(engines.map((e) => e.unload()));
-});
-function engine(dir: string, over: Partial<ConstructorParameters<typeof QwenVlEngine>[0]> = {}): QwenVlEngine {
-  const e = new QwenVlEngine({ home: root, device: 'cpu', model: dir, threads: 1, ...over });
-  engines.push(e);
-  return e;
-}
+const { root, standIn, engine } = standInWorkshop('loupe-vlm-load-');
 const editJson = (file: string, edit: (o: Record<string, unknown>) => void) => {
   const o = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   edit(o);

@@ -1,28 +1,18 @@
 // Over 300 lines: every engine behaviour is checked on stand-ins built once for the whole file.
-import { buildStandIn, familyIds, getFamily, STAND_IN_LABEL, type StandInOptions } from '@loupe/models';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { familyIds, getFamily, STAND_IN_LABEL } from '@loupe/models';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineJob } from '../engine';
-import { QwenVlEngine } from './qwen-vl-engine';
+import type { QwenVlEngine } from './qwen-vl-engine';
 import { onSessionRun } from './testing/session-spy';
+import { standInWorkshop } from './testing/stand-ins';
 
 /**
  * The engine on stand-in models of every family, on CPU, through the real loader
  * (transformers.js + onnxruntime-node). The stand-in's words are noise; what is checked
  * is the plumbing: positions, pads, streaming, stopping, stats.
  */
-const root = mkdtempSync(join(tmpdir(), 'loupe-vlm-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-let counter = 0;
-async function standIn(family: string, options: Partial<StandInOptions> = {}): Promise<string> {
-  const dir = join(root, `${family}-${counter++}`);
-  await buildStandIn(dir, { family, ...options });
-  return dir;
-}
+const { standIn, engine: newEngine } = standInWorkshop('loupe-vlm-');
 
 async function png(width: number, height: number, colour = '#4477aa'): Promise<Uint8Array> {
   return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
@@ -105,13 +95,8 @@ async function ropeModel(engine: QwenVlEngine): Promise<{ get_rope_index(...args
 }
 
 const FAMILIES = familyIds();
-const engines: QwenVlEngine[] = [];
-afterAll(async () => {
-  await Promise.all(engines.map((e) => e.unload()));
-});
-async function loaded(dir: string, over: Partial<ConstructorParameters<typeof QwenVlEngine>[0]> = {}): Promise<QwenVlEngine> {
-  const engine = new QwenVlEngine({ home: root, device: 'cpu', model: dir, threads: 1, ...over });
-  engines.push(engine);
+async function loaded(dir: string, over: Parameters<typeof newEngine>[1] = {}): Promise<QwenVlEngine> {
+  const engine = newEngine(dir, over);
   await engine.load();
   return engine;
 }
