@@ -9,8 +9,8 @@ import { createJobService } from '../queue/create-job-service';
 import { createLogger } from '../log/logger';
 import { loadOrCreateToken } from '../security/token';
 import { engineRequests } from '../server/daemon';
-import { parse, parseDevice, UsageError } from './args';
-import { JOB_OPTIONS, promptAndLocale } from './job-args';
+import { parseDevice, UsageError } from './args';
+import { parseJobArgs, promptAndLocale } from './job-args';
 import { BatchOutput } from './batch-output';
 import { BatchProgress } from './batch-progress';
 import { listImages, readImage, relativeName } from './image-files';
@@ -51,21 +51,9 @@ export async function runImageCommand(task: Task, argv: string[]): Promise<numbe
   // A video file goes to the video command (frames sampled with ffmpeg, asked about as one clip).
   const { isVideoFile, runVideoCommand } = await import('./video-command');
   if (argv.some((a) => !a.startsWith('-') && isVideoFile(a))) return runVideoCommand(task, argv);
-  const { values, positionals } = parse(
-    argv,
-    {
-      ...JOB_OPTIONS,
-      jsonl: { type: 'boolean' },
-      out: { type: 'string' },
-      resume: { type: 'boolean' },
-      recursive: { type: 'boolean', short: 'r' },
-    },
-    true,
-  );
-  if (values.help) {
-    process.stdout.write(HELP(task) + '\n');
-    return 0;
-  }
+  const args = parseJobArgs(argv, { jsonl: { type: 'boolean' }, out: { type: 'string' }, resume: { type: 'boolean' }, recursive: { type: 'boolean', short: 'r' } }, HELP(task));
+  if (!args) return 0;
+  const { values, positionals } = args;
   const [target, ...rest] = positionals;
   if (!target) throw new UsageError(`give an image or a folder: loupe ${task} <image|folder>`);
   const { prompt, locale } = promptAndLocale(task, values, rest, 'image');

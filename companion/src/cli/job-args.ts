@@ -1,5 +1,6 @@
+import type { ParseArgsConfig } from 'node:util';
 import { Locale, type Task } from '@loupe/shared';
-import { UsageError } from './args';
+import { parse, UsageError } from './args';
 
 /** The options every `loupe ocr|describe|code|ask|ground` command takes, for a still image or a video. */
 export const JOB_OPTIONS = {
@@ -11,6 +12,16 @@ export const JOB_OPTIONS = {
   local: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** A job command's words: JOB_OPTIONS plus its own, then the file and any words; null once `--help` has printed `help`. */
+export function parseJobArgs<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], own: T, help: string) {
+  const parsed = parse(argv, { ...JOB_OPTIONS, ...own }, true);
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(help + '\n');
+    return null;
+  }
+  return parsed;
+}
 
 /** The question (--prompt, or the words after the file) and the answer's language, checked for the task. */
 export function promptAndLocale(task: Task, values: { prompt?: string; locale?: string }, rest: string[], what: 'image' | 'video'): { prompt: string | undefined; locale: Locale } {

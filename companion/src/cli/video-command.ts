@@ -3,8 +3,8 @@ import { MAX_VIDEO_FRAMES, ProtocolError, SubmitJob, type Task } from '@loupe/sh
 import { videoResult } from '../api/result-shapes';
 import { clock } from '../engine/vlm/video/prompt';
 import { sampleVideoFile } from '../video/sample-file';
-import { parse, parseDevice, UsageError } from './args';
-import { JOB_OPTIONS, promptAndLocale } from './job-args';
+import { parseDevice, UsageError } from './args';
+import { parseJobArgs, promptAndLocale } from './job-args';
 import { openRunner } from './image-command';
 
 /** Files `loupe describe|ask` reads as video (decoded with the bundled ffmpeg). */
@@ -24,20 +24,9 @@ const seconds = (v: string | undefined, flag: string): number | undefined => {
 };
 
 export async function runVideoCommand(task: Task, argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    {
-      ...JOB_OPTIONS,
-      from: { type: 'string' },
-      to: { type: 'string' },
-      frames: { type: 'string' },
-    },
-    true,
-  );
-  if (values.help) {
-    process.stdout.write(HELP(task) + '\n');
-    return 0;
-  }
+  const args = parseJobArgs(argv, { from: { type: 'string' }, to: { type: 'string' }, frames: { type: 'string' } }, HELP(task));
+  if (!args) return 0;
+  const { values, positionals } = args;
   const label = `loupe ${task}`;
   if (task !== 'describe' && task !== 'ask') throw new UsageError(`${label} reads still images; for a video use \`loupe describe <video>\` or \`loupe ask <video> --prompt "…"\``);
   const [file, ...rest] = positionals;
