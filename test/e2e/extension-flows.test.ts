@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launchChromium } from './support/browser-adapter';
+import { CHROMIUM_UNDER_TEST } from './support/browser-adapter';
 import { describeLoupeFlows } from './flows/loupe-flows';
 
 /**
@@ -11,10 +11,7 @@ import { describeLoupeFlows } from './flows/loupe-flows';
  * Explain / To code by the stand-in VLM (its answers are noise, and labelled so).
  * The flows are shared with Firefox (test/e2e/flows/); the settings file download is Chromium's here.
  */
-describeLoupeFlows('Loupe extension in Chromium', {
-  launch: launchChromium,
-  dpr: 2,
-  artifacts: 'e2e',
+describeLoupeFlows(CHROMIUM_UNDER_TEST, {
   extra: (h) => {
     it('options: settings export to a file (without the token) and import back; a bad file is refused with the fix', async () => {
       const options = (await h.b.openExtensionPage('options.html')) as Page;

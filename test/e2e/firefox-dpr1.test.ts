@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { launchFirefox } from './support/browser-adapter';
+import { FIREFOX_UNDER_TEST } from './support/browser-adapter';
 import { describeLoupeFlows } from './flows/loupe-flows';
 
 type FirefoxApi = { permissions: { remove(p: object): Promise<boolean> }; tabs: { query(q: object): Promise<Array<{ id: number }>> } };
@@ -8,10 +8,8 @@ type FirefoxApi = { permissions: { remove(p: object): Promise<boolean> }; tabs: 
  * Region select → OCR in Firefox at devicePixelRatio 1 (the main Firefox run is at 2), OCR engine
  * only; then what a user sees after withdrawing Loupe's site access (last: it is not given back).
  */
-describeLoupeFlows('Loupe extension in Firefox at devicePixelRatio 1', {
-  launch: launchFirefox,
+describeLoupeFlows(FIREFOX_UNDER_TEST, {
   dpr: 1,
-  artifacts: 'e2e-firefox-dpr1',
   vlm: false,
   only: ['region-ocr'],
   extra: (h) => {

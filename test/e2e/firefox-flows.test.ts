@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { readAllowedOrigins } from '@loupe/companion/security/allowed-origins';
-import { launchFirefox } from './support/browser-adapter';
+import { FIREFOX_UNDER_TEST } from './support/browser-adapter';
 import { describeLoupeFlows } from './flows/loupe-flows';
 
 /**
@@ -8,10 +8,7 @@ import { describeLoupeFlows } from './flows/loupe-flows';
  * against the real companion, paired through the native-messaging host in Firefox's own folder.
  * The panel is the sidebar's page opened in its own window: automation cannot open the sidebar.
  */
-describeLoupeFlows('Loupe extension in Firefox', {
-  launch: launchFirefox,
-  dpr: 2,
-  artifacts: 'e2e-firefox',
+describeLoupeFlows(FIREFOX_UNDER_TEST, {
   extra: (h) => {
     it('Firefox: the panel is registered as the sidebar, host permissions are granted, and pairing recorded this install\'s moz-extension origin', async () => {
       // Not automatable: opening the sidebar itself. What Firefox made of the manifest's sidebar_action is checkable.

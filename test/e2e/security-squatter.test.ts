@@ -1,13 +1,13 @@
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { Page } from 'playwright-core';
-import { startDaemon, type RunningDaemon } from '../helpers/daemon';
+import type { RunningDaemon } from '../helpers/daemon';
 import { launchPaired, type ExtensionBrowser, type PairedBrowser } from './support/extension-browser';
-import { addPages, startTestSite, type TestSite } from './support/test-site';
+import type { TestSite } from './support/test-site';
+import { useWorld } from './support/world';
 
 /**
  * Threat row "port squatting", end to end: the real extension in Chromium, paired with the real
@@ -21,20 +21,10 @@ let panel: Page;
 let paired: PairedBrowser;
 let home: string;
 
-beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'loupe-e2e-squat-home-'));
-  daemon = await startDaemon({ home, token: null });
-  site = await startTestSite();
-  addPages(site);
-  paired = await launchPaired({ home: daemon.home, port: daemon.port });
+const world = useWorld({ homePrefix: 'loupe-e2e-squat-home-', launch: launchPaired, timeoutMs: 300_000 });
+beforeAll(() => {
+  ({ daemon, site, home, browser: paired } = world);
   ({ browser, panel } = paired);
-}, 300_000);
-
-afterAll(async () => {
-  await paired?.close();
-  await site?.close();
-  await daemon?.stop();
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 describe('a squatter on the companion port, with the real extension', () => {
@@ -81,7 +71,7 @@ describe('a squatter on the companion port, with the real extension', () => {
       await new Promise((r) => squatter.close(r));
     }
 
-    daemon = await startDaemon({ home, token: null, args: ['--port', String(port)] });
+    daemon = await world.restartDaemon(['--port', String(port)]);
     await expect.poll(() => conn.getAttribute('data-state'), { timeout: 90_000 }).toBe('connected');
   });
 });

@@ -1,17 +1,16 @@
 // Over 300 lines: one user's walk through the panel, each step on the same browser and companion as the last.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEFAULT_PORT } from '@loupe/shared';
-import { startDaemon, type RunningDaemon } from '../helpers/daemon';
+import type { RunningDaemon } from '../helpers/daemon';
 import { grayPng } from '../helpers/images';
-import { standInModel } from '../helpers/standin';
 import { withoutStandInLabel } from '../../extension/lib/render/model-name';
 import { ARTIFACTS, launchPaired, type ExtensionBrowser, type PairedBrowser } from './support/extension-browser';
-import { addPages, startTestSite, type TestSite } from './support/test-site';
+import type { TestSite } from './support/test-site';
+import { useWorld } from './support/world';
 
 /**
  * The path a new user walks through the panel (the commands they are told to run:
@@ -24,7 +23,7 @@ type Loupe = { tabFlow(task: string, tabId: number): Promise<void>; imageFlow(ta
 type SwGlobal = { __loupe: Loupe & { session: { maxTokens?: number } } };
 
 let daemon: RunningDaemon;
-let model: { dir: string; cleanup(): void };
+let model: { dir: string };
 let site: TestSite;
 let browser: ExtensionBrowser;
 let panel: Page;
@@ -57,25 +56,18 @@ async function finished(p: Page) {
 }
 
 describe('the panel on the user path (Chromium, real companion)', () => {
-  beforeAll(async () => {
+  const world = useWorld({
+    homePrefix: 'loupe-e2e-userpath-',
     // eosAfter counts prompt + image + answer tokens: the two To code steps must still be streaming when they
     // click Cancel, however fast this machine decodes, so the stand-in may write up to ~8,000 tokens.
-    model = await standInModel({ eosAfter: 9000 });
-    home = mkdtempSync(join(tmpdir(), 'loupe-e2e-userpath-'));
-    daemon = await startDaemon({ home, args: ['--model', model.dir], token: null, timeoutMs: 240_000 });
-    site = await startTestSite();
-    addPages(site);
-    site.files.set('/photo.png', { type: 'image/png', body: grayPng(320, 200, { value: 90 }) });
-    paired = await launchPaired({ home: daemon.home, port: daemon.port, dpr: 1 });
+    model: { eosAfter: 9000 },
+    launch: ({ home, port }) => launchPaired({ home, port, dpr: 1 }),
+    timeoutMs: 420_000,
+  });
+  beforeAll(() => {
+    ({ daemon, site, home, browser: paired } = world);
+    model = world.model!;
     ({ browser, panel } = paired);
-  }, 420_000);
-
-  afterAll(async () => {
-    await paired?.close();
-    await site?.close();
-    await daemon?.stop();
-    model?.cleanup();
-    if (home) rmSync(home, { recursive: true, force: true });
   });
 
   it('shows why the model runs on the CPU: on hover and in a details row', async () => {
@@ -320,7 +312,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     await new Promise((r) => setTimeout(r, 8_000));
 
     // `--port P` without `--model`: the model comes back from config.json, where start kept it.
-    daemon = await startDaemon({ home, token: null, args: ['--port', String(port)] });
+    daemon = await world.restartDaemon(['--port', String(port)]);
     const back = Date.now();
     await expect.poll(connState, { timeout: 10_000, interval: 50 }).toBe('connected');
     const ms = Date.now() - back;
@@ -340,7 +332,7 @@ describe('the panel on the user path (Chromium, real companion)', () => {
     await daemon.stop();
     await expect.poll(connState, { timeout: 60_000 }).toBe('offline');
     expect(await panel.locator('[data-testid=conn-searched]').textContent()).toContain(String(DEFAULT_PORT));
-    daemon = await startDaemon({ home, token: null, args: ['--port', String(DEFAULT_PORT)] });
+    daemon = await world.restartDaemon(['--port', String(DEFAULT_PORT)]);
     await expect.poll(connState, { timeout: 10_000 }).toBe('connected');
     const options = await browser.context.newPage();
     await options.goto(`chrome-extension://${browser.extensionId}/options.html`);

@@ -1,12 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { REPO_ROOT, startDaemon, type RunningDaemon } from '../../helpers/daemon';
-import { grayPng } from '../../helpers/images';
-import { standInModel } from '../../helpers/standin';
+import { beforeAll, expect, it } from 'vitest';
+import { REPO_ROOT, type RunningDaemon } from '../../helpers/daemon';
 import type { LaunchOptions, LoupeBrowser } from '../support/browser-adapter';
-import { addPages, startTestSite, type TestSite } from '../support/test-site';
+import type { TestSite } from '../support/test-site';
+import { useWorld } from '../support/world';
 import type { ClosedOverlay, UiLocator, UiPage } from '../support/ui';
 
 /**
@@ -51,11 +49,15 @@ export const normalize = (s: string) => s.toLowerCase().replace(/\s+/g, ' ');
 
 /** Registers the suite's beforeAll/afterAll; the returned harness is usable inside tests. */
 export function useHarness<B extends LoupeBrowser>(o: HarnessOptions<B>): Harness<B> {
-  let daemon: RunningDaemon;
-  let model: { dir: string; cleanup(): void } | undefined;
-  let site: TestSite;
-  let b: B;
-  let home: string;
+  const world = useWorld({
+    homePrefix: 'loupe-e2e-home-',
+    // eosAfter counts prompt + image tokens: large enough that the stand-in writes a few hundred noise tokens.
+    ...(o.vlm !== false ? { model: { eosAfter: 3000 } } : {}),
+    // Zero-configuration pairing: the adapter puts the host manifest where this browser looks.
+    // The companion runs on an ephemeral port: the extension learns it from pairing.
+    launch: ({ home, port }) => o.launch({ home, port, dpr: o.dpr }),
+    timeoutMs: 300_000,
+  });
   let visits = 0;
   const artifacts = join(REPO_ROOT, 'test-artifacts', o.artifacts);
 
@@ -63,51 +65,51 @@ export function useHarness<B extends LoupeBrowser>(o: HarnessOptions<B>): Harnes
 
   const h: Harness<B> = {
     get b() {
-      return b;
+      return world.browser;
     },
     get panel() {
-      return b.panel;
+      return world.browser.panel;
     },
     get daemon() {
-      return daemon;
+      return world.daemon;
     },
     get site() {
-      return site;
+      return world.site;
     },
     get home() {
-      return home;
+      return world.home;
     },
     dpr: o.dpr,
     artifacts,
     async stopDaemon() {
-      await daemon.stop();
+      await world.daemon.stop();
     },
     async restartDaemon(args) {
-      daemon = await startDaemon({ home, token: null, args });
+      await world.restartDaemon(args);
     },
     shot: (p, name) => p.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true }),
     async openSite(path) {
       // A unique URL per visit, so the tab is found by URL without ambiguity.
-      const url = `${site.url}${path}?visit=${++visits}`;
-      const page = await b.openPage(url);
-      return { page, tabId: await b.tabId(url) };
+      const url = `${h.site.url}${path}?visit=${++visits}`;
+      const page = await h.b.openPage(url);
+      return { page, tabId: await h.b.tabId(url) };
     },
     /** Runs a flow and waits until the panel shows the new conversation it started. */
     async startsConversation(run) {
-      const before = await conversationId(b.panel);
+      const before = await conversationId(h.panel);
       await run();
-      await expect.poll(() => conversationId(b.panel), { timeout: 30_000 }).not.toBe(before);
+      await expect.poll(() => conversationId(h.panel), { timeout: 30_000 }).not.toBe(before);
     },
     async lastTurn() {
-      const turn = b.panel.locator('[data-testid=turn]').last();
+      const turn = h.panel.locator('[data-testid=turn]').last();
       await expect.poll(() => turn.getAttribute('data-status'), { timeout: 120_000 }).toMatch(/done|error|cancelled/);
       return turn;
     },
     async followUp(text, button = 'send') {
-      const turns = b.panel.locator('[data-testid=turn]');
+      const turns = h.panel.locator('[data-testid=turn]');
       const before = await turns.count();
-      await b.panel.locator('[data-testid=followup-input]').fill(text);
-      await b.panel.locator(`[data-testid=followup-${button}]`).click();
+      await h.panel.locator('[data-testid=followup-input]').fill(text);
+      await h.panel.locator(`[data-testid=followup-${button}]`).click();
       await expect.poll(() => turns.count()).toBe(before + 1);
       return h.lastTurn();
     },
@@ -117,19 +119,19 @@ export function useHarness<B extends LoupeBrowser>(o: HarnessOptions<B>): Harnes
      */
     async rightClickFlow(page, tabId, selector, task, srcUrl) {
       await page.locator(selector).click({ button: 'right' });
-      await h.startsConversation(() => b.background((l, a) => l.imageFlow(a.task, a.tabId, 0, a.srcUrl), { tabId, task, ...(srcUrl ? { srcUrl } : {}) }));
+      await h.startsConversation(() => h.b.background((l, a) => l.imageFlow(a.task, a.tabId, 0, a.srcUrl), { tabId, task, ...(srcUrl ? { srcUrl } : {}) }));
       return h.lastTurn();
     },
     /** The panel's caption says the image's own bytes were sent, at this size. */
     async expectOwnBytes(size) {
-      const caption = (await b.panel.locator('[data-testid=image-size]').textContent()) ?? '';
+      const caption = (await h.panel.locator('[data-testid=image-size]').textContent()) ?? '';
       expect(caption).toContain(`${size} px`);
       expect(caption).toContain("the image's own bytes");
     },
-    startSelection: (tabId, action) => b.background((l, a) => l.startSelection(a.tabId, a.action), { tabId, action }),
+    startSelection: (tabId, action) => h.b.background((l, a) => l.startSelection(a.tabId, a.action), { tabId, action }),
     async openOverlay(page, tabId, action) {
       await h.startSelection(tabId, action);
-      const overlay = await b.overlay(page);
+      const overlay = await h.b.overlay(page);
       await overlay.waitFor('.layer');
       return overlay;
     },
@@ -137,29 +139,12 @@ export function useHarness<B extends LoupeBrowser>(o: HarnessOptions<B>): Harnes
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    // eosAfter counts prompt + image tokens: large enough that the stand-in writes a few hundred noise tokens.
-    if (o.vlm !== false) model = await standInModel({ eosAfter: 3000 });
-    home = mkdtempSync(join(tmpdir(), 'loupe-e2e-home-'));
-    daemon = await startDaemon({ home, args: model ? ['--model', model.dir] : [], token: null, timeoutMs: 240_000 });
-    site = await startTestSite();
-    addPages(site);
-    site.files.set('/photo.png', { type: 'image/png', body: grayPng(320, 200, { value: 90 }) });
-    // Zero-configuration pairing: the adapter puts the host manifest where this browser looks.
-    // The companion runs on an ephemeral port: the extension learns it from pairing.
-    b = await o.launch({ home, port: daemon.port, dpr: o.dpr });
+    const { site, browser: b } = world;
     // Render the <img>'s picture with the browser itself (real text, real antialiasing).
     site.files.set('/text.png', { type: 'image/png', body: await b.elementPng(`${site.url}/text-source.html`, '#card') });
     // The stand-in decodes a few tokens per second on a shared CPU: keep its answers short.
     await b.background((l) => void (l.session.maxTokens = 40));
-  }, 300_000);
-
-  afterAll(async () => {
-    await b?.close();
-    await site?.close();
-    await daemon?.stop();
-    model?.cleanup();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   return h;
 }

@@ -86,7 +86,7 @@ export async function launchChromium(o: LaunchOptions): Promise<LoupeBrowser & {
     return page;
   };
   return {
-    name: 'Chromium',
+    name: CHROMIUM_UNDER_TEST.name,
     dpr: o.dpr,
     previewPopsOut: true,
     contentReadsCrossOriginVideo: false,
@@ -212,7 +212,7 @@ export async function launchFirefox(o: LaunchOptions): Promise<LoupeBrowser & { 
   const pages = new WeakMap<UiPage, PuppeteerPage>();
 
   return {
-    name: 'Firefox',
+    name: FIREFOX_UNDER_TEST.name,
     dpr: o.dpr,
     previewPopsOut: false,
     contentReadsCrossOriginVideo: true,
@@ -294,3 +294,13 @@ async function findPage(driver: PuppeteerBrowser, url: string): Promise<Puppetee
   }, `a tab at ${url}`);
   return found!;
 }
+
+/** A browser the shared flows run in: its name, its adapter, and its runs' folder under test-artifacts/. */
+export interface BrowserUnderTest<B extends LoupeBrowser> {
+  name: LoupeBrowser['name'];
+  launch(o: LaunchOptions): Promise<B>;
+  artifacts: string;
+}
+
+export const CHROMIUM_UNDER_TEST: BrowserUnderTest<Awaited<ReturnType<typeof launchChromium>>> = { name: 'Chromium', launch: launchChromium, artifacts: 'e2e' };
+export const FIREFOX_UNDER_TEST: BrowserUnderTest<Awaited<ReturnType<typeof launchFirefox>>> = { name: 'Firefox', launch: launchFirefox, artifacts: 'e2e-firefox' };
