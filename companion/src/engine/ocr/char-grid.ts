@@ -45,21 +45,41 @@ export function columnProfile(img: Rgb, ink: InkTest, rects: readonly Rect[]): F
   return profile;
 }
 
-/** Magnitude (normalised by the profile's total variation) and phase of the profile's component of period `pitch`. */
-export function periodComponent(profile: Float64Array, pitch: number, from = 0, to = profile.length): { strength: number; phase: number } {
+/** The profile less its mean over [from, to), and its total variation. */
+function centred(profile: Float64Array, from: number, to: number): { v: Float64Array; total: number } {
   let mean = 0;
   for (let x = from; x < to; x++) mean += profile[x]!;
   mean /= Math.max(1, to - from);
-  let re = 0, im = 0, total = 0;
-  const w = (2 * Math.PI) / pitch;
+  const v = new Float64Array(Math.max(0, to - from));
+  let total = 0;
   for (let x = from; x < to; x++) {
-    const v = profile[x]! - mean;
-    if (v === 0) continue;
-    re += v * Math.cos(w * x);
-    im -= v * Math.sin(w * x);
-    total += Math.abs(v);
+    v[x - from] = profile[x]! - mean;
+    total += Math.abs(v[x - from]!);
+  }
+  return { v, total };
+}
+
+/** Component of period `pitch` of the centred signal starting at pixel column `from` (a rotating phasor, no trigonometry per pixel). */
+function component(v: Float64Array, total: number, from: number, pitch: number): { strength: number; phase: number } {
+  const w = (2 * Math.PI) / pitch;
+  const c = Math.cos(w), s = Math.sin(w);
+  // e^{-iωx} at x = from, stepped by e^{-iω}.
+  let zr = Math.cos(w * from), zi = -Math.sin(w * from);
+  let re = 0, im = 0;
+  for (let k = 0; k < v.length; k++) {
+    re += v[k]! * zr;
+    im += v[k]! * zi;
+    const nr = zr * c + zi * s;
+    zi = zi * c - zr * s;
+    zr = nr;
   }
   return { strength: total > 0 ? Math.hypot(re, im) / total : 0, phase: Math.atan2(im, re) };
+}
+
+/** Magnitude (normalised by the profile's total variation) and phase of the profile's component of period `pitch`. */
+export function periodComponent(profile: Float64Array, pitch: number, from = 0, to = profile.length): { strength: number; phase: number } {
+  const { v, total } = centred(profile, from, to);
+  return component(v, total, from, pitch);
 }
 
 /** The profile's inked extent: [first, last + 1) columns with any ink. */
@@ -78,23 +98,25 @@ export function findCharGrid(profile: Float64Array, minPitch: number, maxPitch: 
   const [from, to] = extent(profile);
   // Twenty cells at least: fewer cannot pin a pitch to the hundredth of a pixel a wide table needs.
   if (to - from < 20 * minPitch) return undefined;
+  const { v, total } = centred(profile, from, to);
+  const at = (p: number) => component(v, total, from, p);
   let best = { pitch: 0, strength: 0 };
   // Steps fine enough that the peak (about pitch²/span wide) cannot fall between two of them.
   const coarse = Math.max(0.005, (minPitch * minPitch) / (to - from) / 4);
   for (let p = minPitch; p <= maxPitch; p += coarse) {
-    const { strength } = periodComponent(profile, p, from, to);
+    const { strength } = at(p);
     if (strength > best.strength) best = { pitch: p, strength };
   }
   if (best.strength < minStrength) return undefined;
   // A whole multiple of the true period has no component of its own; half the pitch (the second
   // harmonic) can be strong, so a peak at twice the found pitch that is nearly as strong wins.
-  const double = periodComponent(profile, 2 * best.pitch, from, to);
+  const double = at(2 * best.pitch);
   if (2 * best.pitch <= maxPitch && double.strength >= 0.8 * best.strength) best = { pitch: 2 * best.pitch, strength: double.strength };
   for (let p = best.pitch - coarse; p <= best.pitch + coarse; p += coarse / 20) {
-    const { strength } = periodComponent(profile, p, from, to);
+    const { strength } = at(p);
     if (strength > best.strength) best = { pitch: p, strength };
   }
-  const { phase } = periodComponent(profile, best.pitch, from, to);
+  const { phase } = at(best.pitch);
   // Ink peaks at the cells' centres: centre = -phase / ω (mod pitch); the edge is half a cell before.
   const centre = (-phase / (2 * Math.PI)) * best.pitch;
   const origin = ((((centre - best.pitch / 2) % best.pitch) + best.pitch) % best.pitch);

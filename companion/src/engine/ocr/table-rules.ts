@@ -2,6 +2,7 @@ import type { LaidLine } from './layout';
 import { cellAt, columnProfile, findCharGrid, inkTest, type CharGrid, type InkTest } from './char-grid';
 import { median } from './median';
 import type { Rect, Rgb } from './raster';
+import { checkCells } from './grid-cells';
 
 /**
  * Terminal tables drawn with characters (`+----+----+` and `|` as psql or nvidia-smi print them,
@@ -33,6 +34,8 @@ export interface TableScan {
   tables: Table[];
   grid: CharGrid;
   ink: InkTest;
+  /** No table, but the whole page's text of this box height is on `grid` (a terminal). */
+  pageLineHeight?: number;
 }
 
 /** Share of columns x0..x1 inked in row y (0 outside the image). */
@@ -99,10 +102,10 @@ const insideTable = (t: Table, r: Rect) => centreY(r) > t.y0 && centreY(r) < t.y
 export function scanTables(img: Rgb, rects: readonly Rect[], fallbackPitch?: number): TableScan | undefined {
   const ink = inkTest(img);
   const tables = groupTables(findRules(img, ink));
-  if (!tables.length) return undefined;
+  if (!tables.length) return pageGrid(img, ink, rects);
   const cells = rects.filter((r) => tables.some((t) => insideTable(t, r)));
   const h = median(cells.map((r) => r[3] - r[1]));
-  const grid = cells.length ? findCharGrid(columnProfile(img, ink, cells), 0.3 * h, 0.7 * h, 0.2) : undefined;
+  const grid = cells.length ? findCharGrid(columnProfile(img, ink, cells), 0.32 * h, 0.7 * h, 0.15) : undefined;
   if (grid) return { tables, grid, ink };
   if (fallbackPitch === undefined) return undefined;
   // No period stands out (little text): cells start at the first rule's left end.
@@ -110,28 +113,57 @@ export function scanTables(img: Rgb, rects: readonly Rect[], fallbackPitch?: num
   return { tables, grid: { pitch: fallbackPitch, origin: x0 - (x0 % fallbackPitch), strength: 0 }, ink };
 }
 
-/** Is this text box a row of one of the scanned tables (and so on the table's grid)? */
-export function inTable(scan: TableScan, rect: Rect): boolean {
-  return scan.tables.some((t) => insideTable(t, rect));
+/** A terminal: most of the page's text, of its usual line height, on one grid that stands out. */
+function pageGrid(img: Rgb, ink: InkTest, rects: readonly Rect[]): TableScan | undefined {
+  const h = median(rects.map((r) => r[3] - r[1]));
+  const lines = rects.filter((r) => Math.abs(r[3] - r[1] - h) <= 0.15 * h);
+  if (lines.length < 3 || lines.length < 0.6 * rects.length) return undefined;
+  const grid = findCharGrid(columnProfile(img, ink, lines), 0.32 * h, 0.7 * h, PAGE_GRID_STRENGTH);
+  return grid && { tables: [], grid, ink, pageLineHeight: h };
+}
+
+/**
+ * Measured on the tuning pages (pitch between 0.32 and 0.7 line heights: a monospace advance is
+ * 0.6 em, a line box 1–1.5 em): English terminals 0.19–0.41, proportional pages 0.14 at most.
+ */
+const PAGE_GRID_STRENGTH = 0.18;
+
+/** The pitch a text box is read on: its table's, or the page's grid for a line of the page's size. */
+export function gridPitchFor(scan: TableScan | undefined, rect: Rect): number | undefined {
+  if (!scan) return undefined;
+  if (scan.tables.some((t) => insideTable(t, rect))) return scan.grid.pitch;
+  const h = scan.pageLineHeight;
+  return h !== undefined && Math.abs(rect[3] - rect[1] - h) <= 0.15 * h ? scan.grid.pitch : undefined;
 }
 
 /** What the recogniser makes of a ruled line: dashes, pluses and their look-alikes, a stray colon. */
 const RULE_LIKE = /^[\s+十\-—一_─=|丨┌├:.'`~]+$/;
 
 /**
- * The scanned tables' ruled lines and bars as monospace pseudo-lines, added to `lines` less the
- * recogniser's misreadings of those rules; every text line inside a table takes its grid's pitch.
+ * Monospace lines checked cell by cell (grid-cells.ts), and the scanned tables' ruled lines and
+ * bars as monospace pseudo-lines, added to the lines less the recogniser's misreadings of those
+ * rules; every text line inside a table takes its grid's pitch.
  */
-export function withTableRules(img: Rgb, lines: readonly LaidLine[], scan: TableScan): LaidLine[] {
+export function onCharacterGrid(img: Rgb, lines: readonly LaidLine[], scan: TableScan | undefined): LaidLine[] {
+  if (!scan) {
+    const ink = inkTest(img);
+    return lines.map((l) => (l.pitch ? checkCells(img, ink, l) : l));
+  }
   const { grid } = scan;
   const h = median(lines.map((l) => l.box[3] - l.box[1]));
   const rules = scan.tables.flatMap((t) => t.rules);
   const onRule = (l: LaidLine) => rules.some((r) => Math.abs(centreY(l.box) - (r.y0 + r.y1) / 2) < 0.35 * h);
+  const columns = scan.tables.map((t) => barColumns(img, scan, t));
   const kept = lines
     .filter((l) => !(RULE_LIKE.test(l.text) && onRule(l)))
-    .map(({ proportional, ...l }) => (inTable(scan, l.box) ? { ...l, pitch: grid.pitch } : { ...l, ...(proportional ? { proportional } : {}) }));
+    .map(({ proportional, ...l }) => {
+      const k = scan.tables.findIndex((t) => insideTable(t, l.box));
+      if (k < 0) return l.pitch ? checkCells(img, scan.ink, l) : { ...l, ...(proportional ? { proportional } : {}) };
+      const bar = scan.tables[k]!.rules[0]!.solid ? '│' : '|';
+      return checkCells(img, scan.ink, { ...l, pitch: grid.pitch }, { grid, barCells: new Set(columns[k]), bar });
+    });
   const out = [...kept];
-  for (const t of scan.tables) out.push(...t.rules.map((r) => ruleLine(img, scan, r)), ...bars(img, scan, t, kept));
+  scan.tables.forEach((t, k) => out.push(...t.rules.map((r) => ruleLine(img, scan, r)), ...bars(scan, t, columns[k]!, kept)));
   return out;
 }
 
@@ -172,13 +204,8 @@ function columnShare(ink: InkTest, x: number, y0: number, y1: number): number {
   return n / Math.max(1, y1 - y0);
 }
 
-/** The bars between cells in each text row of a table, at its rules' junction and end cells, where the recogniser did not read them. */
-function bars(img: Rgb, scan: TableScan, t: Table, lines: readonly LaidLine[]): LaidLine[] {
-  const { pitch, origin } = scan.grid;
-  const bar = t.rules[0]!.solid ? '│' : '|';
-  const out: LaidLine[] = [];
-  const rows = lines.filter((l) => insideTable(t, l.box));
-  const done: number[] = [];
+/** The cells of a table's bars: its rules' ends and the cells where a stroke crosses a rule. */
+function barColumns(img: Rgb, scan: TableScan, t: Table): number[] {
   const first = cellAt(scan.grid, t.x0 + 1), last = cellAt(scan.grid, t.x1 - 1);
   const columns: number[] = [first, last];
   for (let k = first + 1; k < last; k++) {
@@ -188,6 +215,16 @@ function bars(img: Rgb, scan: TableScan, t: Table, lines: readonly LaidLine[]): 
     });
     if (crossed) columns.push(k);
   }
+  return columns;
+}
+
+/** The bars between cells in each text row of a table where the recogniser did not read them. */
+function bars(scan: TableScan, t: Table, columns: readonly number[], lines: readonly LaidLine[]): LaidLine[] {
+  const { pitch, origin } = scan.grid;
+  const bar = t.rules[0]!.solid ? '│' : '|';
+  const out: LaidLine[] = [];
+  const rows = lines.filter((l) => insideTable(t, l.box));
+  const done: number[] = [];
   for (const l of rows) {
     const h = l.box[3] - l.box[1];
     const cy = centreY(l.box);
