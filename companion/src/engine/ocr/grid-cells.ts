@@ -19,7 +19,7 @@ export interface CellOptions {
 }
 
 const BAR_LOOKALIKES = /^[1lI!丨|│]$/;
-const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+export const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
 
 interface CellInk {
   /** Inked pixels inside the cell (its edge columns left out: neighbours' ink can touch them). */
@@ -66,6 +66,27 @@ function ownGrid(img: Rgb, ink: InkTest, line: LaidLine, pitch: number): CharGri
   return { pitch, origin: (((centre - pitch / 2) % pitch) + pitch) % pitch, strength };
 }
 
+/**
+ * As many inked cells inside the box as the text has glyphs: each glyph goes to the next inked
+ * cell, the empty cells between are the spaces (a space the recogniser put between two dashes
+ * goes, one it missed between columns comes back). Undefined when the counts differ.
+ */
+function placeOnInk(chars: readonly string[], line: LaidLine, grid: CharGrid, has: (k: number) => boolean, opts: CellOptions): string | undefined {
+  const glyphs = chars.filter((c) => c !== ' ');
+  const cells: number[] = [];
+  // Cells whose centre lies inside the box: a neighbouring box's glyph is not this line's.
+  const from = Math.ceil((line.box[0] - grid.origin) / grid.pitch - 0.5), to = Math.floor((line.box[2] - grid.origin) / grid.pitch - 0.5);
+  for (let k = from; k <= to; k++) if (has(k)) cells.push(k);
+  if (cells.length !== glyphs.length || glyphs.length < 2) return undefined;
+  let text = '';
+  cells.forEach((k, i) => {
+    if (i > 0) text += ' '.repeat(k - cells[i - 1]! - 1);
+    const g = glyphs[i]!;
+    text += opts.barCells?.has(k) && opts.bar && BAR_LOOKALIKES.test(g) ? opts.bar : g;
+  });
+  return text;
+}
+
 export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOptions = {}): LaidLine {
   const pitch = opts.grid?.pitch ?? line.pitch;
   const chars = [...line.text];
@@ -80,6 +101,8 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
   const inked = new Map<number, CellInk>();
   for (let k = firstCell - 2; k <= lastCell + 2; k++) inked.set(k, inkOf(k));
   const has = (k: number) => (inked.get(k)?.count ?? 0) >= 2;
+  const placed = placeOnInk(chars, line, grid, has, opts);
+  if (placed !== undefined) return placed === line.text ? line : { ...line, text: placed };
   // Line the text up with the inked cells: the shift where most glyphs land on ink.
   const shifts: Array<{ at: number; score: number }> = [];
   for (let at = firstCell - 1; at <= firstCell + 3; at++) {

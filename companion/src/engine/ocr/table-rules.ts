@@ -2,7 +2,7 @@ import type { LaidLine } from './layout';
 import { cellAt, columnProfile, findCharGrid, inkTest, type CharGrid, type InkTest } from './char-grid';
 import { median } from './median';
 import type { Rect, Rgb } from './raster';
-import { checkCells } from './grid-cells';
+import { checkCells, WIDE } from './grid-cells';
 
 /**
  * Terminal tables drawn with characters (`+----+----+` and `|` as psql or nvidia-smi print them,
@@ -99,26 +99,24 @@ const insideTable = (t: Table, r: Rect) => centreY(r) > t.y0 && centreY(r) < t.y
  * The page's character-drawn tables and their grid, from pixels alone (before the text is
  * read), or undefined when there are none. `rects` are the detector's text boxes.
  */
-export function scanTables(img: Rgb, rects: readonly Rect[], fallbackPitch?: number): TableScan | undefined {
+export function scanTables(img: Rgb, rects: readonly Rect[], texts: readonly string[] = []): TableScan | undefined {
   const ink = inkTest(img);
   const tables = groupTables(findRules(img, ink));
-  if (!tables.length) return pageGrid(img, ink, rects);
+  if (!tables.length) return pageGrid(img, ink, rects, texts);
   const cells = rects.filter((r) => tables.some((t) => insideTable(t, r)));
   const h = median(cells.map((r) => r[3] - r[1]));
   const grid = cells.length ? findCharGrid(columnProfile(img, ink, cells), 0.32 * h, 0.7 * h, 0.15) : undefined;
-  if (grid) return { tables, grid, ink };
-  if (fallbackPitch === undefined) return undefined;
-  // No period stands out (little text): cells start at the first rule's left end.
-  const x0 = tables[0]!.x0;
-  return { tables, grid: { pitch: fallbackPitch, origin: x0 - (x0 % fallbackPitch), strength: 0 }, ink };
+  return grid && { tables, grid, ink };
 }
 
 /** A terminal: most of the page's text, of its usual line height, on one grid that stands out. */
-function pageGrid(img: Rgb, ink: InkTest, rects: readonly Rect[]): TableScan | undefined {
+function pageGrid(img: Rgb, ink: InkTest, rects: readonly Rect[], texts: readonly string[]): TableScan | undefined {
   const h = median(rects.map((r) => r[3] - r[1]));
   const lines = rects.filter((r) => Math.abs(r[3] - r[1] - h) <= 0.15 * h);
   if (lines.length < 3 || lines.length < 0.6 * rects.length) return undefined;
-  const grid = findCharGrid(columnProfile(img, ink, lines), 0.32 * h, 0.7 * h, PAGE_GRID_STRENGTH);
+  // Chinese takes two cells a character: its lines would blur the period of the one-cell glyphs.
+  const latin = lines.filter((r) => !WIDE.test(texts[rects.indexOf(r)] ?? ''));
+  const grid = findCharGrid(columnProfile(img, ink, latin), 0.32 * h, 0.7 * h, PAGE_GRID_STRENGTH);
   return grid && { tables: [], grid, ink, pageLineHeight: h };
 }
 
@@ -133,7 +131,8 @@ export function gridPitchFor(scan: TableScan | undefined, rect: Rect): number | 
   if (!scan) return undefined;
   if (scan.tables.some((t) => insideTable(t, rect))) return scan.grid.pitch;
   const h = scan.pageLineHeight;
-  return h !== undefined && Math.abs(rect[3] - rect[1] - h) <= 0.15 * h ? scan.grid.pitch : undefined;
+  // Boxes of one font vary with their glyphs ("2" has no descender, "gpy" has): a quarter either way.
+  return h !== undefined && Math.abs(rect[3] - rect[1] - h) <= 0.25 * h ? scan.grid.pitch : undefined;
 }
 
 /** What the recogniser makes of a ruled line: dashes, pluses and their look-alikes, a stray colon. */
@@ -149,6 +148,8 @@ export function onCharacterGrid(img: Rgb, lines: readonly LaidLine[], scan: Tabl
     const ink = inkTest(img);
     return lines.map((l) => (l.pitch ? checkCells(img, ink, l) : l));
   }
+  // A line of a terminal page is on the page's grid even where the recogniser's timing could not tell.
+  if (!scan.tables.length) return lines.map(({ proportional, ...l }) => (gridPitchFor(scan, l.box) ? checkCells(img, scan.ink, { ...l, pitch: scan.grid.pitch }, { grid: scan.grid }) : l.pitch ? checkCells(img, scan.ink, l) : { ...l, ...(proportional ? { proportional } : {}) }));
   const { grid } = scan;
   const h = median(lines.map((l) => l.box[3] - l.box[1]));
   const rules = scan.tables.flatMap((t) => t.rules);
