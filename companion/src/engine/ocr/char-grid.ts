@@ -13,7 +13,7 @@ export interface CharGrid {
   pitch: number;
   /** x of a cell's left edge (any cell: the grid repeats every `pitch`). */
   origin: number;
-  /** Share of the profile's variation the period explains: ~0.6–0.8 for monospace, under ~0.3 for proportional text. */
+  /** Share of the profile's variation the period explains: about 0.2–0.4 for terminal text, under 0.15 for proportional text. */
   strength: number;
 }
 
@@ -94,7 +94,7 @@ function extent(profile: Float64Array): [number, number] {
  * The grid of the text in `rects` (boxes of lines of one size), or undefined when no period
  * between `minPitch` and `maxPitch` stands out (proportional text, too little text).
  */
-export function findCharGrid(profile: Float64Array, minPitch: number, maxPitch: number, minStrength = 0.35): CharGrid | undefined {
+export function findCharGrid(profile: Float64Array, minPitch: number, maxPitch: number, minStrength = 0.18): CharGrid | undefined {
   const [from, to] = extent(profile);
   // Twenty cells at least: fewer cannot pin a pitch to the hundredth of a pixel a wide table needs.
   if (to - from < 20 * minPitch) return undefined;

@@ -106,7 +106,36 @@ export function scanTables(img: Rgb, rects: readonly Rect[], texts: readonly str
   const cells = rects.filter((r) => tables.some((t) => insideTable(t, r)));
   const h = median(cells.map((r) => r[3] - r[1]));
   const grid = cells.length ? findCharGrid(columnProfile(img, ink, cells), 0.32 * h, 0.7 * h, 0.15) : undefined;
-  return grid && { tables, grid, ink };
+  return grid && { tables, grid: pinToEnds(img, ink, tables[0]!, grid), ink };
+}
+
+/** x centre of the first (or last) vertical stroke run in row y between x0 and x1. */
+function strokeCentre(ink: InkTest, y: number, x0: number, x1: number, fromRight: boolean): number | undefined {
+  const step = fromRight ? -1 : 1;
+  let x = fromRight ? x1 : x0;
+  while (x >= x0 && x <= x1 && !ink(x, y)) x += step;
+  if (x < x0 || x > x1) return undefined;
+  const start = x;
+  while (x >= x0 && x <= x1 && ink(x, y)) x += step;
+  return (start + x - step) / 2;
+}
+
+/**
+ * The table's outer bars are a whole number of cells apart: their distance over that number is
+ * the pitch to a few thousandths of a pixel, where the period of a short table's text can be a
+ * tenth off. The left bar's cell centre then fixes the cell edges.
+ */
+function pinToEnds(img: Rgb, ink: InkTest, t: Table, grid: CharGrid): CharGrid {
+  const r = t.rules[0]!;
+  const y = r.y1 + 2;
+  if (y >= img.height) return grid;
+  const left = strokeCentre(ink, y, r.x0, Math.round(r.x0 + grid.pitch), false);
+  const right = strokeCentre(ink, y, Math.round(r.x1 - grid.pitch), r.x1, true);
+  if (left === undefined || right === undefined) return grid;
+  const cells = Math.round((right - left) / grid.pitch);
+  const pitch = (right - left) / cells;
+  if (cells < 4 || Math.abs(pitch - grid.pitch) > 0.03 * grid.pitch) return grid;
+  return { pitch, origin: (((left - pitch / 2) % pitch) + pitch) % pitch, strength: grid.strength };
 }
 
 /** A terminal: most of the page's text, of its usual line height, on one grid that stands out. */
