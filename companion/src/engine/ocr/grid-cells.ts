@@ -21,7 +21,7 @@ export interface CellOptions {
 const BAR_LOOKALIKES = /^[1lI!丨|│]$/;
 export const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
 
-interface CellInk {
+export interface CellInk {
   /** Inked pixels inside the cell (its edge columns left out: neighbours' ink can touch them). */
   count: number;
   top: number;
@@ -30,7 +30,7 @@ interface CellInk {
   right: number;
 }
 
-function cellInk(img: Rgb, ink: InkTest, x0: number, x1: number, y0: number, y1: number): CellInk {
+export function cellInk(img: Rgb, ink: InkTest, x0: number, x1: number, y0: number, y1: number): CellInk {
   const c: CellInk = { count: 0, top: Infinity, bottom: -1, left: Infinity, right: -1 };
   for (let y = Math.max(0, y0); y < Math.min(img.height, y1); y++) {
     for (let x = Math.max(0, Math.ceil(x0 + 1)); x < Math.min(img.width, Math.floor(x1 - 1)); x++) {
@@ -46,7 +46,7 @@ function cellInk(img: Rgb, ink: InkTest, x0: number, x1: number, y0: number, y1:
 }
 
 /** A hyphen: ink in one thin band across the middle of the line, over a third of the cell at least. */
-function isDash(c: CellInk, y0: number, h: number, pitch: number): boolean {
+export function isDash(c: CellInk, y0: number, h: number, pitch: number): boolean {
   if (c.count === 0) return false;
   const thick = c.bottom - c.top + 1;
   const mid = (c.top + c.bottom) / 2 - y0;

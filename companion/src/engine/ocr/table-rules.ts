@@ -2,7 +2,7 @@ import type { LaidLine } from './layout';
 import { cellAt, columnProfile, findCharGrid, inkTest, type CharGrid, type InkTest } from './char-grid';
 import { median } from './median';
 import type { Rect, Rgb } from './raster';
-import { checkCells, WIDE } from './grid-cells';
+import { cellInk, checkCells, isDash, WIDE } from './grid-cells';
 
 /**
  * Terminal tables drawn with characters (`+----+----+` and `|` as psql or nvidia-smi print them,
@@ -193,7 +193,7 @@ export function onCharacterGrid(img: Rgb, lines: readonly LaidLine[], scan: Tabl
       return checkCells(img, scan.ink, { ...l, pitch: grid.pitch }, { grid, barCells: new Set(columns[k]), bar });
     });
   const out = [...kept];
-  scan.tables.forEach((t, k) => out.push(...t.rules.map((r) => ruleLine(img, scan, r)), ...bars(scan, t, columns[k]!, kept)));
+  scan.tables.forEach((t, k) => out.push(...t.rules.map((r) => ruleLine(img, scan, r)), ...bars(img, scan, t, columns[k]!, kept)));
   return out;
 }
 
@@ -248,8 +248,8 @@ function barColumns(img: Rgb, scan: TableScan, t: Table): number[] {
   return columns;
 }
 
-/** The bars between cells in each text row of a table where the recogniser did not read them. */
-function bars(scan: TableScan, t: Table, columns: readonly number[], lines: readonly LaidLine[]): LaidLine[] {
+/** The bars between cells in each text row of a table where the recogniser did not read them, and lone dashes. */
+function bars(img: Rgb, scan: TableScan, t: Table, columns: readonly number[], lines: readonly LaidLine[]): LaidLine[] {
   const { pitch, origin } = scan.grid;
   const bar = t.rules[0]!.solid ? '│' : '|';
   const out: LaidLine[] = [];
@@ -270,6 +270,13 @@ function bars(scan: TableScan, t: Table, columns: readonly number[], lines: read
       // A bar inside a read cell was read (or dropped) with it.
       if (best < 0.9 || row.some((o) => o.box[0] < cx + pitch / 4 && o.box[2] > cx - pitch / 4)) continue;
       out.push({ text: bar, box: [origin + k * pitch, l.box[1], origin + (k + 1) * pitch, l.box[3]], score: 1, pitch });
+    }
+    // A table cell holding only "-" (no value) is too small for the detector.
+    const rowTop = Math.min(...row.map((o) => o.box[1])), rowBottom = Math.max(...row.map((o) => o.box[3]));
+    for (let k = columns[0]! + 1; k < columns[1]!; k++) {
+      const x0 = origin + k * pitch;
+      if (columns.includes(k) || row.some((o) => o.box[0] < x0 + pitch && o.box[2] > x0)) continue;
+      if (isDash(cellInk(img, scan.ink, x0, x0 + pitch, rowTop, rowBottom), rowTop, rowBottom - rowTop, pitch)) out.push({ text: '-', box: [x0, rowTop, x0 + pitch, rowBottom], score: 1, pitch });
     }
   }
   return out;
