@@ -71,7 +71,7 @@ function ownGrid(img: Rgb, ink: InkTest, line: LaidLine, pitch: number): CharGri
  * cell, the empty cells between are the spaces (a space the recogniser put between two dashes
  * goes, one it missed between columns comes back). Undefined when the counts differ.
  */
-function placeOnInk(chars: readonly string[], line: LaidLine, grid: CharGrid, has: (k: number) => boolean, opts: CellOptions): string | undefined {
+function placeOnInk(chars: readonly string[], line: LaidLine, grid: CharGrid, has: (k: number) => boolean, opts: CellOptions): { text: string[]; at: number } | undefined {
   const glyphs = chars.filter((c) => c !== ' ');
   const cells: number[] = [];
   // Cells whose centre lies inside the box: a neighbouring box's glyph is not this line's.
@@ -84,7 +84,23 @@ function placeOnInk(chars: readonly string[], line: LaidLine, grid: CharGrid, ha
     const g = glyphs[i]!;
     text += opts.barCells?.has(k) && opts.bar && BAR_LOOKALIKES.test(g) ? opts.bar : g;
   });
-  return text;
+  return { text: [...text], at: cells[0]! };
+}
+
+/** The text lined up with the inked cells: the shift where most glyphs land on ink (undefined when two shifts fit about as well: a space too many or too few). */
+function alignToInk(chars: readonly string[], firstCell: number, has: (k: number) => boolean): { text: string[]; at: number } | undefined {
+  const shifts: Array<{ at: number; score: number }> = [];
+  for (let at = firstCell - 1; at <= firstCell + 3; at++) {
+    let score = 0;
+    chars.forEach((ch, i) => {
+      if (ch !== ' ') score += has(at + i) ? 1 : -1;
+    });
+    shifts.push({ at, score });
+  }
+  shifts.sort((a, b) => b.score - a.score);
+  const best = shifts[0]!;
+  const glyphs = chars.filter((c) => c !== ' ').length;
+  return best.score < 0.8 * glyphs || shifts[1]!.score > best.score - 2 ? undefined : { text: chars.slice(), at: best.at };
 }
 
 export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOptions = {}): LaidLine {
@@ -101,25 +117,9 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
   const inked = new Map<number, CellInk>();
   for (let k = firstCell - 2; k <= lastCell + 2; k++) inked.set(k, inkOf(k));
   const has = (k: number) => (inked.get(k)?.count ?? 0) >= 2;
-  const placed = placeOnInk(chars, line, grid, has, opts);
-  if (placed !== undefined) return placed === line.text ? line : { ...line, text: placed };
-  // Line the text up with the inked cells: the shift where most glyphs land on ink.
-  const shifts: Array<{ at: number; score: number }> = [];
-  for (let at = firstCell - 1; at <= firstCell + 3; at++) {
-    let score = 0;
-    chars.forEach((ch, i) => {
-      if (ch !== ' ') score += has(at + i) ? 1 : -1;
-    });
-    shifts.push({ at, score });
-  }
-  shifts.sort((a, b) => b.score - a.score);
-  const best = shifts[0]!;
-  const glyphs = chars.filter((c) => c !== ' ').length;
-  // Text that does not sit on the ink cell for cell (a space too many or too few makes two
-  // shifts fit about as well) is left alone.
-  if (best.score < 0.8 * glyphs || shifts[1]!.score > best.score - 2) return line;
-  const at = best.at;
-  const out = chars.slice();
+  const placed = placeOnInk(chars, line, grid, has, opts) ?? alignToInk(chars, firstCell, has);
+  if (!placed) return line;
+  const { at, text: out } = placed;
   for (let i = 0; i < out.length; i++) {
     const k = at + i;
     const c = inked.get(k) ?? inkOf(k);
