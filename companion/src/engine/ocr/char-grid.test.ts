@@ -9,12 +9,12 @@ let mono: MonoPage;
 let prose: Rgb;
 
 beforeAll(async () => {
-  [mono] = await renderMonoPages([
+  mono = (await renderMonoPages([
     {
       lines: ['drwxr-xr-x  2 root     root      4096 Jun 24  2025 environment.d', '-rw-r--r--  1 root     root      1853 Oct 17  2022 ethertypes', '  -s, --no-messages         suppress error messages'],
       size: 14,
     },
-  ]);
+  ]))[0]!;
   const [png] = renderSvgs([
     textSvg(900, 120, [
       { text: 'The quick brown fox jumps over the lazy dog near the river bank.', x: 20, y: 40, size: 18 },

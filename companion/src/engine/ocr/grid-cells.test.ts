@@ -8,7 +8,7 @@ const LINES = ['-rw-r--r--  1 root     root      1853 ethertypes', '  -s, --no-m
 let page: MonoPage;
 
 beforeAll(async () => {
-  [page] = await renderMonoPages([{ lines: LINES, size: 14 }]);
+  page = (await renderMonoPages([{ lines: LINES, size: 14 }]))[0]!;
 });
 
 /** The recogniser's reading of line i: `text` over the box of the glyphs `from`..`to` of the drawn line. */

@@ -24,11 +24,12 @@ const isRule = (l: string) => /^[+┌├└]/.test(l);
 let ascii: MonoPage, box: MonoPage, plain: MonoPage;
 
 beforeAll(async () => {
-  [ascii, box, plain] = await renderMonoPages([
+  const pages = await renderMonoPages([
     { lines: ASCII, size: 14 },
     { lines: BOX, size: 14, fg: '#586e75', bg: '#fdf6e3' },
     { lines: ['drwxr-xr-x  2 root root 4096 environment.d', '-rw-r--r--  1 root root 1853 ethertypes', '-rw-r--r--  1 root root 2584 gai.conf'], size: 14 },
   ]);
+  [ascii, box, plain] = [pages[0]!, pages[1]!, pages[2]!];
 });
 
 /** The detector's view of a table: its text cells (never the bars, rules or a lone dash), each a box. */
