@@ -57,6 +57,16 @@ export function findRules(img: Rgb, ink: InkTest): Rule[] {
   const minSpan = Math.max(60, 0.1 * img.width);
   for (let y = 0; y < img.height; y++) {
     let first = -1, last = -1, count = 0;
+    // Every third pixel first: most rows are background or text, far from a rule's coverage.
+    for (let x = 0; x < img.width; x += 3) {
+      if (!ink(x, y)) continue;
+      if (first < 0) first = x;
+      last = x;
+      count++;
+    }
+    if (first < 0 || last - first + 3 < minSpan || 3 * count < 0.3 * (last - first + 3)) continue;
+    first = -1;
+    count = 0;
     for (let x = 0; x < img.width; x++) {
       if (!ink(x, y)) continue;
       if (first < 0) first = x;
