@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { inkTest } from './char-grid';
 import { renderMonoPages, type MonoPage } from './grid-test-render';
 import { layoutText, type LaidLine } from './layout';
-import { findRules, groupTables, onCharacterGrid, ruleLine, scanTables } from './table-rules';
+import { findRules, groupTables } from './ruled-lines';
+import { onCharacterGrid, ruleLine, scanTables } from './table-rules';
 
 const ASCII = [
   '+----+---------+--------+',
@@ -19,17 +20,28 @@ const BOX = [
   '│ lrwxrwxrwx │ 1  │ root │',
   '└────────────┴────┴──────┘',
 ];
-const isRule = (l: string) => /^[+┌├└]/.test(l);
+/** nvidia-smi's layout: bars meeting rules (`|---+---|`), a `===` header rule. */
+const SMI = [
+  '+-----------------------------------------+',
+  '| NVIDIA-SMI 535.104   Driver: 535.104    |',
+  '|-------------------+---------------------+',
+  '| GPU  Name    Fan  | Bus-Id       Disp.A |',
+  '|===================+=====================|',
+  '| N/A   38C    P8   |    0MiB / 15360MiB  |',
+  '+-------------------+---------------------+',
+];
+const isRule = (l: string) => /^[+┌├└]|^\|[-=]/.test(l);
 
-let ascii: MonoPage, box: MonoPage, plain: MonoPage;
+let ascii: MonoPage, box: MonoPage, plain: MonoPage, smi: MonoPage;
 
 beforeAll(async () => {
   const pages = await renderMonoPages([
     { lines: ASCII, size: 14 },
     { lines: BOX, size: 14, fg: '#586e75', bg: '#fdf6e3' },
     { lines: ['drwxr-xr-x  2 root root 4096 environment.d', '-rw-r--r--  1 root root 1853 ethertypes', '-rw-r--r--  1 root root 2584 gai.conf'], size: 14 },
+    { lines: SMI, size: 14 },
   ]);
-  [ascii, box, plain] = [pages[0]!, pages[1]!, pages[2]!];
+  [ascii, box, plain, smi] = [pages[0]!, pages[1]!, pages[2]!, pages[3]!];
 });
 
 /** The detector's view of a table: its text cells (never the bars, rules or a lone dash), each a box. */
@@ -54,8 +66,8 @@ describe('character-drawn tables', () => {
     expect(findRules(plain.rgb, inkTest(plain.rgb))).toHaveLength(0);
   });
 
-  it('writes each rule a character per cell, junctions where strokes cross', () => {
-    for (const [page, lines] of [[ascii, ASCII], [box, BOX]] as const) {
+  it('writes each rule a character per cell: junctions where strokes cross, a bar meeting it, a double rule', () => {
+    for (const [page, lines] of [[ascii, ASCII], [box, BOX], [smi, SMI]] as const) {
       const scan = scanTables(page.rgb, page.boxes.filter((_, i) => !isRule(lines[i]!)))!;
       expect(scan).toBeDefined();
       // The renderer rounds the advance to 1/64 px.
@@ -65,7 +77,7 @@ describe('character-drawn tables', () => {
   });
 
   it('adds the bars and lone dashes the detector does not see and lays the table out as drawn', () => {
-    for (const [page, lines] of [[ascii, ASCII], [box, BOX]] as const) {
+    for (const [page, lines] of [[ascii, ASCII], [box, BOX], [smi, SMI]] as const) {
       const scan = scanTables(page.rgb, page.boxes.filter((_, i) => !isRule(lines[i]!)));
       expect(layoutText(onCharacterGrid(page.rgb, cells(page, lines), scan)).text).toBe(lines.join('\n'));
     }

@@ -2,104 +2,22 @@ import type { LaidLine } from './layout';
 import { cellAt, columnProfile, findCharGrid, inkTest, type CharGrid, type InkTest } from './char-grid';
 import { median } from './median';
 import type { Rect, Rgb } from './raster';
+import { findRules, groupTables, type Rule, type Table } from './ruled-lines';
 import { cellInk, checkCells, isDash, WIDE } from './grid-cells';
 
 /**
  * Terminal tables drawn with characters (`+----+----+` and `|` as psql or nvidia-smi print them,
  * or box-drawing `┌──┬──┐ │`): the detector sees no text in a ruled line or a lone bar, and the
- * dictionary has no box corners. They are found in the image instead — a ruled line is a pixel
- * row inked along most of its span with only strokes crossing it above and below, a bar a column
- * inked down a text row — and written out on the table's character grid (measured from the
- * pixels of its text, see char-grid.ts), one character per cell, so every `─` is counted.
+ * dictionary has no box corners. They are found in the image instead (ruled-lines.ts; a bar is a
+ * column inked down a text row) and written out on the table's character grid (measured from
+ * the pixels of its text, see char-grid.ts), one character per cell, so every `─` is counted.
  */
-export interface Rule {
-  y0: number;
-  y1: number;
-  x0: number;
-  x1: number;
-  /** Unbroken: box-drawing `─`; ASCII dashes leave gaps. */
-  solid: boolean;
-}
-
-export interface Table {
-  rules: Rule[];
-  /** From the top rule's first row to the bottom rule's last. */
-  y0: number;
-  y1: number;
-  x0: number;
-  x1: number;
-}
-
 export interface TableScan {
   tables: Table[];
   grid: CharGrid;
   ink: InkTest;
   /** No table, but the whole page's text of this box height is on `grid` (a terminal). */
   pageLineHeight?: number;
-}
-
-/** Share of columns x0..x1 inked in row y (0 outside the image). */
-function rowShare(img: Rgb, ink: InkTest, y: number, x0: number, x1: number): number {
-  if (y < 0 || y >= img.height) return 0;
-  let n = 0;
-  for (let x = x0; x <= x1; x++) if (ink(x, y)) n++;
-  return n / (x1 - x0 + 1);
-}
-
-/**
- * Ruled lines: bands of at most four pixel rows inked along most of a long span (dashes cover
- * about half of each cell), with the rows two pixels above and below nearly empty — a dense text
- * row's neighbours are inked as well.
- */
-export function findRules(img: Rgb, ink: InkTest): Rule[] {
-  const bands: Rule[] = [];
-  let open: Rule | undefined;
-  const minSpan = Math.max(60, 0.1 * img.width);
-  for (let y = 0; y < img.height; y++) {
-    let first = -1, last = -1, count = 0;
-    // Every third pixel first: most rows are background or text, far from a rule's coverage.
-    for (let x = 0; x < img.width; x += 3) {
-      if (!ink(x, y)) continue;
-      if (first < 0) first = x;
-      last = x;
-      count++;
-    }
-    if (first < 0 || last - first + 3 < minSpan || 3 * count < 0.3 * (last - first + 3)) continue;
-    first = -1;
-    count = 0;
-    for (let x = 0; x < img.width; x++) {
-      if (!ink(x, y)) continue;
-      if (first < 0) first = x;
-      last = x;
-      count++;
-    }
-    const span = last - first + 1;
-    const ruled = first >= 0 && span >= minSpan && count >= 0.4 * span;
-    if (ruled && open && y === open.y1 + 1) {
-      open.y1 = y;
-      open.x0 = Math.min(open.x0, first);
-      open.x1 = Math.max(open.x1, last);
-      open.solid &&= count >= 0.97 * span;
-    } else if (ruled) {
-      open = { y0: y, y1: y, x0: first, x1: last, solid: count >= 0.97 * span };
-      bands.push(open);
-    }
-  }
-  return bands.filter((r) => r.y1 - r.y0 <= 3 && rowShare(img, ink, r.y0 - 2, r.x0, r.x1) < 0.15 && rowShare(img, ink, r.y1 + 2, r.x0, r.x1) < 0.15);
-}
-
-/** Rules one above another with the same ends (within a few pixels) are one table; a table has two at least. */
-export function groupTables(rules: readonly Rule[]): Table[] {
-  const tables: Table[] = [];
-  for (const r of rules) {
-    const near = Math.max(6, 0.02 * (r.x1 - r.x0));
-    const t = tables.find((t) => Math.abs(t.x0 - r.x0) <= near && Math.abs(t.x1 - r.x1) <= near && t.rules[0]!.solid === r.solid);
-    if (t) {
-      t.rules.push(r);
-      t.y1 = r.y1;
-    } else tables.push({ rules: [r], y0: r.y0, y1: r.y1, x0: r.x0, x1: r.x1 });
-  }
-  return tables.filter((t) => t.rules.length >= 2);
 }
 
 const centreY = (r: Rect) => (r[1] + r[3]) / 2;
@@ -221,7 +139,7 @@ function strokes(img: Rgb, scan: TableScan, r: Rule, cell: number): { up: boolea
 
 const BOX = { left: ['─', '┌', '└', '├'], mid: ['─', '┬', '┴', '┼'], right: ['─', '┐', '┘', '┤'] } as const;
 
-/** One ruled line, a character per grid cell: `+` or a box junction where a stroke crosses, dashes between. */
+/** One ruled line, a character per grid cell: `+`, `|` or a box junction where a stroke crosses, dashes (or `=`) between. */
 export function ruleLine(img: Rgb, scan: TableScan, r: Rule): LaidLine {
   const { pitch, origin } = scan.grid;
   const first = cellAt(scan.grid, r.x0 + 1);
@@ -231,8 +149,13 @@ export function ruleLine(img: Rgb, scan: TableScan, r: Rule): LaidLine {
     const { up, down } = strokes(img, scan, r, k);
     const kind = (down ? 1 : 0) + (up ? 2 : 0);
     const end = k === first ? 'left' : k === last ? 'right' : 'mid';
-    if (!r.solid) chars.push(kind || end !== 'mid' ? '+' : '-');
-    else chars.push(BOX[end][kind]!);
+    if (r.solid) chars.push(BOX[end][kind]!);
+    else if (!kind && end === 'mid') chars.push(r.double ? '=' : '-');
+    else {
+      // A bar meets the rule (`|----+----|`): no arm of its own along the rule, unlike `+`.
+      const c = cellInk(img, scan.ink, origin + k * pitch, origin + (k + 1) * pitch, r.y0, r.y1 + 1);
+      chars.push(kind === 3 && c.right - c.left + 1 < 0.4 * pitch ? '|' : '+');
+    }
   }
   return { text: chars.join(''), box: [origin + first * pitch, r.y0 - 2, origin + (last + 1) * pitch, r.y1 + 2], score: 1, pitch };
 }
