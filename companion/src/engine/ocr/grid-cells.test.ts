@@ -4,7 +4,7 @@ import { checkCells } from './grid-cells';
 import { renderMonoPages, type MonoPage } from './grid-test-render';
 import type { LaidLine } from './layout';
 
-const LINES = ['-rw-r--r--  1 root     root      1853 ethertypes', '  -s, --no-messages         suppress error messages', '| ii | adduser | 3.134  |'];
+const LINES = ['-rw-r--r--  1 root     root      1853 ethertypes', '  -s, --no-messages         suppress error messages', '| ii | adduser | 3.134  |', '  -v, --invert-match 选中不匹配的行', '  一年中的第几周'];
 let page: MonoPage;
 
 beforeAll(async () => {
@@ -35,6 +35,14 @@ describe('monospace lines checked cell by cell', () => {
     const bars = new Set([0, 5, 15, 24].map((k) => k + Math.floor(20 / page.pitch)));
     const out = checkCells(page.rgb, inkTest(page.rgb), read(2, '| ii | adduser 1 3.134  |', 0, LINES[2]!.length), { grid, barCells: bars, bar: '|' });
     expect(out.text).toBe(LINES[2]);
+  });
+
+  it('in a line with Chinese, restores the dashes its options start with, and takes no "一" for one', () => {
+    const grid = { pitch: page.pitch, origin: 20 % page.pitch, strength: 1 };
+    const option = { ...read(3, 'V, --invert-match 选中不匹配的行', 3, 30), pitch: page.pitch };
+    expect(checkCells(page.rgb, inkTest(page.rgb), option, { grid }).text).toBe('-V, --invert-match 选中不匹配的行');
+    const chinese = { ...read(4, '一年中的第几周', 2, 16), pitch: page.pitch };
+    expect(checkCells(page.rgb, inkTest(page.rgb), chinese, { grid }).text).toBe('一年中的第几周');
   });
 
   it('leaves a line alone when its text does not line up with the ink', () => {

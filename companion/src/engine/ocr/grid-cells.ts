@@ -103,11 +103,36 @@ function alignToInk(chars: readonly string[], firstCell: number, has: (k: number
   return best.score < 0.8 * glyphs || shifts[1]!.score > best.score - 2 ? undefined : { text: chars.slice(), at: best.at };
 }
 
+/**
+ * A line with Chinese in it (two cells a character, its spacing read as proportional type) is
+ * only checked at its start, where help text puts its options: the run of dashes inked there is
+ * the run the text starts with ("V, --invert" → "-V, --invert", "- -ignore-case" → "--ignore-case").
+ */
+function leadingDashes(img: Rgb, ink: InkTest, line: LaidLine, grid: CharGrid): LaidLine {
+  const { pitch, origin } = grid;
+  const [bx0, by0, , by1] = line.box;
+  const inkOf = (k: number) => cellInk(img, ink, origin + k * pitch, origin + (k + 1) * pitch, by0, by1);
+  let k0 = Math.floor((bx0 - origin) / pitch) - 1;
+  const stop = k0 + 4;
+  while (k0 < stop && inkOf(k0).count < 2) k0++;
+  if (k0 === stop) return line;
+  let n = 0;
+  while (n < 3 && isDash(inkOf(k0 + n), by0, by1 - by0, pitch)) n++;
+  const prefix = /^[- ]*/.exec(line.text)![0];
+  const rest = line.text.slice(prefix.length);
+  // "一" is a dash-like stroke two cells wide: a line starting with Chinese has no options to fix.
+  if (n === 0 || !rest || /^[-\s]/.test(rest) || WIDE.test(rest[0]!)) return line;
+  const text = '-'.repeat(n) + (inkOf(k0 + n).count >= 2 ? '' : ' ') + rest;
+  if (text === line.text) return line;
+  return { ...line, text, box: [Math.min(bx0, origin + k0 * pitch), by0, line.box[2], by1] };
+}
+
 export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOptions = {}): LaidLine {
   const pitch = opts.grid?.pitch ?? line.pitch;
   const chars = [...line.text];
-  if (pitch === undefined || chars.some((c) => WIDE.test(c)) || chars.length < 2) return line;
+  if (pitch === undefined || chars.length < 2) return line;
   const grid = opts.grid ?? ownGrid(img, ink, line, pitch);
+  if (chars.some((c) => WIDE.test(c))) return leadingDashes(img, ink, line, grid);
   const [bx0, by0, bx2, by1] = line.box;
   const h = by1 - by0;
   const cellX = (k: number) => grid.origin + k * pitch;

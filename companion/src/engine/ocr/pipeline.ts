@@ -13,7 +13,7 @@ import { buildDictionary, Recognizer } from './recognizer';
 import { spaceLineWithPitch } from './spacing';
 import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
-import { gridPitchFor, onCharacterGrid, scanTables } from './table-rules';
+import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rules';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -125,7 +125,7 @@ export class OcrPipeline {
     const t2 = performance.now();
     const laid: LaidLine[] = [];
     // Character-drawn tables and terminal text are found from pixels; their lines are read on that grid.
-    const tables = scanTables(rgb, rects, recs.map((r) => r.chars.map((c) => c.char).join('')));
+    const tables = scanTables(rgb, rects, recs.map((r, i) => latinEnd(rects[i]!, r.chars, r.pxPerStep, crops[i]!.width)));
     const spaced = recs.map((r, i) => spaceLineWithPitch(r.chars, r.pxPerStep, crops[i]!));
     // One line fitting a grid can be chance (a serif line did); monospace text has several that
     // agree. Every line of a size that has such agreeing lines is then read on their common grid

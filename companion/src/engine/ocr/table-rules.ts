@@ -27,10 +27,10 @@ const insideTable = (t: Table, r: Rect) => centreY(r) > t.y0 && centreY(r) < t.y
  * The page's character-drawn tables and their grid, from pixels alone (before the text is
  * read), or undefined when there are none. `rects` are the detector's text boxes.
  */
-export function scanTables(img: Rgb, rects: readonly Rect[], texts: readonly string[] = []): TableScan | undefined {
+export function scanTables(img: Rgb, rects: readonly Rect[], latinEnds: readonly number[] = []): TableScan | undefined {
   const ink = inkTest(img);
   const tables = groupTables(findRules(img, ink));
-  if (!tables.length) return pageGrid(img, ink, rects, texts);
+  if (!tables.length) return pageGrid(img, ink, rects, latinEnds);
   const cells = rects.filter((r) => tables.some((t) => insideTable(t, r)));
   const h = median(cells.map((r) => r[3] - r[1]));
   const grid = cells.length ? findCharGrid(columnProfile(img, ink, cells), 0.32 * h, 0.7 * h, 0.15) : undefined;
@@ -67,14 +67,21 @@ function pinToEnds(img: Rgb, ink: InkTest, t: Table, grid: CharGrid): CharGrid {
 }
 
 /** A terminal: most of the page's text, of its usual line height, on one grid that stands out. */
-function pageGrid(img: Rgb, ink: InkTest, rects: readonly Rect[], texts: readonly string[]): TableScan | undefined {
+function pageGrid(img: Rgb, ink: InkTest, rects: readonly Rect[], latinEnds: readonly number[]): TableScan | undefined {
   const h = median(rects.map((r) => r[3] - r[1]));
   const lines = rects.filter((r) => Math.abs(r[3] - r[1] - h) <= 0.15 * h);
   if (lines.length < 3 || lines.length < 0.6 * rects.length) return undefined;
-  // Chinese takes two cells a character: its lines would blur the period of the one-cell glyphs.
-  const latin = lines.filter((r) => !WIDE.test(texts[rects.indexOf(r)] ?? ''));
+  // Chinese takes two cells a character: only the part of each line before it shows the one-cell period.
+  const latin = lines.map((r): Rect => [r[0], r[1], Math.min(r[2], latinEnds[rects.indexOf(r)] ?? r[2]), r[3]]).filter((r) => r[2] - r[0] >= h);
   const grid = findCharGrid(columnProfile(img, ink, latin), 0.32 * h, 0.7 * h, PAGE_GRID_STRENGTH);
   return grid && { tables: [], grid, ink, pageLineHeight: h };
+}
+
+/** Where a line's Chinese starts in the image (its end when it has none), from the recogniser's time steps. */
+export function latinEnd(rect: Rect, chars: ReadonlyArray<{ char: string; start: number }>, pxPerStep: number, cropWidth: number): number {
+  const k = chars.findIndex((c) => WIDE.test(c.char));
+  // A crop padded to read a short line is not in the rectangle's pixels.
+  return k < 0 || cropWidth > rect[2] - rect[0] + 2 ? rect[2] : rect[0] + chars[k]!.start * pxPerStep;
 }
 
 /**
