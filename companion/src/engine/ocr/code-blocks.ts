@@ -4,7 +4,7 @@ import type { OcrBlock } from '@loupe/shared';
  * What a monospace run of lines is: a table (box-drawing or ASCII borders, or `|` columns) or
  * code/terminal text, with a language named only when several of its marks agree.
  */
-const TABLE_RULE = /^\s*[+|├┌└│─-][-+=─┼┬┴├┤┌┐└┘│ ]{6,}$/;
+export const TABLE_RULE = /^\s*[+|├┌└│─-][-+=─┼┬┴├┤┌┐└┘│ ]{6,}$/;
 
 const LANGUAGES: Array<{ name: string; marks: RegExp[] }> = [
   { name: 'python', marks: [/^\s*def \w+\(.*\)( -> .+)?:$/, /^\s*(from [\w.]+ )?import \w/, /^\s*(if|for|while|with|elif|else|try|except)\b.*:$/, /\bself\./, /^\s*return\b/] },

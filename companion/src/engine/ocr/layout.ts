@@ -1,5 +1,5 @@
 import type { OcrBlock, OcrLine } from '@loupe/shared';
-import { codeBlock } from './code-blocks';
+import { codeBlock, TABLE_RULE } from './code-blocks';
 
 /**
  * Reading order and layout from line boxes: rows (boxes side by side), columns
@@ -224,9 +224,11 @@ function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: Lai
       // Indentation counts from the run's own left edge: a code block's padding is not indentation.
       const runLeft = Math.min(...runRows.map((r) => r.x0));
       const texts: string[] = [];
+      // A drawn table's rows are spaced by its rules, not by paragraphs.
+      const ruled = runRows.some((r) => r.cells.some((c) => TABLE_RULE.test(c.text)));
       for (const row of runRows) {
         const before = out.length;
-        blank(row);
+        if (!ruled) blank(row);
         if (out.length > before) texts.push('');
         texts.push(gridRow(row, runLeft, run.pitch));
         out.push(texts[texts.length - 1]!);

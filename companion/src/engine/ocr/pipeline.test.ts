@@ -4,12 +4,15 @@ import { OcrPipeline } from './pipeline';
 import { renderSvgs, textSvg } from './test-render';
 
 let pipeline: OcrPipeline;
-let invoice: Buffer, table: Buffer, paragraphs: Buffer, dark: Buffer, tiny: Buffer, longPage: Buffer, large: Buffer, code: Buffer, digits: Buffer;
+let invoice: Buffer, table: Buffer, paragraphs: Buffer, dark: Buffer, tiny: Buffer, longPage: Buffer, large: Buffer, code: Buffer, digits: Buffer, drawnTable: Buffer;
+
+/** `ls -l` as a box-drawn table: cells too short for the recogniser to time a monospace grid. */
+const DRAWN = ['┌────────────┬────┬──────┬──────┐', '│ drwxr-xr-x │ 80 │ root │ 4096 │', '├────────────┼────┼──────┼──────┤', '│ -rw-r--r-- │ 1  │ root │ 782  │', '│ drwxr-xr-x │ 2  │ root │ 4096 │', '└────────────┴────┴──────┴──────┘'];
 
 const CODE = ['function total(items) {', '  let sum = 0;', '  for (const it of items) {', '    sum += it.price * it.qty;', '  }', '  return sum;', '}'];
 
 beforeAll(async () => {
-  [invoice, table, paragraphs, dark, tiny, longPage, large, code, digits] = renderSvgs([
+  [invoice, table, paragraphs, dark, tiny, longPage, large, code, digits, drawnTable] = renderSvgs([
     textSvg(640, 140, [
       { text: 'Invoice No. FP2024', x: 40, y: 50, size: 22 },
       { text: 'Total amount due: 1,250.00 USD', x: 40, y: 84, size: 22 },
@@ -35,7 +38,8 @@ beforeAll(async () => {
     textSvg(1120, 240, [{ text: 'Framed receipt 19', x: 40, y: 144, size: 80 }]),
     textSvg(600, 220, CODE.map((text, k) => ({ text, x: 20, y: 30 + k * 25, size: 16, family: 'DejaVu Sans Mono' }))),
     textSvg(500, 170, [['Item', 'Qty', 'Price'], ['Coffee beans', '2', '18.50'], ['Oat milk', '1', '3.20']].flatMap((row, i) => row.map((text, j) => ({ text, x: 20 + j * 170, y: 35 + i * 35 })))),
-  ]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+    textSvg(420, 170, DRAWN.map((text, k) => ({ text, x: 12, y: 26 + k * 22, size: 16, family: 'DejaVu Sans Mono', fill: '#586e75' })), '#fdf6e3'),
+  ]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   pipeline = await OcrPipeline.load();
 }, 120_000);
 
@@ -48,6 +52,12 @@ describe('PP-OCR pipeline on rendered text', () => {
     const out = await pipeline.recognizeBytes(large);
     expect(out.text).toBe('Framed receipt 19');
     expect(out.lines).toHaveLength(1);
+  });
+
+  it('rebuilds a box-drawn table from its pixels: every rule and bar, cells on the grid', async () => {
+    const out = await pipeline.recognizeBytes(drawnTable);
+    expect(out.text.split('\n')).toEqual(DRAWN);
+    expect(out.blocks).toEqual([{ kind: 'table', firstLine: 0, lastLine: DRAWN.length - 1 }]);
   });
 
   it('reads English lines and keeps the spaces between words', async () => {

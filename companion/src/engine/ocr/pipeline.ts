@@ -13,7 +13,7 @@ import { buildDictionary, Recognizer } from './recognizer';
 import { spaceLineWithPitch } from './spacing';
 import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
-import { withTableRules } from './table-rules';
+import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rules';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -124,6 +124,8 @@ export class OcrPipeline {
     }
     const t2 = performance.now();
     const laid: LaidLine[] = [];
+    // Character-drawn tables and terminal text are found from pixels; their lines are read on that grid.
+    const tables = scanTables(rgb, rects, recs.map((r, i) => latinEnd(rects[i]!, r.chars, r.pxPerStep, crops[i]!.width)));
     const spaced = recs.map((r, i) => spaceLineWithPitch(r.chars, r.pxPerStep, crops[i]!));
     // One line fitting a grid can be chance (a serif line did); monospace text has several that
     // agree. Every line of a size that has such agreeing lines is then read on their common grid
@@ -135,7 +137,8 @@ export class OcrPipeline {
       const proportional = { text: sp.proportionalText, proportionalText: sp.proportionalText };
       if (turned[i]) return (spaced[i] = proportional);
       const peers = agreed.filter((q, k): q is number => q !== undefined && k !== i && similar(i, k));
-      const onGrid = peers.length >= 2 ? spaceLineWithPitch(recs[i]!.chars, recs[i]!.pxPerStep, crops[i]!, undefined, median(peers)) : undefined;
+      const known = gridPitchFor(tables, rects[i]!) ?? (peers.length >= 2 ? median(peers) : undefined);
+      const onGrid = known !== undefined ? spaceLineWithPitch(recs[i]!.chars, recs[i]!.pxPerStep, crops[i]!, undefined, known) : undefined;
       if (onGrid?.pitch !== undefined) spaced[i] = onGrid;
       else if (agreed[i] === undefined) spaced[i] = proportional;
       return spaced[i];
@@ -149,8 +152,7 @@ export class OcrPipeline {
       const grid = turned[i] ? {} : pitch ? { pitch } : glyphs >= 8 ? { proportional: true } : {};
       laid.push({ text, box, score: Math.round(r.score * 1000) / 1000, ...grid });
     });
-    const pitches = laid.flatMap((l) => (l.pitch ? [l.pitch] : []));
-    const all = pitches.length >= 3 ? withTableRules(rgb, laid, median(pitches)) : laid;
+    const all = onCharacterGrid(rgb, laid, tables);
     return { ...layoutText(all), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1 } };
   }
 }

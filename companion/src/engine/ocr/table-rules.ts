@@ -1,150 +1,222 @@
 import type { LaidLine } from './layout';
-import { borderColor } from './detector';
+import { cellAt, columnProfile, findCharGrid, inkTest, type CharGrid, type InkTest } from './char-grid';
+import { median } from './median';
 import type { Rect, Rgb } from './raster';
+import { findRules, groupTables, type Rule, type Table } from './ruled-lines';
+import { cellInk, checkCells, isDash, WIDE } from './grid-cells';
 
 /**
  * Terminal tables drawn with characters (`+----+----+` and `|` as psql or nvidia-smi print them,
  * or box-drawing `┌──┬──┐ │`): the detector sees no text in a ruled line or a lone bar, and the
- * dictionary has no box corners. They are found in the image instead — a ruled line is a pixel
- * row inked along most of its span, a bar a column inked down a text row — and handed to the
- * layout as monospace cells of the page's pitch, so they land on the character grid.
+ * dictionary has no box corners. They are found in the image instead (ruled-lines.ts; a bar is a
+ * column inked down a text row) and written out on the table's character grid (measured from
+ * the pixels of its text, see char-grid.ts), one character per cell, so every `─` is counted.
  */
-interface Rule {
-  y0: number;
-  y1: number;
-  x0: number;
-  x1: number;
-  /** Inner x positions where a stroke crosses the rule (`+`, `┼`). */
-  junctions: number[];
-  /** Unbroken: box-drawing `─`; ASCII dashes leave gaps. */
-  solid: boolean;
+export interface TableScan {
+  tables: Table[];
+  grid: CharGrid;
+  ink: InkTest;
+  /** No table, but the whole page's text of this box height is on `grid` (a terminal). */
+  pageLineHeight?: number;
 }
 
-const TOLERANCE = 60;
+const centreY = (r: Rect) => (r[1] + r[3]) / 2;
+const insideTable = (t: Table, r: Rect) => centreY(r) > t.y0 && centreY(r) < t.y1 && r[0] < t.x1 && r[2] > t.x0;
 
-function inkTest(img: Rgb): (x: number, y: number) => boolean {
-  const [r, g, b] = borderColor(img);
-  const d = img.data;
-  return (x, y) => {
-    const i = (y * img.width + x) * 3;
-    return Math.abs(d[i]! - r) + Math.abs(d[i + 1]! - g) + Math.abs(d[i + 2]! - b) > TOLERANCE;
+/**
+ * The page's character-drawn tables and their grid, from pixels alone (before the text is
+ * read), or undefined when there are none. `rects` are the detector's text boxes.
+ */
+export function scanTables(img: Rgb, rects: readonly Rect[], latinEnds: readonly number[] = []): TableScan | undefined {
+  const ink = inkTest(img);
+  const tables = groupTables(findRules(img, ink));
+  if (!tables.length) return pageGrid(img, ink, rects, latinEnds);
+  const cells = rects.filter((r) => tables.some((t) => insideTable(t, r)));
+  const h = median(cells.map((r) => r[3] - r[1]));
+  const grid = cells.length ? findCharGrid(columnProfile(img, ink, cells), 0.32 * h, 0.7 * h, 0.15) : undefined;
+  return grid && { tables, grid: pinToEnds(img, ink, tables[0]!, grid), ink };
+}
+
+/** x centre of the first (or last) vertical stroke run in row y between x0 and x1. */
+function strokeCentre(ink: InkTest, y: number, x0: number, x1: number, fromRight: boolean): number | undefined {
+  const step = fromRight ? -1 : 1;
+  let x = fromRight ? x1 : x0;
+  while (x >= x0 && x <= x1 && !ink(x, y)) x += step;
+  if (x < x0 || x > x1) return undefined;
+  const start = x;
+  while (x >= x0 && x <= x1 && ink(x, y)) x += step;
+  return (start + x - step) / 2;
+}
+
+/**
+ * The table's outer bars are a whole number of cells apart: their distance over that number is
+ * the pitch to a few thousandths of a pixel, where the period of a short table's text can be a
+ * tenth off. The left bar's cell centre then fixes the cell edges.
+ */
+function pinToEnds(img: Rgb, ink: InkTest, t: Table, grid: CharGrid): CharGrid {
+  const r = t.rules[0]!;
+  const y = r.y1 + 2;
+  if (y >= img.height) return grid;
+  const left = strokeCentre(ink, y, r.x0, Math.round(r.x0 + grid.pitch), false);
+  const right = strokeCentre(ink, y, Math.round(r.x1 - grid.pitch), r.x1, true);
+  if (left === undefined || right === undefined) return grid;
+  const cells = Math.round((right - left) / grid.pitch);
+  const pitch = (right - left) / cells;
+  if (cells < 4 || Math.abs(pitch - grid.pitch) > 0.03 * grid.pitch) return grid;
+  return { pitch, origin: (((left - pitch / 2) % pitch) + pitch) % pitch, strength: grid.strength };
+}
+
+/** A terminal: most of the page's text, of its usual line height, on one grid that stands out. */
+function pageGrid(img: Rgb, ink: InkTest, rects: readonly Rect[], latinEnds: readonly number[]): TableScan | undefined {
+  const h = median(rects.map((r) => r[3] - r[1]));
+  const lines = rects.filter((r) => Math.abs(r[3] - r[1] - h) <= 0.15 * h);
+  if (lines.length < 3 || lines.length < 0.6 * rects.length) return undefined;
+  // Chinese takes two cells a character: only the part of each line before it shows the one-cell period.
+  const latin = lines.map((r): Rect => [r[0], r[1], Math.min(r[2], latinEnds[rects.indexOf(r)] ?? r[2]), r[3]]).filter((r) => r[2] - r[0] >= h);
+  const grid = findCharGrid(columnProfile(img, ink, latin), 0.32 * h, 0.7 * h, PAGE_GRID_STRENGTH);
+  return grid && { tables: [], grid, ink, pageLineHeight: h };
+}
+
+/** Where a line's Chinese starts in the image (its end when it has none), from the recogniser's time steps. */
+export function latinEnd(rect: Rect, chars: ReadonlyArray<{ char: string; start: number }>, pxPerStep: number, cropWidth: number): number {
+  const k = chars.findIndex((c) => WIDE.test(c.char));
+  // A crop padded to read a short line is not in the rectangle's pixels.
+  return k < 0 || cropWidth > rect[2] - rect[0] + 2 ? rect[2] : rect[0] + chars[k]!.start * pxPerStep;
+}
+
+/**
+ * Measured on the tuning pages (pitch between 0.32 and 0.7 line heights: a monospace advance is
+ * 0.6 em, a line box 1–1.5 em): English terminals 0.19–0.41, proportional pages 0.14 at most.
+ */
+const PAGE_GRID_STRENGTH = 0.18;
+
+/** The pitch a text box is read on: its table's, or the page's grid for a line of the page's size. */
+export function gridPitchFor(scan: TableScan | undefined, rect: Rect): number | undefined {
+  if (!scan) return undefined;
+  if (scan.tables.some((t) => insideTable(t, rect))) return scan.grid.pitch;
+  const h = scan.pageLineHeight;
+  // Boxes of one font vary with their glyphs ("2" has no descender, "gpy" has): a quarter either way.
+  return h !== undefined && Math.abs(rect[3] - rect[1] - h) <= 0.25 * h ? scan.grid.pitch : undefined;
+}
+
+/** What the recogniser makes of a ruled line: dashes, pluses and their look-alikes, a stray colon. */
+const RULE_LIKE = /^[\s+十\-—一_─=|丨┌├:.'`~]+$/;
+
+/**
+ * Monospace lines checked cell by cell (grid-cells.ts), and the scanned tables' ruled lines and
+ * bars as monospace pseudo-lines, added to the lines less the recogniser's misreadings of those
+ * rules; every text line inside a table takes its grid's pitch.
+ */
+export function onCharacterGrid(img: Rgb, lines: readonly LaidLine[], scan: TableScan | undefined): LaidLine[] {
+  if (!scan) {
+    const ink = inkTest(img);
+    return lines.map((l) => (l.pitch ? checkCells(img, ink, l) : l));
+  }
+  // A line of a terminal page is on the page's grid even where the recogniser's timing could not tell.
+  if (!scan.tables.length) return lines.map(({ proportional, ...l }) => (gridPitchFor(scan, l.box) ? checkCells(img, scan.ink, { ...l, pitch: scan.grid.pitch }, { grid: scan.grid }) : l.pitch ? checkCells(img, scan.ink, l) : { ...l, ...(proportional ? { proportional } : {}) }));
+  const { grid } = scan;
+  const h = median(lines.map((l) => l.box[3] - l.box[1]));
+  const rules = scan.tables.flatMap((t) => t.rules);
+  const onRule = (l: LaidLine) => rules.some((r) => Math.abs(centreY(l.box) - (r.y0 + r.y1) / 2) < 0.35 * h);
+  const columns = scan.tables.map((t) => barColumns(img, scan, t));
+  const kept = lines
+    .filter((l) => !(RULE_LIKE.test(l.text) && onRule(l)))
+    .map(({ proportional, ...l }) => {
+      const k = scan.tables.findIndex((t) => insideTable(t, l.box));
+      if (k < 0) return l.pitch ? checkCells(img, scan.ink, l) : { ...l, ...(proportional ? { proportional } : {}) };
+      const bar = scan.tables[k]!.rules[0]!.solid ? '│' : '|';
+      return checkCells(img, scan.ink, { ...l, pitch: grid.pitch }, { grid, barCells: new Set(columns[k]), bar });
+    });
+  const out = [...kept];
+  scan.tables.forEach((t, k) => out.push(...t.rules.map((r) => ruleLine(img, scan, r)), ...bars(img, scan, t, columns[k]!, kept)));
+  return out;
+}
+
+/** Strokes leaving a rule's cell upward and downward (a junction, a corner). */
+function strokes(img: Rgb, scan: TableScan, r: Rule, cell: number): { up: boolean; down: boolean } {
+  const { pitch, origin } = scan.grid;
+  const cx = origin + (cell + 0.5) * pitch;
+  const inked = (y: number) => {
+    if (y < 0 || y >= img.height) return false;
+    for (let x = Math.round(cx - pitch / 4); x <= Math.round(cx + pitch / 4); x++) if (x >= 0 && x < img.width && scan.ink(x, y)) return true;
+    return false;
   };
+  return { up: inked(r.y0 - 2), down: inked(r.y1 + 2) };
 }
 
-function findRules(img: Rgb, ink: (x: number, y: number) => boolean, cores: Rect[], pitch: number): Rule[] {
-  const rules: Rule[] = [];
-  let open: Rule | undefined;
-  for (let y = 0; y < img.height; y++) {
-    let first = -1, last = -1, count = 0;
-    if (!cores.some((c) => y >= c[1] && y < c[3])) {
-      for (let x = 0; x < img.width; x++) {
-        if (!ink(x, y)) continue;
-        if (first < 0) first = x;
-        last = x;
-        count++;
-      }
-    }
-    const span = last - first + 1;
-    const ruled = first >= 0 && span >= 0.2 * img.width && count >= 0.4 * span;
-    if (ruled && open && y === open.y1 + 1) {
-      open.y1 = y;
-      open.solid &&= count >= 0.97 * span;
-    } else if (ruled) {
-      open = { y0: y, y1: y, x0: first, x1: last, junctions: [], solid: count >= 0.97 * span };
-      rules.push(open);
+const BOX = { left: ['─', '┌', '└', '├'], mid: ['─', '┬', '┴', '┼'], right: ['─', '┐', '┘', '┤'] } as const;
+
+/** One ruled line, a character per grid cell: `+`, `|` or a box junction where a stroke crosses, dashes (or `=`) between. */
+export function ruleLine(img: Rgb, scan: TableScan, r: Rule): LaidLine {
+  const { pitch, origin } = scan.grid;
+  const first = cellAt(scan.grid, r.x0 + 1);
+  const last = Math.max(first + 1, cellAt(scan.grid, r.x1 - 1));
+  const chars: string[] = [];
+  for (let k = first; k <= last; k++) {
+    const { up, down } = strokes(img, scan, r, k);
+    const kind = (down ? 1 : 0) + (up ? 2 : 0);
+    const end = k === first ? 'left' : k === last ? 'right' : 'mid';
+    if (r.solid) chars.push(BOX[end][kind]!);
+    else if (!kind && end === 'mid') chars.push(r.double ? '=' : '-');
+    else {
+      // A bar meets the rule (`|----+----|`): no arm of its own along the rule, unlike `+`.
+      const c = cellInk(img, scan.ink, origin + k * pitch, origin + (k + 1) * pitch, r.y0, r.y1 + 1);
+      chars.push(kind === 3 && c.right - c.left + 1 < 0.4 * pitch ? '|' : '+');
     }
   }
-  // Thick bands are not lines of a table (a filled bar, an image), and a rule stands alone: just
-  // above and below it only the junction strokes are inked (a dense text row's baseline is not).
-  const share = (y: number, r: Rule) => {
-    if (y < 0 || y >= img.height) return 0;
-    let n = 0;
-    for (let x = r.x0; x <= r.x1; x++) if (ink(x, y)) n++;
-    return n / (r.x1 - r.x0 + 1);
-  };
-  const kept = rules.filter((r) => r.y1 - r.y0 <= 4 && share(r.y0 - 2, r) < 0.15 && share(r.y1 + 2, r) < 0.15);
-  for (const r of kept) {
-    const probe = (y: number) => (y >= 0 && y < img.height ? y : undefined);
-    const ys = [probe(r.y0 - 2), probe(r.y1 + 2)].filter((y): y is number => y !== undefined);
-    let runStart = -1;
-    for (let x = r.x0 + 3; x <= r.x1 - 2; x++) {
-      const inked = x <= r.x1 - 3 && ys.some((y) => ink(x, y));
-      if (inked && runStart < 0) runStart = x;
-      if (!inked && runStart >= 0) {
-        const j = (runStart + x - 1) / 2;
-        if (x - runStart <= 4 && j - r.x0 > 0.75 * pitch && r.x1 - j > 0.75 * pitch) r.junctions.push(j);
-        runStart = -1;
-      }
-    }
-  }
-  return kept;
+  return { text: chars.join(''), box: [origin + first * pitch, r.y0 - 2, origin + (last + 1) * pitch, r.y1 + 2], score: 1, pitch };
 }
 
-/** Longest inked share of column x (±1) over rows [y0, y1). */
-function columnInk(ink: (x: number, y: number) => boolean, x: number, y0: number, y1: number): number {
+/** Share of rows y0..y1 inked in column x (±1). */
+function columnShare(ink: InkTest, x: number, y0: number, y1: number): number {
   let n = 0;
   for (let y = y0; y < y1; y++) if (ink(x, y) || ink(x - 1, y) || ink(x + 1, y)) n++;
   return n / Math.max(1, y1 - y0);
 }
 
-/** What the recogniser makes of a ruled line: dashes, pluses and their look-alikes only. */
-const RULE_LIKE = /^[\s+十\-—一_─=|丨┌├]+$/;
-
-/**
- * The ruled lines and the bars between cells of character-drawn tables, as monospace
- * pseudo-lines; `lines` comes back without the recogniser's misreadings of those rules.
- */
-export function withTableRules(img: Rgb, lines: readonly LaidLine[], pitch: number): LaidLine[] {
-  const ink = inkTest(img);
-  const core = (l: LaidLine): Rect => {
-    const h = l.box[3] - l.box[1];
-    return [l.box[0], Math.round(l.box[1] + 0.25 * h), l.box[2], Math.round(l.box[3] - 0.25 * h)];
-  };
-  const text = lines.filter((l) => !RULE_LIKE.test(l.text));
-  const rules = findRules(img, ink, text.map(core), pitch);
-  if (rules.length < 2) return lines.slice();
-  const onRule = (l: LaidLine) => rules.some((r) => l.box[1] <= r.y1 && l.box[3] >= r.y0);
-  const kept = lines.filter((l) => !(RULE_LIKE.test(l.text) && onRule(l)));
-  return [...kept, ...ruleCells(img, ink, rules, kept, pitch)];
+/** The cells of a table's bars: its rules' ends and the cells where a stroke crosses a rule. */
+function barColumns(img: Rgb, scan: TableScan, t: Table): number[] {
+  const first = cellAt(scan.grid, t.x0 + 1), last = cellAt(scan.grid, t.x1 - 1);
+  const columns: number[] = [first, last];
+  for (let k = first + 1; k < last; k++) {
+    const crossed = t.rules.some((r) => {
+      const s = strokes(img, scan, r, k);
+      return s.up || s.down;
+    });
+    if (crossed) columns.push(k);
+  }
+  return columns;
 }
 
-function ruleCells(img: Rgb, ink: (x: number, y: number) => boolean, rules: Rule[], lines: readonly LaidLine[], pitch: number): LaidLine[] {
+/** The bars between cells in each text row of a table where the recogniser did not read them, and lone dashes. */
+function bars(img: Rgb, scan: TableScan, t: Table, columns: readonly number[], lines: readonly LaidLine[]): LaidLine[] {
+  const { pitch, origin } = scan.grid;
+  const bar = t.rules[0]!.solid ? '│' : '|';
   const out: LaidLine[] = [];
-  const cellsOf = (r: Rule) => Math.max(2, Math.round((r.x1 - r.x0 + 1) / pitch));
-  rules.forEach((r, k) => {
-    const n = cellsOf(r);
-    const chars = new Array<string>(n).fill(r.solid ? '─' : '-');
-    const at = (x: number) => Math.min(n - 2, Math.max(1, Math.floor((x - r.x0) / pitch)));
-    const [left, mid, right] = !r.solid ? ['+', '+', '+'] : k === 0 ? ['┌', '┬', '┐'] : k === rules.length - 1 ? ['└', '┴', '┘'] : ['├', '┼', '┤'];
-    chars[0] = left!;
-    chars[n - 1] = right!;
-    for (const j of r.junctions) chars[at(j)] = mid!;
-    out.push({ text: chars.join(''), box: [r.x0, r.y0 - 2, r.x0 + n * pitch, r.y1 + 2], score: 1, pitch });
-  });
-  // Bars: in every text row between the first and last rule, at the rules' junctions and ends.
-  const top = rules[0]!.y1, bottom = rules[rules.length - 1]!.y0;
-  const xs = [rules[0]!.x0 + pitch / 2, ...rules[0]!.junctions, rules[0]!.x1 - pitch / 2];
-  const bar = rules[0]!.solid ? '│' : '|';
-  const rows = lines.filter((l) => (l.box[1] + l.box[3]) / 2 > top && (l.box[1] + l.box[3]) / 2 < bottom);
+  const rows = lines.filter((l) => insideTable(t, l.box));
   const done: number[] = [];
   for (const l of rows) {
     const h = l.box[3] - l.box[1];
-    const cy = (l.box[1] + l.box[3]) / 2;
+    const cy = centreY(l.box);
     // One pass per text row, however many cells the detector cut it into.
     if (done.some((y) => Math.abs(y - cy) < 0.5 * h)) continue;
     done.push(cy);
     const y0 = Math.round(l.box[1] + 0.25 * h), y1 = Math.round(l.box[3] - 0.25 * h);
-    const row = rows.filter((o) => Math.abs((o.box[1] + o.box[3]) / 2 - cy) < 0.5 * h);
-    for (const x0 of xs) {
-      let best = { x: x0, v: 0 };
-      for (let x = Math.round(x0 - pitch / 2); x <= Math.round(x0 + pitch / 2); x++) {
-        if (x < 1 || x >= img.width - 1) continue;
-        const v = columnInk(ink, x, y0, y1);
-        if (v > best.v) best = { x, v };
-      }
+    const row = rows.filter((o) => Math.abs(centreY(o.box) - cy) < 0.5 * h);
+    for (const k of columns) {
+      const cx = origin + (k + 0.5) * pitch;
+      let best = 0;
+      for (let x = Math.round(cx - pitch / 4); x <= Math.round(cx + pitch / 4); x++) best = Math.max(best, columnShare(scan.ink, x, y0, y1));
       // A bar inside a read cell was read (or dropped) with it.
-      if (best.v < 0.9 || row.some((o) => o.box[0] < best.x - pitch / 4 && o.box[2] > best.x + pitch / 4)) continue;
-      out.push({ text: bar, box: [best.x - pitch / 2, l.box[1], best.x + pitch / 2, l.box[3]], score: 1, pitch });
+      if (best < 0.9 || row.some((o) => o.box[0] < cx + pitch / 4 && o.box[2] > cx - pitch / 4)) continue;
+      out.push({ text: bar, box: [origin + k * pitch, l.box[1], origin + (k + 1) * pitch, l.box[3]], score: 1, pitch });
+    }
+    // A table cell holding only "-" (no value) is too small for the detector.
+    const rowTop = Math.min(...row.map((o) => o.box[1])), rowBottom = Math.max(...row.map((o) => o.box[3]));
+    for (let k = columns[0]! + 1; k < columns[1]!; k++) {
+      const x0 = origin + k * pitch;
+      if (columns.includes(k) || row.some((o) => o.box[0] < x0 + pitch && o.box[2] > x0)) continue;
+      if (isDash(cellInk(img, scan.ink, x0, x0 + pitch, rowTop, rowBottom), rowTop, rowBottom - rowTop, pitch)) out.push({ text: '-', box: [x0, rowTop, x0 + pitch, rowBottom], score: 1, pitch });
     }
   }
   return out;

@@ -1,0 +1,162 @@
+import type { LaidLine } from './layout';
+import { columnProfile, periodComponent, type CharGrid, type InkTest } from './char-grid';
+import type { Rgb } from './raster';
+
+/**
+ * A monospace line checked cell by cell against its pixels. Read on the grid, the line's text is
+ * one character per cell (spaces are empty cells), so each character's cell is known once the
+ * text is lined up with the inked cells. Inked cells the recogniser left blank are then looked at:
+ * a lone thin stroke across the middle is a `-` (the recogniser drops dashes at the ends of a crop
+ * and next to each other: `-rw-r--r--` read as `-rw-r--r-`, `-s, --help` as `S, --help`), and in
+ * a table a bar column read as `1` or `l` is the bar.
+ */
+export interface CellOptions {
+  /** The table's grid, when the line is a table row; otherwise the grid is the line's own. */
+  grid?: CharGrid;
+  /** Cells (on `grid`) where the table's bars stand, and the bar character. */
+  barCells?: ReadonlySet<number>;
+  bar?: string;
+}
+
+const BAR_LOOKALIKES = /^[1lI!丨|│]$/;
+export const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+
+export interface CellInk {
+  /** Inked pixels inside the cell (its edge columns left out: neighbours' ink can touch them). */
+  count: number;
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+export function cellInk(img: Rgb, ink: InkTest, x0: number, x1: number, y0: number, y1: number): CellInk {
+  const c: CellInk = { count: 0, top: Infinity, bottom: -1, left: Infinity, right: -1 };
+  for (let y = Math.max(0, y0); y < Math.min(img.height, y1); y++) {
+    for (let x = Math.max(0, Math.ceil(x0 + 1)); x < Math.min(img.width, Math.floor(x1 - 1)); x++) {
+      if (!ink(x, y)) continue;
+      c.count++;
+      c.top = Math.min(c.top, y);
+      c.bottom = Math.max(c.bottom, y);
+      c.left = Math.min(c.left, x);
+      c.right = Math.max(c.right, x);
+    }
+  }
+  return c;
+}
+
+/** A hyphen: ink in one thin band across the middle of the line, over a third of the cell at least. */
+export function isDash(c: CellInk, y0: number, h: number, pitch: number): boolean {
+  if (c.count === 0) return false;
+  const thick = c.bottom - c.top + 1;
+  const mid = (c.top + c.bottom) / 2 - y0;
+  return thick <= Math.max(2, 0.12 * h) && mid > 0.35 * h && mid < 0.8 * h && c.right - c.left + 1 >= 0.3 * pitch && c.right - c.left + 1 <= 0.85 * pitch;
+}
+
+/** A bar: ink down most of the line in a narrow column. */
+function isBar(c: CellInk, h: number, pitch: number): boolean {
+  return c.count > 0 && c.bottom - c.top + 1 >= 0.6 * h && c.right - c.left + 1 <= 0.5 * pitch;
+}
+
+/** The line's own grid: its pitch, the cells' edges from the phase of its ink. */
+function ownGrid(img: Rgb, ink: InkTest, line: LaidLine, pitch: number): CharGrid {
+  const profile = columnProfile(img, ink, [line.box]);
+  const { phase, strength } = periodComponent(profile, pitch, Math.max(0, line.box[0]), Math.min(img.width, line.box[2]));
+  const centre = (-phase / (2 * Math.PI)) * pitch;
+  return { pitch, origin: (((centre - pitch / 2) % pitch) + pitch) % pitch, strength };
+}
+
+/**
+ * As many inked cells inside the box as the text has glyphs: each glyph goes to the next inked
+ * cell, the empty cells between are the spaces (a space the recogniser put between two dashes
+ * goes, one it missed between columns comes back). Undefined when the counts differ.
+ */
+function placeOnInk(chars: readonly string[], line: LaidLine, grid: CharGrid, has: (k: number) => boolean, opts: CellOptions): { text: string[]; at: number } | undefined {
+  const glyphs = chars.filter((c) => c !== ' ');
+  const cells: number[] = [];
+  // Cells whose centre lies inside the box: a neighbouring box's glyph is not this line's.
+  const from = Math.ceil((line.box[0] - grid.origin) / grid.pitch - 0.5), to = Math.floor((line.box[2] - grid.origin) / grid.pitch - 0.5);
+  for (let k = from; k <= to; k++) if (has(k)) cells.push(k);
+  if (cells.length !== glyphs.length || glyphs.length < 2) return undefined;
+  let text = '';
+  cells.forEach((k, i) => {
+    if (i > 0) text += ' '.repeat(k - cells[i - 1]! - 1);
+    const g = glyphs[i]!;
+    text += opts.barCells?.has(k) && opts.bar && BAR_LOOKALIKES.test(g) ? opts.bar : g;
+  });
+  return { text: [...text], at: cells[0]! };
+}
+
+/** The text lined up with the inked cells: the shift where most glyphs land on ink (undefined when two shifts fit about as well: a space too many or too few). */
+function alignToInk(chars: readonly string[], firstCell: number, has: (k: number) => boolean): { text: string[]; at: number } | undefined {
+  const shifts: Array<{ at: number; score: number }> = [];
+  for (let at = firstCell - 1; at <= firstCell + 3; at++) {
+    let score = 0;
+    chars.forEach((ch, i) => {
+      if (ch !== ' ') score += has(at + i) ? 1 : -1;
+    });
+    shifts.push({ at, score });
+  }
+  shifts.sort((a, b) => b.score - a.score);
+  const best = shifts[0]!;
+  const glyphs = chars.filter((c) => c !== ' ').length;
+  return best.score < 0.8 * glyphs || shifts[1]!.score > best.score - 2 ? undefined : { text: chars.slice(), at: best.at };
+}
+
+/**
+ * A line with Chinese in it (two cells a character, its spacing read as proportional type) is
+ * only checked at its start, where help text puts its options: the run of dashes inked there is
+ * the run the text starts with ("V, --invert" → "-V, --invert", "- -ignore-case" → "--ignore-case").
+ */
+function leadingDashes(img: Rgb, ink: InkTest, line: LaidLine, grid: CharGrid): LaidLine {
+  const { pitch, origin } = grid;
+  const [bx0, by0, , by1] = line.box;
+  const inkOf = (k: number) => cellInk(img, ink, origin + k * pitch, origin + (k + 1) * pitch, by0, by1);
+  let k0 = Math.floor((bx0 - origin) / pitch) - 1;
+  const stop = k0 + 4;
+  while (k0 < stop && inkOf(k0).count < 2) k0++;
+  if (k0 === stop) return line;
+  let n = 0;
+  while (n < 3 && isDash(inkOf(k0 + n), by0, by1 - by0, pitch)) n++;
+  const prefix = /^[- ]*/.exec(line.text)![0];
+  const rest = line.text.slice(prefix.length);
+  // "一" is a dash-like stroke two cells wide: a line starting with Chinese has no options to fix.
+  if (n === 0 || !rest || /^[-\s]/.test(rest) || WIDE.test(rest[0]!)) return line;
+  const text = '-'.repeat(n) + (inkOf(k0 + n).count >= 2 ? '' : ' ') + rest;
+  if (text === line.text) return line;
+  return { ...line, text, box: [Math.min(bx0, origin + k0 * pitch), by0, line.box[2], by1] };
+}
+
+export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOptions = {}): LaidLine {
+  const pitch = opts.grid?.pitch ?? line.pitch;
+  const chars = [...line.text];
+  if (pitch === undefined || chars.length < 2) return line;
+  const grid = opts.grid ?? ownGrid(img, ink, line, pitch);
+  if (chars.some((c) => WIDE.test(c))) return leadingDashes(img, ink, line, grid);
+  const [bx0, by0, bx2, by1] = line.box;
+  const h = by1 - by0;
+  const cellX = (k: number) => grid.origin + k * pitch;
+  const inkOf = (k: number) => cellInk(img, ink, cellX(k), cellX(k + 1), by0, by1);
+  const firstCell = Math.floor((bx0 - grid.origin) / pitch);
+  const lastCell = Math.floor((bx2 - grid.origin) / pitch);
+  const inked = new Map<number, CellInk>();
+  for (let k = firstCell - 2; k <= lastCell + 2; k++) inked.set(k, inkOf(k));
+  const has = (k: number) => (inked.get(k)?.count ?? 0) >= 2;
+  const placed = placeOnInk(chars, line, grid, has, opts) ?? alignToInk(chars, firstCell, has);
+  if (!placed) return line;
+  const { at, text: out } = placed;
+  for (let i = 0; i < out.length; i++) {
+    const k = at + i;
+    const c = inked.get(k) ?? inkOf(k);
+    if (opts.barCells?.has(k) && opts.bar && (BAR_LOOKALIKES.test(out[i]!) || (out[i] === ' ' && isBar(c, h, pitch)))) out[i] = opts.bar;
+    else if (out[i] === ' ' && isDash(c, by0, h, pitch)) out[i] = '-';
+  }
+  // Dashes the crop lost at either end (a bar ends a table cell: no dash runs past it).
+  let before = 0;
+  while (before < 2 && !opts.barCells?.has(at - before - 1) && isDash(inkOf(at - before - 1), by0, h, pitch)) before++;
+  let after = 0;
+  while (after < 2 && !opts.barCells?.has(at + out.length + after) && isDash(inkOf(at + out.length + after), by0, h, pitch)) after++;
+  const text = '-'.repeat(before) + out.join('') + '-'.repeat(after);
+  if (text === line.text) return line;
+  return { ...line, text, box: [Math.min(bx0, cellX(at - before)), by0, Math.max(bx2, cellX(at + out.length + after)), by1] };
+}

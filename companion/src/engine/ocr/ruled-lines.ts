@@ -1,0 +1,104 @@
+import type { InkTest } from './char-grid';
+import type { Rgb } from './raster';
+
+/**
+ * The ruled lines of character-drawn tables, from pixels alone: a ruled line is a band of pixel
+ * rows inked along most of a long span, with only the strokes crossing it (junctions, bars)
+ * inked just above and below; rules one above another with the same ends are one table.
+ */
+export interface Rule {
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+  /** Unbroken: box-drawing `─`; ASCII dashes leave gaps. */
+  solid: boolean;
+  /** Two strokes a few pixels apart: an ASCII `=====` rule (nvidia-smi's header line). */
+  double?: boolean;
+}
+
+export interface Table {
+  rules: Rule[];
+  /** From the top rule's first row to the bottom rule's last. */
+  y0: number;
+  y1: number;
+  x0: number;
+  x1: number;
+}
+
+/** Share of columns x0..x1 inked in row y (0 outside the image). */
+function rowShare(img: Rgb, ink: InkTest, y: number, x0: number, x1: number): number {
+  if (y < 0 || y >= img.height) return 0;
+  let n = 0;
+  for (let x = x0; x <= x1; x++) if (ink(x, y)) n++;
+  return n / (x1 - x0 + 1);
+}
+
+/**
+ * Ruled lines: bands of at most four pixel rows inked along most of a long span (dashes cover
+ * about half of each cell), with the rows two pixels above and below nearly empty — a dense text
+ * row's neighbours are inked as well.
+ */
+export function findRules(img: Rgb, ink: InkTest): Rule[] {
+  const bands: Rule[] = [];
+  let open: Rule | undefined;
+  const minSpan = Math.max(60, 0.1 * img.width);
+  for (let y = 0; y < img.height; y++) {
+    let first = -1, last = -1, count = 0;
+    // Every third pixel first: most rows are background or text, far from a rule's coverage.
+    for (let x = 0; x < img.width; x += 3) {
+      if (!ink(x, y)) continue;
+      if (first < 0) first = x;
+      last = x;
+      count++;
+    }
+    if (first < 0 || last - first + 3 < minSpan || 3 * count < 0.3 * (last - first + 3)) continue;
+    first = -1;
+    count = 0;
+    for (let x = 0; x < img.width; x++) {
+      if (!ink(x, y)) continue;
+      if (first < 0) first = x;
+      last = x;
+      count++;
+    }
+    const span = last - first + 1;
+    const ruled = first >= 0 && span >= minSpan && count >= 0.4 * span;
+    if (ruled && open && y === open.y1 + 1) {
+      open.y1 = y;
+      open.x0 = Math.min(open.x0, first);
+      open.x1 = Math.max(open.x1, last);
+      open.solid &&= count >= 0.97 * span;
+    } else if (ruled) {
+      open = { y0: y, y1: y, x0: first, x1: last, solid: count >= 0.97 * span };
+      bands.push(open);
+    }
+  }
+  return pairDoubles(bands).filter((r) => r.y1 - r.y0 <= (r.double ? 8 : 3) && rowShare(img, ink, r.y0 - 2, r.x0, r.x1) < 0.15 && rowShare(img, ink, r.y1 + 2, r.x0, r.x1) < 0.15);
+}
+
+/** Two thin bands one to three rows apart with the same ends are the two strokes of `=`. */
+function pairDoubles(bands: readonly Rule[]): Rule[] {
+  const out: Rule[] = [];
+  for (const b of bands) {
+    const a = out[out.length - 1];
+    const gap = a ? b.y0 - a.y1 - 1 : 0;
+    if (a && !a.double && gap >= 1 && gap <= 3 && a.y1 - a.y0 <= 2 && b.y1 - b.y0 <= 2 && Math.abs(a.x0 - b.x0) <= 3 && Math.abs(a.x1 - b.x1) <= 3) {
+      out[out.length - 1] = { y0: a.y0, y1: b.y1, x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1), solid: false, double: true };
+    } else out.push(b);
+  }
+  return out;
+}
+
+/** Rules one above another with the same ends (within a few pixels) are one table; a table has two at least. */
+export function groupTables(rules: readonly Rule[]): Table[] {
+  const tables: Table[] = [];
+  for (const r of rules) {
+    const near = Math.max(6, 0.02 * (r.x1 - r.x0));
+    const t = tables.find((t) => Math.abs(t.x0 - r.x0) <= near && Math.abs(t.x1 - r.x1) <= near && t.rules[0]!.solid === r.solid);
+    if (t) {
+      t.rules.push(r);
+      t.y1 = r.y1;
+    } else tables.push({ rules: [r], y0: r.y0, y1: r.y1, x0: r.x0, x1: r.x1 });
+  }
+  return tables.filter((t) => t.rules.length >= 2);
+}
