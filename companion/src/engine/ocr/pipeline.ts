@@ -9,7 +9,7 @@ import { resolvePpOcrModelFiles } from './model-files';
 import { cropRgb, padToWidth, type Rgb } from './raster';
 import { OrientationClassifier, rotate180, rotate90ccw } from './orientation';
 import { buildDictionary, Recognizer } from './recognizer';
-import { int8ByDefault, recognizerModel } from './rec-model';
+import { int8Enabled, recognizerModel } from './rec-model';
 import { spaceLineWithPitch } from './spacing';
 import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
@@ -17,7 +17,7 @@ import { withTableRules } from './table-rules';
 
 export interface OcrPipelineOptions {
   threads?: number;
-  /** Run the recogniser's convolutions in int8 (default where the CPU has VNNI; see rec-model.ts). */
+  /** Run part of the recogniser in int8 (default: `LOUPE_OCR_INT8=1` on a VNNI CPU; see rec-model.ts). */
   int8?: boolean;
 }
 
@@ -70,7 +70,7 @@ export class OcrPipeline {
     // folding them roughly halves the recogniser's CPU time (see fuse-activations.ts).
     const dict = buildDictionary(await readFile(files.keys, 'utf8'));
     const session = async (path: string) => ort.InferenceSession.create(fuseActivations(await readFile(path)), sessionOptions);
-    const recModel = await recognizerModel({ int8: options.int8 ?? int8ByDefault() });
+    const recModel = await recognizerModel({ int8: options.int8 ?? int8Enabled() });
     const [det, rec, cls] = await Promise.all([session(files.det), ort.InferenceSession.create(recModel.bytes, sessionOptions), session(files.cls)]);
     return new OcrPipeline(det, rec, new Detector(det), new Recognizer(rec, dict), cls, new OrientationClassifier(cls), recModel.dtype);
   }

@@ -12,7 +12,7 @@ import { resolvePpOcrModelFiles } from './model-files';
 import { OcrPipeline } from './pipeline';
 import { quantizeConvs } from './quantize-convs';
 import { REC_RANGES } from './rec-int8-ranges';
-import { fp32RecognizerModel, REC_INT8_CONVS, recognizerModel } from './rec-model';
+import { fp32RecognizerModel, int8Enabled, REC_INT8_CONVS, recognizerModel } from './rec-model';
 import { buildDictionary } from './recognizer';
 
 const TUNE = resolve(import.meta.dirname, '../../../../test/fixtures/ocr-corpus/tune');
@@ -96,6 +96,19 @@ describe('quantizeConvs', () => {
     const firstConv = onnx.ModelProto.decode(fp32).graph!.node!.find((n) => n.opType === 'Conv')!.name!;
     expect(onnx.ModelProto.decode(all).graph!.node!.find((n) => n.name === firstConv)!.input![0]).toBe('x__dq');
     expect(onnx.ModelProto.decode(int8).graph!.node!.find((n) => n.name === firstConv)!.input![0]).toBe('x');
+  });
+
+  it('stays off unless LOUPE_OCR_INT8=1 asks for it', () => {
+    const saved = process.env.LOUPE_OCR_INT8;
+    try {
+      delete process.env.LOUPE_OCR_INT8;
+      expect(int8Enabled()).toBe(false);
+      process.env.LOUPE_OCR_INT8 = '0';
+      expect(int8Enabled()).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.LOUPE_OCR_INT8;
+      else process.env.LOUPE_OCR_INT8 = saved;
+    }
   });
 
   it('leaves a graph it was not calibrated on alone', () => {
