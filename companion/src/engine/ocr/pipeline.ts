@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { OcrBlock, OcrLine, Region } from '@loupe/shared';
 import { decodeRegion } from './decode';
-import { compactCtcOutputs } from './ctc-outputs';
 import { fuseActivations } from './fuse-activations';
 import { Detector, DEFAULT_DETECT, type TextBox } from './detector';
 import { mergeLineFragments } from './merge-boxes';
@@ -10,6 +9,7 @@ import { resolvePpOcrModelFiles } from './model-files';
 import { cropRgb, padToWidth, type Rgb } from './raster';
 import { OrientationClassifier, rotate180, rotate90ccw } from './orientation';
 import { buildDictionary, Recognizer } from './recognizer';
+import { int8Enabled, recognizerModel } from './rec-model';
 import { spaceLineWithPitch } from './spacing';
 import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
@@ -17,6 +17,8 @@ import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rul
 
 export interface OcrPipelineOptions {
   threads?: number;
+  /** Run part of the recogniser in int8 (default: `LOUPE_OCR_INT8=1` on a VNNI CPU; see rec-model.ts). */
+  int8?: boolean;
 }
 
 export interface OcrTimings {
@@ -33,6 +35,21 @@ export interface OcrOutput {
   timings: OcrTimings;
 }
 
+/** Session options for the OCR models (CPU, no spinning: the daemon shares the CPU). */
+export function ocrSessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    enableCpuMemArena: true,
+    // Warning level would list the exporter's unused constants on every load.
+    logSeverityLevel: 3,
+    // No busy-waiting between ops: the daemon shares the CPU with the user's browser.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
+
 /** PP-OCRv4 detection + recognition on onnxruntime-node (CPU). Load once, reuse for many images. */
 export class OcrPipeline {
   private constructor(
@@ -42,32 +59,20 @@ export class OcrPipeline {
     private readonly recognizer: Recognizer,
     private readonly cls: ort.InferenceSession,
     private readonly orientation: OrientationClassifier,
+    /** What the recogniser computes in (see rec-model.ts). */
+    readonly dtype: 'fp32' | 'int8+fp32',
   ) {}
 
   static async load(options: OcrPipelineOptions = {}): Promise<OcrPipeline> {
     const files = resolvePpOcrModelFiles();
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: options.threads ?? 2,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      enableCpuMemArena: true,
-      // Warning level would list the exporter's unused constants on every load.
-      logSeverityLevel: 3,
-      // No busy-waiting between ops: the daemon shares the CPU with the user's browser.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    };
+    const sessionOptions = ocrSessionOptions(options.threads ?? 2);
     // The exported graphs spell hard-swish and the learnable affine as many element-wise ops;
     // folding them roughly halves the recogniser's CPU time (see fuse-activations.ts).
     const dict = buildDictionary(await readFile(files.keys, 'utf8'));
-    const session = async (path: string, edit = (bytes: Uint8Array) => bytes) =>
-      ort.InferenceSession.create(edit(fuseActivations(await readFile(path))), sessionOptions);
-    const [det, rec, cls] = await Promise.all([
-      session(files.det),
-      session(files.rec, (bytes) => compactCtcOutputs(bytes, dict.lastIndexOf(' '))),
-      session(files.cls),
-    ]);
-    return new OcrPipeline(det, rec, new Detector(det), new Recognizer(rec, dict), cls, new OrientationClassifier(cls));
+    const session = async (path: string) => ort.InferenceSession.create(fuseActivations(await readFile(path)), sessionOptions);
+    const recModel = await recognizerModel({ int8: options.int8 ?? int8Enabled() });
+    const [det, rec, cls] = await Promise.all([session(files.det), ort.InferenceSession.create(recModel.bytes, sessionOptions), session(files.cls)]);
+    return new OcrPipeline(det, rec, new Detector(det), new Recognizer(rec, dict), cls, new OrientationClassifier(cls), recModel.dtype);
   }
 
   async release(): Promise<void> {

@@ -59,7 +59,7 @@ export class PpOcrEngine implements Engine {
       ...(out.text ? {} : { no_text: true }),
       ...(out.blocks.length ? { blocks: out.blocks } : {}),
       finishReason: 'stop',
-      stats: { preprocessMs: Math.round(out.timings.decodeMs), device: 'cpu', dtype: 'fp32' },
+      stats: { preprocessMs: Math.round(out.timings.decodeMs), device: 'cpu', dtype: pipeline.dtype },
     };
   }
 }
