@@ -2,6 +2,7 @@ import type { CtcChar } from './ctc';
 import { median } from './median';
 import { luminanceAt, type Rgb } from './raster';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
+import { inkMask, restoreCaseByHeight } from './glyph-shape';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -172,8 +173,9 @@ export interface SpacedLine {
 
 /** spaceLine, plus the pitch: a monospace line's spaces are its empty character cells. */
 export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions = DEFAULT_SPACING, knownPitch?: number): SpacedLine {
-  const glyphs = chars.filter((c) => c.char !== ' ');
-  if (glyphs.length === 0) return { text: '', proportionalText: '' };
+  const read = chars.filter((c) => c.char !== ' ');
+  if (read.length === 0) return { text: '', proportionalText: '' };
+  const glyphs = restoreCaseByHeight(read, pxPerStep, inkMask(crop));
   const text = spaceProportional(glyphs, pxPerStep, crop, opts);
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);

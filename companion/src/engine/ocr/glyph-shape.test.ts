@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { CtcChar } from './ctc';
+import { inkMask, restoreCaseByHeight } from './glyph-shape';
+import type { Rgb } from './raster';
+
+const BASELINE = 30;
+
+/** A white crop with one black block per glyph (10 px per time step), standing on one baseline. */
+function crop(glyphs: Array<[step: number, height: number]>, width = 200): Rgb {
+  const height = 40;
+  const data = new Uint8Array(width * height * 3).fill(255);
+  for (const [s, h] of glyphs) {
+    for (let y = BASELINE - h; y < BASELINE; y++) for (let x = s * 10 + 2; x < s * 10 + 8; x++) data.set([0, 0, 0], (y * width + x) * 3);
+  }
+  return { data, width, height };
+}
+
+const ch = (char: string, step: number): CtcChar => ({ char, start: step, end: step, prob: 0.99, spaceBefore: 0 });
+const read = (text: string, heights: number[]) => {
+  const glyphs = [...text].map((c, i) => ch(c, i));
+  return restoreCaseByHeight(glyphs, 10, inkMask(crop(heights.map((h, i) => [i, h]))))
+    .map((g) => g.char)
+    .join('');
+};
+
+describe('case by glyph height', () => {
+  it('makes a size-only letter a capital when it stands as tall as the capitals ("NoTE" → "NOTE")', () => {
+    expect(read('NoTE', [14, 14, 14, 14])).toBe('NOTE');
+  });
+
+  it('makes it small when it stands at the x-height ("-S" among small letters → "-s")', () => {
+    expect(read('aSe', [10, 10, 10])).toBe('ase');
+  });
+
+  it('judges against the x-height alone when the line has no capitals', () => {
+    expect(read('neWs', [10, 10, 14, 10])).toBe('neWs');
+    expect(read('neWs', [10, 10, 10, 10])).toBe('news');
+  });
+
+  it('leaves letters whose capital has another shape, and heights in between, alone', () => {
+    expect(read('aBe', [10, 10, 10])).toBe('aBe');
+    expect(read('TaoE', [14, 10, 12, 14])).toBe('TaoE');
+  });
+
+  it('makes no call on text too small to tell the sizes apart', () => {
+    expect(read('aOe', [4, 4, 4])).toBe('aOe');
+  });
+});
