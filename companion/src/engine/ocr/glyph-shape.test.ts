@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CtcChar } from './ctc';
-import { inkMask, restoreCaseByHeight } from './glyph-shape';
+import { correctByShape, inkMask } from './glyph-shape';
 import type { Rgb } from './raster';
 
 const BASELINE = 30;
@@ -18,7 +18,7 @@ function crop(glyphs: Array<[step: number, height: number]>, width = 200): Rgb {
 const ch = (char: string, step: number): CtcChar => ({ char, start: step, end: step, prob: 0.99, spaceBefore: 0 });
 const read = (text: string, heights: number[]) => {
   const glyphs = [...text].map((c, i) => ch(c, i));
-  return restoreCaseByHeight(glyphs, 10, inkMask(crop(heights.map((h, i) => [i, h]))))
+  return correctByShape(glyphs, 10, inkMask(crop(heights.map((h, i) => [i, h]))))
     .map((g) => g.char)
     .join('');
 };
@@ -46,3 +46,29 @@ describe('case by glyph height', () => {
     expect(read('aOe', [4, 4, 4])).toBe('aOe');
   });
 });
+
+/** Crop with x-height letters at the given steps and hyphen bars [x0, x1) at mid x-height. */
+function withBars(letters: number[], bars: Array<[number, number]>, width = 200): Rgb {
+  const img = crop(letters.map((s) => [s, 10]), width);
+  for (const [x0, x1] of bars) for (let y = BASELINE - 6; y < BASELINE - 4; y++) for (let x = x0; x < x1; x++) img.data.set([0, 0, 0], (y * width + x) * 3);
+  return img;
+}
+
+describe('hyphens CTC merged', () => {
+  const line = (glyphs: CtcChar[], img: Rgb) => correctByShape(glyphs, 10, inkMask(img)).map((g) => g.char).join('');
+
+  it('reads one hyphen over two hyphen-shaped bars as two ("-format" → "--format")', () => {
+    // a at step 0, bars at 12–16 and 19–23 px, hyphen spike at step 1, m at step 3.
+    expect(line([ch('a', 0), ch('-', 1), ch('m', 3)], withBars([0, 3], [[12, 16], [19, 23]]))).toBe('a--m');
+  });
+
+  it('reads one bar as long as two, opening a flag right before its letter, as two hyphens', () => {
+    expect(line([ch('-', 0), ch('m', 2)], withBars([2], [[1, 19]]))).toBe('--m');
+  });
+
+  it('keeps a single hyphen, and a long dash standing apart from the next word', () => {
+    expect(line([ch('a', 0), ch('-', 1), ch('m', 2)], withBars([0, 2], [[12, 17]]))).toBe('a-m');
+    expect(line([ch('-', 0), ch('m', 4)], withBars([4], [[1, 19]]))).toBe('-m');
+  });
+});
+

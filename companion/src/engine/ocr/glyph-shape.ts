@@ -124,29 +124,48 @@ function glyphBlob(m: Mask, found: { label: Int32Array; list: Blob[] }, [b0, b1]
   return centres.some((x, k) => k !== i && x >= b.x0 && x <= b.x1 + 1) ? undefined : b;
 }
 
-/**
- * Sets the case of c o s v w x z by the glyph's ink height against the line's x-height (from
- * a e m n r u) and cap height (capitals, digits). Unchanged where the line has neither, or the
- * height is not clearly one of them.
- */
-export function restoreCaseByHeight(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): CtcChar[] {
-  if (!glyphs.some((g) => SIZE_ONLY.test(g.char))) return [...glyphs];
+/** A line's glyphs measured in its crop: each glyph's blob, the baseline, x-height and cap height. */
+interface LineInk {
+  centres: number[];
+  blobs: Blob[];
+  own: Array<Blob | undefined>;
+  baseline: number;
+  heights: number[];
+  xh?: number;
+  cap?: number;
+}
+
+function measureLine(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): LineInk | undefined {
   const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * pxPerStep);
   const band = textBand(mask);
   const found = blobs(mask, band);
   const own = glyphs.map((_, i) => glyphBlob(mask, found, band, centres, i));
   // Heights above the baseline (where small letters without descenders end): what hangs below does not matter.
   const bottoms = own.filter((b, i): b is Blob => b !== undefined && (X_HEIGHT.test(glyphs[i]!.char) || CAP_HEIGHT.test(glyphs[i]!.char)));
-  if (!bottoms.length) return [...glyphs];
+  if (!bottoms.length) return undefined;
   const baseline = median(bottoms.map((b) => b.bottom));
   const heights = own.map((b) => (b ? baseline - b.top + 1 : 0));
   const of = (re: RegExp) => heights.filter((h, i) => h > 0 && re.test(glyphs[i]!.char));
   const xs = of(X_HEIGHT);
   const caps = of(CAP_HEIGHT);
-  const xh = xs.length ? median(xs) : undefined;
-  const cap = caps.length ? median(caps) : undefined;
-  // Below ~5 px of x-height the two sizes are a pixel apart: no call.
-  if ((xh ?? cap ?? 0) < 5) return [...glyphs];
+  return { centres, blobs: found.list, own, baseline, heights, xh: xs.length ? median(xs) : undefined, cap: caps.length ? median(caps) : undefined };
+}
+
+/** Case by height, then doubled hyphens: what the crop shows that the recogniser missed. */
+export function correctByShape(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): CtcChar[] {
+  if (!glyphs.some((g) => SIZE_ONLY.test(g.char) || g.char === '-')) return [...glyphs];
+  const ink = measureLine(glyphs, pxPerStep, mask);
+  // Below ~5 px of x-height the sizes are a pixel apart: no call.
+  if (!ink || (ink.xh ?? ink.cap ?? 0) < 5) return [...glyphs];
+  return restoreDoubleHyphens(restoreCaseByHeight(glyphs, ink), pxPerStep, ink);
+}
+
+/**
+ * Sets the case of c o s v w x z by the glyph's ink height against the line's x-height (from
+ * a e m n r u) and cap height (capitals, digits). Unchanged where the line has neither, or the
+ * height is not clearly one of them.
+ */
+function restoreCaseByHeight(glyphs: readonly CtcChar[], { heights, xh, cap }: LineInk): CtcChar[] {
   return glyphs.map((g, i) => {
     const h = heights[i]!;
     if (!SIZE_ONLY.test(g.char) || h === 0) return g;
@@ -160,4 +179,48 @@ export function restoreCaseByHeight(glyphs: readonly CtcChar[], pxPerStep: numbe
     const char = upper ? g.char.toUpperCase() : g.char.toLowerCase();
     return char === g.char ? g : { ...g, char };
   });
+}
+
+/**
+ * CTC merges two hyphens in a row ("--format" read "-format"): a lone hyphen whose span between
+ * its neighbours holds two hyphen-shaped blobs, or, opening a word before a letter (a flag), one
+ * bar as long as two, is two hyphens.
+ */
+function restoreDoubleHyphens(glyphs: readonly CtcChar[], pxPerStep: number, { centres, blobs: all, own, baseline, xh }: LineInk): CtcChar[] {
+  if (xh === undefined) return [...glyphs];
+  const bar = (b: Blob) => {
+    const h = b.bottom - b.top + 1;
+    const mid = baseline - (b.top + b.bottom) / 2;
+    return h <= Math.max(2, 0.3 * xh) && b.x1 - b.x0 + 1 >= 1.2 * h && mid >= 0.2 * xh && mid <= 0.8 * xh;
+  };
+  const out: CtcChar[] = [];
+  glyphs.forEach((g, i) => {
+    const prev = glyphs[i - 1]?.char;
+    const next = glyphs[i + 1]?.char;
+    if (g.char !== '-' || prev === '-' || next === '-') return out.push(g);
+    const lo = i > 0 ? centres[i - 1]! : -Infinity;
+    const hi = i + 1 < glyphs.length ? centres[i + 1]! : Infinity;
+    const bars = all.filter((b) => (b.x0 + b.x1) / 2 > lo && (b.x0 + b.x1) / 2 < hi && bar(b)).sort((a, b) => a.x0 - b.x0);
+    const at = (x: number) => x / pxPerStep - 0.5;
+    const flagStart = (prev === undefined || /^[\s[(=,]$/.test(prev) || g.spaceBefore >= 0.5) && /^[A-Za-z]$/.test(next ?? '');
+    // The two hyphens as far apart as the bars' centres, one of them at the spike: CTC spikes
+    // sit a steady offset from glyph centres, and a monospace line is read on the spikes' grid.
+    const two = (x0: number, x1: number) => {
+      const spike = (g.start + g.end) / 2;
+      const d = at(x1) - at(x0);
+      const first = Math.abs(at(x0) - spike) <= Math.abs(at(x1) - spike) ? spike : spike - d;
+      out.push({ ...g, start: first, end: first }, { ...g, start: first + d, end: first + d, spaceBefore: 0 });
+    };
+    const c = (b: Blob) => (b.x0 + b.x1) / 2;
+    const nextBlob = own[i + 1];
+    if (bars.length === 2) two(c(bars[0]!), c(bars[1]!));
+    else if (bars.length === 1 && flagStart && bars[0]!.x1 - bars[0]!.x0 + 1 > 0.85 * xh && nextBlob && nextBlob.x0 - bars[0]!.x1 < 0.5 * xh) {
+      // One bar as long as two, right against the letter after it (an em dash stands apart).
+      const b = bars[0]!;
+      const w = b.x1 - b.x0 + 1;
+      two(b.x0 + w / 4, b.x0 + (3 * w) / 4);
+    } else out.push(g);
+    return out.length;
+  });
+  return out;
 }

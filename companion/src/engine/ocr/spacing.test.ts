@@ -78,4 +78,8 @@ describe('word spacing', () => {
     const chars = [ch('a', 0), ch(' ', 2), ch('b', 4, 0.95)];
     expect(spaceLine(chars, 10, crop([0, 4], 60))).toBe('a b');
   });
+
+  it('keeps two hyphens together on a weak space signal ("--anchored" in a Chinese line, off the grid)', () => {
+    expect(spaceLine([ch('-', 0), ch('-', 2, 0.1), ch('a', 3), ch('n', 4)], 10, crop([0, 2, 3, 4], 60))).toBe('--an');
+  });
 });

@@ -2,7 +2,7 @@ import type { CtcChar } from './ctc';
 import { median } from './median';
 import { luminanceAt, type Rgb } from './raster';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
-import { inkMask, restoreCaseByHeight } from './glyph-shape';
+import { correctByShape, inkMask } from './glyph-shape';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -175,7 +175,7 @@ export interface SpacedLine {
 export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions = DEFAULT_SPACING, knownPitch?: number): SpacedLine {
   const read = chars.filter((c) => c.char !== ' ');
   if (read.length === 0) return { text: '', proportionalText: '' };
-  const glyphs = restoreCaseByHeight(read, pxPerStep, inkMask(crop));
+  const glyphs = correctByShape(read, pxPerStep, inkMask(crop));
   const text = spaceProportional(glyphs, pxPerStep, crop, opts);
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
@@ -185,8 +185,12 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   const c0 = (glyphs[0]!.start + glyphs[0]!.end) / 2;
   let mono = glyphs[0]!.char;
   let cell = 0;
+  const cellOf = (g: CtcChar) => (((g.start + g.end) / 2 - c0) * pxPerStep) / pitch;
   for (let i = 1; i < glyphs.length; i++) {
-    const at = Math.max(cell + 1, Math.round((((glyphs[i]!.start + glyphs[i]!.end) / 2 - c0) * pxPerStep) / pitch));
+    let at = Math.max(cell + 1, Math.round((((glyphs[i]!.start + glyphs[i]!.end) / 2 - c0) * pxPerStep) / pitch));
+    // A hyphen's narrow glyph puts its spike anywhere in its cell: "--" sits one cell apart
+    // unless the spikes are clearly two apart ("- -" in "-rw-r--r--", "--help" is never meant).
+    if (at === cell + 2 && glyphs[i]!.char === '-' && glyphs[i - 1]!.char === '-' && cellOf(glyphs[i]!) - cellOf(glyphs[i - 1]!) < 1.75) at = cell + 1;
     // A confident space from the recogniser stays, whatever the grid says.
     mono += ' '.repeat(Math.max(glyphs[i]!.spaceBefore >= 0.5 ? 1 : 0, at - cell - 1)) + glyphs[i]!.char;
     cell = at;
@@ -225,8 +229,8 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: 
       space = p >= 0.5;
     } else if (p >= opts.spaceProb) {
       space = true;
-    } else if ((a.char === '-' && /^[A-Za-z0-9]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
-      // "drwxr-xr-x", "well-known", "--build": a hyphen's narrow glyph leaves blanks as wide as a
+    } else if ((a.char === '-' && /^[A-Za-z0-9-]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
+      // "drwxr-xr-x", "well-known", "--build" (in a Chinese line, off the grid): a hyphen's narrow glyph leaves blanks as wide as a
       // word gap in monospace type; only the recogniser's own space counts there ("a - b").
       space = p >= 0.3;
     } else if ((a.char === '.' && /^[a-z]$/.test(b.char)) || (b.char === '(' && /^[A-Za-z0-9_]$/.test(a.char))) {
