@@ -34,6 +34,8 @@ export const DEFAULT_SPACING: SpacingOptions = {
 
 /** Full-width punctuation (and curly quotes, full-width in Chinese fonts) carries its own blank; a space next to it is never typed. */
 const CJK_PUNCT = /^[\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u2018\u2019\u201C\u201D]$/u;
+/** Chinese marks with no ASCII look-alike ("、", "。", "《"): Chinese whatever stands beside them. */
+const CHINESE_ONLY_PUNCT = /^[\u3001\u3002\u3008-\u3011\u3014-\u301F]$/u;
 const ASCII_MARK = /^[\x21-\x7E]$/;
 // Full-width forms too: in Latin text they are misread ASCII marks and spaced like them.
 const NO_SPACE_AFTER = /^[([{_（]$/u;
@@ -216,10 +218,10 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: 
     let space: boolean;
     // Full-width punctuation after (or before) Chinese is Chinese punctuation; after Latin it is a
     // misread ASCII mark ("items）{") and spaced like one.
-    const afterChinesePunct = CJK_PUNCT.test(a.char) && cjkAt(i - 2);
+    const afterChinesePunct = CJK_PUNCT.test(a.char) && (cjkAt(i - 2) || CHINESE_ONLY_PUNCT.test(a.char));
     // An opening quote after Chinese text is Chinese too ("文字是“a”").
     const beforeChinesePunct = CJK_PUNCT.test(b.char) && (isCjk(a.char) || cjkAt(i + 1));
-    if (afterChinesePunct && !isCjk(b.char)) {
+    if (afterChinesePunct && !isCjk(b.char) && !CHINESE_ONLY_PUNCT.test(a.char)) {
       // "目录：{model}" is often an ASCII colon and a space in a Chinese font: the recogniser gives
       // the space a weak but non-zero probability there, and none after a true full-width colon.
       space = p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight);
