@@ -29,7 +29,7 @@ describe('word spacing', () => {
 
   it('keeps no space without any space signal, and none between CJK characters', () => {
     expect(spaceLine([ch('a', 0), ch('b', 1)], 10, crop([0, 1], 60))).toBe('ab');
-    expect(spaceLine([ch('图', 0), ch('片', 4, 0.3)], 10, crop([0, 4], 60))).toBe('图片');
+    expect(spaceLine([ch('图', 0), ch('片', 1, 0.3)], 10, crop([0, 1], 60))).toBe('图片');
   });
 
   it('treats a very wide blank run as a space even without a space signal', () => {
@@ -82,4 +82,10 @@ describe('word spacing', () => {
   it('keeps two hyphens together on a weak space signal ("--anchored" in a Chinese line, off the grid)', () => {
     expect(spaceLine([ch('-', 0), ch('-', 2, 0.1), ch('a', 3), ch('n', 4)], 10, crop([0, 2, 3, 4], 60))).toBe('--an');
   });
+
+  it('puts a space between two Chinese characters only where the blank is half a character wide', () => {
+    // Blocks 8 px wide, ink height 12: a 14 px blank (two steps) is a column gap, a 2 px one is not.
+    expect(spaceLine([ch('数', 0), ch('值', 2), ch('打', 3)], 10, crop([0, 2, 3], 60))).toBe('数 值打');
+  });
 });
+

@@ -21,6 +21,8 @@ export interface SpacingOptions {
   wideGapRatio: number;
   /** Between Chinese and Latin/digits, a blank run this wide is a typed space (the recogniser never predicts one there). */
   mixedGapRatio: number;
+  /** Between two Chinese characters, a blank run this wide is a space (they leave no gap of their own). */
+  cjkGapRatio: number;
 }
 
 export const DEFAULT_SPACING: SpacingOptions = {
@@ -30,6 +32,7 @@ export const DEFAULT_SPACING: SpacingOptions = {
   wideGapRatio: 0.45,
   // Measured on rendered Noto Sans CJK at 14–24 px: 0.29–0.32 × ink height with a space, ≤ 0.17 without.
   mixedGapRatio: 0.24,
+  cjkGapRatio: 0.5,
 };
 
 /** Full-width punctuation (and curly quotes, full-width in Chinese fonts) carries its own blank; a space next to it is never typed. */
@@ -225,6 +228,10 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: 
       // "目录：{model}" is often an ASCII colon and a space in a Chinese font: the recogniser gives
       // the space a weak but non-zero probability there, and none after a true full-width colon.
       space = p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight);
+    } else if (isIdeograph(a.char) && isIdeograph(b.char) && gap >= opts.cjkGapRatio * inkHeight) {
+      // A blank as wide as most of a Chinese character is typed, whatever the model says
+      // (a terminal's column gap: "--context=数值  打印").
+      space = true;
     } else if ((isCjk(a.char) && isCjk(b.char)) || afterChinesePunct || beforeChinesePunct || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
       // Typography: no space inside brackets, before closing punctuation, around underscores
       // (a low glyph that leaves a blank-looking gap); only a confident space counts there.
