@@ -42,6 +42,13 @@ describe('case by glyph height', () => {
     expect(read('TaoE', [14, 10, 12, 14])).toBe('TaoE');
   });
 
+  it('reads a size-only letter as tall as the capitals of its word as one, where the prose is larger ("cRoss" in inline code)', () => {
+    // Prose x-height 10, a word of smaller capitals 11 tall (no call against the line alone), a blank, more prose.
+    const glyphs = [ch('a', 0), ch('e', 1), ch('c', 3), ch('R', 4), ch('o', 5), ch('s', 6), ch('D', 7), ch('n', 9), ch('u', 10)];
+    const img = crop([[0, 10], [1, 10], [3, 11], [4, 11], [5, 11], [6, 11], [7, 11], [9, 10], [10, 10]]);
+    expect(correctByShape(glyphs, 10, inkMask(img)).map((g) => g.char).join('')).toBe('aeCROSDnu');
+  });
+
   it('makes no call on text too small to tell the sizes apart', () => {
     expect(read('aOe', [4, 4, 4])).toBe('aOe');
   });

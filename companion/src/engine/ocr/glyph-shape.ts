@@ -165,12 +165,19 @@ export function correctByShape(glyphs: readonly CtcChar[], pxPerStep: number, ma
  * a e m n r u) and cap height (capitals, digits). Unchanged where the line has neither, or the
  * height is not clearly one of them.
  */
-function restoreCaseByHeight(glyphs: readonly CtcChar[], { heights, xh, cap }: LineInk): CtcChar[] {
+function restoreCaseByHeight(glyphs: readonly CtcChar[], { heights, xh, cap, own }: LineInk): CtcChar[] {
+  const words = wordsOf(glyphs, own, xh ?? cap!);
   return glyphs.map((g, i) => {
     const h = heights[i]!;
     if (!SIZE_ONLY.test(g.char) || h === 0) return g;
+    // Inline code sets capitals in a smaller font than the prose around it ("CROSS_DEVICE_PATH"):
+    // in a word of capitals only, a size-only letter as tall as they are is one too.
+    const word = glyphs.map((_, k) => k).filter((k) => words[k] === words[i] && heights[k]! > 0);
+    const wordCaps = word.filter((k) => CAP_HEIGHT.test(glyphs[k]!.char)).map((k) => heights[k]!);
+    const capsOnly = wordCaps.length >= 2 && !word.some((k) => /^[a-z]$/.test(glyphs[k]!.char) && !SIZE_ONLY.test(glyphs[k]!.char));
     let upper: boolean | undefined;
-    if (xh !== undefined && cap !== undefined && cap > 1.15 * xh) {
+    if (capsOnly && h >= 0.9 * median(wordCaps)) upper = true;
+    else if (xh !== undefined && cap !== undefined && cap > 1.15 * xh) {
       const r = (h - xh) / (cap - xh);
       upper = r > 0.7 ? true : r < 0.3 ? false : undefined;
     } else if (xh !== undefined) upper = h > 1.25 * xh ? true : h < 1.08 * xh ? false : undefined;
@@ -178,6 +185,17 @@ function restoreCaseByHeight(glyphs: readonly CtcChar[], { heights, xh, cap }: L
     if (upper === undefined) return g;
     const char = upper ? g.char.toUpperCase() : g.char.toLowerCase();
     return char === g.char ? g : { ...g, char };
+  });
+}
+
+/** Word number of each glyph: a new word after a recogniser's space or a blank wider than half the x-height. */
+function wordsOf(glyphs: readonly CtcChar[], own: ReadonlyArray<Blob | undefined>, xh: number): number[] {
+  let word = 0;
+  return glyphs.map((g, i) => {
+    const a = own[i - 1];
+    const b = own[i];
+    if (i > 0 && (g.spaceBefore >= 0.5 || (a && b && b.x0 - a.x1 > 0.5 * xh))) word++;
+    return word;
   });
 }
 

@@ -25,6 +25,8 @@ it.each([
   [fixCodeMarks, 'file:///etc and a/b', 'file:///etc and a/b', 'puts back the second slash of a URL scheme'],
   [fixCodeMarks, '    · npm test', '    • npm test', 'reads a middle dot opening a line as a bullet'],
   [fixCodeMarks, '马丁·路德', '马丁·路德', 'reads a middle dot opening a line as a bullet'],
+  [fixCodeMarks, '数字字段以 θ 填充', '数字字段以 0 填充', 'reads a lone θ in Chinese text as a zero'],
+  [fixCodeMarks, 'angle θ is', 'angle θ is', 'reads a lone θ in Chinese text as a zero'],
   [fixCodeMarks, '中丨文', '中丨文', 'leaves Chinese and plain quotes alone'],
   [fixCodeMarks, '"quoted"', '"quoted"', 'leaves Chinese and plain quotes alone'],
   [fixCodeMarks, "it's 2 ^ 3", "it's 2 ^ 3", 'leaves Chinese and plain quotes alone'],

@@ -70,5 +70,7 @@ export function fixCodeMarks(text: string): string {
     // A middle dot opening a line is a list bullet.
     .replace(/^(\s*)·(?= )/, '$1•')
     .replace(/丨/g, (c, at: number, line: string) => (isIdeograph(line[at - 1] ?? '') && isIdeograph(line[at + 1] ?? '') ? c : '|'))
-    .replace(/θ(?=[\dA-Za-z.,:%)]|$)|(?<=[\dA-Za-z.(])θ/g, '0');
+    .replace(/θ(?=[\dA-Za-z.,:%)]|$)|(?<=[\dA-Za-z.(])θ/g, '0')
+    // A lone θ in Chinese text is a zero ("以 0 填充"): a Greek letter stands among Latin.
+    .replace(/(?<=[\u4e00-\u9fff] ?)θ(?= ?[\u4e00-\u9fff])/g, '0');
 }
