@@ -35,6 +35,40 @@ const RULES: Array<{ rule: string; fix: (text: string) => string; cases: Array<[
       ['May 2θ 2025', 'May 20 2025'],
     ],
   },
+  { rule: 'reads a four-mark fence read as dots', fix: fixCodeMarks, cases: [['...`ts', '````ts']] },
+  {
+    rule: 'reads a caret opening a word as a backtick on a line with inline code',
+    fix: fixCodeMarks,
+    cases: [
+      ['returns ^ consequent; and `IfStatement`', 'returns `consequent; and `IfStatement`'],
+      ['If ^ node ` is a `x`', 'If `node` is a `x`'],
+    ],
+  },
+  { rule: 'keeps a caret on a line without inline code', fix: fixCodeMarks, cases: [['a ^ b', 'a ^ b']] },
+  {
+    rule: 'puts back the second slash of a URL scheme',
+    fix: fixCodeMarks,
+    cases: [
+      ['help: <https:/www.gnu.org/software/>', 'help: <https://www.gnu.org/software/>'],
+      ['file:///etc and a/b', 'file:///etc and a/b'],
+    ],
+  },
+  {
+    rule: 'reads a middle dot opening a line as a bullet',
+    fix: fixCodeMarks,
+    cases: [
+      ['    · npm test', '    • npm test'],
+      ['马丁·路德', '马丁·路德'],
+    ],
+  },
+  {
+    rule: 'reads a lone θ in Chinese text as a zero',
+    fix: fixCodeMarks,
+    cases: [
+      ['数字字段以 θ 填充', '数字字段以 0 填充'],
+      ['angle θ is', 'angle θ is'],
+    ],
+  },
   {
     rule: 'leaves Chinese and plain quotes alone',
     fix: fixCodeMarks,

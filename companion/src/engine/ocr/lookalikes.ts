@@ -55,11 +55,22 @@ export function fixLatinConfusions(text: string): string {
  * bar as the ideograph 丨; a zero at small sizes as θ.
  */
 export function fixCodeMarks(text: string): string {
-  const fence = /^(\s*)[`'"′‘’“”^]{3}(\w*)$/.exec(text) ?? /^(\s*)(?=[^`′^]*[`′^])[`'"′‘’“”^]{2,3}(\w*)$/.exec(text);
-  if (fence) return `${fence[1]}\`\`\`${fence[2]}`;
-  return text
-    .replace(/[′‵]/g, '`')
+  // A fence's marks ("```", "````" around one holding "```") read as quotes, dots or carets.
+  const fence = /^(\s*)([`'"′‘’“”^]{3})(\w*)$/.exec(text) ?? /^(\s*)(?=[^`′^]*[`′^])([`'"′‘’“”^.]{2,4})(\w*)$/.exec(text);
+  if (fence) return `${fence[1]}${'`'.repeat(Math.max(3, fence[2]!.length))}${fence[3]}`;
+  const marked = text.replace(/[′‵]/g, '`');
+  // A caret opening a word on a line with inline code is a backtick, its closing one often lost or spaced.
+  const inlineCode = /`/.test(marked.replace(/(^|\s)\^ ?(?=[\w./@$-][^`\s]*`)/g, ''));
+  return marked
     .replace(/(^|\s)\^ ?(?=[\w./@$-][^`\s]*`)/g, '$1`')
+    .replace(/(^|\s)\^ ?(?=[A-Za-z_./@$])/g, (m, pre: string) => (inlineCode ? `${pre}\`` : m))
+    .replace(/(?<=(?:^|\s)`[^`\s]+) `(?=[\s.,;:!?)]|$)/g, '`')
+    // "https:/host": CTC merged the two slashes.
+    .replace(/\b(https?|ftp|file):\/(?=[^/\s])/g, '$1://')
+    // A middle dot opening a line is a list bullet.
+    .replace(/^(\s*)·(?= )/, '$1•')
     .replace(/丨/g, (c, at: number, line: string) => (isIdeograph(line[at - 1] ?? '') && isIdeograph(line[at + 1] ?? '') ? c : '|'))
-    .replace(/θ(?=[\dA-Za-z.,:%)]|$)|(?<=[\dA-Za-z.(])θ/g, '0');
+    .replace(/θ(?=[\dA-Za-z.,:%)]|$)|(?<=[\dA-Za-z.(])θ/g, '0')
+    // A lone θ in Chinese text is a zero ("以 0 填充"): a Greek letter stands among Latin.
+    .replace(/(?<=[\u4e00-\u9fff] ?)θ(?= ?[\u4e00-\u9fff])/g, '0');
 }

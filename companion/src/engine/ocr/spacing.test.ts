@@ -17,8 +17,8 @@ const ch = (char: string, step: number, spaceBefore = 0): CtcChar => ({ char, st
 
 describe('word spacing', () => {
   it('inserts a space where the recogniser gave the space class a fair probability', () => {
-    const chars = [ch('N', 0), ch('o', 1), ch('.', 2), ch('F', 4, 0.4), ch('P', 5)];
-    expect(spaceLine(chars, 10, crop([0, 1, 2, 4, 5], 80))).toBe('No. FP');
+    const chars = [ch('N', 0), ch('u', 1), ch('.', 2), ch('F', 4, 0.4), ch('P', 5)];
+    expect(spaceLine(chars, 10, crop([0, 1, 2, 4, 5], 80))).toBe('Nu. FP');
   });
 
   it('inserts a space for a weak space signal only when the image shows a word gap', () => {
@@ -29,7 +29,7 @@ describe('word spacing', () => {
 
   it('keeps no space without any space signal, and none between CJK characters', () => {
     expect(spaceLine([ch('a', 0), ch('b', 1)], 10, crop([0, 1], 60))).toBe('ab');
-    expect(spaceLine([ch('图', 0), ch('片', 4, 0.3)], 10, crop([0, 4], 60))).toBe('图片');
+    expect(spaceLine([ch('图', 0), ch('片', 1, 0.3)], 10, crop([0, 1], 60))).toBe('图片');
   });
 
   it('treats a very wide blank run as a space even without a space signal', () => {
@@ -71,11 +71,21 @@ describe('word spacing', () => {
     // Every gap here is 2 or 12 px with weak hints: the general weak-hint rule would space ".r" and "d(".
     expect(spaceLine(chars, 10, crop([0, 2, 4, 5, 7, 8], 100))).toBe('e.rd(x');
     // A sentence end before a new word still gets its space when the recogniser says so.
-    expect(spaceLine([ch('o', 0), ch('.', 1), ch('F', 3, 0.4)], 10, crop([0, 1, 3], 50))).toBe('o. F');
+    expect(spaceLine([ch('u', 0), ch('.', 1), ch('F', 3, 0.4)], 10, crop([0, 1, 3], 50))).toBe('u. F');
   });
 
   it('keeps spaces the recogniser emitted', () => {
     const chars = [ch('a', 0), ch(' ', 2), ch('b', 4, 0.95)];
     expect(spaceLine(chars, 10, crop([0, 4], 60))).toBe('a b');
   });
+
+  it('keeps two hyphens together on a weak space signal ("--anchored" in a Chinese line, off the grid)', () => {
+    expect(spaceLine([ch('-', 0), ch('-', 2, 0.1), ch('a', 3), ch('n', 4)], 10, crop([0, 2, 3, 4], 60))).toBe('--an');
+  });
+
+  it('puts a space between two Chinese characters only where the blank is half a character wide', () => {
+    // Blocks 8 px wide, ink height 12: a 14 px blank (two steps) is a column gap, a 2 px one is not.
+    expect(spaceLine([ch('数', 0), ch('值', 2), ch('打', 3)], 10, crop([0, 2, 3], 60))).toBe('数 值打');
+  });
 });
+

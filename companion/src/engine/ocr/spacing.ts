@@ -2,6 +2,7 @@ import type { CtcChar } from './ctc';
 import { median } from './median';
 import { luminanceAt, type Rgb } from './raster';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
+import { correctByShape, inkMask } from './glyph-shape';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -20,6 +21,8 @@ export interface SpacingOptions {
   wideGapRatio: number;
   /** Between Chinese and Latin/digits, a blank run this wide is a typed space (the recogniser never predicts one there). */
   mixedGapRatio: number;
+  /** Between two Chinese characters, a blank run this wide is a space (they leave no gap of their own). */
+  cjkGapRatio: number;
 }
 
 export const DEFAULT_SPACING: SpacingOptions = {
@@ -29,10 +32,13 @@ export const DEFAULT_SPACING: SpacingOptions = {
   wideGapRatio: 0.45,
   // Measured on rendered Noto Sans CJK at 14–24 px: 0.29–0.32 × ink height with a space, ≤ 0.17 without.
   mixedGapRatio: 0.24,
+  cjkGapRatio: 0.5,
 };
 
 /** Full-width punctuation (and curly quotes, full-width in Chinese fonts) carries its own blank; a space next to it is never typed. */
 const CJK_PUNCT = /^[\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\u2018\u2019\u201C\u201D]$/u;
+/** Chinese marks with no ASCII look-alike ("、", "。", "《"): Chinese whatever stands beside them. */
+const CHINESE_ONLY_PUNCT = /^[\u3001\u3002\u3008-\u3011\u3014-\u301F]$/u;
 const ASCII_MARK = /^[\x21-\x7E]$/;
 // Full-width forms too: in Latin text they are misread ASCII marks and spaced like them.
 const NO_SPACE_AFTER = /^[([{_（]$/u;
@@ -172,8 +178,9 @@ export interface SpacedLine {
 
 /** spaceLine, plus the pitch: a monospace line's spaces are its empty character cells. */
 export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions = DEFAULT_SPACING, knownPitch?: number): SpacedLine {
-  const glyphs = chars.filter((c) => c.char !== ' ');
-  if (glyphs.length === 0) return { text: '', proportionalText: '' };
+  const read = chars.filter((c) => c.char !== ' ');
+  if (read.length === 0) return { text: '', proportionalText: '' };
+  const glyphs = correctByShape(read, pxPerStep, inkMask(crop));
   const text = spaceProportional(glyphs, pxPerStep, crop, opts);
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
@@ -183,8 +190,12 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   const c0 = (glyphs[0]!.start + glyphs[0]!.end) / 2;
   let mono = glyphs[0]!.char;
   let cell = 0;
+  const cellOf = (g: CtcChar) => (((g.start + g.end) / 2 - c0) * pxPerStep) / pitch;
   for (let i = 1; i < glyphs.length; i++) {
-    const at = Math.max(cell + 1, Math.round((((glyphs[i]!.start + glyphs[i]!.end) / 2 - c0) * pxPerStep) / pitch));
+    let at = Math.max(cell + 1, Math.round((((glyphs[i]!.start + glyphs[i]!.end) / 2 - c0) * pxPerStep) / pitch));
+    // A hyphen's narrow glyph puts its spike anywhere in its cell: "--" sits one cell apart
+    // unless the spikes are clearly two apart ("- -" in "-rw-r--r--", "--help" is never meant).
+    if (at === cell + 2 && glyphs[i]!.char === '-' && glyphs[i - 1]!.char === '-' && cellOf(glyphs[i]!) - cellOf(glyphs[i - 1]!) < 1.75) at = cell + 1;
     // A confident space from the recogniser stays, whatever the grid says.
     mono += ' '.repeat(Math.max(glyphs[i]!.spaceBefore >= 0.5 ? 1 : 0, at - cell - 1)) + glyphs[i]!.char;
     cell = at;
@@ -210,21 +221,25 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: 
     let space: boolean;
     // Full-width punctuation after (or before) Chinese is Chinese punctuation; after Latin it is a
     // misread ASCII mark ("items）{") and spaced like one.
-    const afterChinesePunct = CJK_PUNCT.test(a.char) && cjkAt(i - 2);
+    const afterChinesePunct = CJK_PUNCT.test(a.char) && (cjkAt(i - 2) || CHINESE_ONLY_PUNCT.test(a.char));
     // An opening quote after Chinese text is Chinese too ("文字是“a”").
     const beforeChinesePunct = CJK_PUNCT.test(b.char) && (isCjk(a.char) || cjkAt(i + 1));
-    if (afterChinesePunct && !isCjk(b.char)) {
+    if (afterChinesePunct && !isCjk(b.char) && !CHINESE_ONLY_PUNCT.test(a.char)) {
       // "目录：{model}" is often an ASCII colon and a space in a Chinese font: the recogniser gives
       // the space a weak but non-zero probability there, and none after a true full-width colon.
       space = p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight);
+    } else if (isIdeograph(a.char) && isIdeograph(b.char) && gap >= opts.cjkGapRatio * inkHeight) {
+      // A blank as wide as most of a Chinese character is typed, whatever the model says
+      // (a terminal's column gap: "--context=数值  打印").
+      space = true;
     } else if ((isCjk(a.char) && isCjk(b.char)) || afterChinesePunct || beforeChinesePunct || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
       // Typography: no space inside brackets, before closing punctuation, around underscores
       // (a low glyph that leaves a blank-looking gap); only a confident space counts there.
       space = p >= 0.5;
     } else if (p >= opts.spaceProb) {
       space = true;
-    } else if ((a.char === '-' && /^[A-Za-z0-9]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
-      // "drwxr-xr-x", "well-known", "--build": a hyphen's narrow glyph leaves blanks as wide as a
+    } else if ((a.char === '-' && /^[A-Za-z0-9-]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
+      // "drwxr-xr-x", "well-known", "--build" (in a Chinese line, off the grid): a hyphen's narrow glyph leaves blanks as wide as a
       // word gap in monospace type; only the recogniser's own space counts there ("a - b").
       space = p >= 0.3;
     } else if ((a.char === '.' && /^[a-z]$/.test(b.char)) || (b.char === '(' && /^[A-Za-z0-9_]$/.test(a.char))) {
