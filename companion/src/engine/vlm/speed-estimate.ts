@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { SpeedEstimate } from '@loupe/shared';
 import { fitSize } from '../../intake/fit';
 import { DTYPE_SUFFIX } from './dtypes';
-import { pixelBudgetFor } from './prompts';
 
 /**
  * What a user should expect before clicking: the time to the first word of a describe of a
@@ -43,10 +42,10 @@ export function weightBytes(modelDir: string, dtype: string): WeightBytes {
   return { decoder: sum('decoder_model_merged'), vision: sum('vision_encoder') };
 }
 
-/** Vision patches and prompt tokens of a describe of ESTIMATE_SCREEN. */
-export function describeWork(patchSize: number, mergeSize: number): { patches: number; promptTokens: number } {
+/** Vision patches and prompt tokens of a describe of ESTIMATE_SCREEN at the describe budget of the device (`pixelBudget`). */
+export function describeWork(patchSize: number, mergeSize: number, describeBudget: number): { patches: number; promptTokens: number } {
   const factor = patchSize * mergeSize;
-  const out = fitSize(ESTIMATE_SCREEN.width, ESTIMATE_SCREEN.height, { maxPixels: pixelBudgetFor.describe, multipleOf: factor });
+  const out = fitSize(ESTIMATE_SCREEN.width, ESTIMATE_SCREEN.height, { maxPixels: describeBudget, multipleOf: factor });
   const patches = (out.width / patchSize) * (out.height / patchSize);
   return { patches, promptTokens: patches / (mergeSize * mergeSize) + DESCRIBE_TEXT_TOKENS };
 }
