@@ -23,7 +23,7 @@ export const DTYPE_PREFERENCE: Record<Device, string[]> = {
  * decoder steps 2.7× faster at 640 context and 1.8× at 4k, a 128-token prefill 1.5×; logits move
  * by ~1e-3 of their range, so greedy tokens may differ from the exported model's.
  * Vision encoder at the 720p describe budget (2,432 rows): every one of its MatMulNBits shapes was
- * faster (1.1–1.4× in CPU time, 9 interleaved runs each), the whole encoder ~1.2×
+ * faster (1.1–1.4× in CPU time, 9 interleaved runs each), the whole encoder 1.12–1.26× (4 pairs)
  * (see MATMUL_ACCURACY_SESSIONS); its image features move by ~1e-3 of their range.
  */
 export const MATMUL_ACCURACY_LEVEL: Record<Device, number | undefined> = { cpu: 4, cuda: undefined, webgpu: undefined };
