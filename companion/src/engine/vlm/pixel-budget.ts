@@ -25,8 +25,10 @@ export const pixelBudgetFor: Record<Task, number> = {
  * CPU defaults where they differ. Before the first word each visual token costs its 4 patches in
  * the vision encoder plus one prefill token: ~57 ms on 2 AVX-512 cores for qwen2.5-vl-3b q4
  * (vision 19.1 s for 2,376 patches + prefill 16.2 s for 639 tokens, one quiet vlm-real bench run),
- * so a 720p Ask at 1 MP (1,190 tokens) would wait ~70 s. Ask gets describe's budget (594 tokens,
- * inside Qwen's suggested range, ~35 s). Describe, OCR, To code and grounding keep theirs: below
+ * so a 720p Ask at 1 MP (1,190 tokens) would wait ~70 s. The encoder's CPU time per patch barely
+ * grows with the image (13.2 ms at 0.23 and 0.47 MP, 14.7 ms at 0.96 MP: its 4 full-attention
+ * blocks; one process, load 6–7), so 1 MP cost 2.3× the vision time of 0.5 MP. Ask gets
+ * describe's budget (594 tokens, inside Qwen's suggested range, ~35 s). Describe, OCR, To code and grounding keep theirs: below
  * ~0.5 MP screenshot text shrinks under ~9 px. The stand-in's random weights cannot show what the
  * smaller image costs in answer quality; `--image-detail full` (or config.json "imageDetail")
  * restores the GPU budgets.
