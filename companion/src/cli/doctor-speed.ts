@@ -5,6 +5,7 @@ import { homePaths } from '../config/paths';
 import { measureMemoryBandwidth } from '../engine/device/mem-bandwidth';
 import { chooseDtype } from '../engine/vlm/dtypes';
 import { readJson, resolveModelDir, type ModelConfig } from '../engine/vlm/model-dir';
+import { pixelBudget, type ImageDetail } from '../engine/vlm/pixel-budget';
 import { describeEstimate, describeWork, estimateFromBandwidth, weightBytes } from '../engine/vlm/speed-estimate';
 import type { Check } from './doctor';
 
@@ -13,7 +14,7 @@ import type { Check } from './doctor';
  * loaded model (priced from its warm-up run) when there is one, otherwise from the model's size
  * and this machine's memory bandwidth, measured here (a few seconds).
  */
-export async function speedCheck(o: { home: string; port: number; running: boolean; model?: string }): Promise<Check | undefined> {
+export async function speedCheck(o: { home: string; port: number; running: boolean; model?: string; imageDetail?: ImageDetail }): Promise<Check | undefined> {
   const live = o.running ? await runningEstimate(o.home, o.port) : undefined;
   if (live) return { name: 'speed', level: 'info', detail: `${live.id} on ${live.device}: ${describeEstimate(live.speed)}` };
   try {
@@ -23,7 +24,7 @@ export async function speedCheck(o: { home: string; port: number; running: boole
     const family = getFamily(String(config.model_type));
     const dtype = chooseDtype(dir, 'cpu');
     const bandwidth = Math.max(await measureMemoryBandwidth(1, undefined, 3), await measureMemoryBandwidth(cpus().length, undefined, 3));
-    const estimate = estimateFromBandwidth(weightBytes(dir, dtype), describeWork(family.patchSize, family.mergeSize), bandwidth);
+    const estimate = estimateFromBandwidth(weightBytes(dir, dtype), describeWork(family.patchSize, family.mergeSize, pixelBudget('describe', 'cpu', o.imageDetail)), bandwidth);
     const standIn = config.loupe_stand_in ? ' (stand-in: speed only, its text is noise)' : '';
     return { name: 'speed', level: 'info', detail: `${id} ${dtype} on the CPU${standIn}: ${describeEstimate(estimate)}, ${bandwidth.toFixed(1)} GB/s measured now` };
   } catch {

@@ -146,7 +146,7 @@ export async function runChecks(o: { home: string; config: LoupeConfig; port: nu
     checks.push({ name: 'model', level: 'info', detail: 'no vision-language model configured (OCR works without one)', fix: `pull one: \`loupe models pull ${id}\`, then \`loupe start --model ${id}\`` });
   }
 
-  const speed = await speedCheck({ home: o.home, port: o.port, running: running?.port === o.port, ...(model ? { model } : {}) });
+  const speed = await speedCheck({ home: o.home, port: o.port, running: running?.port === o.port, ...(model ? { model } : {}), ...(o.config.imageDetail ? { imageDetail: o.config.imageDetail } : {}) });
   if (speed) checks.push(speed);
   if (running && running.port === o.port) {
     checks.push({ name: 'port', level: 'ok', detail: `companion running on 127.0.0.1:${running.port} (pid ${running.pid})` });

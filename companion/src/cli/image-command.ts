@@ -37,7 +37,7 @@ export async function openRunner(task: Task, o: { model?: string; device: Device
   if (daemon) return connectDaemon(daemon.port, loadOrCreateToken(home));
   const config = readConfig(home);
   const model = o.model ?? config.model;
-  const all = engineRequests({ home, device: o.device, ...(model ? { model } : {}), ...(config.backend ? { backend: config.backend } : {}) });
+  const all = engineRequests({ home, device: o.device, ...(model ? { model } : {}), ...(config.imageDetail ? { imageDetail: config.imageDetail } : {}), ...(config.backend ? { backend: config.backend } : {}) });
   // In-process: start only the engine this command needs.
   const engines = task === 'ocr' ? all.filter((e) => e.engine === 'ppocr') : all.filter((e) => e.engine !== 'ppocr');
   const log = createLogger({ level: process.env.LOUPE_LOG_LEVEL ?? 'warn' });

@@ -8,15 +8,23 @@ import { loupeHome } from '../config/paths';
 import { createLogger } from '../log/logger';
 import { startDaemon } from '../server/daemon';
 import { chooseDevice } from '../engine/device/choose';
+import { isImageDetail, IMAGE_DETAILS, type ImageDetail } from '../engine/vlm/pixel-budget';
 import { parse, parseDevice, parsePort, UsageError } from './args';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|webgpu|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--backend openai --base-url URL [--model NAME] [--api-key-file FILE]]
+const HELP = `loupe start [--port N] [--model <id|dir>] [--device auto|webgpu|cuda|cpu] [--dtype fp32|fp16|q8|q4|q4f16] [--image-detail auto|full] [--backend openai --base-url URL [--model NAME] [--api-key-file FILE]]
   Starts the companion on 127.0.0.1 (default port ${DEFAULT_PORT}; --port 0 picks a free one).
+  --image-detail full: on the CPU, Ask sees as many pixels as on a GPU (auto halves them: a faster first word).
   The remote backend's API key: LOUPE_BACKEND_API_KEY (or OPENAI_API_KEY) in the environment, or a
   chmod-600 file (--api-key-file, LOUPE_BACKEND_API_KEY_FILE, default LOUPE_HOME/backend-api-key).
   If the remote is not up yet, Loupe retries and serves as soon as it answers.`;
+
+function parseImageDetail(flag: string | undefined, fallback: ImageDetail | undefined): ImageDetail | undefined {
+  if (flag === undefined) return fallback;
+  if (!isImageDetail(flag)) throw new UsageError(`--image-detail must be ${IMAGE_DETAILS.join(' or ')}, not "${flag}"`);
+  return flag;
+}
 
 async function defaultModelId(): Promise<string | undefined> {
   try {
@@ -58,6 +66,7 @@ export async function runStart(argv: string[]): Promise<number> {
     model: { type: 'string' },
     device: { type: 'string' },
     dtype: { type: 'string' },
+    'image-detail': { type: 'string' },
     backend: { type: 'string' },
     'base-url': { type: 'string' },
     'api-key': { type: 'string' },
@@ -95,6 +104,7 @@ export async function runStart(argv: string[]): Promise<number> {
     process.stderr.write('loupe start: --api-key is visible to every user in `ps`; put the key in LOUPE_BACKEND_API_KEY or a chmod-600 file (--api-key-file) instead\n');
   }
   const model = values.model ?? config.model;
+  const imageDetail = parseImageDetail(values['image-detail'], config.imageDetail);
   // An explicit GPU that cannot run fails here, in seconds, with the reason and the fix.
   if ((device === 'webgpu' || device === 'cuda') && !backend) await chooseDevice(device);
   const running = findRunningDaemon(home);
@@ -106,7 +116,7 @@ export async function runStart(argv: string[]): Promise<number> {
   try {
     const dtype = values.dtype;
     if (dtype !== undefined && !/^[a-z0-9]+$/.test(dtype)) throw new UsageError(`--dtype must be a dtype name such as q4, q8, fp16 or q4f16, not "${dtype}"`);
-    daemon = await startDaemon({ home, port, log, device, ...(model ? { model } : {}), ...(dtype ? { dtype } : {}), ...(backend ? { backend } : {}), ...(config.limits ? { limits: config.limits } : {}), pair: !values['no-pair'] });
+    daemon = await startDaemon({ home, port, log, device, ...(model ? { model } : {}), ...(dtype ? { dtype } : {}), ...(imageDetail ? { imageDetail } : {}), ...(backend ? { backend } : {}), ...(config.limits ? { limits: config.limits } : {}), pair: !values['no-pair'] });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use: stop what uses it, or run \`loupe start --port 0\` (free port) / \`--port N\``);
@@ -117,6 +127,7 @@ export async function runStart(argv: string[]): Promise<number> {
     ...(values.port !== undefined ? { port } : {}),
     ...(values.model !== undefined ? { model: values.model } : {}),
     ...(values.device !== undefined ? { device } : {}),
+    ...(values['image-detail'] !== undefined ? { imageDetail } : {}),
   });
   await printWelcome(daemon.server.port, Boolean(model || backend));
   if (remembered.length) process.stdout.write(`Remembered ${remembered.join(', ')} in ${join(home, 'config.json')}: a plain \`loupe start\` brings them back.\n`);

@@ -17,6 +17,8 @@ describe('config.json', () => {
     expect(() => parseConfig({ port: 70000 })).toThrow(/"port".*fix or delete/);
     expect(() => parseConfig({ device: 'tpu' })).toThrow(/"device" must be auto, webgpu, cuda or cpu/);
     expect(parseConfig({ device: 'webgpu' })).toEqual({ device: 'webgpu' });
+    expect(parseConfig({ imageDetail: 'full' })).toEqual({ imageDetail: 'full' });
+    expect(() => parseConfig({ imageDetail: 'high' })).toThrow(/"imageDetail" must be auto or full/);
     expect(() => parseConfig({ backend: { kind: 'other' } })).toThrow(/"backend"/);
     expect(() => parseConfig([])).toThrow(/object/);
     writeFileSync(join(home(), 'config.json'), '{nope');
@@ -44,5 +46,7 @@ describe('rememberStartChoices', () => {
     expect(rememberStartChoices(home(), { port: 0, device: 'cpu' })).toEqual(['device']);
     expect(readConfig(home())).toMatchObject({ port: 7500, device: 'cpu' });
     expect(rememberStartChoices(home(), { port: 7500 })).toEqual([]);
+    expect(rememberStartChoices(home(), { imageDetail: 'full' })).toEqual(['imageDetail']);
+    expect(readConfig(home())).toMatchObject({ device: 'cpu', imageDetail: 'full' });
   });
 });

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DEVICE_CHOICES, isDeviceRequest, type DeviceRequest } from '../engine/device/request';
+import { IMAGE_DETAILS, isImageDetail, type ImageDetail } from '../engine/vlm/pixel-budget';
 import { homePaths } from './paths';
 
 /** LOUPE_HOME/config.json: defaults for `loupe start`; command-line flags win. */
@@ -8,6 +9,8 @@ export interface LoupeConfig {
   port?: number;
   model?: string;
   device?: DeviceRequest;
+  /** `full`: the VLM sees as many pixels on the CPU as on a GPU (slower first word; engine/vlm/pixel-budget.ts). */
+  imageDetail?: ImageDetail;
   backend?: { kind: 'openai'; baseUrl: string; apiKey?: string; apiKeyFile?: string; model?: string };
   limits?: { perClientJobs?: number; globalQueue?: number };
 }
@@ -33,6 +36,10 @@ export function parseConfig(raw: unknown, path = 'config.json'): LoupeConfig {
   if (raw.device !== undefined) {
     if (!isDeviceRequest(raw.device)) fail(path, 'device', `must be ${DEVICE_CHOICES}`);
     out.device = raw.device;
+  }
+  if (raw.imageDetail !== undefined) {
+    if (!isImageDetail(raw.imageDetail)) fail(path, 'imageDetail', `must be ${IMAGE_DETAILS.join(' or ')}`);
+    out.imageDetail = raw.imageDetail;
   }
   if (raw.backend !== undefined) {
     const b = raw.backend;
@@ -85,10 +92,10 @@ export function writeConfig(home: string, config: LoupeConfig): void {
  * Stores the port, model and device given on the command line as the new defaults, so a
  * plain `loupe start` brings back what ran last. Port 0 (any free port) is not a choice to keep.
  */
-export function rememberStartChoices(home: string, choices: Pick<LoupeConfig, 'port' | 'model' | 'device'>): (keyof LoupeConfig)[] {
+export function rememberStartChoices(home: string, choices: Pick<LoupeConfig, 'port' | 'model' | 'device' | 'imageDetail'>): (keyof LoupeConfig)[] {
   const current = readConfig(home);
   const kept = { ...choices, ...(choices.port === 0 ? { port: undefined } : {}) };
-  const changed = (['port', 'model', 'device'] as const).filter((k) => kept[k] !== undefined && kept[k] !== current[k]);
+  const changed = (['port', 'model', 'device', 'imageDetail'] as const).filter((k) => kept[k] !== undefined && kept[k] !== current[k]);
   const next: LoupeConfig = { ...current };
   for (const k of changed) Object.assign(next, { [k]: kept[k] });
   if (changed.length) writeConfig(home, next);

@@ -1,4 +1,5 @@
 import type { DeviceRequest } from './device/request';
+import type { ImageDetail } from './vlm/pixel-budget';
 import type { EngineKind, ResponseFormat, Sampling, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrBlock, OcrLine, Region, Task, VideoClip } from '@loupe/shared';
 
 /**
@@ -94,4 +95,6 @@ export interface EngineOptions {
   /** The API key: from the environment or a 0600 file (engine/remote/api-key.ts); `apiKey` only from old `--api-key` use. */
   backend?: { kind: 'openai'; baseUrl: string; apiKey?: string; apiKeyFile?: string; model?: string };
   threads?: number;
+  /** `full`: the GPU pixel budgets on the CPU too (engine/vlm/pixel-budget.ts). */
+  imageDetail?: ImageDetail;
 }

@@ -20,6 +20,7 @@ export interface DaemonOptions {
   model?: string;
   /** VLM weights precision (fp32, fp16, q8, q4, q4f16…); default per device. */
   dtype?: string;
+  imageDetail?: EngineOptions['imageDetail'];
   backend?: EngineOptions['backend'];
   limits?: { perClientJobs?: number; globalQueue?: number };
   /** Register the native-messaging host (pairing). */
@@ -33,11 +34,11 @@ export interface Daemon {
 }
 
 /** Which engines `loupe start` hosts: OCR always, the VLM when a model or backend is configured. */
-export function engineRequests(o: Pick<DaemonOptions, 'home' | 'device' | 'model' | 'dtype' | 'backend'>): EngineRequest[] {
+export function engineRequests(o: Pick<DaemonOptions, 'home' | 'device' | 'model' | 'dtype' | 'imageDetail' | 'backend'>): EngineRequest[] {
   const base: EngineOptions = { home: o.home, device: o.device };
   const engines: EngineRequest[] = [{ engine: 'ppocr', options: base }];
   if (o.backend) engines.push({ engine: 'openai-remote', options: { ...base, backend: o.backend, ...(o.model ? { model: o.model } : {}) } });
-  else if (o.model) engines.push({ engine: 'qwen-vl', options: { ...base, model: o.model, ...(o.dtype ? { dtype: o.dtype } : {}) } });
+  else if (o.model) engines.push({ engine: 'qwen-vl', options: { ...base, model: o.model, ...(o.dtype ? { dtype: o.dtype } : {}), ...(o.imageDetail ? { imageDetail: o.imageDetail } : {}) } });
   return engines;
 }
 

@@ -1,7 +1,8 @@
 import { cpus, loadavg } from 'node:os';
 import { getCatalogEntry, getFamily, resizeFactor } from '@loupe/models';
 import type { JobStats, SpeedEstimate } from '@loupe/shared';
-import { pixelBudgetFor, taskPrompt } from '../../engine/vlm/prompts';
+import { pixelBudget } from '../../engine/vlm/pixel-budget';
+import { taskPrompt } from '../../engine/vlm/prompts';
 import { describeEstimate } from '../../engine/vlm/speed-estimate';
 import { launchDaemon, waitForEngines, type LaunchedDaemon } from '../../client/daemon-process';
 import { screenshotPng } from '../screens';
@@ -61,7 +62,7 @@ export async function runVlmReal(o: VlmRealOptions): Promise<VlmRealResult> {
     describe = await client.run({ task: 'describe', maxTokens: o.decode }, [png]);
     log(`  ${summary(describe.done.stats)}`);
     // The same image with a long question brings the context to ~longContext tokens.
-    const visual = visualTokens(1280, 720, pixelBudgetFor.describe, resizeFactor(family));
+    const visual = visualTokens(1280, 720, pixelBudget('describe', o.device === 'cuda' || o.device === 'webgpu' ? o.device : 'cpu'), resizeFactor(family));
     const describeTokens = describe.done.stats.promptTokens ?? (await estimatePromptTokens(models.dir, taskPrompt('describe', { family, locale: 'en', imageCount: 1 }), visual));
     const words = Math.max(16, Math.min(3900, o.longContext - describeTokens));
     const question = `${' the'.repeat(words)}\nDescribe the screenshot.`;

@@ -42,6 +42,8 @@ describe('daemon → host messages', () => {
     expect(problem(parseToHost({ type: 'run', job: { ...job, images: ['AQI='] } }))).toMatch(/^run\.job\.images\.0: must be bytes/);
     expect(problem(parseToHost({ type: 'load', engine: 'qwen-vl' }))).toMatch(/^load\.options: /);
     expect(problem(parseToHost({ type: 'load', engine: 'qwen-vl', options: { home: '/h', device: 'tpu' } }))).toMatch(/^load\.options\.device: /);
+    expect(parseToHost({ type: 'load', engine: 'qwen-vl', options: { home: '/h', device: 'cpu', imageDetail: 'full' } })).toMatchObject({ ok: true, message: { options: { imageDetail: 'full' } } });
+    expect(problem(parseToHost({ type: 'load', engine: 'qwen-vl', options: { home: '/h', device: 'cpu', imageDetail: 'max' } }))).toMatch(/^load\.options\.imageDetail: /);
     expect(problem(parseToHost({ type: 'cancel' }))).toMatch(/^cancel\.jobId: /);
   });
 });

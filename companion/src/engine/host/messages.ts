@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EngineKind, ErrorCode, FinishReason, GroundBox, JobStats, Locale, ModelInfo, OcrBlock, OcrLine, Region, ResponseFormat, Sampling, Task, VideoClip } from '@loupe/shared';
 import { DEVICE_REQUESTS } from '../device/request';
+import { IMAGE_DETAILS } from '../vlm/pixel-budget';
 import type { ConversationTurn, EngineCapabilities, EngineEvent, EngineJob, EngineOptions } from '../engine';
 
 /**
@@ -44,6 +45,7 @@ const Options = z.object({
   dtype: z.string().optional(),
   backend: Backend.optional(),
   threads: z.number().int().positive().optional(),
+  imageDetail: z.enum(IMAGE_DETAILS).optional(),
 });
 const optionsMirror: Mirror<z.infer<typeof Options>, EngineOptions> = true;
 

@@ -9,7 +9,8 @@ import type { Engine, EngineCapabilities, EngineEvent, EngineJob, EngineOptions,
 import { buildChat } from '../vlm/chat';
 import { abortError } from '../vlm/event-queue';
 import { groundBoxes } from '../vlm/grounding';
-import { maxTokensFor, pixelBudgetFor, taskPrompt } from '../vlm/prompts';
+import { pixelBudgetFor } from '../vlm/pixel-budget';
+import { maxTokensFor, taskPrompt } from '../vlm/prompts';
 import { RepetitionGuard } from '../vlm/repetition-guard';
 import { DEFAULT_KEY_FILE, resolveBackendApiKey } from './api-key';
 import { loadError, runError } from './remote-errors';

@@ -2,7 +2,7 @@ import { resizeFactor, type Family } from '@loupe/models';
 import type { EngineJob } from '../engine';
 import { decodeToRgb, planDecode, sharp } from '../../intake';
 import type { GroundingFrame } from '../vlm/grounding';
-import { pixelBudgetFor } from '../vlm/prompts';
+import { pixelBudgetFor } from '../vlm/pixel-budget';
 
 export interface RemoteImage {
   dataUri: string;

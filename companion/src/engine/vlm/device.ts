@@ -17,14 +17,19 @@ export const DTYPE_PREFERENCE: Record<Device, string[]> = {
 };
 
 /**
- * MatMulNBits accuracy_level set at load on the decoder, per device (undefined = as exported).
- * CPU: 4 = int8 activations per block with int8 dot products, like llama.cpp's Q4_0 × Q8_0.
- * Measured on the qwen2.5-vl-3b stand-in, one process, interleaved runs: decoder steps 2.7× faster
- * at 640 context and 1.8× at 4k, a 128-token prefill 1.5×; logits move by ~1e-3 of their range, so
- * greedy tokens may differ from the exported model's. The vision encoder keeps fp32 activations:
- * it was not faster (0.70–0.89×) and its features moved far more.
+ * MatMulNBits accuracy_level set at load on the decoder and the vision encoder, per device
+ * (undefined = as exported). CPU: 4 = int8 activations per block with int8 dot products, like
+ * llama.cpp's Q4_0 × Q8_0. Measured on the qwen2.5-vl-3b stand-in, one process, interleaved runs:
+ * decoder steps 2.7× faster at 640 context and 1.8× at 4k, a 128-token prefill 1.5×; logits move
+ * by ~1e-3 of their range, so greedy tokens may differ from the exported model's.
+ * Vision encoder at the 720p describe budget (2,432 rows): every one of its MatMulNBits shapes was
+ * faster (1.1–1.4× in CPU time, 9 interleaved runs each), the whole encoder 1.12–1.26× (4 pairs)
+ * (see MATMUL_ACCURACY_SESSIONS); its image features move by ~1e-3 of their range.
  */
 export const MATMUL_ACCURACY_LEVEL: Record<Device, number | undefined> = { cpu: 4, cuda: undefined, webgpu: undefined };
+
+/** The sessions whose MatMulNBits nodes get MATMUL_ACCURACY_LEVEL (embed_tokens has none). */
+export const MATMUL_ACCURACY_SESSIONS: readonly string[] = ['decoder_model_merged', 'vision_encoder'];
 
 export interface DeviceSessionOptions {
   executionProviders: string[];

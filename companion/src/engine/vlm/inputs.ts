@@ -8,7 +8,7 @@ import { formatInstruction } from './json/structured-output';
 import type { GroundingFrame } from './grounding';
 import type { ModelConfig } from './model-dir';
 import { patchify, type PatchifyConfig } from './patchify';
-import { pixelBudgetFor, taskPrompt } from './prompts';
+import { taskPrompt } from './prompts';
 
 /**
  * Prompt and image inputs: transformers.js' processor (chat template, tokenizer, image
@@ -70,7 +70,7 @@ export function visualTokensFor(size: { width: number; height: number }, config:
 }
 
 /** Checks each image and fixes the size it will be decoded to (the task's pixel budget, in multiples of patch×merge). */
-export async function planImages(job: EngineJob, processor: QwenProcessor, family: Family): Promise<PlannedImage[]> {
+export async function planImages(job: EngineJob, processor: QwenProcessor, family: Family, taskBudget: number): Promise<PlannedImage[]> {
   if (job.images.length === 0 && job.task !== 'ask') {
     throw new ProtocolError('bad_request', `task "${job.task}" needs an image`, 'Send an image with the job.', job.id);
   }
@@ -79,7 +79,7 @@ export async function planImages(job: EngineJob, processor: QwenProcessor, famil
   const procMin = Number(ip.min_pixels ?? factor * factor * 4);
   const procMax = Number(ip.max_pixels ?? 12_845_056);
   // Compare: several images share the budget of about one and a half large ones.
-  const budget = Math.min(pixelBudgetFor[job.task], job.images.length > 1 ? Math.max(250_000, 1_500_000 / job.images.length) : Infinity);
+  const budget = Math.min(taskBudget, job.images.length > 1 ? Math.max(250_000, 1_500_000 / job.images.length) : Infinity);
   // Across turns the oldest images get the smallest share (weights 1, 2, … n, newest last).
   const n = job.images.length;
   const shareOf = (index: number): number => (job.newImages && n > 1 ? (2 * n * (index + 1)) / (n * (n + 1)) : 1);

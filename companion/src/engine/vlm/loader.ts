@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { deviceSessionOptions, MATMUL_ACCURACY_LEVEL, presentOutputNames, type Device } from './device';
+import { deviceSessionOptions, MATMUL_ACCURACY_LEVEL, MATMUL_ACCURACY_SESSIONS, presentOutputNames, type Device } from './device';
 import { DTYPE_SUFFIX, SESSIONS } from './dtypes';
 import { setMatMulNBitsAccuracy } from './matmul-accuracy';
 import { ModelInvalidError, type ModelConfig } from './model-dir';
@@ -44,7 +44,7 @@ export async function openSessions(dir: string, device: LoadDevice, dtype: strin
   try {
     // One at a time: session creation is CPU-heavy and parallel creation only adds peak memory.
     for (const role of SESSIONS) {
-      const accuracy = role === 'decoder_model_merged' ? MATMUL_ACCURACY_LEVEL[device] : undefined;
+      const accuracy = MATMUL_ACCURACY_SESSIONS.includes(role) ? MATMUL_ACCURACY_LEVEL[device] : undefined;
       opened[role] = await createSession(join(dir, 'onnx', `${role}${suffix}.onnx`), sessionOptionsFor(device, role, tuning), accuracy);
     }
   } catch (error) {

@@ -65,12 +65,3 @@ export const maxTokensFor: Record<Task, number> = {
   ask: 1024,
   ground: 1024,
 };
-
-/** Pixel budget of the image the model sees, per task. */
-export const pixelBudgetFor: Record<Task, number> = {
-  describe: 500_000,
-  ocr: 1_500_000,
-  code: 1_500_000,
-  ask: 1_000_000,
-  ground: 1_000_000,
-};

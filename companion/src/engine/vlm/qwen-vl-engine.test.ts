@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineJob } from '../engine';
 import type { QwenVlEngine } from './qwen-vl-engine';
+import { pixelBudgetFor } from './pixel-budget';
 import { onSessionRun } from './testing/session-spy';
 import { standInWorkshop } from './testing/stand-ins';
 
@@ -269,6 +270,12 @@ describe('qwen-vl engine: multi-image, follow-ups, grounding', () => {
     const c2 = capture(engine);
     await collect(engine, job({ task: 'describe', images: [big], region: { x: 100, y: 100, width: 560, height: 280 }, maxTokens: 1 }));
     expect(c2.grids[0]).toEqual([1n, 20n, 40n]);
+    // On the CPU Ask gets describe's budget (pixel-budget.ts), not its 1 MP GPU one.
+    const c3 = capture(engine);
+    await collect(engine, job({ task: 'ask', prompt: 'What is it?', images: [big], maxTokens: 1 }));
+    const [, ah, aw] = c3.grids[0]!.map(Number);
+    expect(ah! * 14 * aw! * 14).toBeLessThanOrEqual(pixelBudgetFor.describe);
+    expect(ah! * 14 * aw! * 14).toBeGreaterThan(0.8 * pixelBudgetFor.describe);
   });
 
   it('cancel mid-decode stops within one decode step', async () => {

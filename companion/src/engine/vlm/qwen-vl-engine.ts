@@ -17,7 +17,8 @@ import { prepareStructuredOutput } from './json/structured-output';
 import { patchConfigFor, pixelInputs, planImages, promptIds, ropePositions, tokenId, visualTokensFor, type PixelInput, type PreparedImage, type QwenProcessor, type RopePositions } from './inputs';
 import { closeSessions, collectEos, openSessions, type LoadDevice, type VlmSessions } from './loader';
 import { ModelInvalidError, readJson, resolveModelDir, type ModelConfig } from './model-dir';
-import { maxTokensFor, pixelBudgetFor } from './prompts';
+import { pixelBudget, pixelBudgetFor } from './pixel-budget';
+import { maxTokensFor } from './prompts';
 import { Sampler, type LogitsProcessor } from './sampler';
 import { describeWork, estimateFromProbe, weightBytes, type Probe } from './speed-estimate';
 import { prepareVideo } from './video/video-input';
@@ -127,7 +128,7 @@ export class QwenVlEngine implements Engine {
     const standIn = Boolean(config.loupe_stand_in);
     const notes = [...(reason ? [`running on ${DEVICE_LABEL[loadedOn]}: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
     this.report = { device: loadedOn, dtype, ...(reason ? { fallbackReason: reason } : {}), ...(notes.length ? { note: notes.join(' ') } : {}) };
-    const speed = this.probe ? estimateFromProbe(weightBytes(dir, dtype), describeWork(family.patchSize, family.mergeSize), this.probe) : undefined;
+    const speed = this.probe ? estimateFromProbe(weightBytes(dir, dtype), describeWork(family.patchSize, family.mergeSize, pixelBudget('describe', loadedOn, this.options.imageDetail)), this.probe) : undefined;
     this.log?.info({ model: id, family: family.id, device: loadedOn, dtype, standIn, fallback: reason, ignoreEos: this.ignoreEos || undefined, speed }, 'VLM loaded');
     this.info = {
       id: standIn ? `${id} (${STAND_IN_LABEL})` : id,
@@ -220,7 +221,7 @@ export class QwenVlEngine implements Engine {
         yield* this.generate(job, vision, signal, performance.now() - started, seen);
         return;
       }
-      const planned = await planImages(job, loaded.processor, loaded.family);
+      const planned = await planImages(job, loaded.processor, loaded.family, pixelBudget(job.task, this.report?.device ?? 'cpu', this.options.imageDetail));
       // libvips decodes on its own threads while this thread builds the prompt's tokens: the
       // visual token counts follow from the planned sizes, before any pixel is decoded.
       const decoding = Promise.all(planned.map(({ bytes, options, plan }) => decodeToRgb(bytes, options, plan)));

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { CALIBRATION, describeEstimate, describeWork, estimateFromBandwidth, estimateFromProbe } from './speed-estimate';
 
 describe('speed estimate', () => {
-  it('prices a 720p describe at the describe budget: Qwen2.5 (14 px patches) and Qwen3 (16 px)', () => {
-    const q25 = describeWork(14, 2);
-    expect(q25.patches % 4).toBe(0);
-    expect(q25.patches * 14 * 14).toBeLessThanOrEqual(500_000 * 1.01);
+  it('prices a 720p describe at the describe budget it is given: Qwen2.5 (14 px patches) and Qwen3 (16 px)', () => {
+    const q25 = describeWork(14, 2, 500_000);
+    expect(q25.patches).toBe(66 * 36); // 924×504
     expect(q25.promptTokens).toBe(q25.patches / 4 + 45);
-    expect(describeWork(16, 2).patches).toBeLessThan(q25.patches);
+    expect(describeWork(16, 2, 500_000).patches).toBeLessThan(q25.patches);
+    expect(describeWork(14, 2, 250_000).patches).toBeLessThan(q25.patches / 1.8);
   });
 
   it('prices vision and prefill from the measured decode step with the calibrated rate multiples', () => {

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { SpeedEstimate } from '@loupe/shared';
 import { fitSize } from '../../intake/fit';
 import { DTYPE_SUFFIX } from './dtypes';
-import { pixelBudgetFor } from './prompts';
 
 /**
  * What a user should expect before clicking: the time to the first word of a describe of a
@@ -23,11 +22,12 @@ const DESCRIBE_TEXT_TOKENS = 45;
  * Ratios measured on this 2-vCPU AVX-512 VNNI machine (q4, accuracy_level 4 on the decoder).
  * prefillPerDecode and visionPerDecode: two runs of `npm run bench -- --only vlm-real --size
  * qwen2.5-vl-3b --decode 16` (720p describe: prefill tok/s ÷ decode tok/s 3.8 and 4.3; vision
- * weight-bytes rate ÷ decode's 2.8 and 3.6). decodeBwFraction: 0.21 in a quiet bench run before
- * accuracy_level 4, × ~1.9 from the interleaved A/B of that change. The machine was shared and
- * loaded (load average 3–24 on 2 cores): against measured TTFTs these were 0.8–2.6× off.
+ * weight-bytes rate ÷ decode's 2.8 and 3.6, i.e. 3.2), × 1.2 for the vision encoder's own
+ * accuracy_level 4 (interleaved A/B in CPU time, device.ts). decodeBwFraction: 0.21 in a quiet
+ * bench run before accuracy_level 4, × ~1.9 from the interleaved A/B of that change. The machine
+ * was shared and loaded (load average 3–24 on 2 cores): against measured TTFTs these were 0.8–2.6× off.
  */
-export const CALIBRATION = { decodeBwFraction: 0.4, prefillPerDecode: 4, visionPerDecode: 3.2 } as const;
+export const CALIBRATION = { decodeBwFraction: 0.4, prefillPerDecode: 4, visionPerDecode: 3.8 } as const;
 
 export interface WeightBytes {
   decoder: number;
@@ -43,10 +43,10 @@ export function weightBytes(modelDir: string, dtype: string): WeightBytes {
   return { decoder: sum('decoder_model_merged'), vision: sum('vision_encoder') };
 }
 
-/** Vision patches and prompt tokens of a describe of ESTIMATE_SCREEN. */
-export function describeWork(patchSize: number, mergeSize: number): { patches: number; promptTokens: number } {
+/** Vision patches and prompt tokens of a describe of ESTIMATE_SCREEN at the describe budget of the device (`pixelBudget`). */
+export function describeWork(patchSize: number, mergeSize: number, describeBudget: number): { patches: number; promptTokens: number } {
   const factor = patchSize * mergeSize;
-  const out = fitSize(ESTIMATE_SCREEN.width, ESTIMATE_SCREEN.height, { maxPixels: pixelBudgetFor.describe, multipleOf: factor });
+  const out = fitSize(ESTIMATE_SCREEN.width, ESTIMATE_SCREEN.height, { maxPixels: describeBudget, multipleOf: factor });
   const patches = (out.width / patchSize) * (out.height / patchSize);
   return { patches, promptTokens: patches / (mergeSize * mergeSize) + DESCRIBE_TEXT_TOKENS };
 }
