@@ -1,3 +1,4 @@
+// Over 300 lines: the one interface the e2e flows drive, with its Chromium and Firefox implementations side by side so they stay alike.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
