@@ -26,6 +26,13 @@ export const DTYPE_PREFERENCE: Record<Device, string[]> = {
  */
 export const MATMUL_ACCURACY_LEVEL: Record<Device, number | undefined> = { cpu: 4, cuda: undefined, webgpu: undefined };
 
+/**
+ * Whether the decoder's attention is rewritten at load into onnxruntime's GroupQueryAttention
+ * with the KV cache filled in place (gqa-rewrite.ts, kv-cache.ts), per device. CPU only: it is the
+ * kernel that was measured (see the README's vlm-real notes); GPU EPs keep the exported graph.
+ */
+export const DECODER_GQA: Record<Device, boolean> = { cpu: true, cuda: false, webgpu: false };
+
 export interface DeviceSessionOptions {
   executionProviders: string[];
   /** WebGPU: the named outputs stay on the GPU (the KV cache between decode steps). */
