@@ -19,7 +19,7 @@ export interface LoopPrompt {
   positions: RopePositions;
   images: PixelInput[];
   imageTokenId: number;
-  /** Most tokens this run may generate: sizes the in-place KV buffers (they regrow if it is passed). */
+  /** Most tokens this run may generate: a short answer gets smaller in-place KV buffers. */
   maxNewTokens?: number;
 }
 
@@ -44,8 +44,11 @@ export interface LoopMeter {
 
 export const newMeter = (): LoopMeter => ({ visionEncodeMs: 0, prefillMs: 0, promptTokens: 0, steps: 0, stepWallMs: 0, stepRunMs: 0 });
 
-/** KV rows reserved for the answer when the prompt does not say how long it may be. */
-const DEFAULT_ANSWER_ROWS = 512;
+/**
+ * KV rows reserved for the answer at prefill in the in-place buffers (more regrow them, doubling).
+ * Kept small because the GQA kernel's prefill scratch is prompt × buffer rows × heads floats.
+ */
+const PREFILL_ANSWER_ROWS = 256;
 
 export class DecodeLoop {
   private readonly past: PastInput[];
@@ -90,7 +93,7 @@ export class DecodeLoop {
     const prefillStart = performance.now();
     const embeds = (await embed.run({ input_ids: new ort.Tensor('int64', prompt.ids, [1, S]) })).inputs_embeds!;
     if (features.length > 0) mergeFeatures(embeds, features, prompt.ids, BigInt(prompt.imageTokenId));
-    const cache: KvCache = this.sharedKv ? new SharedKv(this.past, S + (prompt.maxNewTokens ?? DEFAULT_ANSWER_ROWS) + 1) : new GrowingKv(this.past);
+    const cache: KvCache = this.sharedKv ? new SharedKv(this.past, S + Math.min(prompt.maxNewTokens ?? PREFILL_ANSWER_ROWS, PREFILL_ANSWER_ROWS) + 1) : new GrowingKv(this.past);
     try {
       let outputs = await cache.run(
         decoder,
