@@ -1,6 +1,6 @@
 /**
- * A/B of the decoder as exported against the GroupQueryAttention rewrite, in one process and
- * interleaved (A, B, A, B …): decode-step time at a fixed context with a synthetic KV cache (its
+ * A/B/C of the decoder as exported against the two GroupQueryAttention rewrites (gqa-nodes.ts), in
+ * one process and interleaved (A, B, C, A, B, C …): decode-step time at a fixed context with a synthetic KV cache (its
  * values do not change the cost), and one prefill each. Both sessions get the CPU load path's
  * MatMulNBits accuracy level. Run: `npx tsx companion/src/bench/vlm-real/gqa-ab.ts [model dir]`
  * (default: the vlm-real bench's cached qwen2.5-vl-3b stand-in). Prints medians and the load.
@@ -22,13 +22,15 @@ const prefillTokens = Number(process.env.GQA_AB_PREFILL ?? 0);
 
 const file = join(dir, 'onnx', 'decoder_model_merged_q4.onnx');
 const accurate = setMatMulNBitsAccuracy(await readFile(file), MATMUL_ACCURACY_LEVEL.cpu!).model;
-const gqa = rewriteAttentionToGqa(accurate);
-if (gqa.layers === 0) throw new Error(`the rewrite did not apply: ${gqa.reason}`);
+const gqa = rewriteAttentionToGqa(accurate, 'grouped');
+const fused = rewriteAttentionToGqa(accurate, 'fused');
+if (gqa.layers === 0 || fused.layers === 0) throw new Error(`the rewrite did not apply: ${gqa.reason ?? fused.reason}`);
 const base = sessionOptionsFor('cpu', 'decoder_model_merged');
 const extra = base.extra as { session: Record<string, unknown> };
 const options = { ...base, logSeverityLevel: 3 as const, extra: { ...extra, session: { ...extra.session, model_external_initializers_file_folder_path: dirname(file) } } };
 const original = await ort.InferenceSession.create(accurate, options);
 const rewritten = await ort.InferenceSession.create(gqa.model, options);
+const fusedSession = await ort.InferenceSession.create(fused.model, options);
 
 const pastMeta = original.inputMetadata.filter((m) => m.name.startsWith('past_key_values.'));
 const [, kvHeads, , headDim] = (pastMeta[0] as unknown as { shape: number[] }).shape;
@@ -52,19 +54,19 @@ for (const context of contexts) {
   const buffers = Object.fromEntries(pastMeta.map((m) => [m.name, cache(context + 64)]));
   const fetchB = { logits: null, ...Object.fromEntries(pastMeta.map((m) => [m.name.replace('past_key_values.', 'present.'), buffers[m.name]!])) };
   const embeds = Float32Array.from({ length: hidden }, (_, i) => Math.cos(i) * 0.1);
-  const times: Record<'A' | 'B', number[]> = { A: [], B: [] };
-  const step = async (which: 'A' | 'B') => {
+  const times: Record<'A' | 'B' | 'C', number[]> = { A: [], B: [], C: [] };
+  const step = async (which: 'A' | 'B' | 'C') => {
     const start = performance.now();
     if (which === 'A') await original.run(feeds(embeds, 1, context + 1, pastA));
-    else await rewritten.run(feeds(embeds, 1, context + 1, buffers), fetchB);
+    else await (which === 'B' ? rewritten : fusedSession).run(feeds(embeds, 1, context + 1, buffers), fetchB);
     times[which].push(performance.now() - start);
   };
-  await step('A');
-  await step('B');
-  times.A.length = times.B.length = 0;
-  for (let r = 0; r < rounds; r++) for (const which of ['A', 'B'] as const) for (let s = 0; s < stepsPerRound; s++) await step(which);
-  const [a, b] = [median(times.A), median(times.B)];
-  console.log(`context ${context}: step median A (as exported) ${a.toFixed(1)} ms = ${(1000 / a).toFixed(2)} tok/s, B (GQA, shared buffer) ${b.toFixed(1)} ms = ${(1000 / b).toFixed(2)} tok/s, B/A speed ${(a / b).toFixed(2)}×; ${times.A.length}+${times.B.length} steps; load ${load()}`);
+  for (const which of ['A', 'B', 'C'] as const) await step(which);
+  times.A.length = times.B.length = times.C.length = 0;
+  for (let r = 0; r < rounds; r++) for (const which of ['A', 'B', 'C'] as const) for (let s = 0; s < stepsPerRound; s++) await step(which);
+  const [a, b, c] = [median(times.A), median(times.B), median(times.C)];
+  const tps = (ms: number) => `${ms.toFixed(1)} ms = ${(1000 / ms).toFixed(2)} tok/s`;
+  console.log(`context ${context}: step medians A (as exported) ${tps(a)}, B (grouped: GQA writes KV in place, FusedMatMul per KV head) ${tps(b)}, C (one fused GQA) ${tps(c)}; speed vs A: B ${(a / b).toFixed(2)}×, C ${(a / c).toFixed(2)}×; ${times.A.length} steps each; load ${load()}`);
 }
 
 if (prefillTokens > 0) {
@@ -86,3 +88,4 @@ if (prefillTokens > 0) {
 }
 await original.release();
 await rewritten.release();
+await fusedSession.release();

@@ -49,16 +49,18 @@ function maxDiff(a: Float32Array[], b: Float32Array[]): { diff: number; scale: n
 
 describe('rewriteAttentionToGqa', () => {
   it.each([
-    ['qwen2.5-vl-3b', 'q4', 1e-4],
-    ['qwen3-vl-2b', 'q4', 1e-4],
-    ['qwen2-vl-2b', 'q4f16', 1e-2],
-  ] as const)('%s %s: the same logits at prefill and over 24 greedy steps, the KV cache filled in place (and regrown)', async (id, dtype, tolerance) => {
+    ['qwen2.5-vl-3b', 'q4', 'grouped', 1e-4],
+    ['qwen2.5-vl-3b', 'q4', 'fused', 1e-4],
+    ['qwen3-vl-2b', 'q4', 'grouped', 1e-4],
+    ['qwen2-vl-2b', 'q4f16', 'grouped', 1e-2],
+    ['qwen2-vl-2b', 'q4f16', 'fused', 1e-2],
+  ] as const)('%s %s, %s form: the same logits at prefill and over 24 greedy steps, the KV cache filled in place (and regrown)', async (id, dtype, form, tolerance) => {
     const dir = await standIn(id, dtype);
     const notes: string[] = [];
     const loaded = await openSessions(dir, 'cpu', dtype, { threads: 1, note: (m) => notes.push(m) });
     // Both without the accuracy_level rewrite: int8 activations would turn fp rounding into visible noise.
     const exported = { ...loaded, decoder_model_merged: await decoder(dir, dtype, (b) => b) };
-    const rewritten = { ...loaded, decoder_model_merged: await decoder(dir, dtype, (b) => rewriteAttentionToGqa(b).model) };
+    const rewritten = { ...loaded, decoder_model_merged: await decoder(dir, dtype, (b) => rewriteAttentionToGqa(b, form).model) };
     try {
       expect(notes).toEqual(['decoder attention rewritten to GroupQueryAttention on 2 layers (KV cache filled in place)']);
       const past = loaded.decoder_model_merged.inputMetadata.find((m) => m.name === 'past_key_values.1.value');

@@ -1,17 +1,13 @@
 import type { AttentionMatch } from './gqa-pattern';
 import { matchAttention } from './gqa-pattern';
+import { fusedNodes, groupedNodes, initializers, lengthNodes, type AttentionForm } from './gqa-nodes';
 import type { GraphNode } from './onnx-graph';
 import { OnnxGraph, valueInfoElemType } from './onnx-graph';
 import {
   concat,
   field,
   firstString,
-  floatAttribute,
   forEachField,
-  int64Initializer,
-  intAttribute,
-  intsAttribute,
-  nodeBytes,
   payloads,
   readVarint,
   rewriteFields,
@@ -20,18 +16,18 @@ import {
 } from './onnx-wire';
 
 /**
- * Rewrites a decoder's attention, layer by layer, into onnxruntime's fused com.microsoft
- * GroupQueryAttention (CPU kernel): one op per layer instead of Concat + K transpose + two
- * matmuls + softmax, GQA-aware (the K/V heads are not repeated) and with do_rotary 0 (Qwen-VL's
- * M-RoPE is applied before, so the already-rotated Q and K go in). seqlens_k and
- * total_sequence_length are computed in the graph from attention_mask, so the inputs stay those of
- * the transformers.js contract. The past/present KV axis is renamed KV_BUFFER_DIM: a caller may
- * pass one pre-allocated max-length buffer as both past input and present output, which the
- * kernel then fills in place (it compares the two pointers), or keep feeding growing caches.
+ * Rewrites a decoder's attention, layer by layer, around onnxruntime's com.microsoft
+ * GroupQueryAttention (CPU kernel) with a KV cache filled in place: no per-step Concat of past +
+ * new K/V, no K transpose. do_rotary is 0 (Qwen-VL's M-RoPE is applied before, so the
+ * already-rotated Q and K go in). seqlens_k and total_sequence_length are computed in the graph
+ * from attention_mask, so the inputs stay those of the transformers.js contract. The past/present
+ * KV axis is renamed KV_BUFFER_DIM: a caller may pass one pre-allocated buffer as both past input
+ * and present output, which the kernel then fills in place (it compares the two pointers), or keep
+ * feeding growing caches. The two forms of the attention itself are in gqa-nodes.ts.
  *
  * All layers match or nothing changes: the result says why not, and the model bytes are returned
- * as they came. Whether the rewrite pays, and that logits stay equal, is measured in
- * gqa-rewrite.test.ts and companion/src/bench/vlm-real/gqa-ab.ts.
+ * as they came. Logits stay equal (gqa-rewrite.test.ts); the speed is measured by
+ * companion/src/bench/vlm-real/gqa-ab.ts.
  */
 
 export const KV_BUFFER_DIM = 'loupe_kv_buffer_length';
@@ -44,11 +40,7 @@ export interface GqaRewrite {
   reason?: string;
 }
 
-const PREFIX = 'loupe_gqa';
-const SEQLENS = `${PREFIX}_seqlens_k`;
-const TOTAL = `${PREFIX}_total_sequence_length`;
-
-export function rewriteAttentionToGqa(model: Uint8Array): GqaRewrite {
+export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = 'grouped'): GqaRewrite {
   const graphBytes = payloads(model, 7)[0];
   if (!graphBytes) return { model, layers: 0, reason: 'no graph' };
   const g = new OnnxGraph(graphBytes);
@@ -73,15 +65,9 @@ export function rewriteAttentionToGqa(model: Uint8Array): GqaRewrite {
 
   const replaced = new Set(matches.flatMap((m) => m.replaced));
   const at = new Map<GraphNode, Uint8Array[]>();
-  for (const m of matches) at.set(m.replaced.reduce((a, b) => (b.index > a.index ? b : a)), gqaNodes(m));
+  for (const m of matches) at.set(m.replaced.reduce((a, b) => (b.index > a.index ? b : a)), form === 'grouped' ? groupedNodes(m, elem) : fusedNodes(m));
   const firstAt = Math.min(...matches.map((m) => Math.min(...m.replaced.map((n) => n.index))));
   const dead = deadNodes(g, replaced, new Set(matches.flatMap((m) => [m.q, m.k, m.v])));
-  const initializers = [
-    int64Initializer(`${PREFIX}_axes_1`, [1], [1]),
-    int64Initializer(`${PREFIX}_one`, [], [1]),
-    int64Initializer(`${PREFIX}_q_shape`, [3], [0, 0, first.heads * first.headDim]),
-    int64Initializer(`${PREFIX}_kv_shape`, [3], [0, 0, first.kvHeads * first.headDim]),
-  ];
 
   // Initializers only the replaced nodes read (shapes, the score scale) go too; ORT would warn about each.
   const used = new Set([...g.nodes.filter((n) => !replaced.has(n) && !dead.has(n)).flatMap((n) => n.inputs), ...g.outputs]);
@@ -108,39 +94,11 @@ export function rewriteAttentionToGqa(model: Uint8Array): GqaRewrite {
     parts.push(graphBytes.subarray(copyFrom, fieldStart), ...next.map((p) => field(f, p)));
     copyFrom = end;
   });
-  parts.push(graphBytes.subarray(copyFrom), ...initializers.map((t) => field(5, t)));
+  parts.push(graphBytes.subarray(copyFrom), ...initializers(first).map((t) => field(5, t)));
   const graph = concat(parts);
   let out = rewriteFields(model, (f) => (f === 7 ? graph : undefined));
   if (opsetVersion(model, 'com.microsoft') === 0) out = concat([out, field(8, concat([stringField(1, 'com.microsoft'), varintField(2, 1)]))]);
   return { model: out, layers: matches.length };
-}
-
-/** seqlens_k = sum(attention_mask) − 1 (int32 [B]) and total_sequence_length = its length (int32 scalar). */
-function lengthNodes(): Uint8Array[] {
-  const n = (op: string, inputs: string[], output: string, attributes: Uint8Array[] = []) => nodeBytes(op, inputs, [output], `${output}_node`, attributes);
-  return [
-    n('ReduceSum', ['attention_mask', `${PREFIX}_axes_1`], `${PREFIX}_mask_sum`, [intAttribute('keepdims', 0)]),
-    n('Sub', [`${PREFIX}_mask_sum`, `${PREFIX}_one`], `${PREFIX}_seqlens_i64`),
-    n('Cast', [`${PREFIX}_seqlens_i64`], SEQLENS, [intAttribute('to', 6)]),
-    n('Shape', ['attention_mask'], `${PREFIX}_mask_shape`),
-    n('Gather', [`${PREFIX}_mask_shape`, `${PREFIX}_one`], `${PREFIX}_total_i64`, [intAttribute('axis', 0)]),
-    n('Cast', [`${PREFIX}_total_i64`], TOTAL, [intAttribute('to', 6)]),
-  ];
-}
-
-/** [B, N, S, D] → [B, S, N·D] for Q, K and V, then the fused attention writing the layer's outputs. */
-function gqaNodes(m: AttentionMatch): Uint8Array[] {
-  const p = `${PREFIX}_${m.layer}`;
-  const bsh = (x: string, tag: string, shape: string): [Uint8Array[], string] => [
-    [nodeBytes('Transpose', [x], [`${p}_${tag}_bsnd`], `${p}_${tag}_transpose`, [intsAttribute('perm', [0, 2, 1, 3])]), nodeBytes('Reshape', [`${p}_${tag}_bsnd`, shape], [`${p}_${tag}_bsh`], `${p}_${tag}_reshape`)],
-    `${p}_${tag}_bsh`,
-  ];
-  const [qNodes, q] = bsh(m.q, 'q', `${PREFIX}_q_shape`);
-  const [kNodes, k] = bsh(m.k, 'k', `${PREFIX}_kv_shape`);
-  const [vNodes, v] = bsh(m.v, 'v', `${PREFIX}_kv_shape`);
-  const attributes = [intAttribute('num_heads', m.heads), intAttribute('kv_num_heads', m.kvHeads), floatAttribute('scale', m.scale), intAttribute('do_rotary', 0)];
-  const gqa = nodeBytes('GroupQueryAttention', [q, k, v, m.pastKey, m.pastValue, SEQLENS, TOTAL], [m.output, m.presentKey, m.presentValue], `${p}_attention`, attributes, 'com.microsoft');
-  return [...qNodes, ...kNodes, ...vNodes, gqa];
 }
 
 /** Nodes left without readers once `removed` are gone (the attention bias, for one), transitively; `kept` are read by new nodes. */

@@ -182,3 +182,10 @@ export function int64Initializer(name: string, dims: number[], values: number[])
   values.forEach((v, k) => view.setBigInt64(8 * k, BigInt(v), true));
   return concat([...dims.map((d) => concat([varint(8), varint(d)])), varintField(2, 7), stringField(8, name), field(9, raw)]);
 }
+
+export function floatInitializer(name: string, dims: number[], values: number[]): Uint8Array {
+  const raw = new Uint8Array(4 * values.length);
+  const view = new DataView(raw.buffer);
+  values.forEach((v, k) => view.setFloat32(4 * k, v, true));
+  return concat([...dims.map((d) => concat([varint(8), varint(d)])), varintField(2, 1), stringField(8, name), field(9, raw)]);
+}
