@@ -45,8 +45,9 @@ export interface LoopMeter {
 export const newMeter = (): LoopMeter => ({ visionEncodeMs: 0, prefillMs: 0, promptTokens: 0, steps: 0, stepWallMs: 0, stepRunMs: 0 });
 
 /**
- * KV rows reserved for the answer at prefill in the in-place buffers (more regrow them, doubling).
- * Kept small because the GQA kernel's prefill scratch is prompt × buffer rows × heads floats.
+ * KV rows reserved for the answer in the in-place buffers at prefill, and added at each regrow.
+ * Kept small: the attention runs over every row of the buffer (and the prefill scratch is prompt ×
+ * buffer rows × heads floats); a regrow copies the cache once per this many tokens.
  */
 const PREFILL_ANSWER_ROWS = 256;
 
@@ -93,7 +94,7 @@ export class DecodeLoop {
     const prefillStart = performance.now();
     const embeds = (await embed.run({ input_ids: new ort.Tensor('int64', prompt.ids, [1, S]) })).inputs_embeds!;
     if (features.length > 0) mergeFeatures(embeds, features, prompt.ids, BigInt(prompt.imageTokenId));
-    const cache: KvCache = this.sharedKv ? new SharedKv(this.past, S + Math.min(prompt.maxNewTokens ?? PREFILL_ANSWER_ROWS, PREFILL_ANSWER_ROWS) + 1) : new GrowingKv(this.past);
+    const cache: KvCache = this.sharedKv ? new SharedKv(this.past, S + Math.min(prompt.maxNewTokens ?? PREFILL_ANSWER_ROWS, PREFILL_ANSWER_ROWS) + 1, PREFILL_ANSWER_ROWS) : new GrowingKv(this.past);
     try {
       let outputs = await cache.run(
         decoder,

@@ -27,9 +27,11 @@ export const DTYPE_PREFERENCE: Record<Device, string[]> = {
 export const MATMUL_ACCURACY_LEVEL: Record<Device, number | undefined> = { cpu: 4, cuda: undefined, webgpu: undefined };
 
 /**
- * Whether the decoder's attention is rewritten at load into onnxruntime's GroupQueryAttention
- * with the KV cache filled in place (gqa-rewrite.ts, kv-cache.ts), per device. CPU only: it is the
- * kernel that was measured (see the README's vlm-real notes); GPU EPs keep the exported graph.
+ * Whether the decoder's attention is rewritten at load around onnxruntime's GroupQueryAttention
+ * with the KV cache filled in place (gqa-rewrite.ts, gqa-nodes.ts 'grouped' form, kv-cache.ts), per
+ * device. Measured on the qwen2.5-vl-3b stand-in, one process, interleaved decode steps (load
+ * average 8–9 on 2 cores): 1.36× at 640 context and 1.55× at 4k (the one fused GQA op: 1.15× /
+ * 1.34×). CPU only: it is the CPU kernel that was measured; GPU EPs keep the exported graph.
  */
 export const DECODER_GQA: Record<Device, boolean> = { cpu: true, cuda: false, webgpu: false };
 

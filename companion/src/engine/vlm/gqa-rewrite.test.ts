@@ -67,7 +67,7 @@ describe('rewriteAttentionToGqa', () => {
       expect(past?.isTensor && past.shape[2]).toBe(KV_BUFFER_DIM);
       const ids = [151644, 872, 198, 9707, 1879, 0, 11, 220, 17, 13];
       const a = await generate(exported, ids, 25);
-      const b = await generate(rewritten, ids, 25, 4); // room for 4 new rows: the buffers regrow twice
+      const b = await generate(rewritten, ids, 25, 4); // room for 4 new rows: the buffers regrow mid-run
       expect(a.shared).toBe(false);
       expect(b.shared).toBe(true);
       expect(b.tokens).toEqual(a.tokens);

@@ -49,7 +49,8 @@ export class GrowingKv implements KvCache {
  * input, [1, kv heads, capacity, head dim], passed as both the past input and the present output
  * of every run, so the kernel writes each new row in place and nothing is concatenated or copied
  * per step. attention_mask's length says how many rows are valid. A run that needs more rows than
- * the capacity regrows the buffers first (the filled rows copied once).
+ * the capacity regrows the buffers first by `growth` rows (the filled rows copied): not by
+ * doubling, because the grouped attention form computes over every row of the buffer.
  */
 export class SharedKv implements KvCache {
   private tensors: ort.Tensor[] = [];
@@ -59,6 +60,7 @@ export class SharedKv implements KvCache {
   constructor(
     private readonly past: readonly PastInput[],
     capacity: number,
+    private readonly growth: number,
   ) {
     this.grow(capacity);
   }
@@ -68,7 +70,7 @@ export class SharedKv implements KvCache {
   }
 
   async run(decoder: ort.InferenceSession, feeds: Record<string, ort.Tensor>, total: number): Promise<ort.InferenceSession.ReturnType> {
-    if (total > this.capacity) this.grow(Math.max(total, 2 * this.capacity));
+    if (total > this.capacity) this.grow(total + this.growth);
     const all = { ...feeds };
     const fetches: Record<string, ort.Tensor | null> = Object.fromEntries(decoder.outputNames.map((n) => [n, null]));
     this.past.forEach((p, i) => {
