@@ -29,9 +29,10 @@ export const MATMUL_ACCURACY_LEVEL: Record<Device, number | undefined> = { cpu: 
 /**
  * Whether the decoder's attention is rewritten at load around onnxruntime's GroupQueryAttention
  * with the KV cache filled in place (gqa-rewrite.ts, gqa-nodes.ts 'grouped' form, kv-cache.ts), per
- * device. Measured on the qwen2.5-vl-3b stand-in, one process, interleaved decode steps (load
- * average 8–9 on 2 cores): 1.36× at 640 context and 1.55× at 4k (the one fused GQA op: 1.15× /
- * 1.34×). CPU only: it is the CPU kernel that was measured; GPU EPs keep the exported graph.
+ * device. Measured on the qwen2.5-vl-3b stand-in, one process, interleaved decode steps, three
+ * runs on 2 shared cores: 1.29–1.55× at 4k context (the one fused GQA op: 1.13–1.34×); at 640
+ * context 1.00× at load ~3 (1.36–1.43× at load 8–11); a 512-token prefill 0.93× (noise level:
+ * attention is ~3 % of prefill). CPU only: it is the CPU kernel that was measured.
  */
 export const DECODER_GQA: Record<Device, boolean> = { cpu: true, cuda: false, webgpu: false };
 
