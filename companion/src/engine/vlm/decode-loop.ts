@@ -1,14 +1,17 @@
 import * as ort from 'onnxruntime-node';
 import { abortError } from './event-queue';
+import { KV_BUFFER_DIM } from './gqa-rewrite';
 import { floatsToHalf, halfToFloatInto } from './half';
 import type { PixelInput, RopePositions } from './inputs';
+import { GrowingKv, SharedKv, type KvCache, type PastInput } from './kv-cache';
 import { valueType, type VlmSessions } from './loader';
 
 /**
  * The generation loop: vision encoder per image, prefill (token embeddings with the image
- * features in the pad rows) and then one token per decoder step. Each step's present.* KV
- * outputs are fed back as the next past inputs untouched (never read on the JS side, so they
- * may stay device tensors), and only the last position's logits row is looked at.
+ * features in the pad rows) and then one token per decoder step; only the last position's logits
+ * row is looked at. The KV cache (kv-cache.ts) is either fed back from each step's present.*
+ * outputs, or, for a decoder rewritten to GroupQueryAttention at load, one buffer per layer that
+ * the kernel fills in place.
  */
 
 export interface LoopPrompt {
@@ -16,6 +19,8 @@ export interface LoopPrompt {
   positions: RopePositions;
   images: PixelInput[];
   imageTokenId: number;
+  /** Most tokens this run may generate: a short answer gets smaller in-place KV buffers. */
+  maxNewTokens?: number;
 }
 
 /** Picks the next token; may change the logits row in place. */
@@ -39,15 +44,17 @@ export interface LoopMeter {
 
 export const newMeter = (): LoopMeter => ({ visionEncodeMs: 0, prefillMs: 0, promptTokens: 0, steps: 0, stepWallMs: 0, stepRunMs: 0 });
 
-interface PastInput {
-  name: string;
-  present: string;
-  type: ort.Tensor.Type;
-  dims: [number, number, number, number];
-}
+/**
+ * KV rows reserved for the answer in the in-place buffers at prefill, and added at each regrow.
+ * Kept small: the attention runs over every row of the buffer (and the prefill scratch is prompt ×
+ * buffer rows × heads floats); a regrow copies the cache once per this many tokens.
+ */
+const PREFILL_ANSWER_ROWS = 256;
 
 export class DecodeLoop {
   private readonly past: PastInput[];
+  /** The decoder's past inputs are max-length buffers shared with its present outputs (gqa-rewrite.ts). */
+  readonly sharedKv: boolean;
   private readonly keepLogits: boolean;
   private readonly pixelType: string;
   private readonly gridName: string;
@@ -67,6 +74,7 @@ export class DecodeLoop {
       }
       return [{ name: m.name, present: m.name.replace(/^past_key_values\./, 'present.'), type: m.type as ort.Tensor.Type, dims: [1, heads, 0, dim] }];
     });
+    this.sharedKv = decoder.inputMetadata.some((m) => m.name === this.past[0]?.name && m.isTensor && m.shape[2] === KV_BUFFER_DIM);
     this.keepLogits = decoder.inputNames.includes('num_logits_to_keep');
     this.pixelType = valueType(sessions.vision_encoder, 'pixel_values', 'input') ?? 'float32';
     this.gridName = sessions.vision_encoder.inputNames.find((n) => n === 'grid_thw' || n === 'image_grid_thw') ?? gridInputName;
@@ -86,23 +94,24 @@ export class DecodeLoop {
     const prefillStart = performance.now();
     const embeds = (await embed.run({ input_ids: new ort.Tensor('int64', prompt.ids, [1, S]) })).inputs_embeds!;
     if (features.length > 0) mergeFeatures(embeds, features, prompt.ids, BigInt(prompt.imageTokenId));
-    let feeds: Record<string, ort.Tensor> = {
-      inputs_embeds: embeds,
-      attention_mask: this.ones(S),
-      position_ids: new ort.Tensor('int64', prompt.positions.positionIds, [3, 1, S]),
-      ...(this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {}),
-    };
-    for (const p of this.past) feeds[p.name] = new ort.Tensor(p.type, p.type === 'float16' ? new Uint16Array(0) : new Float32Array(0), p.dims);
-    let outputs = await decoder.run(feeds);
-    const generated: number[] = [];
-    let token = pick(this.lastLogits(outputs.logits!), generated);
-    outputs.logits!.dispose();
-    meter.prefillMs = performance.now() - prefillStart;
-    generated.push(token);
-
-    let kv = this.presentToPast(outputs);
-    disposeAll(feeds, kv);
+    const cache: KvCache = this.sharedKv ? new SharedKv(this.past, S + Math.min(prompt.maxNewTokens ?? PREFILL_ANSWER_ROWS, PREFILL_ANSWER_ROWS) + 1, PREFILL_ANSWER_ROWS) : new GrowingKv(this.past);
     try {
+      let outputs = await cache.run(
+        decoder,
+        {
+          inputs_embeds: embeds,
+          attention_mask: this.ones(S),
+          position_ids: new ort.Tensor('int64', prompt.positions.positionIds, [3, 1, S]),
+          ...(this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {}),
+        },
+        S,
+      );
+      const generated: number[] = [];
+      let token = pick(this.lastLogits(outputs.logits!), generated);
+      outputs.logits!.dispose();
+      meter.prefillMs = performance.now() - prefillStart;
+      generated.push(token);
+
       let handedOut = performance.now();
       meter.firstTokenAt = meter.lastTokenAt = handedOut;
       for (;;) {
@@ -112,17 +121,14 @@ export class DecodeLoop {
         const step = BigInt(total - 1 + prompt.positions.delta);
         const runStart = performance.now();
         const stepEmbeds = (await embed.run({ input_ids: new ort.Tensor('int64', BigInt64Array.of(BigInt(token)), [1, 1]) })).inputs_embeds!;
-        feeds = {
-          ...kv,
+        const feeds = {
           inputs_embeds: stepEmbeds,
           attention_mask: this.ones(total),
           position_ids: new ort.Tensor('int64', BigInt64Array.of(step, step, step), [3, 1, 1]),
           ...(this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {}),
         };
-        outputs = await decoder.run(feeds);
+        outputs = await cache.run(decoder, feeds, total);
         const runMs = performance.now() - runStart;
-        kv = this.presentToPast(outputs);
-        disposeAll(feeds, kv);
         token = pick(this.lastLogits(outputs.logits!), generated);
         outputs.logits!.dispose();
         generated.push(token);
@@ -135,7 +141,7 @@ export class DecodeLoop {
         meter.lastTokenAt = handedOut = now;
       }
     } finally {
-      for (const t of Object.values(kv)) t.dispose();
+      cache.release();
     }
   }
 
@@ -163,27 +169,11 @@ export class DecodeLoop {
     return halfToFloatInto((logits.data as Uint16Array).subarray(start, start + vocab), this.scratch);
   }
 
-  private presentToPast(outputs: ort.InferenceSession.ReturnType): Record<string, ort.Tensor> {
-    const kv: Record<string, ort.Tensor> = {};
-    for (const p of this.past) {
-      const t = outputs[p.present];
-      if (!t) throw new Error(`decoder output ${p.present} is missing (it returns ${Object.keys(outputs).join(', ')}); use a transformers.js Qwen-VL export.`);
-      kv[p.name] = t;
-    }
-    return kv;
-  }
-
   /** An all-ones attention mask of length n, a view on one buffer grown by doubling. */
   private ones(n: number): ort.Tensor {
     if (this.mask.length < n) this.mask = new BigInt64Array(Math.max(n, 2 * this.mask.length, 256)).fill(1n);
     return new ort.Tensor('int64', this.mask.subarray(0, n), [1, n]);
   }
-}
-
-/** Releases the inputs of a finished run except those carried on (the new KV). */
-function disposeAll(feeds: Record<string, ort.Tensor>, keep: Record<string, ort.Tensor>): void {
-  const kept = new Set(Object.values(keep));
-  for (const [name, t] of Object.entries(feeds)) if (name.startsWith('past_key_values.') && !kept.has(t)) t.dispose();
 }
 
 /** Copies the image features, in order, into the rows of the image pad tokens (a masked scatter). */

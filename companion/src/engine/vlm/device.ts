@@ -31,6 +31,16 @@ export const MATMUL_ACCURACY_LEVEL: Record<Device, number | undefined> = { cpu: 
 /** The sessions whose MatMulNBits nodes get MATMUL_ACCURACY_LEVEL (embed_tokens has none). */
 export const MATMUL_ACCURACY_SESSIONS: readonly string[] = ['decoder_model_merged', 'vision_encoder'];
 
+/**
+ * Whether the decoder's attention is rewritten at load around onnxruntime's GroupQueryAttention
+ * with the KV cache filled in place (gqa-rewrite.ts, gqa-nodes.ts 'grouped' form, kv-cache.ts), per
+ * device. Measured on the qwen2.5-vl-3b stand-in, one process, interleaved decode steps, three
+ * runs on 2 shared cores: 1.29–1.55× at 4k context (the one fused GQA op: 1.13–1.34×); at 640
+ * context 1.00× at load ~3 (1.36–1.43× at load 8–11); a 512-token prefill 0.93× (noise level:
+ * attention is ~3 % of prefill). CPU only: it is the CPU kernel that was measured.
+ */
+export const DECODER_GQA: Record<Device, boolean> = { cpu: true, cuda: false, webgpu: false };
+
 export interface DeviceSessionOptions {
   executionProviders: string[];
   /** WebGPU: the named outputs stay on the GPU (the KV cache between decode steps). */

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { deviceSessionOptions, MATMUL_ACCURACY_LEVEL, MATMUL_ACCURACY_SESSIONS, presentOutputNames, type Device } from './device';
+import { DECODER_GQA, deviceSessionOptions, MATMUL_ACCURACY_LEVEL, MATMUL_ACCURACY_SESSIONS, presentOutputNames, type Device } from './device';
 import { DTYPE_SUFFIX, SESSIONS } from './dtypes';
+import { rewriteAttentionToGqa } from './gqa-rewrite';
 import { setMatMulNBitsAccuracy } from './matmul-accuracy';
 import { ModelInvalidError, type ModelConfig } from './model-dir';
 
@@ -19,6 +20,8 @@ export interface SessionTuning {
   threads?: number;
   /** The decoder's layer count: on WebGPU its present.* outputs are kept in GPU buffers. */
   layers?: number;
+  /** Told what the load-time rewrites did (a log line; no model content). */
+  note?: (message: string) => void;
 }
 
 /**
@@ -44,8 +47,10 @@ export async function openSessions(dir: string, device: LoadDevice, dtype: strin
   try {
     // One at a time: session creation is CPU-heavy and parallel creation only adds peak memory.
     for (const role of SESSIONS) {
-      const accuracy = MATMUL_ACCURACY_SESSIONS.includes(role) ? MATMUL_ACCURACY_LEVEL[device] : undefined;
-      opened[role] = await createSession(join(dir, 'onnx', `${role}${suffix}.onnx`), sessionOptionsFor(device, role, tuning), accuracy);
+      const decoder = role === 'decoder_model_merged';
+      const accuracyLevel = MATMUL_ACCURACY_SESSIONS.includes(role) ? MATMUL_ACCURACY_LEVEL[device] : undefined;
+      const rewrites = { accuracyLevel, gqa: decoder && DECODER_GQA[device], note: tuning.note ?? (() => undefined) };
+      opened[role] = await createSession(join(dir, 'onnx', `${role}${suffix}.onnx`), sessionOptionsFor(device, role, tuning), rewrites);
     }
   } catch (error) {
     await closeSessions(opened);
@@ -61,16 +66,39 @@ export async function openSessions(dir: string, device: LoadDevice, dtype: strin
   return sessions;
 }
 
+interface LoadRewrites {
+  accuracyLevel: number | undefined;
+  /** Rewrite the attention into GroupQueryAttention (gqa-rewrite.ts) when it matches. */
+  gqa: boolean;
+  note: (message: string) => void;
+}
+
 /**
- * One session; with an accuracy level, its MatMulNBits nodes are rewritten in memory first and
- * the session is created from those bytes, external data still read from the file's folder.
+ * One session; with rewrites (MatMulNBits accuracy level, GroupQueryAttention), the .onnx is
+ * rewritten in memory and the session created from those bytes, external data still read from
+ * the file's folder. A GQA rewrite that does not match, or that onnxruntime refuses, leaves the
+ * attention as exported (said through `note`).
  */
-async function createSession(file: string, options: ort.InferenceSession.SessionOptions, accuracyLevel: number | undefined): Promise<ort.InferenceSession> {
-  if (accuracyLevel === undefined) return ort.InferenceSession.create(file, options);
-  const rewrite = setMatMulNBitsAccuracy(await readFile(file), accuracyLevel);
-  if (rewrite.nodes === 0) return ort.InferenceSession.create(file, options);
+async function createSession(file: string, options: ort.InferenceSession.SessionOptions, rewrites: LoadRewrites): Promise<ort.InferenceSession> {
+  if (rewrites.accuracyLevel === undefined && !rewrites.gqa) return ort.InferenceSession.create(file, options);
   const extra = options.extra as { session?: Record<string, unknown> } | undefined;
-  return ort.InferenceSession.create(rewrite.model, { ...options, extra: { ...extra, session: { ...extra?.session, model_external_initializers_file_folder_path: dirname(file) } } });
+  const fromBytes = (model: Uint8Array) => ort.InferenceSession.create(model, { ...options, extra: { ...extra, session: { ...extra?.session, model_external_initializers_file_folder_path: dirname(file) } } });
+  const original = await readFile(file);
+  const accurate = rewrites.accuracyLevel === undefined ? original : setMatMulNBitsAccuracy(original, rewrites.accuracyLevel).model;
+  if (rewrites.gqa) {
+    const gqa = rewriteAttentionToGqa(accurate);
+    if (gqa.layers === 0) rewrites.note(`decoder attention left as exported (no GroupQueryAttention rewrite): ${gqa.reason}`);
+    else {
+      try {
+        const session = await fromBytes(gqa.model);
+        rewrites.note(`decoder attention rewritten to GroupQueryAttention on ${gqa.layers} layers (KV cache filled in place)`);
+        return session;
+      } catch (error) {
+        rewrites.note(`decoder attention left as exported: onnxruntime refused the GroupQueryAttention rewrite (${(error as Error).message.split('\n')[0]})`);
+      }
+    }
+  }
+  return accurate === original ? ort.InferenceSession.create(file, options) : fromBytes(accurate);
 }
 
 export async function closeSessions(sessions: Partial<VlmSessions> | undefined): Promise<void> {

@@ -11,6 +11,8 @@
  * (op_type 4, domain 7, attribute 5), and into node attributes that hold subgraphs (g 6, graphs 11).
  */
 
+import { concat, field, forEachField, rewriteFields, TEXT, varintField } from './onnx-wire';
+
 export interface AccuracyRewrite {
   model: Uint8Array;
   /** MatMulNBits nodes whose accuracy_level was set. */
@@ -57,89 +59,4 @@ function attributeName(attribute: Uint8Array): string {
     if (f === 1 && wire === 2) name = TEXT.decode(attribute.subarray(start, end));
   });
   return name;
-}
-
-const DECODER = new TextDecoder();
-const ENCODER = new TextEncoder();
-const TEXT = { decode: (b: Uint8Array): string => DECODER.decode(b), encode: (s: string): Uint8Array => ENCODER.encode(s) };
-
-/**
- * Re-emits a message: for each length-delimited field, `change` returns new payload bytes,
- * null to drop the field, or undefined to keep it as it is. Other fields are copied raw.
- */
-function rewriteFields(message: Uint8Array, change: (field: number, payload: Uint8Array) => Uint8Array | null | undefined): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let changed = false;
-  let copyFrom = 0;
-  forEachField(message, (f, wire, start, end, fieldStart) => {
-    if (wire !== 2) return;
-    const next = change(f, message.subarray(start, end));
-    if (next === undefined) return;
-    changed = true;
-    parts.push(message.subarray(copyFrom, fieldStart));
-    if (next !== null) parts.push(field(f, next));
-    copyFrom = end;
-  });
-  if (!changed) return message;
-  parts.push(message.subarray(copyFrom));
-  return concat(parts);
-}
-
-type Visitor = (field: number, wire: number, start: number, end: number, fieldStart: number) => void;
-
-function forEachField(b: Uint8Array, visit: Visitor): void {
-  let pos = 0;
-  while (pos < b.length) {
-    const fieldStart = pos;
-    const [tag, afterTag] = readVarint(b, pos);
-    const f = Math.floor(tag / 8);
-    const wire = tag % 8;
-    pos = afterTag;
-    let start = pos;
-    if (wire === 0) pos = readVarint(b, pos)[1];
-    else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else if (wire === 2) {
-      const [len, afterLen] = readVarint(b, pos);
-      start = afterLen;
-      pos = afterLen + len;
-    } else throw new Error(`corrupt ONNX protobuf (wire type ${wire})`);
-    if (pos > b.length) throw new Error('truncated ONNX protobuf');
-    visit(f, wire, start, pos, fieldStart);
-  }
-}
-
-function readVarint(b: Uint8Array, pos: number): [number, number] {
-  let result = 0;
-  let scale = 1;
-  for (let i = 0; i < 10 && pos + i < b.length; i++) {
-    const byte = b[pos + i]!;
-    result += (byte & 0x7f) * scale;
-    if ((byte & 0x80) === 0) return [result, pos + i + 1];
-    scale *= 128;
-  }
-  throw new Error('corrupt ONNX protobuf (varint)');
-}
-
-function varint(n: number): Uint8Array {
-  const bytes: number[] = [];
-  while (n >= 128) {
-    bytes.push((n % 128) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  bytes.push(n);
-  return Uint8Array.from(bytes);
-}
-
-const field = (f: number, payload: Uint8Array) => concat([varint(f * 8 + 2), varint(payload.length), payload]);
-const varintField = (f: number, value: number) => concat([varint(f * 8), varint(value)]);
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

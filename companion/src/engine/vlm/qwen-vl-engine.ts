@@ -151,7 +151,8 @@ export class QwenVlEngine implements Engine {
   /** Creates the sessions, checks them, and runs the warm-up; releases them again on failure. */
   private async start(dir: string, device: LoadDevice, dtype: string, base: Omit<Loaded, 'sessions' | 'loop'>): Promise<void> {
     const layers = Number((base.config.text_config as { num_hidden_layers?: unknown } | undefined)?.num_hidden_layers ?? base.config.num_hidden_layers) || undefined;
-    const sessions = await openSessions(dir, device, dtype, { ...(this.options.threads ? { threads: this.options.threads } : {}), ...(layers ? { layers } : {}) });
+    const note = (message: string) => this.log?.info({ device }, message);
+    const sessions = await openSessions(dir, device, dtype, { ...(this.options.threads ? { threads: this.options.threads } : {}), ...(layers ? { layers } : {}), note });
     try {
       this.loaded = { ...base, sessions, loop: new DecodeLoop(sessions, base.family.gridInputName) };
       this.report = { device, dtype };
@@ -277,7 +278,7 @@ export class QwenVlEngine implements Engine {
     });
     const meter = newMeter();
     const jobStart = performance.now();
-    for await (const id of loop.tokens({ ids: vision.ids, positions: vision.positions, images: vision.pixels, imageTokenId: vision.padTokenId }, (logits, soFar) => sampler.pick(logits, soFar), signal, meter)) {
+    for await (const id of loop.tokens({ ids: vision.ids, positions: vision.positions, images: vision.pixels, imageTokenId: vision.padTokenId, maxNewTokens: maxTokens }, (logits, soFar) => sampler.pick(logits, soFar), signal, meter)) {
       const { delta, done } = answer.push(id);
       if (delta) yield { type: 'delta', text: delta };
       if (done) break;
