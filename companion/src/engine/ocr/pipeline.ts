@@ -14,12 +14,7 @@ import { spaceLineWithPitch } from './spacing';
 import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
 import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rules';
-import { acceptReading, tokenCrop, uncoveredTokens } from './lone-glyphs';
-
-/** Score under which a padded lone glyph is read again unpadded. */
-const LONE_GLYPH_DOUBT = 0.9;
-/** Least score an unpadded re-reading needs (a bullet reads as `0` at 0.6–0.7). */
-const LONE_GLYPH_SURE = 0.7;
+import { rereadLoneGlyphs } from './lone-glyphs';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -114,19 +109,8 @@ export class OcrPipeline {
     });
     const t1 = performance.now();
     const recs = await this.recognizer.recognize(crops, undefined, signal);
-    // A lone glyph padded with its edge colour can read as nothing (a `U` alone at a terminal row's
-    // end on a dark page); read doubtful ones as cropped too, and keep the surer reading.
-    const lone = recs.map((r, i) => (r.score < LONE_GLYPH_DOUBT && !turned[i] && crops[i]!.width > rects[i]![2] - rects[i]![0] + 1 ? i : -1)).filter((i) => i >= 0);
-    if (lone.length) {
-      const bare = lone.map((i) => cropRgb(rgb, rects[i]!));
-      const again = await this.recognizer.recognize(bare, undefined, signal);
-      lone.forEach((i, k) => {
-        if (again[k]!.score > Math.max(recs[i]!.score, LONE_GLYPH_SURE)) {
-          recs[i] = again[k]!;
-          crops[i] = bare[k]!;
-        }
-      });
-    }
+    // Lone glyphs the padding hid (see lone-glyphs.ts).
+    await rereadLoneGlyphs(this.recognizer, rgb, rects, crops, recs, turned, signal);
     // Lines read with low confidence may be upside down: ask the direction classifier, re-read those.
     const doubtful = recs.map((r, i) => (r.score < 0.8 ? i : -1)).filter((i) => i >= 0);
     if (doubtful.length) {
@@ -139,21 +123,6 @@ export class OcrPipeline {
           recs[i] = again[k]!;
           crops[i] = rotate180(crops[i]!);
         }
-      });
-    }
-    // Ink no box covers that reads confidently as a short token (a lone table digit) is a line of its own.
-    const tokens = uncoveredTokens(rgb, rects);
-    if (tokens.length) {
-      signal?.throwIfAborted();
-      const frames = tokens.map((t) => tokenCrop(t, rects, rgb));
-      const framed = frames.map((f) => padToWidth(cropRgb(rgb, f), 2 * (f[3] - f[1])));
-      const read = await this.recognizer.recognize(framed, undefined, signal);
-      read.forEach((r, k) => {
-        if (!acceptReading(r.chars.map((c) => c.char).join(''), r.score)) return;
-        rects.push(frames[k]!);
-        crops.push(framed[k]!);
-        recs.push(r);
-        turned.push(false);
       });
     }
     const t2 = performance.now();
