@@ -14,6 +14,7 @@ import { spaceLineWithPitch } from './spacing';
 import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
 import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rules';
+import { rereadLoneGlyphs } from './lone-glyphs';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -113,6 +114,8 @@ export class OcrPipeline {
     });
     const t1 = performance.now();
     const recs = await this.recognizer.recognize(crops, undefined, signal);
+    // Lone glyphs the padding hid (see lone-glyphs.ts).
+    await rereadLoneGlyphs(this.recognizer, rgb, rects, crops, recs, turned, signal);
     // Lines read with low confidence may be upside down: ask the direction classifier, re-read those.
     const doubtful = recs.map((r, i) => (r.score < 0.8 ? i : -1)).filter((i) => i >= 0);
     if (doubtful.length) {
