@@ -4,7 +4,7 @@ import { OcrPipeline } from './pipeline';
 import { renderSvgs, textSvg } from './test-render';
 
 let pipeline: OcrPipeline;
-let invoice: Buffer, table: Buffer, paragraphs: Buffer, dark: Buffer, tiny: Buffer, longPage: Buffer, large: Buffer, code: Buffer, digits: Buffer, drawnTable: Buffer;
+let caption: Buffer, invoice: Buffer, table: Buffer, paragraphs: Buffer, dark: Buffer, tiny: Buffer, longPage: Buffer, large: Buffer, code: Buffer, digits: Buffer, drawnTable: Buffer;
 
 /** `ls -l` as a box-drawn table: cells too short for the recogniser to time a monospace grid. */
 const DRAWN = ['┌────────────┬────┬──────┬──────┐', '│ drwxr-xr-x │ 80 │ root │ 4096 │', '├────────────┼────┼──────┼──────┤', '│ -rw-r--r-- │ 1  │ root │ 782  │', '│ drwxr-xr-x │ 2  │ root │ 4096 │', '└────────────┴────┴──────┴──────┘'];
@@ -12,7 +12,12 @@ const DRAWN = ['┌────────────┬────┬──�
 const CODE = ['function total(items) {', '  let sum = 0;', '  for (const it of items) {', '    sum += it.price * it.qty;', '  }', '  return sum;', '}'];
 
 beforeAll(async () => {
-  [invoice, table, paragraphs, dark, tiny, longPage, large, code, digits, drawnTable] = renderSvgs([
+  [caption, invoice, table, paragraphs, dark, tiny, longPage, large, code, digits, drawnTable] = renderSvgs([
+    // Two short lines of large proportional text with tabular digits (the e2e's <img> at DPR 2): not a terminal.
+    textSvg(840, 300, [
+      { text: 'Invoice 2048', x: 64, y: 112, size: 80 },
+      { text: 'Total due 315 EUR', x: 64, y: 206, size: 80 },
+    ]),
     textSvg(640, 140, [
       { text: 'Invoice No. FP2024', x: 40, y: 50, size: 22 },
       { text: 'Total amount due: 1,250.00 USD', x: 40, y: 84, size: 22 },
@@ -39,7 +44,7 @@ beforeAll(async () => {
     textSvg(600, 220, CODE.map((text, k) => ({ text, x: 20, y: 30 + k * 25, size: 16, family: 'DejaVu Sans Mono' }))),
     textSvg(500, 170, [['Item', 'Qty', 'Price'], ['Coffee beans', '2', '18.50'], ['Oat milk', '1', '3.20']].flatMap((row, i) => row.map((text, j) => ({ text, x: 20 + j * 170, y: 35 + i * 35 })))),
     textSvg(420, 170, DRAWN.map((text, k) => ({ text, x: 12, y: 26 + k * 22, size: 16, family: 'DejaVu Sans Mono', fill: '#586e75' })), '#fdf6e3'),
-  ]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+  ]) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   pipeline = await OcrPipeline.load();
 }, 120_000);
 
@@ -58,6 +63,12 @@ describe('PP-OCR pipeline on rendered text', () => {
     const out = await pipeline.recognizeBytes(drawnTable);
     expect(out.text.split('\n')).toEqual(DRAWN);
     expect(out.blocks).toEqual([{ kind: 'table', firstLine: 0, lastLine: DRAWN.length - 1 }]);
+  });
+
+  it('does not put two short lines of proportional text on a terminal grid', async () => {
+    const out = await pipeline.recognizeBytes(caption);
+    expect(out.text).toBe('Invoice 2048\nTotal due 315 EUR');
+    expect(out.blocks ?? []).toEqual([]);
   });
 
   it('reads English lines and keeps the spaces between words', async () => {

@@ -74,7 +74,10 @@ function pageGrid(img: Rgb, ink: InkTest, rects: readonly Rect[], latinEnds: rea
   // Chinese takes two cells a character: only the part of each line before it shows the one-cell period.
   const latin = lines.map((r): Rect => [r[0], r[1], Math.min(r[2], latinEnds[rects.indexOf(r)] ?? r[2]), r[3]]).filter((r) => r[2] - r[0] >= h);
   const grid = findCharGrid(columnProfile(img, ink, latin), 0.32 * h, 0.7 * h, PAGE_GRID_STRENGTH);
-  return grid && { tables: [], grid, ink, pageLineHeight: h };
+  // Two short lines split into three boxes (a caption, "Invoice 2048 / Total due 315 EUR") can look
+  // periodic, tabular digits above all: a terminal's grid needs three rows of text at least.
+  if (!grid || textRows(lines) < 3) return undefined;
+  return { tables: [], grid, ink, pageLineHeight: h };
 }
 
 /** Where a line's Chinese starts in the image (its end when it has none), from the recogniser's time steps. */
@@ -89,6 +92,19 @@ export function latinEnd(rect: Rect, chars: ReadonlyArray<{ char: string; start:
  * 0.6 em, a line box 1–1.5 em): English terminals 0.19–0.41, proportional pages 0.14 at most.
  */
 const PAGE_GRID_STRENGTH = 0.18;
+
+/** How many rows the boxes stand in: boxes whose vertical middles fall inside each other's extent share a row. */
+function textRows(rects: readonly Rect[]): number {
+  const middles = rects.map((r) => (r[1] + r[3]) / 2).sort((a, b) => a - b);
+  const h = median(rects.map((r) => r[3] - r[1]));
+  let rows = 0;
+  let last = -Infinity;
+  for (const m of middles) {
+    if (m - last > h / 2) rows++;
+    last = m;
+  }
+  return rows;
+}
 
 /** The pitch a text box is read on: its table's, or the page's grid for a line of the page's size. */
 export function gridPitchFor(scan: TableScan | undefined, rect: Rect): number | undefined {
