@@ -17,7 +17,8 @@ const X_HEIGHT = /^[aemnru]$/;
 /** Capitals and digits of cap height (the size-only ones excluded: they are the question). */
 const CAP_HEIGHT = /^[ABDEFHIKLMNPRTUY2-9]$/;
 
-interface Mask {
+/** Text ink of a crop: Otsu on luminance, the background being the majority class. */
+export interface Mask {
   ink: Uint8Array;
   width: number;
   height: number;

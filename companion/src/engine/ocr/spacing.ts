@@ -1,8 +1,8 @@
 import type { CtcChar } from './ctc';
 import { median } from './median';
-import { luminanceAt, type Rgb } from './raster';
+import type { Rgb } from './raster';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
-import { correctByShape, inkMask } from './glyph-shape';
+import { correctByShape, inkMask, type Mask } from './glyph-shape';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -51,39 +51,27 @@ export interface InkProfile {
   inkHeight: number;
 }
 
-/** Separates text ink from background: Otsu on luminance; the background is the majority class. */
-export function inkProfile(crop: Rgb): InkProfile {
-  const n = crop.width * crop.height;
-  const lum = new Uint8Array(n);
-  const hist = new Uint32Array(256);
-  for (let i = 0; i < n; i++) {
-    const v = Math.round(luminanceAt(crop, i));
-    lum[i] = v;
-    hist[v]!++;
-  }
-  const t = otsu(hist, n);
-  let above = 0;
-  for (let v = t + 1; v < 256; v++) above += hist[v]!;
-  const inkIsDark = above >= n - above;
-  const columns = new Uint8Array(crop.width);
-  let top = crop.height;
+/** Which crop columns hold text ink, and how tall the text is, from the crop's ink mask (inkMask). */
+export function inkProfile(mask: Mask): InkProfile {
+  const { ink, width, height } = mask;
+  const columns = new Uint8Array(width);
+  let top = height;
   let bottom = -1;
-  for (let y = 0; y < crop.height; y++) {
+  for (let y = 0; y < height; y++) {
     let rowInk = 0;
-    for (let x = 0; x < crop.width; x++) {
-      const v = lum[y * crop.width + x]!;
-      if (inkIsDark ? v <= t : v > t) {
+    for (let x = 0; x < width; x++) {
+      if (ink[y * width + x]) {
         columns[x] = 1;
         rowInk++;
       }
     }
     // A row counts as text when more than a sliver of it is ink (ignores specks and borders).
-    if (rowInk > Math.max(1, crop.width * 0.01)) {
+    if (rowInk > Math.max(1, width * 0.01)) {
       if (y < top) top = y;
       bottom = y;
     }
   }
-  return { columns, inkHeight: bottom >= top ? bottom - top + 1 : crop.height };
+  return { columns, inkHeight: bottom >= top ? bottom - top + 1 : height };
 }
 
 export function otsu(hist: Uint32Array, total: number): number {
@@ -180,8 +168,10 @@ export interface SpacedLine {
 export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions = DEFAULT_SPACING, knownPitch?: number): SpacedLine {
   const read = chars.filter((c) => c.char !== ' ');
   if (read.length === 0) return { text: '', proportionalText: '' };
-  const glyphs = correctByShape(read, pxPerStep, inkMask(crop));
-  const text = spaceProportional(glyphs, pxPerStep, crop, opts);
+  // One Otsu mask per crop serves the glyph-shape fixes and the proportional spacing.
+  const mask = inkMask(crop);
+  const glyphs = correctByShape(read, pxPerStep, mask);
+  const text = spaceProportional(glyphs, pxPerStep, mask, opts);
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
   if (pitch === undefined) return { text, proportionalText: text };
@@ -203,8 +193,8 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   return { text: fixLatinConfusions(mono), pitch, proportionalText: text };
 }
 
-function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, crop: Rgb, opts: SpacingOptions): string {
-  const { columns, inkHeight } = inkProfile(crop);
+function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask, opts: SpacingOptions): string {
+  const { columns, inkHeight } = inkProfile(mask);
   // CTC spikes sit inside their glyphs; the gap between two glyphs lies between the spikes.
   const gaps = glyphs.slice(1).map((b, i) => longestBlankRun(columns, Math.floor((glyphs[i]!.end + 0.5) * pxPerStep), Math.ceil((b.start + 0.5) * pxPerStep)));
   // A gap the recogniser did not call a space must also stand out from the line's usual letter
