@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { onnx } from '@loupe/models/onnx/proto';
 import { fuseActivations } from './fuse-activations';
+import { firstOutput } from './test-output';
 import { resolvePpOcrModelFiles } from './model-files';
 
 const opCount = (bytes: Uint8Array, op: string) => onnx.ModelProto.decode(bytes).graph!.node!.filter((n) => n.opType === op).length;
-
-async function outputs(model: Uint8Array, shape: number[], input: Float32Array): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(model, { logSeverityLevel: 3, intraOpNumThreads: 1 });
-  try {
-    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, shape) });
-    return out[session.outputNames[0]!]!.data as Float32Array;
-  } finally {
-    await session.release();
-  }
-}
 
 describe('fuseActivations', () => {
   const files = resolvePpOcrModelFiles();
@@ -31,7 +21,7 @@ describe('fuseActivations', () => {
     const n = shape.reduce<number>((a, b) => a * b, 1);
     // Deterministic pseudo-random input in the normalised pixel range.
     const input = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 2);
-    const [a, b] = [await outputs(original, [...shape], input), await outputs(fused, [...shape], input)];
+    const [a, b] = [await firstOutput(original, [...shape], input), await firstOutput(fused, [...shape], input)];
     expect(b.length).toBe(a.length);
     let maxDiff = 0;
     for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!));
@@ -41,7 +31,7 @@ describe('fuseActivations', () => {
   it('gives the same direction-classifier outputs', async () => {
     const original = readFileSync(files.cls);
     const input = Float32Array.from({ length: 3 * 48 * 192 }, (_, i) => Math.cos(i * 7.31));
-    const [a, b] = [await outputs(original, [1, 3, 48, 192], input), await outputs(fuseActivations(original), [1, 3, 48, 192], input)];
+    const [a, b] = [await firstOutput(original, [1, 3, 48, 192], input), await firstOutput(fuseActivations(original), [1, 3, 48, 192], input)];
     expect(Math.abs(a[1]! - b[1]!)).toBeLessThan(1e-4);
   });
 });

@@ -1,21 +1,11 @@
 import { readFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { onnx } from '@loupe/models/onnx/proto';
 import { foldBatchNorms } from './fold-batchnorm';
 import { fuseActivations } from './fuse-activations';
+import { firstOutput } from './test-output';
 import { resolvePpOcrModelFiles } from './model-files';
 import { upgradeToOpset13 } from './opset13';
-
-async function outputs(model: Uint8Array, shape: number[], input: Float32Array): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(model, { logSeverityLevel: 3, intraOpNumThreads: 1 });
-  try {
-    const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', input, shape) });
-    return out[session.outputNames[0]!]!.data as Float32Array;
-  } finally {
-    await session.release();
-  }
-}
 
 const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 const upgraded = (bytes: Uint8Array) => onnx.ModelProto.encode(upgradeToOpset13(onnx.ModelProto.decode(bytes))!).finish();
@@ -31,7 +21,7 @@ describe('upgradeToOpset13 and foldBatchNorms', () => {
     const decoded = onnx.ModelProto.decode(changed);
     expect(Number(decoded.opsetImport!.find((o) => !o.domain)!.version)).toBe(13);
     expect(decoded.graph!.node!.some((n) => n.opType === 'BatchNormalization')).toBe(false);
-    const [a, b] = [await outputs(original, shape, input), await outputs(changed, shape, input)];
+    const [a, b] = [await firstOutput(original, shape, input), await firstOutput(changed, shape, input)];
     expect(b.length).toBe(a.length);
     expect(maxDiff(a, b)).toBeLessThan(1e-4);
   });
