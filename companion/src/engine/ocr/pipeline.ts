@@ -15,6 +15,7 @@ import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
 import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rules';
 import { rereadLoneGlyphs } from './lone-glyphs';
+import { addMissedMarks, markFromShape, unreadBoxes } from './missed-marks';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -103,7 +104,9 @@ export class OcrPipeline {
       boxes = [{ box: [0, 0, rgb.width, rgb.height], score: 0.5 }];
     }
     signal?.throwIfAborted();
-    const rects = boxes.map((b) => b.box);
+    // Punctuation alone (fences, bullets, a lone `}`) the detector missed (see missed-marks.ts).
+    const marked = addMissedMarks(rgb, boxes.map((b) => b.box));
+    const { rects, added } = marked;
     // A box at least three times taller than wide is a line written bottom-to-top.
     // Short crops (a lone "}" or table digit) get background on both sides, at least twice their height.
     const turned = rects.map((r) => r[3] - r[1] >= 3 * (r[2] - r[0]));
@@ -151,9 +154,13 @@ export class OcrPipeline {
       else if (agreed[i] === undefined) spaced[i] = proportional;
       return spaced[i];
     });
+    const unread = unreadBoxes(marked, (i) => !spaced[i]!.text.trim() || recs[i]!.score < 0.5);
     recs.forEach((r, i) => {
-      const { text, pitch } = spaced[i]!;
-      if (!text.trim() || r.score < 0.5) return;
+      if (unread.has(i)) return;
+      const blobs = added.get(i);
+      const shaped = blobs && markFromShape(blobs, rects[i]!);
+      const { text, pitch } = shaped ? { ...spaced[i]!, text: shaped } : spaced[i]!;
+      if (!text.trim() || (r.score < 0.5 && !shaped)) return;
       const box = rects[i]!.map((v) => Math.round(v)) as [number, number, number, number];
       const glyphs = r.chars.filter((c) => c.char !== ' ').length;
       // A turned line's pitch runs down the page, not across: no grid for it.
