@@ -3,6 +3,7 @@ import { median } from './median';
 import type { Rgb } from './raster';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 import { correctByShape, inkMask, type Mask } from './glyph-shape';
+import { findPills, spaceAtPillEdge, type Pill } from './code-pills';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -171,7 +172,7 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   // One Otsu mask per crop serves the glyph-shape fixes and the proportional spacing.
   const mask = inkMask(crop);
   const glyphs = correctByShape(read, pxPerStep, mask);
-  const text = spaceProportional(glyphs, pxPerStep, mask, opts);
+  const text = spaceProportional(glyphs, pxPerStep, mask, opts, findPills(crop));
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
   if (pitch === undefined) return { text, proportionalText: text };
@@ -193,10 +194,11 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   return { text: fixLatinConfusions(mono), pitch, proportionalText: text };
 }
 
-function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask, opts: SpacingOptions): string {
+function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask, opts: SpacingOptions, pills: readonly Pill[] = []): string {
   const { columns, inkHeight } = inkProfile(mask);
   // CTC spikes sit inside their glyphs; the gap between two glyphs lies between the spikes.
-  const gaps = glyphs.slice(1).map((b, i) => longestBlankRun(columns, Math.floor((glyphs[i]!.end + 0.5) * pxPerStep), Math.ceil((b.start + 0.5) * pxPerStep)));
+  const between = (i: number): [number, number] => [Math.floor((glyphs[i - 1]!.end + 0.5) * pxPerStep), Math.ceil((glyphs[i]!.start + 0.5) * pxPerStep)];
+  const gaps = glyphs.slice(1).map((_, i) => longestBlankRun(columns, ...between(i + 1)));
   // A gap the recogniser did not call a space must also stand out from the line's usual letter
   // gap: monospace letters ("retu rn") leave gaps that proportional fonts keep for words.
   const typical = gaps.length >= 4 ? median(gaps) : 0;
@@ -209,12 +211,16 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
     const p = b.spaceBefore;
     const gap = gaps[i - 1]!;
     let space: boolean;
+    // At an inline-code pill's edge only the blank outside the pill counts (see code-pills.ts).
+    const atPill = pills.length ? spaceAtPillEdge(pills, columns, ...between(i), inkHeight) : undefined;
     // Full-width punctuation after (or before) Chinese is Chinese punctuation; after Latin it is a
     // misread ASCII mark ("items）{") and spaced like one.
     const afterChinesePunct = CJK_PUNCT.test(a.char) && (cjkAt(i - 2) || CHINESE_ONLY_PUNCT.test(a.char));
     // An opening quote after Chinese text is Chinese too ("文字是“a”").
     const beforeChinesePunct = CJK_PUNCT.test(b.char) && (isCjk(a.char) || cjkAt(i + 1));
-    if (afterChinesePunct && !isCjk(b.char) && !CHINESE_ONLY_PUNCT.test(a.char)) {
+    if (atPill !== undefined) {
+      space = atPill;
+    } else if (afterChinesePunct && !isCjk(b.char) && !CHINESE_ONLY_PUNCT.test(a.char)) {
       // "目录：{model}" is often an ASCII colon and a space in a Chinese font: the recogniser gives
       // the space a weak but non-zero probability there, and none after a true full-width colon.
       space = p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight);
