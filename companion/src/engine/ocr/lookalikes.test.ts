@@ -46,6 +46,15 @@ const RULES: Array<{ rule: string; fix: (text: string) => string; cases: Array<[
   },
   { rule: 'keeps a caret on a line without inline code', fix: fixCodeMarks, cases: [['a ^ b', 'a ^ b']] },
   {
+    rule: 'joins an opening backtick to its code where the code closes or the line has more inline code',
+    fix: fixCodeMarks,
+    cases: [
+      ['fear not, ` xml2js` supports', 'fear not, `xml2js` supports'],
+      ['returns ` consequent; and `IfStatement`', 'returns `consequent; and `IfStatement`'],
+      ['press the ` key', 'press the ` key'],
+    ],
+  },
+  {
     rule: 'puts back the second slash of a URL scheme',
     fix: fixCodeMarks,
     cases: [

@@ -65,6 +65,10 @@ export function fixCodeMarks(text: string): string {
     .replace(/(^|\s)\^ ?(?=[\w./@$-][^`\s]*`)/g, '$1`')
     .replace(/(^|\s)\^ ?(?=[A-Za-z_./@$])/g, (m, pre: string) => (inlineCode ? `${pre}\`` : m))
     .replace(/(?<=(?:^|\s)`[^`\s]+) `(?=[\s.,;:!?)]|$)/g, '`')
+    // An opening backtick (told from the crop's ink, tick-shape.ts) spaced from the code it opens:
+    // the code closes in the word, or the line has inline code (its closing mark is often lost).
+    .replace(/(?<=(?:^|\s)`) (?=[^`\s]+`(?:[\s.,;:!?)]|$))/g, '')
+    .replace(/(?<=(?:^|\s)`) (?=[\w./@$[*?!'"-])/g, (m) => ((marked.match(/`/g)?.length ?? 0) >= 2 ? '' : m))
     // "https:/host": CTC merged the two slashes.
     .replace(/\b(https?|ftp|file):\/(?=[^/\s])/g, '$1://')
     // A middle dot opening a line is a list bullet.

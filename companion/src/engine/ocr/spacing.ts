@@ -4,6 +4,7 @@ import type { Rgb } from './raster';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, spaceAtPillEdge, type Pill } from './code-pills';
+import { backticksByShape } from './tick-shape';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -171,7 +172,7 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   if (read.length === 0) return { text: '', proportionalText: '' };
   // One Otsu mask per crop serves the glyph-shape fixes and the proportional spacing.
   const mask = inkMask(crop);
-  const glyphs = correctByShape(read, pxPerStep, mask);
+  const glyphs = backticksByShape(correctByShape(read, pxPerStep, mask), pxPerStep, mask);
   const text = spaceProportional(glyphs, pxPerStep, mask, opts, findPills(crop));
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);

@@ -1,0 +1,95 @@
+import type { CtcChar } from './ctc';
+import type { Mask } from './glyph-shape';
+
+/**
+ * Backticks the recogniser reads as a caret or a quote (`^Chrome`, "`Condition’", "^['!foo']`"):
+ * the dictionary's marks look alike at 48 px, the crop does not. A backtick is one small stroke
+ * high in the line falling to the right; a caret is two strokes meeting at the top (no lean), an
+ * apostrophe stands upright and a closing quote leans the other way. The glyph's ink around its
+ * CTC spike is measured: its lean is how far the stroke moves right per row going down.
+ */
+const TICK_LOOKALIKE = /^[\^′'’‘]$/;
+
+export const TICK_SHAPE = {
+  /** Columns moved right per row down, at least (a backtick's stroke is at about 45°–60°). */
+  minLean: 0.5,
+  /** The stroke's height at most, in the line's ink height (a caret or quote is small too; a slash is not). */
+  maxHeight: 0.45,
+} as const;
+
+interface Stroke {
+  lean: number;
+  height: number;
+}
+
+/** The connected ink nearest column `cx` within [x0, x1) of rows [y0, y1), and how it leans. */
+export function strokeAt(mask: Mask, cx: number, x0: number, x1: number, y0: number, y1: number): Stroke | undefined {
+  const { ink, width } = mask;
+  let seed = -1;
+  let bestOff = Infinity;
+  for (let y = y0; y < y1; y++) {
+    for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) {
+      if (ink[y * width + x] && Math.abs(x - cx) < bestOff) [seed, bestOff] = [y * width + x, Math.abs(x - cx)];
+    }
+  }
+  if (seed < 0) return undefined;
+  const seen = new Set([seed]);
+  const stack = [seed];
+  let n = 0, sx = 0, sy = 0, sxy = 0, syy = 0, top = Infinity, bottom = -Infinity;
+  while (stack.length) {
+    const p = stack.pop()!;
+    const x = p % width, y = (p - x) / width;
+    n++;
+    sx += x;
+    sy += y;
+    sxy += x * y;
+    syy += y * y;
+    top = Math.min(top, y);
+    bottom = Math.max(bottom, y);
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const qx = x + dx, qy = y + dy, q = qy * width + qx;
+        if (qx < x0 || qx >= x1 || qy < y0 || qy >= y1 || qx < 0 || qx >= width || seen.has(q) || !ink[q]) continue;
+        seen.add(q);
+        stack.push(q);
+      }
+    }
+  }
+  const varY = syy / n - (sy / n) ** 2;
+  const covXY = sxy / n - (sx / n) * (sy / n);
+  return { lean: varY > 0 ? covXY / varY : 0, height: bottom - top + 1 };
+}
+
+/** The crop's text rows: from the first to the last row with more than a sliver of ink. */
+function inkRows(mask: Mask): [number, number] | undefined {
+  let top = -1, bottom = -1;
+  for (let y = 0; y < mask.height; y++) {
+    let n = 0;
+    for (let x = 0; x < mask.width; x++) n += mask.ink[y * mask.width + x]!;
+    if (n > Math.max(1, 0.01 * mask.width)) {
+      if (top < 0) top = y;
+      bottom = y;
+    }
+  }
+  return top < 0 ? undefined : [top, bottom + 1];
+}
+
+/** Carets and quotes whose ink is a backtick's stroke, made backticks. */
+export function backticksByShape(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): CtcChar[] {
+  if (!glyphs.some((g) => TICK_LOOKALIKE.test(g.char))) return [...glyphs];
+  const rows = inkRows(mask);
+  if (!rows) return [...glyphs];
+  const [y0, y1] = rows;
+  const h = y1 - y0;
+  const centre = (g: CtcChar) => ((g.start + g.end) / 2 + 0.5) * pxPerStep;
+  return glyphs.map((g, i) => {
+    if (!TICK_LOOKALIKE.test(g.char)) return g;
+    const cx = centre(g);
+    // The glyph's own columns: halfway to its neighbours' spikes.
+    const left = i > 0 ? (centre(glyphs[i - 1]!) + cx) / 2 : cx - h;
+    const right = i + 1 < glyphs.length ? (centre(glyphs[i + 1]!) + cx) / 2 : cx + h;
+    // The upper half of the line: a backtick sits there, and so does a caret's or quote's whole ink.
+    const s = strokeAt(mask, cx, Math.floor(left), Math.ceil(right), y0, y0 + Math.ceil(h / 2));
+    return s && s.lean >= TICK_SHAPE.minLean && s.height <= TICK_SHAPE.maxHeight * h ? { ...g, char: '`' } : g;
+  });
+}
