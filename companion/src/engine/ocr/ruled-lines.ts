@@ -73,7 +73,10 @@ export function findRules(img: Rgb, ink: InkTest): Rule[] {
       bands.push(open);
     }
   }
-  return pairDoubles(bands).filter((r) => r.y1 - r.y0 <= (r.double ? 8 : 3) && rowShare(img, ink, r.y0 - 2, r.x0, r.x1) < 0.15 && rowShare(img, ink, r.y1 + 2, r.x0, r.x1) < 0.15);
+  // An `=` rule's two strokes have blank rows between them; the x-height top and baseline of a
+  // dense lowercase line (URLs in raw Markdown) are two such bands with the letters' stems between.
+  const hollow = (r: Rule) => !r.double || rowShare(img, ink, Math.round((r.y0 + r.y1) / 2), r.x0, r.x1) < 0.15;
+  return pairDoubles(bands).filter((r) => r.y1 - r.y0 <= (r.double ? 8 : 3) && rowShare(img, ink, r.y0 - 2, r.x0, r.x1) < 0.15 && rowShare(img, ink, r.y1 + 2, r.x0, r.x1) < 0.15 && hollow(r));
 }
 
 /** Two thin bands one to three rows apart with the same ends are the two strokes of `=`. */

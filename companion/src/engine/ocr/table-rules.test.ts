@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeRegion } from './decode';
 import { inkTest } from './char-grid';
 import { renderMonoPages, type MonoPage } from './grid-test-render';
 import { layoutText, type LaidLine } from './layout';
@@ -64,6 +68,13 @@ describe('character-drawn tables', () => {
     expect(groupTables(rules)).toHaveLength(1);
     expect(rules.every((r) => !r.solid)).toBe(true);
     expect(findRules(plain.rgb, inkTest(plain.rgb))).toHaveLength(0);
+  });
+
+  it('takes no dense lowercase line for a double rule (its stems fill the rows between)', async () => {
+    // Raw Markdown links in Chromium's DejaVu Sans Mono 13 px: x-height tops and baselines inked along most of each line.
+    const { rgb } = await decodeRegion(new Uint8Array(await readFile(resolve(dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/ocr-units/md-raw-links.png'))));
+    expect(findRules(rgb, inkTest(rgb))).toHaveLength(0);
+    expect(findRules(smi.rgb, inkTest(smi.rgb)).filter((r) => r.double)).toHaveLength(1);
   });
 
   it('writes each rule a character per cell: junctions where strokes cross, a bar meeting it, a double rule', () => {
