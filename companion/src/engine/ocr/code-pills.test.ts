@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPills, spaceAtPillEdge } from './code-pills';
+import { findPills, insidePill, spaceAtPillEdge } from './code-pills';
 import { OcrPipeline } from './pipeline';
 import type { Rgb } from './raster';
 
@@ -54,6 +54,12 @@ describe('spaceAtPillEdge', () => {
   it('has no say where no pill edge lies between the glyphs', () => {
     expect(spaceAtPillEdge(pills, columns, 24, 40, 12)).toBeUndefined();
     expect(spaceAtPillEdge([], columns, 12, 22, 12)).toBeUndefined();
+  });
+
+  it('tells a blank inside a pill (monospace code) from one across or outside it', () => {
+    expect(insidePill(pills, 24, 40)).toBe(true);
+    expect(insidePill(pills, 12, 22)).toBe(false);
+    expect(insidePill(pills, 52, 60)).toBe(false);
   });
 });
 

@@ -121,3 +121,8 @@ export function spaceAtPillEdge(pills: readonly Pill[], columns: Uint8Array, fro
   }
   return undefined;
 }
+
+/** Whether the blank between two glyphs, crop columns [from, to), lies inside one pill. */
+export function insidePill(pills: readonly Pill[], from: number, to: number): boolean {
+  return pills.some((p) => p.x0 <= from && p.x1 >= to);
+}

@@ -3,7 +3,7 @@ import { median } from './median';
 import type { Rgb } from './raster';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 import { correctByShape, inkMask, type Mask } from './glyph-shape';
-import { findPills, spaceAtPillEdge, type Pill } from './code-pills';
+import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
 import { backticksByShape } from './tick-shape';
 
 /**
@@ -221,6 +221,9 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
     const beforeChinesePunct = CJK_PUNCT.test(b.char) && (isCjk(a.char) || cjkAt(i + 1));
     if (atPill !== undefined) {
       space = atPill;
+    } else if (pills.length && insidePill(pills, ...between(i))) {
+      // Code in a pill is monospace: its letters leave gaps a proportional font keeps for words.
+      space = p >= 0.5 || gap >= Math.max(3, opts.wideGapRatio * inkHeight);
     } else if (afterChinesePunct && !isCjk(b.char) && !CHINESE_ONLY_PUNCT.test(a.char)) {
       // "目录：{model}" is often an ASCII colon and a space in a Chinese font: the recogniser gives
       // the space a weak but non-zero probability there, and none after a true full-width colon.
