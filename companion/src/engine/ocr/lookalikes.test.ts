@@ -24,6 +24,15 @@ const RULES: Array<{ rule: string; fix: (text: string) => string; cases: Array<[
       ['（注意）', '（注意）'],
     ],
   },
+  {
+    rule: 'reads an O after a digit as a zero where the word has no other capital',
+    fix: fixLatinConfusions,
+    cases: [
+      ['ms(6OOOO, { long: true })', 'ms(60000, { long: true })'],
+      ['ms(2 * 600O0) width="68O" olivr7O', 'ms(2 * 60000) width="680" olivr70'],
+      ['H2O, CO2, gcc -O2 OK', 'H2O, CO2, gcc -O2 OK'],
+    ],
+  },
   { rule: 'makes full-width digits and Latin letters ASCII', fix: fixLatinConfusions, cases: [['２ 件，ＡＢＣ ｘ1', '2 件，ABC x1']] },
   {
     rule: 'reads backticks, fences, table bars and small zeros back from their look-alikes',

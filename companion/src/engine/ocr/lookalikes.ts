@@ -45,6 +45,9 @@ export function fixLatinConfusions(text: string): string {
     .replace(/\S+/g, (w) => (LETTERS_WITH_ZERO.test(w) && !/^0[xXbBoO]/.test(w) ? w.replace('0', 'o') : w))
     // The same in capitals ("0CR", "C0DE"), where no other digit is around.
     .replace(/\S+/g, (w) => (CAPITALS_WITH_ZERO.test(w) ? w.replace('0', 'O') : w))
+    // O after a digit in a word with no other capital is a zero ("6OOOO", "width=\"68O\""; "H2O"
+    // and the flag "-O2" keep theirs).
+    .replace(/\S+/g, (w) => (/\dO/.test(w) && !/[A-NP-Z]/.test(w) ? w.replace(/(?<=\d)O+/g, (o) => '0'.repeat(o.length)) : w))
     .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1')
     .replace(/^.*$/s, fixCodeMarks);
 }
