@@ -25,7 +25,7 @@ beforeAll(async () => {
   const { rgb } = await decodeRegion(await readFile(PAGE));
   // Strips of the page's rows at several widths (whole rows, halves, a lone cell widened as the pipeline does).
   crops = [];
-  for (let y = 8; y + 22 < Math.min(rgb.height, 400); y += 22) {
+  for (let y = 8; y + 22 < Math.min(rgb.height, 200); y += 22) {
     crops.push(cropRgb(rgb, [0, y, rgb.width, y + 22]), cropRgb(rgb, [0, y, rgb.width >> 1, y + 22]));
     const cell = cropRgb(rgb, [8, y, 30, y + 22]);
     crops.push(padToWidth(cell, 2 * cell.height));

@@ -68,7 +68,7 @@ interface Reply extends Partial<CtcSteps> {
  */
 export async function workerRunner(model: Uint8Array, count: number, options: ort.InferenceSession.SessionOptions): Promise<RecRunner> {
   const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-    const workers = Array.from({ length: count }, () => new Worker(WORKER, { eval: true, workerData: { ort: ortPath, model, options, outputs: CTC_OUTPUTS } }));
+  const workers = Array.from({ length: count }, () => new Worker(WORKER, { eval: true, workerData: { ort: ortPath, model, options, outputs: CTC_OUTPUTS } }));
   try {
     await Promise.all(
       workers.map(
@@ -87,22 +87,41 @@ export async function workerRunner(model: Uint8Array, count: number, options: or
   /** Queued input per worker (N × W), to hand each batch to the least loaded one. */
   const queued = workers.map(() => 0);
   let nextId = 0;
-  workers.forEach((w) =>
+  // An idle worker does not keep the process alive (a script that forgets release() still exits).
+  const settle = (worker: number) => {
+    if (queued[worker] === 0) workers[worker]!.unref();
+  };
+  const fail = (worker: number, error: Error) => {
+    for (const [id, job] of pending) {
+      if (job.worker !== worker) continue;
+      pending.delete(id);
+      job.reject(error);
+    }
+    queued[worker] = Infinity;
+  };
+  workers.forEach((w, k) => {
+    w.unref();
     w.on('message', (m: Reply) => {
       const job = pending.get(m.id);
       if (!job) return;
       pending.delete(m.id);
       queued[job.worker]! -= job.cost;
+      settle(job.worker);
       if (m.error !== undefined) job.reject(new Error(`recogniser run failed: ${m.error}`));
       else job.resolve({ best: m.best!, bestProb: m.bestProb!, spaceProb: m.spaceProb!, steps: m.steps! });
-    }),
-  );
+    });
+    // A worker that dies fails its runs and takes no more.
+    w.on('error', (e) => fail(k, new Error(`recogniser worker failed: ${e.message}`)));
+    w.on('exit', (code) => fail(k, new Error(`recogniser worker exited (code ${code})`)));
+  });
   return {
     lanes: count,
     run(data, dims) {
       const cost = dims[0]! * dims[3]!;
       const worker = queued.indexOf(Math.min(...queued));
+      if (queued[worker] === Infinity) return Promise.reject(new Error('recogniser workers are gone; reload the OCR engine'));
       queued[worker]! += cost;
+      workers[worker]!.ref();
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject, worker, cost });
@@ -111,8 +130,6 @@ export async function workerRunner(model: Uint8Array, count: number, options: or
     },
     async release() {
       await Promise.all(workers.map((w) => w.terminate()));
-      for (const job of pending.values()) job.reject(new Error('recogniser released'));
-      pending.clear();
     },
   };
 }
