@@ -3,9 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CtcChar } from './ctc';
-import { keepsCharacters, prefersBare } from './lone-glyphs';
+import { keepsCharacters, prefersBare, rereadLoneGlyphs } from './lone-glyphs';
 import { OcrPipeline } from './pipeline';
-import type { Recognised } from './recognizer';
+import { cropRgb, padToWidth, type Rect, type Rgb } from './raster';
+import type { Recognised, Recognizer } from './recognizer';
 import { renderSvgs, textSvg } from './test-render';
 
 const read = (text: string, score: number): Recognised => ({ chars: [...text].map((char, start): CtcChar => ({ char, start, end: start + 1, prob: score }) as CtcChar), score, pxPerStep: 4, steps: 10 });
@@ -50,6 +51,20 @@ describe('choosing the unpadded reading of a lone glyph', () => {
     expect(keepsCharacters('ab', 'xaby')).toBe(true);
     expect(keepsCharacters('ba', 'ab')).toBe(false);
     expect(keepsCharacters('', 'a')).toBe(true);
+  });
+});
+
+describe('which crops are read again', () => {
+  it('only those padToWidth widened, not a wide crop whose box has fractional edges', async () => {
+    const page: Rgb = { data: new Uint8Array(200 * 20 * 3).fill(255), width: 200, height: 20 };
+    // 39.9 px wide, cropped to 41 whole pixels: not padded.
+    const rects: Rect[] = [[10.6, 0, 50.5, 20], [120.2, 0, 130.7, 20]];
+    const crops = rects.map((r) => padToWidth(cropRgb(page, r), 2 * 20));
+    expect(crops.map((c) => c.width)).toEqual([41, 40]);
+    const asked: number[] = [];
+    const recognizer = { recognize: async (bare: Rgb[]) => (asked.push(...bare.map((c) => c.width)), bare.map(() => read('', 0))) } as unknown as Recognizer;
+    await rereadLoneGlyphs(recognizer, page, rects, crops, [read('a', 0.5), read('', 0)], [false, false]);
+    expect(asked).toEqual([11]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { cropRgb, type Rect, type Rgb } from './raster';
+import { cropRgb, cropWidth, type Rect, type Rgb } from './raster';
 import type { Recognised, Recognizer } from './recognizer';
 
 /**
@@ -35,7 +35,8 @@ export function prefersBare(padded: Recognised, bare: Recognised): boolean {
  * `recs[i]` and `crops[i]` in place where that reading is preferred.
  */
 export async function rereadLoneGlyphs(recognizer: Recognizer, rgb: Rgb, rects: readonly Rect[], crops: Rgb[], recs: Recognised[], turned: readonly boolean[], signal?: AbortSignal): Promise<void> {
-  const lone = recs.map((r, i) => (r.score < LONE_GLYPH.doubt && !turned[i] && crops[i]!.width > rects[i]![2] - rects[i]![0] + 1 ? i : -1)).filter((i) => i >= 0);
+  // Only crops padToWidth widened: any other crop is its own bare crop, and reading it again reads the same pixels.
+  const lone = recs.map((r, i) => (r.score < LONE_GLYPH.doubt && !turned[i] && crops[i]!.width > cropWidth(rgb, rects[i]!) ? i : -1)).filter((i) => i >= 0);
   if (!lone.length) return;
   const bare = lone.map((i) => cropRgb(rgb, rects[i]!));
   const again = await recognizer.recognize(bare, undefined, signal);

@@ -10,6 +10,7 @@ import { cropRgb, padToWidth, type Rgb } from './raster';
 import { OrientationClassifier, rotate180, rotate90ccw } from './orientation';
 import { buildDictionary, Recognizer } from './recognizer';
 import { int8Enabled, recognizerModel } from './rec-model';
+import { sessionRunner, workerRunner, type RecRunner } from './rec-runner';
 import { spaceLineWithPitch } from './spacing';
 import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
@@ -21,12 +22,16 @@ export interface OcrPipelineOptions {
   threads?: number;
   /** Run part of the recogniser in int8 (default: `LOUPE_OCR_INT8=1` on a VNNI CPU; see rec-model.ts). */
   int8?: boolean;
+  /** Recogniser worker threads, each with a `threads`-thread session (default 2, or none when `threads` is 1; 0 or 1: one in-process session). See rec-runner.ts. */
+  recWorkers?: number;
 }
 
 export interface OcrTimings {
   decodeMs: number;
   detectMs: number;
   recognizeMs: number;
+  /** Spacing, grids, tables and layout, after the last recogniser run. */
+  postMs: number;
 }
 
 export interface OcrOutput {
@@ -56,7 +61,7 @@ export function ocrSessionOptions(threads: number): ort.InferenceSession.Session
 export class OcrPipeline {
   private constructor(
     private readonly det: ort.InferenceSession,
-    private readonly rec: ort.InferenceSession,
+    private readonly recRunner: RecRunner,
     private readonly detector: Detector,
     private readonly recognizer: Recognizer,
     private readonly cls: ort.InferenceSession,
@@ -67,18 +72,21 @@ export class OcrPipeline {
 
   static async load(options: OcrPipelineOptions = {}): Promise<OcrPipeline> {
     const files = resolvePpOcrModelFiles();
-    const sessionOptions = ocrSessionOptions(options.threads ?? 2);
+    const threads = options.threads ?? 2;
+    const sessionOptions = ocrSessionOptions(threads);
     // The exported graphs spell hard-swish and the learnable affine as many element-wise ops;
     // folding them roughly halves the recogniser's CPU time (see fuse-activations.ts).
     const dict = buildDictionary(await readFile(files.keys, 'utf8'));
     const session = async (path: string) => ort.InferenceSession.create(fuseActivations(await readFile(path)), sessionOptions);
     const recModel = await recognizerModel({ int8: options.int8 ?? int8Enabled() });
-    const [det, rec, cls] = await Promise.all([session(files.det), ort.InferenceSession.create(recModel.bytes, sessionOptions), session(files.cls)]);
-    return new OcrPipeline(det, rec, new Detector(det), new Recognizer(rec, dict), cls, new OrientationClassifier(cls), recModel.dtype);
+    const workers = options.recWorkers ?? (threads >= 2 ? 2 : 0);
+    const rec = async () => (workers >= 2 ? workerRunner(recModel.bytes, workers, sessionOptions) : sessionRunner(await ort.InferenceSession.create(recModel.bytes, sessionOptions)));
+    const [det, recRunner, cls] = await Promise.all([session(files.det), rec(), session(files.cls)]);
+    return new OcrPipeline(det, recRunner, new Detector(det), new Recognizer(recRunner, dict), cls, new OrientationClassifier(cls), recModel.dtype);
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.det.release(), this.rec.release(), this.cls.release()]);
+    await Promise.all([this.det.release(), this.recRunner.release(), this.cls.release()]);
   }
 
   async recognizeBytes(bytes: Uint8Array, region?: Region, signal?: AbortSignal): Promise<OcrOutput> {
@@ -86,7 +94,7 @@ export class OcrPipeline {
     const { rgb, toOriginal } = await decodeRegion(bytes, region);
     signal?.throwIfAborted();
     const out = await this.recognizeRgb(rgb, signal);
-    out.timings.decodeMs = performance.now() - t0 - out.timings.detectMs - out.timings.recognizeMs;
+    out.timings.decodeMs = performance.now() - t0 - out.timings.detectMs - out.timings.recognizeMs - out.timings.postMs;
     // Boxes in the original image's pixels.
     for (const line of out.lines) {
       const [x0, y0] = toOriginal(line.box[0], line.box[1]);
@@ -168,6 +176,6 @@ export class OcrPipeline {
       laid.push({ text, box, score: Math.round(r.score * 1000) / 1000, ...grid });
     });
     const all = onCharacterGrid(rgb, laid, tables);
-    return { ...layoutText(all), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1 } };
+    return { ...layoutText(all), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1, postMs: performance.now() - t2 } };
   }
 }

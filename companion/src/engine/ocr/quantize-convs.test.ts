@@ -14,6 +14,7 @@ import { quantizeConvs } from './quantize-convs';
 import { REC_RANGES } from './rec-int8-ranges';
 import { fp32RecognizerModel, int8Enabled, REC_INT8_CONVS, recognizerModel } from './rec-model';
 import { buildDictionary } from './recognizer';
+import { tapRecogniser } from './eval/tap-recogniser';
 
 const TUNE = resolve(import.meta.dirname, '../../../../test/fixtures/ocr-corpus/tune');
 const PAGES = ['c_en-045-ide-dark', 'c_en-066-gh-md', 'c_zh-081-ui-small'];
@@ -33,10 +34,8 @@ describe('quantizeConvs', () => {
   beforeAll(async () => {
     // Real line crops: what the fp32 pipeline feeds its recogniser on a few tuning pages.
     const pipeline = await OcrPipeline.load({ int8: false, threads: 1 });
-    const rec = (pipeline as unknown as { rec: ort.InferenceSession }).rec;
-    const run = rec.run.bind(rec);
     const feeds: ort.InferenceSession.FeedsType[] = [];
-    (rec as { run: unknown }).run = async (f: ort.InferenceSession.FeedsType) => (feeds.push(f), run(f));
+    tapRecogniser(pipeline, (data, dims) => void feeds.push({ x: new ort.Tensor('float32', data, dims) }));
     for (const page of PAGES) await pipeline.recognizeBytes(await readFile(join(TUNE, `${page}.png`)));
     await pipeline.release();
     fp32 = await fp32RecognizerModel();

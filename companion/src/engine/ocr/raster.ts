@@ -17,9 +17,8 @@ export function luminanceAt(img: Rgb, i: number): number {
 export function cropRgb(img: Rgb, rect: Rect): Rgb {
   const x0 = Math.max(0, Math.floor(rect[0]));
   const y0 = Math.max(0, Math.floor(rect[1]));
-  const x1 = Math.min(img.width, Math.ceil(rect[2]));
   const y1 = Math.min(img.height, Math.ceil(rect[3]));
-  const width = Math.max(1, x1 - x0);
+  const width = cropWidth(img, rect);
   const height = Math.max(1, y1 - y0);
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
@@ -28,6 +27,11 @@ export function cropRgb(img: Rgb, rect: Rect): Rgb {
     data.set(img.data.subarray(src, src + Math.min(width, img.width - x0) * 3), y * width * 3);
   }
   return { data, width, height };
+}
+
+/** Width of `cropRgb(img, rect)` (whole pixels covering the rectangle, clamped to the image). */
+export function cropWidth(img: Rgb, rect: Rect): number {
+  return Math.max(1, Math.min(img.width, Math.ceil(rect[2])) - Math.max(0, Math.floor(rect[0])));
 }
 
 /**

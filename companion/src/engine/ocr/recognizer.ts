@@ -1,7 +1,6 @@
-import * as ort from 'onnxruntime-node';
-import { ctcGreedyDecode, type CtcChar, type CtcSteps } from './ctc';
-import { CTC_OUTPUTS } from './ctc-outputs';
+import { ctcGreedyDecode, type CtcChar } from './ctc';
 import { writeNormalizedBgr, type Rgb } from './raster';
+import type { RecRunner } from './rec-runner';
 
 const REC_H = 48;
 const HALF = [0.5, 0.5, 0.5] as const;
@@ -24,50 +23,61 @@ export interface RecognizeOptions {
 export const DEFAULT_RECOGNIZE: RecognizeOptions = { batchSize: 8, maxWidth: 3200 };
 
 export class Recognizer {
-  /** `session` is the recogniser after `compactCtcOutputs`. */
+  /** `runner` runs the recogniser after `compactCtcOutputs` (see rec-runner.ts). */
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly runner: RecRunner,
     private readonly dict: readonly string[],
   ) {}
 
-  /** Recognises line crops (each already oriented left-to-right), batched by width. */
+  /** Recognises line crops (each already oriented left-to-right), batched by width; the batches run concurrently. */
   async recognize(crops: Rgb[], opts: RecognizeOptions = DEFAULT_RECOGNIZE, signal?: AbortSignal): Promise<Recognised[]> {
+    signal?.throwIfAborted();
     const widths = crops.map((c) => Math.min(opts.maxWidth, Math.max(8, Math.ceil((c.width * REC_H) / c.height))));
-    const order = crops.map((_, i) => i).sort((a, b) => widths[a]! - widths[b]!);
+    const batches = widthBatches(widths, opts.batchSize);
     const results: Recognised[] = new Array(crops.length);
-    for (let i = 0; i < order.length; ) {
-      signal?.throwIfAborted();
-      // Batch lines of similar width; cap the padded area so a few long lines don't pad many short ones.
-      const batch: number[] = [order[i]!];
-      const first = widths[order[i]!]!;
-      let j = i + 1;
-      while (j < order.length && batch.length < opts.batchSize && widths[order[j]!]! <= first * 1.1 + 16) batch.push(order[j++]!);
-      i = j;
-      const maxW = Math.max(...batch.map((k) => widths[k]!));
-      const W = Math.ceil(maxW / 8) * 8;
-      const plane = REC_H * W;
-      const tensor = new Float32Array(batch.length * 3 * plane);
-      batch.forEach((k, b) => {
-        writeNormalizedBgr(crops[k]!, widths[k]!, REC_H, tensor, b * 3 * plane, W, plane, HALF, HALF);
-      });
-      const feeds = { [this.session.inputNames[0]!]: new ort.Tensor('float32', tensor, [batch.length, 3, REC_H, W]) };
-      const out = await this.session.run(feeds);
-      const best = out[CTC_OUTPUTS.best]!;
-      const steps = best.dims[1]!;
-      const decoded: CtcSteps = {
-        best: best.data as Int32Array,
-        bestProb: out[CTC_OUTPUTS.bestProb]!.data as Float32Array,
-        spaceProb: out[CTC_OUTPUTS.spaceProb]!.data as Float32Array,
-      };
-      batch.forEach((k, b) => {
-        const { chars, score } = ctcGreedyDecode(decoded, b * steps, steps, this.dict);
-        const pxPerStep = (W / steps) * (crops[k]!.width / widths[k]!);
-        results[k] = { chars, score, pxPerStep, steps };
-      });
-      for (const t of Object.values(out)) t.dispose();
-    }
+    // Largest first, so the last batch to finish is a small one; one batch in flight per lane
+    // bounds the tensors held at once.
+    const queue = [...batches].sort((a, b) => b.batch.length * b.W - a.batch.length * a.W);
+    const lane = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        signal?.throwIfAborted();
+        const { batch, W } = next;
+        const plane = REC_H * W;
+        const tensor = new Float32Array(batch.length * 3 * plane);
+        batch.forEach((k, b) => {
+          writeNormalizedBgr(crops[k]!, widths[k]!, REC_H, tensor, b * 3 * plane, W, plane, HALF, HALF);
+        });
+        const decoded = await this.runner.run(tensor, [batch.length, 3, REC_H, W]);
+        const { steps } = decoded;
+        batch.forEach((k, b) => {
+          const { chars, score } = ctcGreedyDecode(decoded, b * steps, steps, this.dict);
+          const pxPerStep = (W / steps) * (crops[k]!.width / widths[k]!);
+          results[k] = { chars, score, pxPerStep, steps };
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: this.runner.lanes }, lane));
     return results;
   }
+}
+
+/**
+ * Groups lines of similar recogniser width (sorted by width) into batches of at most
+ * `batchSize`, capping the padded area so a few long lines don't pad many short ones.
+ * Each batch's tensor width `W` is its widest line rounded up to a multiple of 8.
+ */
+export function widthBatches(widths: readonly number[], batchSize: number): Array<{ batch: number[]; W: number }> {
+  const order = widths.map((_, i) => i).sort((a, b) => widths[a]! - widths[b]!);
+  const out: Array<{ batch: number[]; W: number }> = [];
+  for (let i = 0; i < order.length; ) {
+    const batch: number[] = [order[i]!];
+    const first = widths[order[i]!]!;
+    let j = i + 1;
+    while (j < order.length && batch.length < batchSize && widths[order[j]!]! <= first * 1.1 + 16) batch.push(order[j++]!);
+    i = j;
+    out.push({ batch, W: Math.ceil(Math.max(...batch.map((k) => widths[k]!)) / 8) * 8 });
+  }
+  return out;
 }
 
 /** The PaddleOCR dictionary: class 0 is the CTC blank, then one character per line, then a space. */

@@ -6,6 +6,7 @@ import { CTC_OUTPUTS } from '../ctc-outputs';
 import { ocrSessionOptions, OcrPipeline } from '../pipeline';
 import { recognizerModel } from '../rec-model';
 import { listPages } from './evaluate';
+import { tapRecogniser } from './tap-recogniser';
 
 /**
  * fp32 against int8 recogniser on the same line crops, interleaved in one process:
@@ -17,10 +18,8 @@ async function main() {
   const pageCount = Number(process.argv[3] ?? 12);
   const rounds = Number(process.argv[4] ?? 3);
   const pipeline = await OcrPipeline.load({ int8: false });
-  const rec = (pipeline as unknown as { rec: ort.InferenceSession }).rec;
-  const run = rec.run.bind(rec);
   const feeds: ort.InferenceSession.FeedsType[] = [];
-  (rec as { run: unknown }).run = async (f: ort.InferenceSession.FeedsType) => (feeds.push(f), run(f));
+  tapRecogniser(pipeline, (data, dims) => void feeds.push({ x: new ort.Tensor('float32', data, dims) }));
   for (const name of (await listPages(dir)).slice(0, pageCount)) await pipeline.recognizeBytes(await readFile(join(dir, name + '.png')));
   await pipeline.release();
   const options = ocrSessionOptions(2);

@@ -5,6 +5,7 @@ import { onnx } from '@loupe/models/onnx/proto';
 import { OcrPipeline } from '../pipeline';
 import { fp32RecognizerModel } from '../rec-model';
 import { listPages } from './evaluate';
+import { tapRecogniser } from './tap-recogniser';
 
 /**
  * Records the range of every convolution's input and output in the recogniser over the crops
@@ -29,11 +30,9 @@ async function main() {
   // A strided sample of each tensor's values, for the quantile the range is clipped to.
   const samples = new Map<string, number[]>();
   const pipeline = await OcrPipeline.load({ int8: false });
-  const rec = (pipeline as unknown as { rec: ort.InferenceSession }).rec;
-  const run = rec.run.bind(rec);
   let crops = 0;
-  (rec as { run: unknown }).run = async (feeds: ort.InferenceSession.FeedsType) => {
-    const out = await probe.run(feeds, [...watched]);
+  tapRecogniser(pipeline, async (data, dims) => {
+    const out = await probe.run({ x: new ort.Tensor('float32', data, dims) }, [...watched]);
     for (const [name, t] of Object.entries(out)) {
       const data = t.data as Float32Array;
       const r = ranges.get(name) ?? [Infinity, -Infinity];
@@ -49,9 +48,8 @@ async function main() {
       samples.set(name, sample);
       t.dispose();
     }
-    crops += Object.values(feeds)[0]!.dims[0]!;
-    return run(feeds);
-  };
+    crops += dims[0]!;
+  });
   const names = await listPages(dir);
   for (const name of names) await pipeline.recognizeBytes(await readFile(join(dir, name + '.png')));
   await Promise.all([pipeline.release(), probe.release()]);

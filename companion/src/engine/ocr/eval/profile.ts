@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { OcrPipeline } from '../pipeline';
 import { listPages } from './evaluate';
+import { tapRecogniser } from './tap-recogniser';
 
 /** Wall time per stage of the Loupe pipeline over a folder: `tsx eval/profile.ts <dir>`. */
 async function main() {
@@ -10,20 +11,24 @@ async function main() {
   const pipeline = await OcrPipeline.load();
   const totals: Record<string, number> = {};
   const add = (k: string, ms: number) => (totals[k] = (totals[k] ?? 0) + ms);
-  const sessions = pipeline as unknown as Record<'det' | 'rec' | 'cls', ort.InferenceSession>;
-  for (const key of ['det', 'rec', 'cls'] as const) {
+  const count = (key: string, ms: number, dims: readonly number[]) => {
+    add(`${key}.run`, ms);
+    add(`${key}.px`, dims.reduce((a, b) => a * b, 1) / 1e6);
+    add(`${key}.calls`, 1);
+  };
+  const sessions = pipeline as unknown as Record<'det' | 'cls', ort.InferenceSession>;
+  for (const key of ['det', 'cls'] as const) {
     const s = sessions[key];
     const run = s.run.bind(s);
     (s as { run: unknown }).run = async (feeds: ort.InferenceSession.FeedsType) => {
       const t = performance.now();
       const out = await run(feeds);
-      add(`${key}.run`, performance.now() - t);
-      const dims = Object.values(feeds)[0]!.dims;
-      add(`${key}.px`, dims.reduce((a, b) => a * b, 1) / 1e6);
-      add(`${key}.calls`, 1);
+      count(key, performance.now() - t, Object.values(feeds)[0]!.dims);
       return out;
     };
   }
+  // Recogniser runs may overlap (worker threads): rec.run sums their wall times.
+  tapRecogniser(pipeline, () => {}, (ms, dims) => count('rec', ms, dims));
   const names = await listPages(dir);
   await pipeline.recognizeBytes(await readFile(join(dir, names[0]! + '.png')));
   for (const k of Object.keys(totals)) delete totals[k];
@@ -33,6 +38,7 @@ async function main() {
     const out = await pipeline.recognizeBytes(bytes);
     add('total', performance.now() - t);
     add('decode', out.timings.decodeMs);
+    add('post', out.timings.postMs);
     add('detect', out.timings.detectMs);
     add('recognize', out.timings.recognizeMs);
   }

@@ -1,0 +1,19 @@
+import type { OcrPipeline } from '../pipeline';
+import type { RecRunner } from '../rec-runner';
+
+/**
+ * Calls `tap` with a copy of every batch the pipeline's recogniser runs (before a worker takes
+ * the buffer), then lets the run go on; for calibration, A/B and profiling scripts and tests.
+ * `after` gets the run's wall time.
+ */
+export function tapRecogniser(pipeline: OcrPipeline, tap: (data: Float32Array, dims: readonly number[]) => void | Promise<void>, after?: (ms: number, dims: readonly number[]) => void): void {
+  const runner = (pipeline as unknown as { recRunner: RecRunner }).recRunner;
+  const run = runner.run.bind(runner);
+  (runner as { run: RecRunner['run'] }).run = async (data, dims) => {
+    await tap(data.slice(), dims);
+    const t = performance.now();
+    const out = await run(data, dims);
+    after?.(performance.now() - t, dims);
+    return out;
+  };
+}
