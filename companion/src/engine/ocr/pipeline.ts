@@ -15,6 +15,7 @@ import { layoutText, type LaidLine } from './layout';
 import { median } from './median';
 import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rules';
 import { rereadLoneGlyphs } from './lone-glyphs';
+import { withMissedLines } from './missed-lines';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -103,7 +104,8 @@ export class OcrPipeline {
       boxes = [{ box: [0, 0, rgb.width, rgb.height], score: 0.5 }];
     }
     signal?.throwIfAborted();
-    const rects = boxes.map((b) => b.box);
+    // Short lines the detector dropped (a lone "}"), see missed-lines.ts.
+    const rects = withMissedLines(rgb, boxes.map((b) => b.box));
     // A box at least three times taller than wide is a line written bottom-to-top.
     // Short crops (a lone "}" or table digit) get background on both sides, at least twice their height.
     const turned = rects.map((r) => r[3] - r[1] >= 3 * (r[2] - r[0]));
