@@ -58,7 +58,7 @@ function textBand(m: Mask): [number, number] {
   return [top, bottom];
 }
 
-interface Blob {
+export interface Blob {
   x0: number;
   x1: number;
   top: number;
@@ -123,6 +123,14 @@ function glyphBlob(m: Mask, found: { label: Int32Array; list: Blob[] }, [b0, b1]
   if (!best) return undefined;
   const b = best;
   return centres.some((x, k) => k !== i && x >= b.x0 && x <= b.x1 + 1) ? undefined : b;
+}
+
+/** Each glyph's own ink blob (see glyphBlob), for shape checks elsewhere (one-or-ell.ts). */
+export function glyphBlobs(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): Array<Blob | undefined> {
+  const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * pxPerStep);
+  const band = textBand(mask);
+  const found = blobs(mask, band);
+  return glyphs.map((_, i) => glyphBlob(mask, found, band, centres, i));
 }
 
 /** A line's glyphs measured in its crop: each glyph's blob, the baseline, x-height and cap height. */

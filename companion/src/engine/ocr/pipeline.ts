@@ -16,6 +16,7 @@ import { median } from './median';
 import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rules';
 import { rereadLoneGlyphs } from './lone-glyphs';
 import { withMissedLines } from './missed-lines';
+import { settleOneOrEll } from './one-or-ell';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -132,6 +133,8 @@ export class OcrPipeline {
         }
       });
     }
+    // `1` or `l` by the page's sure ones (see one-or-ell.ts).
+    settleOneOrEll(recs.map((r, i) => (turned[i] ? { chars: [], pxPerStep: r.pxPerStep } : r)), crops);
     const t2 = performance.now();
     const laid: LaidLine[] = [];
     // Character-drawn tables and terminal text are found from pixels; their lines are read on that grid.
