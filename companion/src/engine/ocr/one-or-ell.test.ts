@@ -12,6 +12,9 @@ const SHAPES: Record<string, Array<[number, number, number, number]>> = {
   // A font drawing both as a plain bar.
   bar: STEM,
   letter: [[2, 8, 20, 29]],
+  // A bar from above the capitals to below the baseline; a bracket as deep, with its arms.
+  pipe: [[5, 5, 14, 33]],
+  bracket: [[5, 6, 14, 33], [2, 6, 14, 15], [2, 6, 32, 33]],
   digit: [[2, 8, 16, 29]],
 };
 
@@ -34,6 +37,16 @@ const settle = (...ls: Array<ReturnType<typeof line>>) => {
   );
   return ls.map((l) => l.line.chars.map((c) => c.char).join(''));
 };
+
+describe('bars read as strokes', () => {
+  it('reads `l`, `I` or `1` reaching well below the baseline as `|` ("HOME II undefined" → "||")', () => {
+    expect(settle(line([['a', 'letter', 0.99], ['I', 'pipe', 0.8], ['l', 'pipe', 0.8], ['e', 'letter', 0.99]]))).toEqual(['a||e']);
+  });
+
+  it('keeps strokes standing on the baseline, and a descending stroke with arms (a bracket)', () => {
+    expect(settle(line([['a', 'letter', 0.99], ['l', 'ell', 0.8], ['e', 'letter', 0.99], ['l', 'bracket', 0.8], ['n', 'letter', 0.99]]))).toEqual(['aleln']);
+  });
+});
 
 describe('1 or l by the page’s own glyphs', () => {
   const gutter = () => line([['4', 'digit', 0.99], ['1', 'one', 0.99]]);

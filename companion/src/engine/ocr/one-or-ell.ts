@@ -1,5 +1,6 @@
 import type { CtcChar } from './ctc';
 import { glyphBlobs, inkMask, type Blob, type Mask } from './glyph-shape';
+import { median } from './median';
 import type { Rgb } from './raster';
 
 /**
@@ -77,22 +78,55 @@ interface Found {
   model?: '1' | 'l';
 }
 
+/** What a lone upright stroke is read as. */
+const STROKES = /^[1lI]$/;
+/** Glyphs that stand on the baseline: no descender in any common font. */
+const ON_BASELINE = /^[acemnorsuvwxzABDEFHIKLMNOPRSTUVWXZ2-9]$/;
+
+/**
+ * A stroke read as `l`, `I` or `1` that reaches well below the line's baseline is a bar `|`
+ * (none of the three has a descender; DejaVu Sans Mono's bar runs from above the capitals to
+ * below the descenders): "XDG_CACHE_HOME || undefined" read "II".
+ */
+function barsBelowBaseline(glyphs: readonly CtcChar[], own: ReadonlyArray<Blob | undefined>): boolean[] {
+  const bottoms = own.flatMap((b, i) => (b && ON_BASELINE.test(glyphs[i]!.char) ? [b.bottom] : []));
+  if (bottoms.length < 2) return glyphs.map(() => false);
+  const baseline = median(bottoms);
+  // A bar is a plain stroke: `]` and `\\` descend too, but reach sideways.
+  const upright = (b: Blob) => b.x1 - b.x0 + 1 <= Math.max(2, 0.2 * (b.bottom - b.top + 1));
+  const bar = glyphs.map((g, i) => {
+    const b = own[i];
+    return !!b && STROKES.test(g.char) && upright(b) && b.bottom - baseline >= Math.max(2, 0.15 * (baseline - b.top + 1));
+  });
+  // The other stroke of "||" reaches as far down as its twin.
+  return bar.map((is, i) => {
+    const b = own[i];
+    if (is || !b || !STROKES.test(glyphs[i]!.char) || !upright(b)) return is;
+    return [i - 1, i + 1].some((k) => bar[k] && own[k]!.bottom - b.bottom <= 1 && b.bottom > baseline);
+  });
+}
+
 export interface LineGlyphs {
   chars: CtcChar[];
   pxPerStep: number;
 }
 
-/** Sets `1` or `l` in `lines` (in place) by the page's model glyphs (see ONE_OR_ELL). */
+/** Sets `1` or `l` in `lines` (in place) by the page's model glyphs (see ONE_OR_ELL), and bars by their descent. */
 export function settleOneOrEll(lines: readonly LineGlyphs[], crops: readonly Rgb[]): void {
   const found: Found[] = [];
   lines.forEach((line, li) => {
-    if (!line.chars.some((c) => c.char === '1' || c.char === 'l')) return;
+    if (!line.chars.some((c) => STROKES.test(c.char))) return;
     const mask = inkMask(crops[li]!);
     // The recogniser's spaces are no glyphs: blobs and neighbours among the glyphs only.
     const at = line.chars.map((c, i) => (c.char === ' ' ? -1 : i)).filter((i) => i >= 0);
     const glyphs = at.map((i) => line.chars[i]!);
     const own = glyphBlobs(glyphs, line.pxPerStep, mask);
+    const bar = barsBelowBaseline(glyphs, own);
     glyphs.forEach((c, k) => {
+      if (bar[k]) {
+        line.chars[at[k]!] = { ...c, char: '|' };
+        return;
+      }
       const b = own[k];
       if ((c.char !== '1' && c.char !== 'l') || !b || b.bottom - b.top + 1 < ONE_OR_ELL.minHeight) return;
       const gi = at[k]!;
