@@ -17,6 +17,7 @@ import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rul
 import { rereadLoneGlyphs } from './lone-glyphs';
 import { withMissedLines } from './missed-lines';
 import { settleOneOrEll } from './one-or-ell';
+import { readUnreadStarts } from './unread-start';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -133,6 +134,8 @@ export class OcrPipeline {
         }
       });
     }
+    // A glyph at a crop's start read as nothing ("});" → ");"), see unread-start.ts.
+    await readUnreadStarts(this.recognizer, crops, recs, turned, signal);
     // `1` or `l` by the page's sure ones (see one-or-ell.ts).
     settleOneOrEll(recs.map((r, i) => (turned[i] ? { chars: [], pxPerStep: r.pxPerStep } : r)), crops);
     const t2 = performance.now();
