@@ -57,6 +57,12 @@ describe('1 or l by the page’s own glyphs', () => {
     expect(settle(gutter(), word(), enc)[2]).toBe('enc1');
   });
 
+  it('takes no sure `l` ending a word for a model of the letter ("cc1 plugin" read "ccl plugin")', () => {
+    const cc = line([['c', 'letter', 0.99], ['c', 'letter', 0.99], ['l', 'one', 0.95], ['p', 'letter', 0.99]]);
+    cc.line.chars[3]!.spaceBefore = 0.9;
+    expect(settle(gutter(), word(), cc)[2]).toBe('cc1p');
+  });
+
   it('reads an `l` drawn as the page’s letters, taken for `1`, as `l`, and keeps the right readings', () => {
     const lone = line([['a', 'letter', 0.99], ['1', 'ell', 0.7]]);
     const right = line([['a', 'letter', 0.99], ['l', 'ell', 0.8], ['2', 'digit', 0.99], ['1', 'one', 0.8]]);

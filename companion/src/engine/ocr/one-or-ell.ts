@@ -130,10 +130,12 @@ export function settleOneOrEll(lines: readonly LineGlyphs[], crops: readonly Rgb
       const b = own[k];
       if ((c.char !== '1' && c.char !== 'l') || !b || b.bottom - b.top + 1 < ONE_OR_ELL.minHeight) return;
       const gi = at[k]!;
-      const prev = glyphs[k - 1]?.char ?? '';
-      const next = glyphs[k + 1]?.char ?? '';
+      // A sure `1` beside a digit, across a space too ("Dec  1 09:16"); a sure `l` inside a word (no space read either side).
       const sure = c.prob >= ONE_OR_ELL.sureProb;
-      const model = sure && c.char === '1' && (/\d/.test(prev) || /\d/.test(next)) ? '1' : sure && c.char === 'l' && /[a-z]/.test(prev) && /[a-z]/.test(next) ? 'l' : undefined;
+      const digitBeside = /\d/.test(glyphs[k - 1]?.char ?? '') || /\d/.test(glyphs[k + 1]?.char ?? '');
+      const after = line.chars[gi + 1];
+      const inWord = c.spaceBefore < 0.5 && /[a-z]/.test(line.chars[gi - 1]?.char ?? '') && !!after && after.spaceBefore < 0.5 && /[a-z]/.test(after.char);
+      const model = sure && c.char === '1' && digitBeside ? '1' : sure && c.char === 'l' && inWord ? 'l' : undefined;
       found.push({ line: li, glyph: gi, shape: blobShape(mask, b), ...(model ? { model } : {}) });
     });
   });
