@@ -11,11 +11,11 @@ import { otsu } from './spacing';
  */
 
 /** Letters whose capital differs from the small letter mostly in height (`u`'s tail aside: "uRL", "SOuRCE"). */
-const SIZE_ONLY = /^[cosuvwxzCOSUVWXZ]$/;
+export const SIZE_ONLY = /^[cosuvwxzCOSUVWXZ]$/;
 /** Small letters with neither ascender nor descender: the line's x-height (the size-only ones excluded: they are the question). */
-const X_HEIGHT = /^[aemnr]$/;
+export const X_HEIGHT = /^[aemnr]$/;
 /** Capitals and digits of cap height (the size-only ones excluded). */
-const CAP_HEIGHT = /^[ABDEFHIKLMNPRTY2-9]$/;
+export const CAP_HEIGHT = /^[ABDEFHIKLMNPRTY2-9]$/;
 
 /** Text ink of a crop: Otsu on luminance, the background being the majority class. */
 export interface Mask {

@@ -18,6 +18,7 @@ import { rereadLoneGlyphs } from './lone-glyphs';
 import { withMissedLines } from './missed-lines';
 import { settleOneOrEll } from './one-or-ell';
 import { readUnreadStarts } from './unread-start';
+import { settleCaseByPage } from './page-case';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -137,7 +138,10 @@ export class OcrPipeline {
     // A glyph at a crop's start read as nothing ("});" → ");"), see unread-start.ts.
     await readUnreadStarts(this.recognizer, crops, recs, turned, signal);
     // `1` or `l` by the page's sure ones (see one-or-ell.ts).
-    settleOneOrEll(recs.map((r, i) => (turned[i] ? { chars: [], pxPerStep: r.pxPerStep } : r)), crops);
+    const upright = recs.map((r, i) => (turned[i] ? { chars: [], pxPerStep: r.pxPerStep } : r));
+    settleOneOrEll(upright, crops);
+    // The case of a lone "Oct" or "C" by the page's letters of its size (see page-case.ts).
+    settleCaseByPage(upright, crops);
     const t2 = performance.now();
     const laid: LaidLine[] = [];
     // Character-drawn tables and terminal text are found from pixels; their lines are read on that grid.
