@@ -24,7 +24,16 @@ export interface Mask {
   height: number;
 }
 
+/** One mask per crop: several steps look at the same line crop (crops are never changed in place). */
+const masks = new WeakMap<Rgb, Mask>();
+
 export function inkMask(crop: Rgb): Mask {
+  let mask = masks.get(crop);
+  if (!mask) masks.set(crop, (mask = computeInkMask(crop)));
+  return mask;
+}
+
+function computeInkMask(crop: Rgb): Mask {
   const n = crop.width * crop.height;
   const lum = new Uint8Array(n);
   const hist = new Uint32Array(256);
