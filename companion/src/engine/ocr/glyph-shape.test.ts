@@ -49,6 +49,26 @@ describe('case by glyph height', () => {
     expect(correctByShape(glyphs, 10, inkMask(img)).map((g) => g.char).join('')).toBe('aeCROSDnu');
   });
 
+  it('calls a letter two pixels over an 8 px x-height a capital (DejaVu Sans Mono at 14 px: "createworker" → "createWorker")', () => {
+    expect(read('neWs', [8, 8, 10, 8])).toBe('neWs');
+    expect(read('news', [8, 8, 10, 8])).toBe('neWs');
+    // One pixel over a 5 px x-height is a round letter's overshoot, not a capital.
+    expect(read('neos', [5, 5, 6, 5])).toBe('neos');
+  });
+
+  it('reads `u` at cap height as `U` ("uRL" → "URL")', () => {
+    expect(read('auRL', [10, 14, 14, 14])).toBe('aURL');
+    expect(read('aUe', [10, 10, 10])).toBe('aue');
+  });
+
+  it('measures a size-only letter touching its neighbours in its own columns ("rWo" in monospace)', () => {
+    // r, W, o at steps 0–2, W's ink running into both neighbours along the baseline (no blob of its own); a, e apart.
+    const img = crop([[0, 8], [1, 10], [2, 8], [4, 8], [5, 8]]);
+    for (let y = BASELINE - 2; y < BASELINE; y++) for (let x = 8; x < 22; x++) img.data.set([0, 0, 0], (y * 200 + x) * 3);
+    const glyphs = [ch('r', 0), ch('w', 1), ch('o', 2), ch('a', 4), ch('e', 5)];
+    expect(correctByShape(glyphs, 10, inkMask(img)).map((g) => g.char).join('')).toBe('rWoae');
+  });
+
   it('makes no call on text too small to tell the sizes apart', () => {
     expect(read('aOe', [4, 4, 4])).toBe('aOe');
   });

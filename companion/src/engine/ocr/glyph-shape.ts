@@ -10,12 +10,12 @@ import { otsu } from './spacing';
  * around its CTC spike, against the line's own letters.
  */
 
-/** Letters whose capital differs from the small letter only in height. */
-const SIZE_ONLY = /^[cosvwxzCOSVWXZ]$/;
-/** Small letters with neither ascender nor descender: the line's x-height. */
-const X_HEIGHT = /^[aemnru]$/;
-/** Capitals and digits of cap height (the size-only ones excluded: they are the question). */
-const CAP_HEIGHT = /^[ABDEFHIKLMNPRTUY2-9]$/;
+/** Letters whose capital differs from the small letter mostly in height (`u`'s tail aside: "uRL", "SOuRCE"). */
+export const SIZE_ONLY = /^[cosuvwxzCOSUVWXZ]$/;
+/** Small letters with neither ascender nor descender: the line's x-height (the size-only ones excluded: they are the question). */
+export const X_HEIGHT = /^[aemnr]$/;
+/** Capitals and digits of cap height (the size-only ones excluded). */
+export const CAP_HEIGHT = /^[ABDEFHIKLMNPRTY2-9]$/;
 
 /** Text ink of a crop: Otsu on luminance, the background being the majority class. */
 export interface Mask {
@@ -24,7 +24,16 @@ export interface Mask {
   height: number;
 }
 
+/** One mask per crop: several steps look at the same line crop (crops are never changed in place). */
+const masks = new WeakMap<Rgb, Mask>();
+
 export function inkMask(crop: Rgb): Mask {
+  let mask = masks.get(crop);
+  if (!mask) masks.set(crop, (mask = computeInkMask(crop)));
+  return mask;
+}
+
+function computeInkMask(crop: Rgb): Mask {
   const n = crop.width * crop.height;
   const lum = new Uint8Array(n);
   const hist = new Uint32Array(256);
@@ -58,7 +67,7 @@ function textBand(m: Mask): [number, number] {
   return [top, bottom];
 }
 
-interface Blob {
+export interface Blob {
   x0: number;
   x1: number;
   top: number;
@@ -125,6 +134,14 @@ function glyphBlob(m: Mask, found: { label: Int32Array; list: Blob[] }, [b0, b1]
   return centres.some((x, k) => k !== i && x >= b.x0 && x <= b.x1 + 1) ? undefined : b;
 }
 
+/** Each glyph's own ink blob (see glyphBlob), for shape checks elsewhere (one-or-ell.ts). */
+export function glyphBlobs(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): Array<Blob | undefined> {
+  const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * pxPerStep);
+  const band = textBand(mask);
+  const found = blobs(mask, band);
+  return glyphs.map((_, i) => glyphBlob(mask, found, band, centres, i));
+}
+
 /** A line's glyphs measured in its crop: each glyph's blob, the baseline, x-height and cap height. */
 interface LineInk {
   centres: number[];
@@ -145,11 +162,26 @@ function measureLine(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask):
   const bottoms = own.filter((b, i): b is Blob => b !== undefined && (X_HEIGHT.test(glyphs[i]!.char) || CAP_HEIGHT.test(glyphs[i]!.char)));
   if (!bottoms.length) return undefined;
   const baseline = median(bottoms.map((b) => b.bottom));
-  const heights = own.map((b) => (b ? baseline - b.top + 1 : 0));
+  // A size-only letter touching its neighbours (a wide `W` in monospace) has no blob of its own:
+  // its height is the top of the ink between the midpoints to its neighbours' spikes.
+  const heights = own.map((b, i) => (b ? baseline - b.top + 1 : SIZE_ONLY.test(glyphs[i]!.char) ? sliceHeight(mask, band, centres, i, baseline) : 0));
   const of = (re: RegExp) => heights.filter((h, i) => h > 0 && re.test(glyphs[i]!.char));
   const xs = of(X_HEIGHT);
   const caps = of(CAP_HEIGHT);
   return { centres, blobs: found.list, own, baseline, heights, xh: xs.length ? median(xs) : undefined, cap: caps.length ? median(caps) : undefined };
+}
+
+/** Height above the baseline of the ink in glyph `i`'s own columns (between the midpoints to its neighbours); 0 where none. */
+function sliceHeight(m: Mask, [b0, b1]: [number, number], centres: readonly number[], i: number, baseline: number): number {
+  const c = centres[i]!;
+  const half = (k: number) => (centres[k] !== undefined ? Math.abs(centres[k]! - c) / 2 : undefined);
+  const left = half(i - 1) ?? half(i + 1);
+  const right = half(i + 1) ?? half(i - 1);
+  if (left === undefined || right === undefined) return 0;
+  const x0 = Math.max(0, Math.ceil(c - left + 1));
+  const x1 = Math.min(m.width - 1, Math.floor(c + right - 1));
+  for (let y = b0; y <= Math.min(b1, baseline); y++) for (let x = x0; x <= x1; x++) if (m.ink[y * m.width + x]) return baseline - y + 1;
+  return 0;
 }
 
 /** Case by height, then doubled hyphens: what the crop shows that the recogniser missed. */
@@ -181,7 +213,10 @@ function restoreCaseByHeight(glyphs: readonly CtcChar[], { heights, xh, cap, own
     else if (xh !== undefined && cap !== undefined && cap > 1.15 * xh) {
       const r = (h - xh) / (cap - xh);
       upper = r > 0.7 ? true : r < 0.3 ? false : undefined;
-    } else if (xh !== undefined) upper = h > 1.25 * xh ? true : h < 1.08 * xh ? false : undefined;
+    } else if (xh !== undefined) {
+      // Two pixels over the x-height at a fifth taller is a capital too: DejaVu Sans Mono's 10 px capitals over 8 px small letters.
+      upper = h > 1.25 * xh || (h >= 1.2 * xh && h - xh >= 2) ? true : h < 1.08 * xh ? false : undefined;
+    }
     else if (cap !== undefined) upper = h > 0.93 * cap ? true : h < 0.82 * cap ? false : undefined;
     if (upper === undefined) return g;
     const char = upper ? g.char.toUpperCase() : g.char.toLowerCase();

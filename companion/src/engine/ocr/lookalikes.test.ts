@@ -88,6 +88,15 @@ const RULES: Array<{ rule: string; fix: (text: string) => string; cases: Array<[
     ],
   },
   {
+    rule: 'reads a θ standing as an operand in code as a zero, unless Greek is around',
+    fix: fixCodeMarks,
+    cases: [
+      ['for(var n = θ; n < Nb; ++n) {', 'for(var n = 0; n < Nb; ++n) {'],
+      ['if(i === θ || i === end) {', 'if(i === 0 || i === end) {'],
+      ['let φ = θ;', 'let φ = θ;'],
+    ],
+  },
+  {
     rule: 'leaves Chinese and plain quotes alone',
     fix: fixCodeMarks,
     cases: [

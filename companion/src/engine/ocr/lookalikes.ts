@@ -78,6 +78,8 @@ export function fixCodeMarks(text: string): string {
     .replace(/^(\s*)·(?= )/, '$1•')
     .replace(/丨/g, (c, at: number, line: string) => (isIdeograph(line[at - 1] ?? '') && isIdeograph(line[at + 1] ?? '') ? c : '|'))
     .replace(/θ(?=[\dA-Za-z.,:%)]|$)|(?<=[\dA-Za-z.(])θ/g, '0')
+    // A θ standing as an operand in code ("n = θ;", "i === θ ||", "[θ]") is a zero too, where no Greek is around.
+    .replace(/(?<=[=<>[(,] ?)θ(?![\p{L}\d])/gu, (m: string, _at: number, line: string) => (/[α-ωΑ-Ω]/.test(line.replace(/θ/g, '')) ? m : '0'))
     // A lone θ in Chinese text is a zero ("以 0 填充"): a Greek letter stands among Latin.
     .replace(/(?<=[\u4e00-\u9fff] ?)θ(?= ?[\u4e00-\u9fff])/g, '0');
 }

@@ -17,6 +17,10 @@ import { median } from './median';
 import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rules';
 import { rereadLoneGlyphs } from './lone-glyphs';
 import { addMissedMarks, markFromShape, unreadBoxes } from './missed-marks';
+import { withMissedLines } from './missed-lines';
+import { settleOneOrEll } from './one-or-ell';
+import { readUnreadStarts } from './unread-start';
+import { settleCaseByPage } from './page-case';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -112,8 +116,8 @@ export class OcrPipeline {
       boxes = [{ box: [0, 0, rgb.width, rgb.height], score: 0.5 }];
     }
     signal?.throwIfAborted();
-    // Punctuation alone (fences, bullets, a lone `}`) the detector missed (see missed-marks.ts).
-    const marked = addMissedMarks(rgb, boxes.map((b) => b.box));
+    // Short lines the detector dropped (a lone "}", missed-lines.ts), then punctuation alone (fences, bullets) beside or between them (missed-marks.ts).
+    const marked = addMissedMarks(rgb, withMissedLines(rgb, boxes.map((b) => b.box)));
     const { rects, added } = marked;
     // A box at least three times taller than wide is a line written bottom-to-top.
     // Short crops (a lone "}" or table digit) get background on both sides, at least twice their height.
@@ -141,6 +145,13 @@ export class OcrPipeline {
         }
       });
     }
+    // A glyph at a crop's start read as nothing ("});" → ");"), see unread-start.ts.
+    await readUnreadStarts(this.recognizer, crops, recs, turned, signal);
+    // `1` or `l` by the page's sure ones (see one-or-ell.ts).
+    const upright = recs.map((r, i) => (turned[i] ? { chars: [], pxPerStep: r.pxPerStep } : r));
+    settleOneOrEll(upright, crops);
+    // The case of a lone "Oct" or "C" by the page's letters of its size (see page-case.ts).
+    settleCaseByPage(upright, crops);
     const t2 = performance.now();
     const laid: LaidLine[] = [];
     // Character-drawn tables and terminal text are found from pixels; their lines are read on that grid.

@@ -17,8 +17,9 @@ const ch = (char: string, step: number, spaceBefore = 0): CtcChar => ({ char, st
 
 describe('word spacing', () => {
   it('inserts a space where the recogniser gave the space class a fair probability', () => {
-    const chars = [ch('N', 0), ch('u', 1), ch('.', 2), ch('F', 4, 0.4), ch('P', 5)];
-    expect(spaceLine(chars, 10, crop([0, 1, 2, 4, 5], 80))).toBe('Nu. FP');
+    // (An `a`, not a `u`: the blocks are all as tall as capitals, and a `u` that tall is read `U`.)
+    const chars = [ch('N', 0), ch('a', 1), ch('.', 2), ch('F', 4, 0.4), ch('P', 5)];
+    expect(spaceLine(chars, 10, crop([0, 1, 2, 4, 5], 80))).toBe('Na. FP');
   });
 
   it('inserts a space for a weak space signal only when the image shows a word gap', () => {
@@ -71,7 +72,7 @@ describe('word spacing', () => {
     // Every gap here is 2 or 12 px with weak hints: the general weak-hint rule would space ".r" and "d(".
     expect(spaceLine(chars, 10, crop([0, 2, 4, 5, 7, 8], 100))).toBe('e.rd(x');
     // A sentence end before a new word still gets its space when the recogniser says so.
-    expect(spaceLine([ch('u', 0), ch('.', 1), ch('F', 3, 0.4)], 10, crop([0, 1, 3], 50))).toBe('u. F');
+    expect(spaceLine([ch('a', 0), ch('.', 1), ch('F', 3, 0.4)], 10, crop([0, 1, 3], 50))).toBe('a. F');
   });
 
   it('keeps spaces the recogniser emitted', () => {

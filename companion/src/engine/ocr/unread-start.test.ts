@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { CtcChar } from './ctc';
+import { inkMask } from './glyph-shape';
+import type { Rgb } from './raster';
+import type { Recognised, Recognizer } from './recognizer';
+import { leadingInk, readUnreadStarts } from './unread-start';
+
+/** A white crop 80 × 24 with black ink rectangles [x0, x1] × rows 4–19. */
+function crop(inks: Array<[number, number]>): Rgb {
+  const width = 80;
+  const height = 24;
+  const data = new Uint8Array(width * height * 3).fill(255);
+  for (const [x0, x1] of inks) for (let y = 4; y < 20; y++) for (let x = x0; x <= x1; x++) data.set([0, 0, 0], (y * width + x) * 3);
+  return { data, width, height };
+}
+
+const ch = (char: string, step: number): CtcChar => ({ char, start: step, end: step, prob: 0.99, spaceBefore: 0 });
+/** `)` and `;` read at steps 5 and 7 (4 px a step: centres x 22 and 30); a brace's ink at x 8–12 read as nothing. */
+const line = (): Recognised => ({ chars: [ch(')', 5), ch(';', 7)], score: 0.8, pxPerStep: 4, steps: 20 });
+const BRACE_LINE = (): Rgb => crop([[8, 12], [20, 24], [29, 31]]);
+
+/** A recogniser that reads every crop as `text` with `score`. */
+const reader = (text: string, score: number) =>
+  ({
+    recognize: async (crops: Rgb[]) => crops.map((): Recognised => ({ chars: [...text].map((c, k) => ch(c, k)), score, pxPerStep: 4, steps: 10 })),
+  }) as unknown as Recognizer;
+
+describe('a glyph at the start of a crop read as nothing', () => {
+  it('finds ink standing a glyph apart before the first glyph', () => {
+    expect(leadingInk(inkMask(BRACE_LINE()), 20, 22)).toEqual([8, 12]);
+  });
+
+  it('finds nothing where the ink before is part of the first glyph (the two ticks of a quote) or a speck', () => {
+    expect(leadingInk(inkMask(crop([[16, 17], [20, 21], [29, 31]])), 20, 20.5)).toBeUndefined();
+    const speck = BRACE_LINE();
+    for (let y = 4; y < 20; y++) for (let x = 8; x <= 12; x++) if (y !== 10 || x !== 10) speck.data.set([255, 255, 255], (y * 80 + x) * 3);
+    expect(leadingInk(inkMask(speck), 20, 22)).toBeUndefined();
+  });
+
+  it('puts what the ink surely reads alone in front ("});"), and nothing when the reading is unsure', async () => {
+    const recs = [line()];
+    await readUnreadStarts(reader('}', 0.96), [BRACE_LINE()], recs, [false]);
+    expect(recs[0]!.chars.map((c) => c.char).join('')).toBe('});');
+    // The brace sits at its ink's centre (x 10.5 → step 2.1), before the first glyph.
+    expect(recs[0]!.chars[0]!.start).toBeCloseTo(10.5 / 4 - 0.5, 5);
+    const unsure = [line()];
+    await readUnreadStarts(reader('f', 0.5), [BRACE_LINE()], unsure, [false]);
+    expect(unsure[0]!.chars.map((c) => c.char).join('')).toBe(');');
+  });
+});

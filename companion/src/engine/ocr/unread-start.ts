@@ -1,0 +1,91 @@
+import type { CtcChar } from './ctc';
+import { glyphBlobs, inkMask, type Mask } from './glyph-shape';
+import { isCjk } from './lookalikes';
+import { cropRgb, padToWidth, type Rgb } from './raster';
+import type { Recognised, Recognizer } from './recognizer';
+
+/**
+ * A glyph at the very start of a crop the recogniser reads as nothing: `});` comes back `);`
+ * (the brace is in the crop, and read alone it reads well). Where ink stands apart before the
+ * first glyph's own ink, that ink is read again alone, and what it reads surely is put in front.
+ */
+export const UNREAD_START = {
+  /** Least width of the unread ink, in band heights (a speck is no glyph). */
+  minWidth: 0.25,
+  /** Least distance from the unread ink's centre to the first glyph's, in band heights. */
+  apart: 0.4,
+  /** Least score of the re-reading. */
+  sure: 0.9,
+} as const;
+
+/**
+ * Columns [x0, x1] of the ink before `before` (the first glyph's own ink, centred at `centre`) in
+ * the crop's text band, when it stands apart: a blank column between, and a glyph's distance away
+ * (the two ticks of a `"` are one glyph).
+ */
+export function leadingInk(mask: Mask, before: number, centre: number): [number, number] | undefined {
+  const rows: number[] = [];
+  for (let y = 0; y < mask.height; y++) {
+    let n = 0;
+    for (let x = 0; x < mask.width; x++) n += mask.ink[y * mask.width + x]!;
+    rows.push(n);
+  }
+  // The line's own rows: the inked run round the most inked row (not a neighbour's descenders).
+  let top = rows.indexOf(Math.max(...rows));
+  let bottom = top;
+  if (!rows[top]) return undefined;
+  while (top > 0 && rows[top - 1]) top--;
+  while (bottom + 1 < mask.height && rows[bottom + 1]) bottom++;
+  const band = bottom - top + 1;
+  const col = (x: number) => {
+    for (let y = top; y <= bottom; y++) if (mask.ink[y * mask.width + x]) return true;
+    return false;
+  };
+  let end = before - 1;
+  while (end >= 0 && col(end)) end--;
+  let x1 = end;
+  while (x1 >= 0 && !col(x1)) x1--;
+  if (x1 < 0) return undefined;
+  let x0 = x1;
+  while (x0 > 0 && col(x0 - 1)) x0--;
+  const wide = x1 - x0 + 1 >= UNREAD_START.minWidth * band;
+  return wide && centre - (x0 + x1) / 2 >= UNREAD_START.apart * band ? [x0, x1] : undefined;
+}
+
+/** Re-reads the unread ink at the start of each line (upright ones only) and puts what it surely reads in front, in place. */
+export async function readUnreadStarts(recognizer: Recognizer, crops: readonly Rgb[], recs: Recognised[], turned: readonly boolean[], signal?: AbortSignal): Promise<void> {
+  const todo: Array<{ i: number; x0: number; x1: number; crop: Rgb }> = [];
+  recs.forEach((r, i) => {
+    const glyphs = r.chars.filter((c) => c.char !== ' ');
+    // Chinese characters are drawn in parts side by side: no telling an unread glyph from a part.
+    if (turned[i] || !glyphs.length || isCjk(glyphs[0]!.char)) return;
+    const crop = crops[i]!;
+    const mask = inkMask(crop);
+    const first = glyphBlobs(glyphs, r.pxPerStep, mask)[0];
+    if (!first) return;
+    const at = leadingInk(mask, first.x0, (first.x0 + first.x1) / 2);
+    if (!at) return;
+    // The unread ink with a margin of background, as the detector would box it.
+    const margin = Math.max(2, Math.round(0.15 * crop.height));
+    const part = cropRgb(crop, [Math.max(0, at[0] - margin), 0, Math.min(first.x0, at[1] + 1 + margin), crop.height]);
+    todo.push({ i, x0: at[0], x1: at[1], crop: padToWidth(part, 2 * part.height) });
+  });
+  if (!todo.length) return;
+  signal?.throwIfAborted();
+  const again = await recognizer.recognize(
+    todo.map((t) => t.crop),
+    undefined,
+    signal,
+  );
+  todo.forEach((t, k) => {
+    const read = again[k]!;
+    const chars = read.chars.filter((c) => c.char !== ' ');
+    if (read.score < UNREAD_START.sure || !chars.length) return;
+    const r = recs[t.i]!;
+    // The new glyphs spread over the unread ink, in the line's time steps.
+    const step = (x: number) => x / r.pxPerStep - 0.5;
+    const w = (t.x1 - t.x0 + 1) / chars.length;
+    const front = chars.map((c, n): CtcChar => ({ ...c, start: step(t.x0 + (n + 0.5) * w), end: step(t.x0 + (n + 0.5) * w), spaceBefore: 0 }));
+    recs[t.i] = { ...r, chars: [...front, ...r.chars] };
+  });
+}
