@@ -1,6 +1,7 @@
 import type { AttentionMatch } from './gqa-pattern';
 import { matchAttention } from './gqa-pattern';
-import { fusedNodes, groupedNodes, initializers, lengthNodes, type AttentionForm } from './gqa-nodes';
+import { fusedNodes, groupedNodes, initializers, lengthNodes, rowsBiasNodes, rowsNodes, type AttentionForm } from './gqa-nodes';
+import { KV_ROWS } from './kv-form';
 import type { GraphNode } from './onnx-graph';
 import { OnnxGraph, valueInfoElemType } from './onnx-graph';
 import {
@@ -40,7 +41,7 @@ export interface GqaRewrite {
   reason?: string;
 }
 
-export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = 'grouped'): GqaRewrite {
+export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = 'rows'): GqaRewrite {
   const graphBytes = payloads(model, 7)[0];
   if (!graphBytes) return { model, layers: 0, reason: 'no graph' };
   const g = new OnnxGraph(graphBytes);
@@ -65,7 +66,7 @@ export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = '
 
   const replaced = new Set(matches.flatMap((m) => m.replaced));
   const at = new Map<GraphNode, Uint8Array[]>();
-  for (const m of matches) at.set(m.replaced.reduce((a, b) => (b.index > a.index ? b : a)), form === 'grouped' ? groupedNodes(m, elem) : fusedNodes(m));
+  for (const m of matches) at.set(m.replaced.reduce((a, b) => (b.index > a.index ? b : a)), form === 'rows' ? rowsNodes(m) : form === 'grouped' ? groupedNodes(m, elem) : fusedNodes(m));
   const firstAt = Math.min(...matches.map((m) => Math.min(...m.replaced.map((n) => n.index))));
   const dead = deadNodes(g, replaced, new Set(matches.flatMap((m) => [m.q, m.k, m.v])));
 
@@ -80,7 +81,7 @@ export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = '
     let next: Uint8Array[] | undefined;
     if (f === 1) {
       const node = g.nodes[nodeIndex++]!;
-      const before = node.index === firstAt ? lengthNodes() : [];
+      const before = node.index === firstAt ? (form === 'rows' ? rowsBiasNodes(first, elem) : lengthNodes()) : [];
       if (replaced.has(node)) next = [...before, ...(at.get(node) ?? [])];
       else if (dead.has(node)) next = before;
       else if (before.length > 0) next = [...before, graphBytes.subarray(start, end)];
@@ -88,7 +89,7 @@ export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = '
       if (!used.has(firstString(graphBytes.subarray(start, end), 8))) next = [];
     } else if (f === 11 || f === 12) {
       const name = firstString(graphBytes.subarray(start, end), 1);
-      if (/^(past_key_values|present)\.\d+\.(key|value)$/.test(name)) next = [setDimParam(graphBytes.subarray(start, end), 2, KV_BUFFER_DIM)];
+      if (/^(past_key_values|present)\.\d+\.(key|value)$/.test(name)) next = [setDimParam(graphBytes.subarray(start, end), 2, form !== 'rows' ? KV_BUFFER_DIM : f === 11 ? KV_ROWS.buffer : KV_ROWS.present)];
     }
     if (!next) return;
     parts.push(graphBytes.subarray(copyFrom, fieldStart), ...next.map((p) => field(f, p)));
