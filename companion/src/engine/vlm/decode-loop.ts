@@ -19,7 +19,7 @@ export interface LoopPrompt {
   positions: RopePositions;
   images: PixelInput[];
   imageTokenId: number;
-  /** Most tokens this run may generate: a short answer gets smaller in-place KV buffers. */
+  /** Most tokens this run may generate: a short answer gets smaller held KV buffers. */
   maxNewTokens?: number;
 }
 
@@ -94,7 +94,7 @@ export class DecodeLoop {
     const prefillStart = performance.now();
     const embeds = (await embed.run({ input_ids: new ort.Tensor('int64', prompt.ids, [1, S]) })).inputs_embeds!;
     if (features.length > 0) mergeFeatures(embeds, features, prompt.ids, BigInt(prompt.imageTokenId));
-    const cache: KvCache = this.kvForm === 'rows' ? new RowsKv(this.past, S + Math.min(prompt.maxNewTokens ?? PREFILL_ANSWER_ROWS, PREFILL_ANSWER_ROWS) + 1, PREFILL_ANSWER_ROWS) : new GrowingKv(this.past);
+    const cache = this.newCache(S + Math.min(prompt.maxNewTokens ?? PREFILL_ANSWER_ROWS, PREFILL_ANSWER_ROWS) + 1);
     try {
       let outputs = await cache.run(
         decoder,
@@ -102,7 +102,7 @@ export class DecodeLoop {
           inputs_embeds: embeds,
           attention_mask: this.ones(S),
           position_ids: new ort.Tensor('int64', prompt.positions.positionIds, [3, 1, S]),
-          ...(this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {}),
+          ...this.logitsToKeep(),
         },
         S,
       );
@@ -125,7 +125,7 @@ export class DecodeLoop {
           inputs_embeds: stepEmbeds,
           attention_mask: this.ones(total),
           position_ids: new ort.Tensor('int64', BigInt64Array.of(step, step, step), [3, 1, 1]),
-          ...(this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {}),
+          ...this.logitsToKeep(),
         };
         outputs = await cache.run(decoder, feeds, total);
         const runMs = performance.now() - runStart;
@@ -143,6 +143,40 @@ export class DecodeLoop {
     } finally {
       cache.release();
     }
+  }
+
+  /**
+   * The wall time of one decode step (embedding, decoder run, the logits row) after `context`
+   * tokens, on a zero-filled cache of that many rows: what a step of an answer at that context
+   * costs, its KV reads and copies included. Best of two steps.
+   */
+  async timeStep(context: number): Promise<number> {
+    const { embed_tokens: embed, decoder_model_merged: decoder } = this.sessions;
+    const cache = this.newCache(context + 3);
+    cache.assumeFilled(context);
+    try {
+      let best = Infinity;
+      for (let total = context + 1; total <= context + 2; total++) {
+        const start = performance.now();
+        const embeds = (await embed.run({ input_ids: new ort.Tensor('int64', BigInt64Array.of(0n), [1, 1]) })).inputs_embeds!;
+        const step = BigInt(total - 1);
+        const outputs = await cache.run(decoder, { inputs_embeds: embeds, attention_mask: this.ones(total), position_ids: new ort.Tensor('int64', BigInt64Array.of(step, step, step), [3, 1, 1]), ...this.logitsToKeep() }, total);
+        this.lastLogits(outputs.logits!).reduce((a, v) => Math.max(a, v), -Infinity);
+        outputs.logits!.dispose();
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
+    } finally {
+      cache.release();
+    }
+  }
+
+  private newCache(rows: number): KvCache {
+    return this.kvForm === 'rows' ? new RowsKv(this.past, rows, PREFILL_ANSWER_ROWS) : new GrowingKv(this.past);
+  }
+
+  private logitsToKeep(): Record<string, ort.Tensor> {
+    return this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {};
   }
 
   /** One vision pass per image (cancel is checked between them), features concatenated. */

@@ -12,6 +12,8 @@ export interface PastInput {
 export interface KvCache {
   /** Runs the decoder with `feeds` plus the cache; `total` = rows after this run (attention_mask's length). */
   run(decoder: ort.InferenceSession, feeds: Record<string, ort.Tensor>, total: number): Promise<ort.InferenceSession.ReturnType>;
+  /** Takes `rows` zero rows as the past, for timing a step at that context (the values do not change its cost). */
+  assumeFilled(rows: number): void;
   release(): void;
 }
 
@@ -23,7 +25,22 @@ export class GrowingKv implements KvCache {
   private kv: Record<string, ort.Tensor>;
 
   constructor(private readonly past: readonly PastInput[]) {
-    this.kv = Object.fromEntries(past.map((p) => [p.name, new ort.Tensor(p.type, p.type === 'float16' ? new Uint16Array(0) : new Float32Array(0), p.dims)]));
+    this.kv = this.zeros(0);
+  }
+
+  assumeFilled(rows: number): void {
+    this.release();
+    this.kv = this.zeros(rows);
+  }
+
+  private zeros(rows: number): Record<string, ort.Tensor> {
+    return Object.fromEntries(
+      this.past.map((p) => {
+        const [, heads, , dim] = p.dims;
+        const size = heads * rows * dim;
+        return [p.name, new ort.Tensor(p.type, p.type === 'float16' ? new Uint16Array(size) : new Float32Array(size), [1, heads, rows, dim])];
+      }),
+    );
   }
 
   async run(decoder: ort.InferenceSession, feeds: Record<string, ort.Tensor>, _total: number): Promise<ort.InferenceSession.ReturnType> {
@@ -67,6 +84,11 @@ export class RowsKv implements KvCache {
 
   get rows(): number {
     return this.capacity;
+  }
+
+  assumeFilled(rows: number): void {
+    if (rows >= this.capacity) this.grow(rows + this.growth);
+    this.filled = rows;
   }
 
   async run(decoder: ort.InferenceSession, feeds: Record<string, ort.Tensor>, total: number): Promise<ort.InferenceSession.ReturnType> {

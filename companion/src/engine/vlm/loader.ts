@@ -68,15 +68,15 @@ export async function openSessions(dir: string, device: LoadDevice, dtype: strin
 
 interface LoadRewrites {
   accuracyLevel: number | undefined;
-  /** Rewrite the attention into GroupQueryAttention (gqa-rewrite.ts) when it matches. */
+  /** Rewrite the attention to read a caller-held KV cache (gqa-rewrite.ts) when it matches. */
   gqa: boolean;
   note: (message: string) => void;
 }
 
 /**
- * One session; with rewrites (MatMulNBits accuracy level, GroupQueryAttention), the .onnx is
+ * One session; with rewrites (MatMulNBits accuracy level, the attention), the .onnx is
  * rewritten in memory and the session created from those bytes, external data still read from
- * the file's folder. A GQA rewrite that does not match, or that onnxruntime refuses, leaves the
+ * the file's folder. An attention rewrite that does not match, or that onnxruntime refuses, leaves the
  * attention as exported (said through `note`).
  */
 async function createSession(file: string, options: ort.InferenceSession.SessionOptions, rewrites: LoadRewrites): Promise<ort.InferenceSession> {
