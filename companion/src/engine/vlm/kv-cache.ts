@@ -82,10 +82,6 @@ export class RowsKv implements KvCache {
     this.grow(capacity);
   }
 
-  get rows(): number {
-    return this.capacity;
-  }
-
   assumeFilled(rows: number): void {
     if (rows >= this.capacity) this.grow(rows + this.growth);
     this.filled = rows;
