@@ -4,6 +4,7 @@ import type * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineJob } from '../engine';
+import { DecodeLoop } from './decode-loop';
 import type { SessionRole } from './loader';
 import type { QwenVlEngine } from './qwen-vl-engine';
 import { standInWorkshop } from './testing/stand-ins';
@@ -164,6 +165,17 @@ describe('decode loop on the stand-in', () => {
     } finally {
       engine.logitsProcessors = () => [];
     }
+  });
+
+  it('timeStep(n) times a step after n rows of (zero) cache: the mask spans n + 1, the past n rows', async () => {
+    const runs = record(engine);
+    const ms = await new DecodeLoop(engine.internals().sessions, 'image_grid_thw').timeStep(300);
+    expect(ms).toBeGreaterThan(0);
+    const [first, second] = runs.feeds.decoder_model_merged;
+    expect(runs.feeds.decoder_model_merged.length).toBe(2);
+    expect(first!.attention_mask!.dims).toEqual([1, 301]);
+    expect(first!['past_key_values.0.key']!.dims[2]).toBe(300);
+    expect(second!['past_key_values.0.key']!.dims[2]).toBe(301);
   });
 
   it('stats: real prompt tokens (text + image + history) and a plausible per-step meter', async () => {

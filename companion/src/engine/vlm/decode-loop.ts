@@ -1,17 +1,17 @@
 import * as ort from 'onnxruntime-node';
 import { abortError } from './event-queue';
-import { KV_BUFFER_DIM } from './gqa-rewrite';
+import { kvForm, type KvForm } from './kv-form';
 import { floatsToHalf, halfToFloatInto } from './half';
 import type { PixelInput, RopePositions } from './inputs';
-import { GrowingKv, SharedKv, type KvCache, type PastInput } from './kv-cache';
+import { GrowingKv, RowsKv, type KvCache, type PastInput } from './kv-cache';
 import { valueType, type VlmSessions } from './loader';
 
 /**
  * The generation loop: vision encoder per image, prefill (token embeddings with the image
  * features in the pad rows) and then one token per decoder step; only the last position's logits
- * row is looked at. The KV cache (kv-cache.ts) is either fed back from each step's present.*
- * outputs, or, for a decoder rewritten to GroupQueryAttention at load, one buffer per layer that
- * the kernel fills in place.
+ * row is looked at. The KV cache (kv-cache.ts) follows the decoder's KV form (kv-form.ts): fed
+ * back from each step's present.* outputs as exported, or, for the attention rewritten at load, one
+ * buffer per layer held here that each step's new rows are appended to.
  */
 
 export interface LoopPrompt {
@@ -19,7 +19,7 @@ export interface LoopPrompt {
   positions: RopePositions;
   images: PixelInput[];
   imageTokenId: number;
-  /** Most tokens this run may generate: a short answer gets smaller in-place KV buffers. */
+  /** Most tokens this run may generate: a short answer gets smaller held KV buffers. */
   maxNewTokens?: number;
 }
 
@@ -45,16 +45,16 @@ export interface LoopMeter {
 export const newMeter = (): LoopMeter => ({ visionEncodeMs: 0, prefillMs: 0, promptTokens: 0, steps: 0, stepWallMs: 0, stepRunMs: 0 });
 
 /**
- * KV rows reserved for the answer in the in-place buffers at prefill, and added at each regrow.
- * Kept small: the attention runs over every row of the buffer (and the prefill scratch is prompt ×
- * buffer rows × heads floats); a regrow copies the cache once per this many tokens.
+ * KV rows reserved for the answer in the 'rows' form's buffers after the prompt, and added at each
+ * regrow. Kept small: each step's attention runs (masked) over every row of the buffer; a regrow
+ * copies the cache once per this many tokens.
  */
 const PREFILL_ANSWER_ROWS = 256;
 
 export class DecodeLoop {
   private readonly past: PastInput[];
-  /** The decoder's past inputs are max-length buffers shared with its present outputs (gqa-rewrite.ts). */
-  readonly sharedKv: boolean;
+  /** How the decoder takes and gives its KV cache (kv-form.ts). */
+  readonly kvForm: KvForm;
   private readonly keepLogits: boolean;
   private readonly pixelType: string;
   private readonly gridName: string;
@@ -74,7 +74,7 @@ export class DecodeLoop {
       }
       return [{ name: m.name, present: m.name.replace(/^past_key_values\./, 'present.'), type: m.type as ort.Tensor.Type, dims: [1, heads, 0, dim] }];
     });
-    this.sharedKv = decoder.inputMetadata.some((m) => m.name === this.past[0]?.name && m.isTensor && m.shape[2] === KV_BUFFER_DIM);
+    this.kvForm = kvForm(decoder);
     this.keepLogits = decoder.inputNames.includes('num_logits_to_keep');
     this.pixelType = valueType(sessions.vision_encoder, 'pixel_values', 'input') ?? 'float32';
     this.gridName = sessions.vision_encoder.inputNames.find((n) => n === 'grid_thw' || n === 'image_grid_thw') ?? gridInputName;
@@ -94,7 +94,7 @@ export class DecodeLoop {
     const prefillStart = performance.now();
     const embeds = (await embed.run({ input_ids: new ort.Tensor('int64', prompt.ids, [1, S]) })).inputs_embeds!;
     if (features.length > 0) mergeFeatures(embeds, features, prompt.ids, BigInt(prompt.imageTokenId));
-    const cache: KvCache = this.sharedKv ? new SharedKv(this.past, S + Math.min(prompt.maxNewTokens ?? PREFILL_ANSWER_ROWS, PREFILL_ANSWER_ROWS) + 1, PREFILL_ANSWER_ROWS) : new GrowingKv(this.past);
+    const cache = this.newCache(S + Math.min(prompt.maxNewTokens ?? PREFILL_ANSWER_ROWS, PREFILL_ANSWER_ROWS) + 1);
     try {
       let outputs = await cache.run(
         decoder,
@@ -102,7 +102,7 @@ export class DecodeLoop {
           inputs_embeds: embeds,
           attention_mask: this.ones(S),
           position_ids: new ort.Tensor('int64', prompt.positions.positionIds, [3, 1, S]),
-          ...(this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {}),
+          ...this.logitsToKeep(),
         },
         S,
       );
@@ -125,7 +125,7 @@ export class DecodeLoop {
           inputs_embeds: stepEmbeds,
           attention_mask: this.ones(total),
           position_ids: new ort.Tensor('int64', BigInt64Array.of(step, step, step), [3, 1, 1]),
-          ...(this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {}),
+          ...this.logitsToKeep(),
         };
         outputs = await cache.run(decoder, feeds, total);
         const runMs = performance.now() - runStart;
@@ -143,6 +143,40 @@ export class DecodeLoop {
     } finally {
       cache.release();
     }
+  }
+
+  /**
+   * The wall time of one decode step (embedding, decoder run, the logits row) after `context`
+   * tokens, on a zero-filled cache of that many rows: what a step of an answer at that context
+   * costs, its KV reads and copies included. Best of two steps.
+   */
+  async timeStep(context: number): Promise<number> {
+    const { embed_tokens: embed, decoder_model_merged: decoder } = this.sessions;
+    const cache = this.newCache(context + 3);
+    cache.assumeFilled(context);
+    try {
+      let best = Infinity;
+      for (let total = context + 1; total <= context + 2; total++) {
+        const start = performance.now();
+        const embeds = (await embed.run({ input_ids: new ort.Tensor('int64', BigInt64Array.of(0n), [1, 1]) })).inputs_embeds!;
+        const step = BigInt(total - 1);
+        const outputs = await cache.run(decoder, { inputs_embeds: embeds, attention_mask: this.ones(total), position_ids: new ort.Tensor('int64', BigInt64Array.of(step, step, step), [3, 1, 1]), ...this.logitsToKeep() }, total);
+        this.lastLogits(outputs.logits!).reduce((a, v) => Math.max(a, v), -Infinity);
+        outputs.logits!.dispose();
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
+    } finally {
+      cache.release();
+    }
+  }
+
+  private newCache(rows: number): KvCache {
+    return this.kvForm === 'rows' ? new RowsKv(this.past, rows, PREFILL_ANSWER_ROWS) : new GrowingKv(this.past);
+  }
+
+  private logitsToKeep(): Record<string, ort.Tensor> {
+    return this.keepLogits ? { num_logits_to_keep: new ort.Tensor('int64', BigInt64Array.of(1n), []) } : {};
   }
 
   /** One vision pass per image (cancel is checked between them), features concatenated. */

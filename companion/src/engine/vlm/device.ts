@@ -32,12 +32,12 @@ export const MATMUL_ACCURACY_LEVEL: Record<Device, number | undefined> = { cpu: 
 export const MATMUL_ACCURACY_SESSIONS: readonly string[] = ['decoder_model_merged', 'vision_encoder'];
 
 /**
- * Whether the decoder's attention is rewritten at load around onnxruntime's GroupQueryAttention
- * with the KV cache filled in place (gqa-rewrite.ts, gqa-nodes.ts 'grouped' form, kv-cache.ts), per
- * device. Measured on the qwen2.5-vl-3b stand-in, one process, interleaved decode steps, three
- * runs on 2 shared cores: 1.29–1.55× at 4k context (the one fused GQA op: 1.13–1.34×); at 640
- * context 1.00× at load ~3 (1.36–1.43× at load 8–11); a 512-token prefill 0.93× (noise level:
- * attention is ~3 % of prefill). CPU only: it is the CPU kernel that was measured.
+ * Whether the decoder's attention is rewritten at load to read the KV cache from buffers the
+ * engine holds, with only the new rows as outputs (gqa-rewrite.ts, gqa-nodes.ts, the 'rows' form
+ * of kv-form.ts), per device. Interleaved A/B against the decoder as exported (gqa-ab.ts, one
+ * process, 2 shared cores at load 3–9): decode steps 1.58× (qwen3-vl-2b) / 1.20× (qwen2.5-vl-3b)
+ * at 500 context, 2.95× / 2.34× at 4,075; a 2,048-token prefill 1.83× / 1.46×. CPU only:
+ * it is the CPU kernels that were measured.
  */
 export const DECODER_GQA: Record<Device, boolean> = { cpu: true, cuda: false, webgpu: false };
 

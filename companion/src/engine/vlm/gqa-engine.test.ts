@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRealDims } from '@loupe/models/real-dims';
 import { buildFullStandIn } from '@loupe/models/standin/full/build-full';
 import type { EngineEvent, EngineJob } from '../engine';
-import { KV_BUFFER_DIM } from './gqa-rewrite';
+import { DecodeLoop } from './decode-loop';
+import { KV_ROWS } from './kv-form';
 import { QwenVlEngine } from './qwen-vl-engine';
 import { onSessionRun } from './testing/session-spy';
 
-/** The engine end to end on a decoder rewritten to GroupQueryAttention (real-dims code path, narrow and shallow). */
+/** The engine end to end on a decoder whose attention is rewritten at load (real-dims code path, narrow and shallow). */
 const root = mkdtempSync(join(tmpdir(), 'loupe-gqa-engine-'));
 let engine: QwenVlEngine;
 const previousIgnoreEos = process.env.LOUPE_BENCH_IGNORE_EOS;
@@ -43,10 +44,18 @@ async function collect(job: EngineJob, signal = new AbortController().signal): P
   return { deltas, result };
 }
 
-describe('qwen-vl engine with the GroupQueryAttention decoder', () => {
-  it('loads the rewritten decoder: its KV inputs are in-place buffers', () => {
+describe('qwen-vl engine with the rewritten-attention decoder', () => {
+  it('loads the rewritten decoder: its KV inputs are held buffers', () => {
     const past = engine.internals().sessions.decoder_model_merged.inputMetadata.find((m) => m.name === 'past_key_values.0.key');
-    expect(past?.isTensor && past.shape[2]).toBe(KV_BUFFER_DIM);
+    expect(past?.isTensor && past.shape[2]).toBe(KV_ROWS.buffer);
+  });
+
+  it('timeStep(n) steps after n rows: the past is the held buffer (n rows valid and a masked tail), present.* one new row', async () => {
+    const steps: { mask: number; past: number }[] = [];
+    onSessionRun(engine, 'decoder_model_merged', (feeds) => steps.push({ mask: feeds.attention_mask!.dims[1]!, past: feeds['past_key_values.0.key']!.dims[2]! }));
+    expect(await new DecodeLoop(engine.internals().sessions, 'image_grid_thw').timeStep(700)).toBeGreaterThan(0);
+    expect(steps.map((s) => s.mask)).toEqual([701, 702]);
+    expect(steps.every((s) => s.past >= 702)).toBe(true);
   });
 
   it('two images across turns, 300 tokens (past the buffer rows reserved at prefill): every step feeds the mask of the growing context', async () => {

@@ -25,13 +25,13 @@ export interface AttentionMatch {
   pastValue: string;
   presentKey: string;
   presentValue: string;
-  /** The attention output [B, S, heads·D]; the GQA node takes over its name. */
+  /** The attention output [B, S, heads·D]; the new nodes take over its name. */
   output: string;
   heads: number;
   kvHeads: number;
   headDim: number;
   scale: number;
-  /** Nodes the GQA node replaces; the last one in graph order is where it goes. */
+  /** Nodes the new ones replace; the last one in graph order is where they go. */
   replaced: GraphNode[];
 }
 

@@ -9,7 +9,8 @@ import { onnx } from '@loupe/models/onnx/proto';
 import { getRealDims } from '@loupe/models/real-dims';
 import { buildFullStandIn, type FullDtype } from '@loupe/models/standin/full/build-full';
 import { DecodeLoop, newMeter } from './decode-loop';
-import { KV_BUFFER_DIM, rewriteAttentionToGqa } from './gqa-rewrite';
+import { rewriteAttentionToGqa } from './gqa-rewrite';
+import { KV_ROWS, type KvForm } from './kv-form';
 import { closeSessions, openSessions, sessionOptionsFor, type VlmSessions } from './loader';
 
 const work = mkdtempSync(join(tmpdir(), 'loupe-gqa-'));
@@ -27,7 +28,7 @@ async function standIn(id: string, dtype: FullDtype): Promise<string> {
 const greedy = (logits: Float32Array) => logits.reduce((best, v, i) => (v > logits[best]! ? i : best), 0);
 
 /** Generates `steps` greedy tokens through the decode loop, keeping each step's logits. */
-async function generate(sessions: VlmSessions, ids: number[], steps: number, maxNewTokens?: number): Promise<{ tokens: number[]; logits: Float32Array[]; shared: boolean }> {
+async function generate(sessions: VlmSessions, ids: number[], steps: number, maxNewTokens?: number): Promise<{ tokens: number[]; logits: Float32Array[]; form: KvForm }> {
   const loop = new DecodeLoop(sessions, 'image_grid_thw');
   const positions = BigInt64Array.from([0, 1, 2].flatMap(() => ids.map((_, i) => BigInt(i))));
   const prompt = { ids: BigInt64Array.from(ids.map(BigInt)), positions: { positionIds: positions, delta: 0 }, images: [], imageTokenId: 151655, ...(maxNewTokens ? { maxNewTokens } : {}) };
@@ -37,7 +38,7 @@ async function generate(sessions: VlmSessions, ids: number[], steps: number, max
     tokens.push(t);
     if (tokens.length === steps) break;
   }
-  return { tokens, logits, shared: loop.sharedKv };
+  return { tokens, logits, form: loop.kvForm };
 }
 
 function maxDiff(a: Float32Array[], b: Float32Array[]): { diff: number; scale: number } {
@@ -49,35 +50,35 @@ function maxDiff(a: Float32Array[], b: Float32Array[]): { diff: number; scale: n
 
 describe('rewriteAttentionToGqa', () => {
   it.each([
-    ['qwen2.5-vl-3b', 'q4', 'grouped', 1e-4],
-    ['qwen2.5-vl-3b', 'q4', 'fused', 1e-4],
-    ['qwen3-vl-2b', 'q4', 'grouped', 1e-4],
-    ['qwen2-vl-2b', 'q4f16', 'grouped', 1e-2],
-    ['qwen2-vl-2b', 'q4f16', 'fused', 1e-2],
-  ] as const)('%s %s, %s form: the same logits at prefill and over 24 greedy steps, the KV cache filled in place (and regrown)', async (id, dtype, form, tolerance) => {
+    ['qwen2.5-vl-3b', 'q4', 1e-4],
+    ['qwen3-vl-2b', 'q4', 1e-4],
+    ['qwen2-vl-2b', 'q4f16', 1e-2],
+  ] as const)('%s %s: the same logits at prefill and over 24 greedy steps, the new KV rows appended to held buffers (and regrown)', async (id, dtype, tolerance) => {
     const dir = await standIn(id, dtype);
     const notes: string[] = [];
     const loaded = await openSessions(dir, 'cpu', dtype, { threads: 1, note: (m) => notes.push(m) });
     // Both without the accuracy_level rewrite: int8 activations would turn fp rounding into visible noise.
     const exported = { ...loaded, decoder_model_merged: await decoder(dir, dtype, (b) => b) };
-    const rewritten = { ...loaded, decoder_model_merged: await decoder(dir, dtype, (b) => rewriteAttentionToGqa(b, form).model) };
+    const rewritten = { ...loaded, decoder_model_merged: await decoder(dir, dtype, (b) => rewriteAttentionToGqa(b).model) };
     try {
-      expect(notes).toEqual(['decoder attention rewritten to GroupQueryAttention on 2 layers (KV cache filled in place)']);
+      expect(notes).toEqual(['decoder attention rewritten on 2 layers (grouped-query products over a KV buffer held by the caller; present.* are the new rows only)']);
       const past = loaded.decoder_model_merged.inputMetadata.find((m) => m.name === 'past_key_values.1.value');
-      expect(past?.isTensor && past.shape[2]).toBe(KV_BUFFER_DIM);
+      const present = loaded.decoder_model_merged.outputMetadata.find((m) => m.name === 'present.1.value');
+      expect(past?.isTensor && past.shape[2]).toBe(KV_ROWS.buffer);
+      expect(present?.isTensor && present.shape[2]).toBe(KV_ROWS.present);
       const ids = [151644, 872, 198, 9707, 1879, 0, 11, 220, 17, 13];
       const a = await generate(exported, ids, 25);
       const b = await generate(rewritten, ids, 25, 4); // room for 4 new rows: the buffers regrow mid-run
-      expect(a.shared).toBe(false);
-      expect(b.shared).toBe(true);
+      expect(a.form).toBe('exported');
+      expect(b.form).toBe('rows');
       expect(b.tokens).toEqual(a.tokens);
       expect(b.logits.length).toBe(25);
       const { diff, scale } = maxDiff(a.logits, b.logits);
       expect(scale).toBeGreaterThan(0.1);
       expect(diff).toBeLessThan(tolerance * scale);
-      // The engine's own load (accuracy_level 4 + GQA) streams through the shared buffers too.
+      // The engine's own load (accuracy_level 4 + the rewrite) streams through the held buffers too.
       const c = await generate(loaded, ids, 25);
-      expect(c.shared).toBe(true);
+      expect(c.form).toBe('rows');
       expect(c.tokens.length).toBe(25);
     } finally {
       await exported.decoder_model_merged.release();
@@ -97,8 +98,8 @@ describe('rewriteAttentionToGqa', () => {
     const notes: string[] = [];
     const sessions = await openSessions(dir, 'cpu', 'fp32', { threads: 1, note: (m) => notes.push(m) });
     try {
-      expect(notes).toEqual([`decoder attention left as exported (no GroupQueryAttention rewrite): ${result.reason}`]);
-      expect(new DecodeLoop(sessions, 'image_grid_thw').sharedKv).toBe(false);
+      expect(notes).toEqual([`decoder attention left as exported (not rewritten): ${result.reason}`]);
+      expect(new DecodeLoop(sessions, 'image_grid_thw').kvForm).toBe('exported');
     } finally {
       await closeSessions(sessions);
     }

@@ -1,6 +1,7 @@
 import type { AttentionMatch } from './gqa-pattern';
 import { matchAttention } from './gqa-pattern';
-import { fusedNodes, groupedNodes, initializers, lengthNodes, type AttentionForm } from './gqa-nodes';
+import { attentionNodes, biasNodes, initializers } from './gqa-nodes';
+import { KV_ROWS } from './kv-form';
 import type { GraphNode } from './onnx-graph';
 import { OnnxGraph, valueInfoElemType } from './onnx-graph';
 import {
@@ -16,21 +17,16 @@ import {
 } from './onnx-wire';
 
 /**
- * Rewrites a decoder's attention, layer by layer, around onnxruntime's com.microsoft
- * GroupQueryAttention (CPU kernel) with a KV cache filled in place: no per-step Concat of past +
- * new K/V, no K transpose. do_rotary is 0 (Qwen-VL's M-RoPE is applied before, so the
- * already-rotated Q and K go in). seqlens_k and total_sequence_length are computed in the graph
- * from attention_mask, so the inputs stay those of the transformers.js contract. The past/present
- * KV axis is renamed KV_BUFFER_DIM: a caller may pass one pre-allocated buffer as both past input
- * and present output, which the kernel then fills in place (it compares the two pointers), or keep
- * feeding growing caches. The two forms of the attention itself are in gqa-nodes.ts.
+ * Rewrites a decoder's attention, layer by layer, into grouped-query products over a KV cache the
+ * caller holds (the 'rows' KV form, kv-form.ts; the nodes are in gqa-nodes.ts): the past K/V are
+ * read where they lie, present.* are only the new rows, so no run concatenates, transposes,
+ * allocates or copies the cache. The past length is computed in the graph from attention_mask, so
+ * the inputs stay those of the transformers.js contract; only the KV axes are renamed (KV_ROWS).
  *
  * All layers match or nothing changes: the result says why not, and the model bytes are returned
  * as they came. Logits stay equal (gqa-rewrite.test.ts); the speed is measured by
  * companion/src/bench/vlm-real/gqa-ab.ts.
  */
-
-export const KV_BUFFER_DIM = 'loupe_kv_buffer_length';
 
 export interface GqaRewrite {
   model: Uint8Array;
@@ -40,13 +36,14 @@ export interface GqaRewrite {
   reason?: string;
 }
 
-export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = 'grouped'): GqaRewrite {
+export function rewriteAttentionToGqa(model: Uint8Array): GqaRewrite {
   const graphBytes = payloads(model, 7)[0];
   if (!graphBytes) return { model, layers: 0, reason: 'no graph' };
   const g = new OnnxGraph(graphBytes);
   const layers = [...g.inputs.keys()].filter((n) => /^past_key_values\.\d+\.key$/.test(n)).length;
   if (layers === 0) return { model, layers: 0, reason: 'no past_key_values.{i}.key inputs' };
   if (!g.inputs.has('attention_mask')) return { model, layers: 0, reason: 'no attention_mask input' };
+  if (!g.inputs.has('inputs_embeds')) return { model, layers: 0, reason: 'no inputs_embeds input' };
   const elem = valueInfoElemType(g.inputs.get('past_key_values.0.key')!);
   if (elem !== 1 && elem !== 10) return { model, layers: 0, reason: `KV cache element type ${elem} is not float or float16` };
   const onnxOpset = opsetVersion(model, '');
@@ -65,7 +62,7 @@ export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = '
 
   const replaced = new Set(matches.flatMap((m) => m.replaced));
   const at = new Map<GraphNode, Uint8Array[]>();
-  for (const m of matches) at.set(m.replaced.reduce((a, b) => (b.index > a.index ? b : a)), form === 'grouped' ? groupedNodes(m, elem) : fusedNodes(m));
+  for (const m of matches) at.set(m.replaced.reduce((a, b) => (b.index > a.index ? b : a)), attentionNodes(m));
   const firstAt = Math.min(...matches.map((m) => Math.min(...m.replaced.map((n) => n.index))));
   const dead = deadNodes(g, replaced, new Set(matches.flatMap((m) => [m.q, m.k, m.v])));
 
@@ -80,7 +77,7 @@ export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = '
     let next: Uint8Array[] | undefined;
     if (f === 1) {
       const node = g.nodes[nodeIndex++]!;
-      const before = node.index === firstAt ? lengthNodes() : [];
+      const before = node.index === firstAt ? biasNodes(first, elem) : [];
       if (replaced.has(node)) next = [...before, ...(at.get(node) ?? [])];
       else if (dead.has(node)) next = before;
       else if (before.length > 0) next = [...before, graphBytes.subarray(start, end)];
@@ -88,7 +85,7 @@ export function rewriteAttentionToGqa(model: Uint8Array, form: AttentionForm = '
       if (!used.has(firstString(graphBytes.subarray(start, end), 8))) next = [];
     } else if (f === 11 || f === 12) {
       const name = firstString(graphBytes.subarray(start, end), 1);
-      if (/^(past_key_values|present)\.\d+\.(key|value)$/.test(name)) next = [setDimParam(graphBytes.subarray(start, end), 2, KV_BUFFER_DIM)];
+      if (/^(past_key_values|present)\.\d+\.(key|value)$/.test(name)) next = [setDimParam(graphBytes.subarray(start, end), 2, f === 11 ? KV_ROWS.buffer : KV_ROWS.present)];
     }
     if (!next) return;
     parts.push(graphBytes.subarray(copyFrom, fieldStart), ...next.map((p) => field(f, p)));

@@ -12,6 +12,8 @@ export interface PastInput {
 export interface KvCache {
   /** Runs the decoder with `feeds` plus the cache; `total` = rows after this run (attention_mask's length). */
   run(decoder: ort.InferenceSession, feeds: Record<string, ort.Tensor>, total: number): Promise<ort.InferenceSession.ReturnType>;
+  /** Takes `rows` zero rows as the past, for timing a step at that context (the values do not change its cost). */
+  assumeFilled(rows: number): void;
   release(): void;
 }
 
@@ -23,7 +25,22 @@ export class GrowingKv implements KvCache {
   private kv: Record<string, ort.Tensor>;
 
   constructor(private readonly past: readonly PastInput[]) {
-    this.kv = Object.fromEntries(past.map((p) => [p.name, new ort.Tensor(p.type, p.type === 'float16' ? new Uint16Array(0) : new Float32Array(0), p.dims)]));
+    this.kv = this.zeros(0);
+  }
+
+  assumeFilled(rows: number): void {
+    this.release();
+    this.kv = this.zeros(rows);
+  }
+
+  private zeros(rows: number): Record<string, ort.Tensor> {
+    return Object.fromEntries(
+      this.past.map((p) => {
+        const [, heads, , dim] = p.dims;
+        const size = heads * rows * dim;
+        return [p.name, new ort.Tensor(p.type, p.type === 'float16' ? new Uint16Array(size) : new Float32Array(size), [1, heads, rows, dim])];
+      }),
+    );
   }
 
   async run(decoder: ort.InferenceSession, feeds: Record<string, ort.Tensor>, _total: number): Promise<ort.InferenceSession.ReturnType> {
@@ -45,15 +62,15 @@ export class GrowingKv implements KvCache {
 }
 
 /**
- * For a decoder whose attention is GroupQueryAttention (gqa-rewrite.ts): one buffer per past
- * input, [1, kv heads, capacity, head dim], passed as both the past input and the present output
- * of every run, so the kernel writes each new row in place and nothing is concatenated or copied
- * per step. attention_mask's length says how many rows are valid. A run that needs more rows than
- * the capacity regrows the buffers first by `growth` rows (the filled rows copied): not by
- * doubling, because the grouped attention form computes over every row of the buffer.
+ * For a decoder in the 'rows' KV form (kv-form.ts): one buffer per past input, [1, kv heads,
+ * capacity, head dim], owned here and passed as the past input (onnxruntime reads it in place);
+ * after each run the new rows of each present.* output are copied into it, behind the filled ones.
+ * The prefill's past is zero rows. A run that would fill the buffers past their capacity regrows
+ * them first by `growth` rows (the filled rows copied): not by doubling, because the attention
+ * computes (masked) over every row of the buffer.
  */
-export class SharedKv implements KvCache {
-  private tensors: ort.Tensor[] = [];
+export class RowsKv implements KvCache {
+  private buffers: (Float32Array | Uint16Array)[] = [];
   private capacity = 0;
   private filled = 0;
 
@@ -65,34 +82,44 @@ export class SharedKv implements KvCache {
     this.grow(capacity);
   }
 
-  get rows(): number {
-    return this.capacity;
+  assumeFilled(rows: number): void {
+    if (rows >= this.capacity) this.grow(rows + this.growth);
+    this.filled = rows;
   }
 
   async run(decoder: ort.InferenceSession, feeds: Record<string, ort.Tensor>, total: number): Promise<ort.InferenceSession.ReturnType> {
     if (total > this.capacity) this.grow(total + this.growth);
     const all = { ...feeds };
-    const fetches: Record<string, ort.Tensor | null> = Object.fromEntries(decoder.outputNames.map((n) => [n, null]));
     this.past.forEach((p, i) => {
-      all[p.name] = this.tensors[i]!;
-      fetches[p.present] = this.tensors[i]!;
+      const [, heads, , dim] = p.dims;
+      all[p.name] = new ort.Tensor(p.type, this.filled === 0 ? this.buffers[i]!.subarray(0, 0) : this.buffers[i]!, [1, heads, this.filled === 0 ? 0 : this.capacity, dim]);
     });
-    const outputs = await decoder.run(all, fetches);
+    const outputs = await decoder.run(all);
+    const added = total - this.filled;
+    this.past.forEach((p, i) => {
+      const rows = outputs[p.present];
+      const [, heads, , dim] = p.dims;
+      if (!rows || rows.dims[2] !== added) throw new Error(`decoder output ${p.present} should be the ${added} new rows, got [${rows?.dims.join(', ')}]`);
+      const from = rows.data as Float32Array | Uint16Array;
+      const into = this.buffers[i]!;
+      for (let h = 0; h < heads; h++) into.set(from.subarray(h * added * dim, (h + 1) * added * dim) as never, (h * this.capacity + this.filled) * dim);
+      rows.dispose();
+    });
     this.filled = total;
     return outputs;
   }
 
   release(): void {
-    this.tensors = [];
+    this.buffers = [];
   }
 
   private grow(capacity: number): void {
-    this.tensors = this.past.map((p, i) => {
+    this.buffers = this.past.map((p, i) => {
       const [, heads, , dim] = p.dims;
       const data = p.type === 'float16' ? new Uint16Array(heads * capacity * dim) : new Float32Array(heads * capacity * dim);
-      const old = this.tensors[i]?.data as typeof data | undefined;
+      const old = this.buffers[i];
       for (let h = 0; old && h < heads; h++) data.set(old.subarray(h * this.capacity * dim, (h * this.capacity + this.filled) * dim) as never, h * capacity * dim);
-      return new ort.Tensor(p.type, data, [1, heads, capacity, dim]);
+      return data;
     });
     this.capacity = capacity;
   }

@@ -68,15 +68,15 @@ export async function openSessions(dir: string, device: LoadDevice, dtype: strin
 
 interface LoadRewrites {
   accuracyLevel: number | undefined;
-  /** Rewrite the attention into GroupQueryAttention (gqa-rewrite.ts) when it matches. */
+  /** Rewrite the attention to read a caller-held KV cache (gqa-rewrite.ts) when it matches. */
   gqa: boolean;
   note: (message: string) => void;
 }
 
 /**
- * One session; with rewrites (MatMulNBits accuracy level, GroupQueryAttention), the .onnx is
+ * One session; with rewrites (MatMulNBits accuracy level, the attention), the .onnx is
  * rewritten in memory and the session created from those bytes, external data still read from
- * the file's folder. A GQA rewrite that does not match, or that onnxruntime refuses, leaves the
+ * the file's folder. An attention rewrite that does not match, or that onnxruntime refuses, leaves the
  * attention as exported (said through `note`).
  */
 async function createSession(file: string, options: ort.InferenceSession.SessionOptions, rewrites: LoadRewrites): Promise<ort.InferenceSession> {
@@ -87,14 +87,14 @@ async function createSession(file: string, options: ort.InferenceSession.Session
   const accurate = rewrites.accuracyLevel === undefined ? original : setMatMulNBitsAccuracy(original, rewrites.accuracyLevel).model;
   if (rewrites.gqa) {
     const gqa = rewriteAttentionToGqa(accurate);
-    if (gqa.layers === 0) rewrites.note(`decoder attention left as exported (no GroupQueryAttention rewrite): ${gqa.reason}`);
+    if (gqa.layers === 0) rewrites.note(`decoder attention left as exported (not rewritten): ${gqa.reason}`);
     else {
       try {
         const session = await fromBytes(gqa.model);
-        rewrites.note(`decoder attention rewritten to GroupQueryAttention on ${gqa.layers} layers (KV cache filled in place)`);
+        rewrites.note(`decoder attention rewritten on ${gqa.layers} layers (grouped-query products over a KV buffer held by the caller; present.* are the new rows only)`);
         return session;
       } catch (error) {
-        rewrites.note(`decoder attention left as exported: onnxruntime refused the GroupQueryAttention rewrite (${(error as Error).message.split('\n')[0]})`);
+        rewrites.note(`decoder attention left as exported: onnxruntime refused the rewritten attention (${(error as Error).message.split('\n')[0]})`);
       }
     }
   }

@@ -71,7 +71,7 @@ export class QwenVlEngine implements Engine {
   report: LoadReport | undefined;
   dir: string | undefined;
   /** The warm-up run's decode step: the speed estimate is priced from it. */
-  private probe: Probe | undefined;
+  private probe: (Probe & { work: ReturnType<typeof describeWork> }) | undefined;
 
   constructor(
     private readonly options: EngineOptions,
@@ -128,7 +128,7 @@ export class QwenVlEngine implements Engine {
     const standIn = Boolean(config.loupe_stand_in);
     const notes = [...(reason ? [`running on ${DEVICE_LABEL[loadedOn]}: ${reason}`] : []), ...family.caveats, ...(standIn ? [`${STAND_IN_LABEL}`] : [])];
     this.report = { device: loadedOn, dtype, ...(reason ? { fallbackReason: reason } : {}), ...(notes.length ? { note: notes.join(' ') } : {}) };
-    const speed = this.probe ? estimateFromProbe(weightBytes(dir, dtype), describeWork(family.patchSize, family.mergeSize, pixelBudget('describe', loadedOn, this.options.imageDetail)), this.probe) : undefined;
+    const speed = this.probe ? estimateFromProbe(weightBytes(dir, dtype), this.probe.work, this.probe) : undefined;
     this.log?.info({ model: id, family: family.id, device: loadedOn, dtype, standIn, fallback: reason, ignoreEos: this.ignoreEos || undefined, speed }, 'VLM loaded');
     this.info = {
       id: standIn ? `${id} (${STAND_IN_LABEL})` : id,
@@ -156,7 +156,7 @@ export class QwenVlEngine implements Engine {
     try {
       this.loaded = { ...base, sessions, loop: new DecodeLoop(sessions, base.family.gridInputName) };
       this.report = { device, dtype };
-      await this.warmUp();
+      await this.warmUp(device);
     } catch (error) {
       this.loaded = undefined;
       await closeSessions(sessions);
@@ -184,7 +184,8 @@ export class QwenVlEngine implements Engine {
     return { device, ...(fallbackReason ? { fallbackReason } : {}) };
   }
 
-  private async warmUp(): Promise<void> {
+  /** A tiny generation (the first runs of each session), then the speed probe: one decode step at a 720p describe's prompt length. */
+  private async warmUp(device: LoadDevice): Promise<void> {
     const side = resizeFactor(this.loaded!.family) * 2;
     const rgb = new Uint8Array(side * side * 3).fill(200);
     const image: PreparedImage = {
@@ -193,10 +194,11 @@ export class QwenVlEngine implements Engine {
     };
     const job: EngineJob = { id: 'warm-up', task: 'ask', images: [], prompt: 'Hi', locale: 'en', history: [], maxTokens: 2 };
     this.probe = undefined;
-    for await (const event of this.generate(job, this.imagePrompt(job, [image]), new AbortController().signal)) {
-      const s = event.type === 'result' ? event.stats : undefined;
-      if (s?.firstStepMs) this.probe = { stepMs: s.firstStepMs };
-    }
+    for await (const event of this.generate(job, this.imagePrompt(job, [image]), new AbortController().signal)) void event;
+    // The warm-up's own steps run at a context of a few dozen tokens, where reading the KV cache costs nothing.
+    const { family } = this.loaded!;
+    const work = describeWork(family.patchSize, family.mergeSize, pixelBudget('describe', device, this.options.imageDetail));
+    this.probe = { stepMs: await this.loaded!.loop.timeStep(work.promptTokens), work };
   }
 
   run(job: EngineJob, signal: AbortSignal): AsyncIterable<EngineEvent> {

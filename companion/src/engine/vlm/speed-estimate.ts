@@ -11,7 +11,9 @@ import { DTYPE_SUFFIX } from './dtypes';
  * patch) process their weights at a rate that is a multiple of that, taken from bench runs
  * (CALIBRATION). The warm-up's own prefill is too short to price a long one: on qwen3-vl-2b it
  * implied a 64 s TTFT where 17.8 s was measured. With a loaded model the decode step is the one
- * timed at load; without one (`loupe doctor`), the memory bandwidth measured there stands in.
+ * timed at load after a describe prompt's tokens (DecodeLoop.timeStep: the KV cache's reads count
+ * at a real context, not at the warm-up's few dozen tokens); without one (`loupe doctor`), the
+ * memory bandwidth measured there stands in.
  */
 /** Screenshot size the estimate is for. */
 export const ESTIMATE_SCREEN = { width: 1280, height: 720 } as const;
@@ -52,7 +54,7 @@ export function describeWork(patchSize: number, mergeSize: number, describeBudge
 }
 
 export interface Probe {
-  /** One decode step, as timed at load. */
+  /** One decode step at the describe prompt's context, as timed at load. */
   stepMs: number;
 }
 
