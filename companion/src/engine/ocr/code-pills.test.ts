@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findPills, insidePill, spaceAtPillEdge } from './code-pills';
-import { OcrPipeline } from './pipeline';
 import type { Rgb } from './raster';
+import { tunePageReader } from './tune-pages';
 
 type Colour = [number, number, number];
 
@@ -64,17 +61,10 @@ describe('spaceAtPillEdge', () => {
 });
 
 describe('inline-code pills on a GitHub page', () => {
-  let pipeline: OcrPipeline;
-  beforeAll(async () => {
-    pipeline = await OcrPipeline.load();
-  }, 120_000);
-  afterAll(async () => {
-    await pipeline?.release();
-  });
+  const read = tunePageReader();
 
   it('reads no space between a pill and the colon after it (tune page c_en-074-gh-md-dark)', async () => {
-    const png = await readFile(resolve(dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/ocr-corpus/tune/c_en-074-gh-md-dark.png'));
-    const out = await pipeline.recognizeBytes(new Uint8Array(png));
+    const out = await read('c_en-074-gh-md-dark');
     const lines = out.text.split('\n').map((l) => l.trim());
     expect(lines.slice(0, 4)).toEqual(['• npm run lint: runs the linter (standard)', '• npm run unit: runs the unit tests', '• npm run unit-esm: runs tests for fs-extra/esm exports', '• npm test: runs the linter and all tests']);
   }, 60_000);

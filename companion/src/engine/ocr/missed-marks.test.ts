@@ -1,11 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMonoPages, type MonoPage } from './grid-test-render';
 import { addMissedMarks, linePitch, markFromShape, unreadBoxes, type Blob } from './missed-marks';
-import { OcrPipeline } from './pipeline';
 import type { Rect } from './raster';
+import { tunePageReader } from './tune-pages';
 
 const blob = (x0: number, y0: number, x1: number, y1: number): Blob => ({ x0, y0, x1, y1, pixels: (x1 - x0 + 1) * (y1 - y0 + 1) });
 const BOX: Rect = [10, 100, 40, 120];
@@ -76,17 +73,10 @@ describe('addMissedMarks', () => {
 });
 
 describe('missed marks on a raw Markdown page', () => {
-  let pipeline: OcrPipeline;
-  beforeAll(async () => {
-    pipeline = await OcrPipeline.load();
-  }, 120_000);
-  afterAll(async () => {
-    await pipeline?.release();
-  });
+  const read = tunePageReader();
 
   it('reads the closing fence the detector misses (tune page c_en-057-md-raw)', async () => {
-    const png = await readFile(resolve(dirname(fileURLToPath(import.meta.url)), '../../../../test/fixtures/ocr-corpus/tune/c_en-057-md-raw.png'));
-    const out = await pipeline.recognizeBytes(new Uint8Array(png));
+    const out = await read('c_en-057-md-raw');
     expect(out.text.split('\n').slice(0, 4).map((l) => l.trim())).toEqual(["resolveFrom('foo', './bar');", "//=> '/Users/sindresorhus/dev/test/foo/bar.js'", '```', '']);
   }, 60_000);
 });

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import type * as ort from 'onnxruntime-node';
 import { Detector } from '../detector';
 import { OcrPipeline, type OcrPipelineOptions } from '../pipeline';
 import { Recognizer } from '../recognizer';
 import { listPages } from './evaluate';
-import { tapRecogniser } from './tap-recogniser';
+import { tapDetectorAndClassifier, tapRecogniser } from './tap-recogniser';
 
 /**
  * Per page: wall ms of each stage and every recogniser run (pass: batch × width = ms):
@@ -21,17 +20,7 @@ async function main() {
   let runs: string[] = [];
   let pass = 0;
   const add = (k: string, ms: number) => (page[k] = (page[k] ?? 0) + ms);
-  const sessions = pipeline as unknown as Record<'det' | 'cls', ort.InferenceSession>;
-  for (const key of ['det', 'cls'] as const) {
-    const s = sessions[key];
-    const run = s.run.bind(s);
-    (s as { run: unknown }).run = async (feeds: ort.InferenceSession.FeedsType) => {
-      const t = performance.now();
-      const out = await run(feeds);
-      add(`${key}.run`, performance.now() - t);
-      return out;
-    };
-  }
+  tapDetectorAndClassifier(pipeline, (key, ms) => add(`${key}.run`, ms));
   tapRecogniser(pipeline, () => {}, (ms, dims) => runs.push(`p${pass}:${dims[0]}x${dims[3]}=${ms.toFixed(0)}`));
   const detect = Detector.prototype.detect;
   Detector.prototype.detect = async function (...args) {

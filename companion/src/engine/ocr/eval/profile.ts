@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type * as ort from 'onnxruntime-node';
 import { OcrPipeline } from '../pipeline';
 import { listPages } from './evaluate';
-import { tapRecogniser } from './tap-recogniser';
+import { tapDetectorAndClassifier, tapRecogniser } from './tap-recogniser';
 
 /** Wall time per stage of the Loupe pipeline over a folder: `tsx eval/profile.ts <dir>`. */
 async function main() {
@@ -16,17 +15,7 @@ async function main() {
     add(`${key}.px`, dims.reduce((a, b) => a * b, 1) / 1e6);
     add(`${key}.calls`, 1);
   };
-  const sessions = pipeline as unknown as Record<'det' | 'cls', ort.InferenceSession>;
-  for (const key of ['det', 'cls'] as const) {
-    const s = sessions[key];
-    const run = s.run.bind(s);
-    (s as { run: unknown }).run = async (feeds: ort.InferenceSession.FeedsType) => {
-      const t = performance.now();
-      const out = await run(feeds);
-      count(key, performance.now() - t, Object.values(feeds)[0]!.dims);
-      return out;
-    };
-  }
+  tapDetectorAndClassifier(pipeline, count);
   // Recogniser runs may overlap (worker threads): rec.run sums their wall times.
   tapRecogniser(pipeline, () => {}, (ms, dims) => count('rec', ms, dims));
   const names = await listPages(dir);

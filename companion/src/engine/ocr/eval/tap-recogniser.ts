@@ -1,3 +1,4 @@
+import type * as ort from 'onnxruntime-node';
 import type { OcrPipeline } from '../pipeline';
 import type { RecRunner } from '../rec-runner';
 
@@ -16,4 +17,19 @@ export function tapRecogniser(pipeline: OcrPipeline, tap: (data: Float32Array, d
     after?.(performance.now() - t, dims);
     return out;
   };
+}
+
+/** Calls `after` with the wall time and first input's dims of every detector and direction-classifier run; for profiling scripts. */
+export function tapDetectorAndClassifier(pipeline: OcrPipeline, after: (key: 'det' | 'cls', ms: number, dims: readonly number[]) => void): void {
+  const sessions = pipeline as unknown as Record<'det' | 'cls', ort.InferenceSession>;
+  for (const key of ['det', 'cls'] as const) {
+    const s = sessions[key];
+    const run = s.run.bind(s);
+    (s as { run: unknown }).run = async (feeds: ort.InferenceSession.FeedsType) => {
+      const t = performance.now();
+      const out = await run(feeds);
+      after(key, performance.now() - t, Object.values(feeds)[0]!.dims);
+      return out;
+    };
+  }
 }
