@@ -2,6 +2,7 @@ import type { CtcChar } from './ctc';
 import { median } from './median';
 import { luminanceAt, type Rgb } from './raster';
 import { otsu } from './spacing';
+import { growComponent } from './ink-components';
 
 /**
  * What the recogniser cannot see at 48 px but the crop shows: letters whose capital is the
@@ -78,34 +79,19 @@ export interface Blob {
 function blobs(m: Mask, [b0, b1]: [number, number]): { label: Int32Array; list: Blob[] } {
   const label = new Int32Array(m.width * m.height).fill(-1);
   const list: Blob[] = [];
-  const stack: number[] = [];
   for (let y = b0; y <= b1; y++) {
     for (let x = 0; x < m.width; x++) {
       const i = y * m.width + x;
       if (!m.ink[i] || label[i]! >= 0) continue;
       const blob = { x0: x, x1: x, top: y, bottom: y };
-      label[i] = list.length;
-      stack.push(i);
-      while (stack.length) {
-        const j = stack.pop()!;
-        const jy = Math.floor(j / m.width);
-        const jx = j - jy * m.width;
+      const id = list.length;
+      label[i] = id;
+      growComponent(m.width, [0, b0, m.width, b1 + 1], i, (k) => !!m.ink[k] && label[k]! < 0 && ((label[k] = id), true), (jx, jy) => {
         blob.x0 = Math.min(blob.x0, jx);
         blob.x1 = Math.max(blob.x1, jx);
         blob.top = Math.min(blob.top, jy);
         blob.bottom = Math.max(blob.bottom, jy);
-        for (let dy = -1; dy <= 1; dy++) {
-          const ny = jy + dy;
-          if (ny < b0 || ny > b1) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const nx = jx + dx;
-            const k = ny * m.width + nx;
-            if (nx < 0 || nx >= m.width || !m.ink[k] || label[k]! >= 0) continue;
-            label[k] = list.length;
-            stack.push(k);
-          }
-        }
-      }
+      });
       list.push(blob);
     }
   }

@@ -1,6 +1,7 @@
 import { inkTest } from './char-grid';
 import { median } from './median';
 import type { Rect, Rgb } from './raster';
+import { growComponent } from './ink-components';
 
 /**
  * Short lines the detector drops: a lone `}` or `};` closing a block, between lines it found.
@@ -86,34 +87,18 @@ export function withMissedLines(img: Rgb, all: readonly Rect[]): Rect[] {
 function inkPieces(width: number, height: number, isInk: (x: number, y: number) => boolean, tallest: number): Piece[] {
   const seen = new Uint8Array(width * height);
   const out: Piece[] = [];
-  const stack: number[] = [];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (seen[i] || !isInk(x, y)) continue;
       seen[i] = 1;
-      stack.push(i);
       const p = { x0: x, y0: y, x1: x, y1: y };
-      while (stack.length) {
-        const j = stack.pop()!;
-        const jy = (j / width) | 0;
-        const jx = j - jy * width;
+      growComponent(width, [0, 0, width, height], i, (k) => !seen[k] && isInk(k % width, (k - (k % width)) / width) && ((seen[k] = 1), true), (jx, jy) => {
         if (jx < p.x0) p.x0 = jx;
         if (jx > p.x1) p.x1 = jx;
         if (jy < p.y0) p.y0 = jy;
         if (jy > p.y1) p.y1 = jy;
-        for (let dy = -1; dy <= 1; dy++) {
-          const ny = jy + dy;
-          if (ny < 0 || ny >= height) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const nx = jx + dx;
-            const k = ny * width + nx;
-            if (nx < 0 || nx >= width || seen[k] || !isInk(nx, ny)) continue;
-            seen[k] = 1;
-            stack.push(k);
-          }
-        }
-      }
+      });
       if (p.y1 - p.y0 < tallest) out.push(p);
     }
   }

@@ -3,6 +3,7 @@ import { median } from './median';
 import type { Rect, Rgb } from './raster';
 import { groupTables, findRules } from './ruled-lines';
 import { inkTest } from './char-grid';
+import { growComponent } from './ink-components';
 
 /**
  * Marks the text detector does not see: a fence line of three backticks, a `*` or `-` bullet
@@ -81,36 +82,19 @@ function freeBlobs(img: Rgb, rects: readonly Rect[], ink: Uint8Array): Blob[] {
   }
   const seen = new Uint8Array(W * H);
   const blobs: Blob[] = [];
-  const stack: number[] = [];
   for (let start = 0; start < W * H; start++) {
     if (seen[start] || inBox[start] || !ink[start]) continue;
     seen[start] = 1;
-    stack.push(start);
     let inside = 0;
     const blob: Blob = { x0: W, y0: H, x1: -1, y1: -1, pixels: 0 };
-    while (stack.length) {
-      const p = stack.pop()!;
-      const x = p % W, y = (p - x) / W;
+    growComponent(W, [0, 0, W, H], start, (q) => !seen[q] && !!ink[q] && ((seen[q] = 1), true), (x, y, p) => {
       if (inBox[p]) inside++;
       else blob.pixels++;
       blob.x0 = Math.min(blob.x0, x);
       blob.x1 = Math.max(blob.x1, x);
       blob.y0 = Math.min(blob.y0, y);
       blob.y1 = Math.max(blob.y1, y);
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= H) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= W) continue;
-          const q = yy * W + xx;
-          if (!seen[q] && ink[q]) {
-            seen[q] = 1;
-            stack.push(q);
-          }
-        }
-      }
-    }
+    });
     if (inside <= blob.pixels && blob.pixels >= MISSED_MARKS.minPixels) blobs.push(blob);
   }
   return blobs;
@@ -130,24 +114,14 @@ function blobsIn(img: Rgb, ink: Uint8Array, rect: Rect): Blob[] {
     for (let x = x0; x < x1; x++) {
       if (!ink[y * W + x] || seen.has(y * W + x)) continue;
       const blob: Blob = { x0: x, y0: y, x1: x, y1: y, pixels: 0 };
-      const stack = [y * W + x];
       seen.add(y * W + x);
-      while (stack.length) {
-        const p = stack.pop()!;
-        const px = p % W, py = (p - px) / W;
+      growComponent(W, [x0, y0, x1, y1], y * W + x, (q) => !!ink[q] && !seen.has(q) && (seen.add(q), true), (px, py) => {
         blob.pixels++;
         blob.x0 = Math.min(blob.x0, px);
         blob.x1 = Math.max(blob.x1, px);
         blob.y0 = Math.min(blob.y0, py);
         blob.y1 = Math.max(blob.y1, py);
-        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-          const qx = px + dx, qy = py + dy, q = qy * W + qx;
-          if (qx >= x0 && qx < x1 && qy >= y0 && qy < y1 && ink[q] && !seen.has(q)) {
-            seen.add(q);
-            stack.push(q);
-          }
-        }
-      }
+      });
       if (blob.pixels >= MISSED_MARKS.minPixels) blobs.push(blob);
     }
   }

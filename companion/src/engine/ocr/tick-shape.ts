@@ -1,5 +1,6 @@
 import type { CtcChar } from './ctc';
 import type { Mask } from './glyph-shape';
+import { growComponent } from './ink-components';
 
 /**
  * Backticks the recogniser reads as a caret or a quote (`^Chrome`, "`Condition’", "^['!foo']`"):
@@ -34,11 +35,8 @@ export function strokeAt(mask: Mask, cx: number, x0: number, x1: number, y0: num
   }
   if (seed < 0) return undefined;
   const seen = new Set([seed]);
-  const stack = [seed];
   let n = 0, sx = 0, sy = 0, sxy = 0, syy = 0, top = Infinity, bottom = -Infinity;
-  while (stack.length) {
-    const p = stack.pop()!;
-    const x = p % width, y = (p - x) / width;
+  growComponent(width, [Math.max(0, x0), y0, Math.min(width, x1), y1], seed, (q) => !!ink[q] && !seen.has(q) && (seen.add(q), true), (x, y) => {
     n++;
     sx += x;
     sy += y;
@@ -46,15 +44,7 @@ export function strokeAt(mask: Mask, cx: number, x0: number, x1: number, y0: num
     syy += y * y;
     top = Math.min(top, y);
     bottom = Math.max(bottom, y);
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        const qx = x + dx, qy = y + dy, q = qy * width + qx;
-        if (qx < x0 || qx >= x1 || qy < y0 || qy >= y1 || qx < 0 || qx >= width || seen.has(q) || !ink[q]) continue;
-        seen.add(q);
-        stack.push(q);
-      }
-    }
-  }
+  });
   const varY = syy / n - (sy / n) ** 2;
   const covXY = sxy / n - (sx / n) * (sy / n);
   return { lean: varY > 0 ? covXY / varY : 0, height: bottom - top + 1 };
