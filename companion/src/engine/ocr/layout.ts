@@ -1,5 +1,6 @@
 import type { OcrBlock, OcrLine } from '@loupe/shared';
 import { codeBlock, TABLE_RULE } from './code-blocks';
+import { isAlignedListing } from './aligned-listing';
 
 /**
  * Reading order and layout from line boxes: rows (boxes side by side), columns
@@ -242,7 +243,8 @@ function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: Lai
     // Tables: a run of ≥ 2 rows with ≥ 2 cells on a shared set of column anchors.
     let j = i;
     while (j < rows.length && rows[j]!.cells.length >= 2 && (j === i || rows[j]!.y0 - rows[j - 1]!.y1 < 2 * lineH)) j++;
-    const anchors = j - i >= 2 ? tableColumns(rows.slice(i, j), tolerance, lineH) : undefined;
+    const found = j - i >= 2 ? tableColumns(rows.slice(i, j), tolerance, lineH) : undefined;
+    const anchors = found && !isAlignedListing(rows, i, j, found, tolerance, lineH) ? found : undefined;
     const row = rows[i]!;
     blank(row);
     if (anchors) {
