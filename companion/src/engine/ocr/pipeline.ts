@@ -21,6 +21,7 @@ import { withMissedLines } from './missed-lines';
 import { settleOneOrEll } from './one-or-ell';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
+import { restoreMergedDots } from './merged-dots';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -150,6 +151,8 @@ export class OcrPipeline {
     // `1` or `l` by the page's sure ones (see one-or-ell.ts).
     const upright = recs.map((r, i) => (turned[i] ? { chars: [], pxPerStep: r.pxPerStep } : r));
     settleOneOrEll(upright, crops);
+    // Dots CTC wrote once ("[FILE]..." read "[FILE]..", see merged-dots.ts).
+    restoreMergedDots(upright, crops);
     // The case of a lone "Oct" or "C" by the page's letters of its size (see page-case.ts).
     settleCaseByPage(upright, crops);
     const t2 = performance.now();
