@@ -37,6 +37,14 @@ describe('case by glyph height', () => {
     expect(read('neWs', [10, 10, 10, 10])).toBe('news');
   });
 
+  it('reads a zero of x-height as the letter o and leaves a zero as tall as the capitals ("-0 FORMAT" → "-o FORMAT")', () => {
+    expect(read('a0eF', [10, 10, 10, 14])).toBe('aoeF');
+    expect(read('a0eF', [10, 14, 10, 14])).toBe('a0eF');
+    // A cell of capitals only ("-0 FORMAT"): a zero well short of them.
+    expect(read('0FOR', [10, 14, 14, 14])).toBe('oFOR');
+    expect(read('0FOR', [14, 14, 14, 14])).toBe('0FOR');
+  });
+
   it('leaves letters whose capital has another shape, and heights in between, alone', () => {
     expect(read('aBe', [10, 10, 10])).toBe('aBe');
     expect(read('TaoE', [14, 10, 12, 14])).toBe('TaoE');

@@ -172,7 +172,7 @@ function sliceHeight(m: Mask, [b0, b1]: [number, number], centres: readonly numb
 
 /** Case by height, then doubled hyphens: what the crop shows that the recogniser missed. */
 export function correctByShape(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): CtcChar[] {
-  if (!glyphs.some((g) => SIZE_ONLY.test(g.char) || g.char === '-')) return [...glyphs];
+  if (!glyphs.some((g) => SIZE_ONLY.test(g.char) || g.char === '-' || g.char === '0')) return [...glyphs];
   const ink = measureLine(glyphs, pxPerStep, mask);
   // Below ~5 px of x-height the sizes are a pixel apart: no call.
   if (!ink || (ink.xh ?? ink.cap ?? 0) < 5) return [...glyphs];
@@ -188,6 +188,11 @@ function restoreCaseByHeight(glyphs: readonly CtcChar[], { heights, xh, cap, own
   const words = wordsOf(glyphs, own, xh ?? cap!);
   return glyphs.map((g, i) => {
     const h = heights[i]!;
+    // A zero of x-height is the letter (`-o` read `-0`): figures stand as tall as capitals.
+    if (g.char === '0') {
+      const small = xh !== undefined && cap !== undefined && cap > 1.15 * xh ? (h - xh) / (cap - xh) < 0.3 : xh === undefined && cap !== undefined && h < 0.82 * cap;
+      return h > 0 && small ? { ...g, char: 'o' } : g;
+    }
     if (!SIZE_ONLY.test(g.char) || h === 0) return g;
     // Inline code sets capitals in a smaller font than the prose around it ("CROSS_DEVICE_PATH"):
     // in a word of capitals only, a size-only letter as tall as they are is one too.

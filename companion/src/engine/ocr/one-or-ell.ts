@@ -21,6 +21,10 @@ export const ONE_OR_ELL = {
   ratio: 0.6,
   /** Smallest blob height (px) whose shape is worth comparing. */
   minHeight: 7,
+  /** With no sure `1` on the page: the least sure `l`s that show how the font draws the letter. */
+  minEllsAlone: 3,
+  /** ... and how much further (in blob heights) a `1`'s flag reaches left of the stem at the head than theirs. */
+  flag: 0.2,
 } as const;
 
 /**
@@ -141,6 +145,7 @@ export function settleOneOrEll(lines: readonly LineGlyphs[], crops: readonly Rgb
   });
   const ones = found.filter((f) => f.model === '1');
   const ells = found.filter((f) => f.model === 'l');
+  if (ones.length < ONE_OR_ELL.minModels && ells.length >= ONE_OR_ELL.minEllsAlone) return flagsWithoutOnes(lines, found, mean(ells.map((f) => f.shape)));
   if (ones.length < ONE_OR_ELL.minModels || ells.length < ONE_OR_ELL.minModels) return;
   const oneModel = mean(ones.map((f) => f.shape));
   const ellModel = mean(ells.map((f) => f.shape));
@@ -149,5 +154,18 @@ export function settleOneOrEll(lines: readonly LineGlyphs[], crops: readonly Rgb
     const c = lines[f.line]!.chars[f.glyph]!;
     const [own, other] = c.char === '1' ? [oneModel, ellModel] : [ellModel, oneModel];
     if (distance(f.shape, other) < ONE_OR_ELL.ratio * distance(f.shape, own)) lines[f.line]!.chars[f.glyph] = { ...c, char: c.char === '1' ? 'l' : '1' };
+  }
+}
+
+/**
+ * A page with no sure `1` ("us-east1, europe-west1" read "eastl, westl" in a sans font): an `l`
+ * whose head reaches left of its stem clearly further than the page's sure `l`s do (the digit's
+ * flag; a serif `l`'s head is in their model too) and no further right is the digit.
+ */
+function flagsWithoutOnes(lines: readonly LineGlyphs[], found: readonly Found[], ell: Float64Array): void {
+  for (const f of found) {
+    const c = lines[f.line]!.chars[f.glyph]!;
+    if (f.model || c.char !== 'l') continue;
+    if (f.shape[2]! - ell[2]! >= ONE_OR_ELL.flag && f.shape[3]! <= ell[3]! + 0.05) lines[f.line]!.chars[f.glyph] = { ...c, char: '1' };
   }
 }
