@@ -14,5 +14,8 @@ describe('bars between alternative option names', () => {
     expect(fixOptionBars('-i1 -l1 -n')).toBe('-i1 -l1 -n');
     expect(fixOptionBars('install --all')).toBe('install --all');
     expect(fixOptionBars('x-l--y')).toBe('x-l--y');
+    // An `l` ending a word inside a long option, before the next word's single hyphen.
+    expect(fixOptionBars('--dereference-command-line-to-dir')).toBe('--dereference-command-line-to-dir');
+    expect(fixOptionBars('--ab-commandl-line')).toBe('--ab-commandl-line');
   });
 });
