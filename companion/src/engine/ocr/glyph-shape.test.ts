@@ -23,6 +23,11 @@ const read = (text: string, heights: number[]) => {
     .join('');
 };
 
+const read2 = (text: string, img: Rgb) =>
+  correctByShape([...text].map((c, i) => ch(c, i)), 10, inkMask(img))
+    .map((g) => g.char)
+    .join('');
+
 describe('case by glyph height', () => {
   it('makes a size-only letter a capital when it stands as tall as the capitals ("NoTE" → "NOTE")', () => {
     expect(read('NoTE', [14, 14, 14, 14])).toBe('NOTE');
@@ -43,6 +48,17 @@ describe('case by glyph height', () => {
     // A cell of capitals only ("-0 FORMAT"): a zero well short of them.
     expect(read('0FOR', [10, 14, 14, 14])).toBe('oFOR');
     expect(read('0FOR', [14, 14, 14, 14])).toBe('0FOR');
+  });
+
+  it('keeps a dotted zero (its inner mark, centred on the spike, floats above the baseline) a zero ("2025" in Liberation Mono)', () => {
+    const img = crop([[0, 14], [2, 14], [3, 14]]);
+    // The zero at step 1: a ring around a dot; the dot is the blob nearest its spike.
+    for (let y = BASELINE - 14; y < BASELINE; y++) for (let x = 10; x < 19; x++) {
+      const ring = y === BASELINE - 14 || y === BASELINE - 1 || x === 10 || x === 18;
+      const dot = y >= BASELINE - 9 && y < BASELINE - 5 && x >= 14 && x < 16;
+      if (ring || dot) img.data.set([0, 0, 0], (y * img.width + x) * 3);
+    }
+    expect(read2('2025', img)).toBe('2025');
   });
 
   it('leaves letters whose capital has another shape, and heights in between, alone', () => {

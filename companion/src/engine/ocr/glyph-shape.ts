@@ -184,12 +184,14 @@ export function correctByShape(glyphs: readonly CtcChar[], pxPerStep: number, ma
  * a e m n r u) and cap height (capitals, digits). Unchanged where the line has neither, or the
  * height is not clearly one of them.
  */
-function restoreCaseByHeight(glyphs: readonly CtcChar[], { heights, xh, cap, own }: LineInk): CtcChar[] {
+function restoreCaseByHeight(glyphs: readonly CtcChar[], { heights, xh, cap, own, baseline }: LineInk): CtcChar[] {
   const words = wordsOf(glyphs, own, xh ?? cap!);
   return glyphs.map((g, i) => {
     const h = heights[i]!;
-    // A zero of x-height is the letter (`-o` read `-0`): figures stand as tall as capitals.
+    // A zero of x-height is the letter (`-o` read `-0`): figures stand as tall as capitals. The
+    // blob must stand on the baseline: a dotted or slashed zero's inner mark is centred on the spike too.
     if (g.char === '0') {
+      if (!own[i] || own[i]!.bottom < baseline - 1) return g;
       const small = xh !== undefined && cap !== undefined && cap > 1.15 * xh ? (h - xh) / (cap - xh) < 0.3 : xh === undefined && cap !== undefined && h < 0.82 * cap;
       return h > 0 && small ? { ...g, char: 'o' } : g;
     }
