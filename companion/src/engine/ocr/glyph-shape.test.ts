@@ -48,6 +48,9 @@ describe('case by glyph height', () => {
     // A cell of capitals only ("-0 FORMAT"): a zero well short of them.
     expect(read('0FOR', [10, 14, 14, 14])).toBe('oFOR');
     expect(read('0FOR', [14, 14, 14, 14])).toBe('0FOR');
+    // Small letters only ("-0, --owner=所有者"): a zero at their height is the letter, one a third taller the digit.
+    expect(read('0wner', [10, 10, 10, 10, 10])).toBe('owner');
+    expect(read('0wner', [14, 10, 10, 10, 10])).toBe('0wner');
   });
 
   it('keeps a dotted zero (its inner mark, centred on the spike, floats above the baseline) a zero ("2025" in Liberation Mono)', () => {

@@ -192,7 +192,8 @@ function restoreCaseByHeight(glyphs: readonly CtcChar[], { heights, xh, cap, own
     // blob must stand on the baseline: a dotted or slashed zero's inner mark is centred on the spike too.
     if (g.char === '0') {
       if (!own[i] || own[i]!.bottom < baseline - 1) return g;
-      const small = xh !== undefined && cap !== undefined && cap > 1.15 * xh ? (h - xh) / (cap - xh) < 0.3 : xh === undefined && cap !== undefined && h < 0.82 * cap;
+      // Against the x-height alone (a Chinese line's "-0, --owner"): figures stand a third taller.
+      const small = xh !== undefined && cap !== undefined && cap > 1.15 * xh ? (h - xh) / (cap - xh) < 0.3 : xh !== undefined ? cap === undefined && h < 1.08 * xh : cap !== undefined && h < 0.82 * cap;
       return h > 0 && small ? { ...g, char: 'o' } : g;
     }
     if (!SIZE_ONLY.test(g.char) || h === 0) return g;
