@@ -24,17 +24,18 @@ const X_LETTERS = /^[acemnorsuvwxz]$/;
 /** Glyphs standing on the baseline (no descender). */
 const ON_BASELINE = /^[a-fh-ik-oq-xzA-PR-Z0-9]$/;
 
-interface Dot {
+export interface InkBlob {
   x0: number;
   x1: number;
   top: number;
   bottom: number;
 }
+type Dot = InkBlob;
 
-/** Blobs of at most `size` px each way, whose bottom is on the baseline or up to `slack` above it. */
-function dotBlobs(mask: Mask, size: number, baseline: number, slack: number): Dot[] {
+/** Every 8-connected blob of a line crop's ink (the whole crop: marks above and below the text band too). */
+export function inkBlobs(mask: Mask): InkBlob[] {
   const seen = new Uint8Array(mask.width * mask.height);
-  const dots: Dot[] = [];
+  const found: InkBlob[] = [];
   for (let i = 0; i < seen.length; i++) {
     if (!mask.ink[i] || seen[i]) continue;
     seen[i] = 1;
@@ -45,10 +46,15 @@ function dotBlobs(mask: Mask, size: number, baseline: number, slack: number): Do
       d.top = Math.min(d.top, y);
       d.bottom = Math.max(d.bottom, y);
     });
-    // A dot stands on the baseline; a comma's head reaches below it.
-    if (d.x1 - d.x0 + 1 <= size && d.bottom - d.top + 1 <= size && d.bottom <= baseline && d.bottom >= baseline - slack) dots.push(d);
+    found.push(d);
   }
-  return dots;
+  return found;
+}
+
+/** Blobs of at most `size` px each way, whose bottom is on the baseline or up to `slack` above it. */
+function dotBlobs(mask: Mask, size: number, baseline: number, slack: number): Dot[] {
+  // A dot stands on the baseline; a comma's head reaches below it.
+  return inkBlobs(mask).filter((d) => d.x1 - d.x0 + 1 <= size && d.bottom - d.top + 1 <= size && d.bottom <= baseline && d.bottom >= baseline - slack);
 }
 
 /**
@@ -62,18 +68,23 @@ function isEllipsis(dots: readonly Dot[]): boolean {
   return Math.max(...steps) <= 1.5 * Math.min(...steps) + 1;
 }
 
+/** A line's baseline and x-height from its glyphs' own blobs; undefined with fewer than two of either. */
+export function lineMetrics(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): { xh: number; baseline: number } | undefined {
+  const own = glyphBlobs(glyphs, pxPerStep, mask);
+  const xs = own.flatMap((b, k) => (b && X_LETTERS.test(glyphs[k]!.char) ? [b.bottom - b.top + 1] : []));
+  const bottoms = own.flatMap((b, k) => (b && ON_BASELINE.test(glyphs[k]!.char) ? [b.bottom] : []));
+  return xs.length < 2 || bottoms.length < 2 ? undefined : { xh: median(xs), baseline: median(bottoms) };
+}
+
 /** Restores dots CTC merged in `lines` (in place; see MERGED_DOTS). */
 export function restoreMergedDots(lines: readonly LineGlyphs[], crops: readonly Rgb[]): void {
   lines.forEach((line, li) => {
     if (!line.chars.some((c) => c.char === '.')) return;
     const glyphs = line.chars.filter((c) => c.char !== ' ');
     const mask = inkMask(crops[li]!);
-    const own = glyphBlobs(glyphs, line.pxPerStep, mask);
-    const xs = own.flatMap((b, k) => (b && X_LETTERS.test(glyphs[k]!.char) ? [b.bottom - b.top + 1] : []));
-    const bottoms = own.flatMap((b, k) => (b && ON_BASELINE.test(glyphs[k]!.char) ? [b.bottom] : []));
-    if (xs.length < 2 || bottoms.length < 2) return;
-    const xh = median(xs);
-    const baseline = median(bottoms);
+    const metrics = lineMetrics(glyphs, line.pxPerStep, mask);
+    if (!metrics) return;
+    const { xh, baseline } = metrics;
     const dots = dotBlobs(mask, Math.max(2, MERGED_DOTS.dotSize * xh), baseline, Math.max(1, 0.15 * xh));
     const centre = (c: CtcChar) => ((c.start + c.end) / 2 + 0.5) * line.pxPerStep;
     const out: CtcChar[] = [];

@@ -22,6 +22,7 @@ import { settleOneOrEll } from './one-or-ell';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
 import { restoreMergedDots } from './merged-dots';
+import { settleQuoteStrokes } from './quote-strokes';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -153,6 +154,8 @@ export class OcrPipeline {
     settleOneOrEll(upright, crops);
     // Dots CTC wrote once ("[FILE]..." read "[FILE]..", see merged-dots.ts).
     restoreMergedDots(upright, crops);
+    // `'rpm'` read `“rpm"`: one stroke is a single quote (see quote-strokes.ts).
+    settleQuoteStrokes(upright, crops);
     // The case of a lone "Oct" or "C" by the page's letters of its size (see page-case.ts).
     settleCaseByPage(upright, crops);
     const t2 = performance.now();
