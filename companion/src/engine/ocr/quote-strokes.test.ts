@@ -28,6 +28,12 @@ describe('single quotes read as double ones', () => {
     expect(settle(read, [...letters, stroke(15), stroke(55)])).toBe("'rpm'");
   });
 
+  it('reads an asterisk of one thin stroke as `\'` ("\'auto*" over \'auto\') and keeps a star', () => {
+    const auto: Array<[string, number]> = [["'", 1], ['r', 2], ['p', 3], ['m', 4], ['*', 5]];
+    expect(settle(auto, [...letters, stroke(15), stroke(55)])).toBe("'rpm'");
+    expect(settle(auto, [...letters, stroke(15), [53, 57, 18, 22]])).toBe("'rpm*");
+  });
+
   it('keeps a quote of two strokes, and one drawn as a wide blob (two strokes run together)', () => {
     expect(settle(read, [...letters, stroke(13), stroke(16), [54, 57, 19, 22]])).toBe('“rpm"');
   });

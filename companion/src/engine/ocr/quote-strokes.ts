@@ -5,16 +5,16 @@ import type { LineGlyphs } from './one-or-ell';
 import type { Rgb } from './raster';
 
 /**
- * A single quote read as a double one. At 12–13 px the recogniser often writes `'rpm'` as
- * `“rpm"` (the Chinese dictionary's curly quotes, or ASCII `"`): the crop shows how many strokes
- * there are. Between the glyphs either side of the quote, the ink blobs high in the line (their
+ * A single quote read as a double one or an asterisk. At 12–13 px the recogniser often writes
+ * `'rpm'` as `“rpm"` (the Chinese dictionary's curly quotes, or ASCII `"`) and `'auto'` as
+ * `'auto*`: the crop shows how many strokes there are, and how wide. Between the glyphs either side of the quote, the ink blobs high in the line (their
  * foot above the middle of the x-height) are its strokes; one thin stroke is `'`.
  */
-const DOUBLE = /^["“”″]$/;
+const QUOTE_LIKE = /^["“”″*]$/;
 
 export function settleQuoteStrokes(lines: readonly LineGlyphs[], crops: readonly Rgb[]): void {
   lines.forEach((line, li) => {
-    if (!line.chars.some((c) => DOUBLE.test(c.char))) return;
+    if (!line.chars.some((c) => QUOTE_LIKE.test(c.char))) return;
     const glyphs = line.chars.filter((c) => c.char !== ' ');
     const mask = inkMask(crops[li]!);
     const metrics = lineMetrics(glyphs, line.pxPerStep, mask);
@@ -23,11 +23,11 @@ export function settleQuoteStrokes(lines: readonly LineGlyphs[], crops: readonly
     const blobs = inkBlobs(mask).filter((b) => b.bottom < baseline - 0.5 * xh && b.bottom - b.top + 1 <= 0.8 * xh);
     const centre = (c: CtcChar) => ((c.start + c.end) / 2 + 0.5) * line.pxPerStep;
     glyphs.forEach((g, k) => {
-      if (!DOUBLE.test(g.char)) return;
+      if (!QUOTE_LIKE.test(g.char)) return;
       const left = k > 0 ? centre(glyphs[k - 1]!) : 0;
       const right = k + 1 < glyphs.length ? centre(glyphs[k + 1]!) : mask.width;
       const strokes = blobs.filter((b) => b.x0 > left && b.x1 < right);
-      // One stroke, no wider than a stroke: two strokes run together would be twice as wide.
+      // One stroke, no wider than a stroke: two strokes run together, or an asterisk's star, are wider.
       if (strokes.length !== 1 || strokes[0]!.x1 - strokes[0]!.x0 + 1 > Math.max(2, 0.3 * xh)) return;
       const at = line.chars.indexOf(g);
       line.chars[at] = { ...g, char: "'" };
