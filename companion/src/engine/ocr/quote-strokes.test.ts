@@ -34,6 +34,13 @@ describe('single quotes read as double ones', () => {
     expect(settle(auto, [...letters, stroke(15), [53, 57, 18, 22]])).toBe("'rpm*");
   });
 
+  it('keeps a closing double quote whose second stroke touches the bracket after it, when its partner shows two ("default="x"]")', () => {
+    const quoted: Array<[string, number]> = [['"', 1], ['r', 2], ['p', 3], ['m', 4], ['"', 5], [']', 6]];
+    // The opening quote's two strokes; the closing one's first stroke alone, its second joined to a tall bracket.
+    const bracket: Rect[] = [[57, 58, 19, 31], [59, 63, 19, 20], [59, 63, 30, 31]];
+    expect(settle(quoted, [...letters, stroke(13), stroke(16), stroke(54), ...bracket])).toBe('"rpm"]');
+  });
+
   it('keeps a quote of two strokes, and one drawn as a wide blob (two strokes run together)', () => {
     expect(settle(read, [...letters, stroke(13), stroke(16), [54, 57, 19, 22]])).toBe('“rpm"');
   });
