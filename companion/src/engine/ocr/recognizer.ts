@@ -38,16 +38,20 @@ export class Recognizer {
     // Largest first, so the last batch to finish is a small one; one batch in flight per lane
     // bounds the tensors held at once.
     const queue = [...batches].sort((a, b) => b.batch.length * b.W - a.batch.length * a.W);
+    let running = 0;
     const lane = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         signal?.throwIfAborted();
         const { batch, W } = next;
+        // Nothing queued after it and no other lane busy: the runner may give it every thread.
+        const solo = queue.length === 0 && running === 0;
+        running++;
         const plane = REC_H * W;
         const tensor = new Float32Array(batch.length * 3 * plane);
         batch.forEach((k, b) => {
           writeNormalizedBgr(crops[k]!, widths[k]!, REC_H, tensor, b * 3 * plane, W, plane, HALF, HALF);
         });
-        const decoded = await this.runner.run(tensor, [batch.length, 3, REC_H, W]);
+        const decoded = await this.runner.run(tensor, [batch.length, 3, REC_H, W], solo).finally(() => running--);
         const { steps } = decoded;
         batch.forEach((k, b) => {
           const { chars, score } = ctcGreedyDecode(decoded, b * steps, steps, this.dict);
