@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Rgb } from './raster';
 import type { RecRunner } from './rec-runner';
-import { Recognizer, widthBatches } from './recognizer';
+import { Recognizer, splitBatch, widthBatches } from './recognizer';
 
 /** A runner that answers every run with blanks after a tick, recording each run's width and `solo`. */
 function recordingRunner(lanes: number) {
@@ -29,6 +29,21 @@ describe('widthBatches', () => {
     expect(batches.flatMap((b) => b.batch).sort()).toEqual(widths.map((_, i) => i).sort());
     expect(batches.map((b) => b.batch.map((i) => widths[i]))).toEqual([[96, 97, 98], [100, 105], [1000, 1040], [2000]]);
     expect(batches.map((b) => b.W)).toEqual([104, 112, 1040, 2000]);
+  });
+});
+
+describe('splitBatch', () => {
+  it('cuts a wide batch into nearly equal parts at its own width, and leaves a small one whole', () => {
+    expect(splitBatch({ batch: [4, 7, 9], W: 1624 }, 2048)).toEqual([
+      { batch: [4], W: 1624 },
+      { batch: [7], W: 1624 },
+      { batch: [9], W: 1624 },
+    ]);
+    expect(splitBatch({ batch: [0, 1, 2, 3, 4, 5, 6, 7], W: 264 }, 2048)).toEqual([
+      { batch: [0, 1, 2, 3], W: 264 },
+      { batch: [4, 5, 6, 7], W: 264 },
+    ]);
+    expect(splitBatch({ batch: [0, 1, 2, 3, 4, 5, 6, 7], W: 96 }, 2048)).toEqual([{ batch: [0, 1, 2, 3, 4, 5, 6, 7], W: 96 }]);
   });
 });
 
