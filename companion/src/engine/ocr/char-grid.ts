@@ -21,14 +21,25 @@ const INK_TOLERANCE = 60;
 
 export type InkTest = (x: number, y: number) => boolean;
 
-/** Ink: pixels clearly off the page's background (the colour along the image border). */
-export function inkTest(img: Rgb): InkTest {
+const inkMasks = new WeakMap<Rgb, Uint8Array>();
+
+/** Ink: pixels clearly off the page's background (the colour along the image border); 1 per ink pixel, row by row, computed once per image. */
+export function inkPixels(img: Rgb): Uint8Array {
+  let mask = inkMasks.get(img);
+  if (mask) return mask;
   const [r, g, b] = borderColor(img);
   const d = img.data;
-  return (x, y) => {
-    const i = (y * img.width + x) * 3;
-    return Math.abs(d[i]! - r) + Math.abs(d[i + 1]! - g) + Math.abs(d[i + 2]! - b) > INK_TOLERANCE;
-  };
+  mask = new Uint8Array(img.width * img.height);
+  for (let p = 0, i = 0; p < mask.length; p++, i += 3) mask[p] = Math.abs(d[i]! - r) + Math.abs(d[i + 1]! - g) + Math.abs(d[i + 2]! - b) > INK_TOLERANCE ? 1 : 0;
+  inkMasks.set(img, mask);
+  return mask;
+}
+
+/** `inkPixels` as a test of one pixel. */
+export function inkTest(img: Rgb): InkTest {
+  const mask = inkPixels(img);
+  const w = img.width;
+  return (x, y) => mask[y * w + x] === 1;
 }
 
 /** Inked pixels per image column over the middle half (x-height band) of each rectangle. */

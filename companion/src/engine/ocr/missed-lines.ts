@@ -1,4 +1,4 @@
-import { inkTest } from './char-grid';
+import { inkPixels } from './char-grid';
 import { median } from './median';
 import type { Rect, Rgb } from './raster';
 import { growComponent } from './ink-components';
@@ -46,7 +46,7 @@ export function withMissedLines(img: Rgb, all: readonly Rect[]): Rect[] {
   if (h < 6) return [...all];
   const undersized = (r: Rect) => r[3] - r[1] < MISSED_LINE.undersized * h && r[2] - r[0] < MISSED_LINE.maxWidth * h;
   const rects = all.filter((r) => !undersized(r));
-  const ink = inkTest(img);
+  const ink = inkPixels(img);
   const { width, height } = img;
   const covered = new Uint8Array(width * height);
   for (const r of rects) {
@@ -54,7 +54,10 @@ export function withMissedLines(img: Rgb, all: readonly Rect[]): Rect[] {
       covered.fill(1, y * width + Math.max(0, Math.floor(r[0]) - 1), y * width + Math.min(width, Math.ceil(r[2]) + 1));
     }
   }
-  const pieces = inkPieces(width, height, (x, y) => !covered[y * width + x] && ink(x, y), Math.ceil(MISSED_LINE.maxHeight * h) + 2);
+  // Ink outside the boxes (`covered` turned into that mask in place).
+  const free = covered;
+  for (let i = 0; i < free.length; i++) free[i] = covered[i] ? 0 : ink[i]!;
+  const pieces = inkPieces(width, height, free, Math.ceil(MISSED_LINE.maxHeight * h) + 2);
   const joined = joinPieces(pieces.filter((p) => p.y1 - p.y0 + 1 <= MISSED_LINE.maxHeight * h), MISSED_LINE.joinGap * h);
   const rows = rects.map((r) => ({ x0: r[0], y0: r[1], x1: r[2], y1: r[3] }));
   const centres = [...new Set(rows.map(centreY))].sort((a, b) => a - b);
@@ -83,24 +86,22 @@ export function withMissedLines(img: Rgb, all: readonly Rect[]): Rect[] {
   return [...all.filter((r) => !undersized(r) || !found.some((f) => overlaps(f, r))), ...found];
 }
 
-/** Connected ink (8-neighbours); pieces taller than `tallest` are dropped (rules, panels, pictures). */
-function inkPieces(width: number, height: number, isInk: (x: number, y: number) => boolean, tallest: number): Piece[] {
-  const seen = new Uint8Array(width * height);
+/** Connected ink (8-neighbours) of `mask` (1 = ink); pieces taller than `tallest` are dropped (rules, panels, pictures). */
+function inkPieces(width: number, height: number, mask: Uint8Array, tallest: number): Piece[] {
   const out: Piece[] = [];
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (seen[i] || !isInk(x, y)) continue;
-      seen[i] = 1;
-      const p = { x0: x, y0: y, x1: x, y1: y };
-      growComponent(width, [0, 0, width, height], i, (k) => !seen[k] && isInk(k % width, (k - (k % width)) / width) && ((seen[k] = 1), true), (jx, jy) => {
-        if (jx < p.x0) p.x0 = jx;
-        if (jx > p.x1) p.x1 = jx;
-        if (jy < p.y0) p.y0 = jy;
-        if (jy > p.y1) p.y1 = jy;
-      });
-      if (p.y1 - p.y0 < tallest) out.push(p);
-    }
+  for (let i = 0; i < width * height; i++) {
+    if (!mask[i]) continue;
+    // A pixel's mask goes to 0 once its piece has it.
+    mask[i] = 0;
+    const x = i % width;
+    const p = { x0: x, y0: (i - x) / width, x1: x, y1: (i - x) / width };
+    growComponent(width, [0, 0, width, height], i, (k) => mask[k] === 1 && ((mask[k] = 0), true), (jx, jy) => {
+      if (jx < p.x0) p.x0 = jx;
+      if (jx > p.x1) p.x1 = jx;
+      if (jy < p.y0) p.y0 = jy;
+      if (jy > p.y1) p.y1 = jy;
+    });
+    if (p.y1 - p.y0 < tallest) out.push(p);
   }
   return out;
 }

@@ -30,6 +30,8 @@ export interface OcrPipelineOptions {
   int8?: boolean;
   /** Recogniser worker threads, each with a `threads`-thread session (default 2, or none when `threads` is 1; 0 or 1: one in-process session). See rec-runner.ts. */
   recWorkers?: number;
+  /** Intra-op threads of a worker's session for batches running side by side (default 1; a batch running alone gets `threads`). */
+  recThreads?: number;
 }
 
 export interface OcrTimings {
@@ -86,7 +88,9 @@ export class OcrPipeline {
     const session = async (path: string) => ort.InferenceSession.create(fuseActivations(await readFile(path)), sessionOptions);
     const recModel = await recognizerModel({ int8: options.int8 ?? int8Enabled() });
     const workers = options.recWorkers ?? (threads >= 2 ? 2 : 0);
-    const rec = async () => (workers >= 2 ? workerRunner(recModel.bytes, workers, sessionOptions) : sessionRunner(await ort.InferenceSession.create(recModel.bytes, sessionOptions)));
+    const recThreads = options.recThreads ?? 1;
+    const soloOptions = recThreads < threads ? sessionOptions : undefined;
+    const rec = async () => (workers >= 2 ? workerRunner(recModel.bytes, workers, ocrSessionOptions(Math.min(recThreads, threads)), soloOptions) : sessionRunner(await ort.InferenceSession.create(recModel.bytes, sessionOptions)));
     const [det, recRunner, cls] = await Promise.all([session(files.det), rec(), session(files.cls)]);
     return new OcrPipeline(det, recRunner, new Detector(det), new Recognizer(recRunner, dict), cls, new OrientationClassifier(cls), recModel.dtype);
   }

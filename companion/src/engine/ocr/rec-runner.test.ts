@@ -21,7 +21,7 @@ beforeAll(async () => {
   const model = await fp32RecognizerModel();
   dict = buildDictionary(await readFile(resolvePpOcrModelFiles().keys, 'utf8'));
   session = sessionRunner(await ort.InferenceSession.create(model, ocrSessionOptions(2)));
-  workers = await workerRunner(model, 2, ocrSessionOptions(1));
+  workers = await workerRunner(model, 2, ocrSessionOptions(1), ocrSessionOptions(2));
   const { rgb } = await decodeRegion(await readFile(PAGE));
   // Strips of the page's rows at several widths (whole rows, halves, a lone cell widened as the pipeline does).
   crops = [];
@@ -47,10 +47,13 @@ describe('workerRunner', () => {
   it('gives back the exact outputs of a batch, and says which run failed', async () => {
     const data = new Float32Array(2 * 3 * 48 * 64).map((_, i) => Math.sin(i) * 0.5);
     const ref = await session.run(data.slice(), [2, 3, 48, 64]);
-    const got = await workers.run(data, [2, 3, 48, 64]);
-    expect(got.steps).toBe(ref.steps);
-    expect([...got.best]).toEqual([...ref.best]);
-    expect([...got.bestProb]).toEqual([...ref.bestProb]);
+    for (const solo of [false, true]) {
+      const got = await workers.run(data.slice(), [2, 3, 48, 64], solo);
+      expect(got.steps).toBe(ref.steps);
+      expect([...got.best]).toEqual([...ref.best]);
+      expect([...got.bestProb]).toEqual([...ref.bestProb]);
+      expect([...got.spaceProb]).toEqual([...ref.spaceProb]);
+    }
     await expect(workers.run(new Float32Array(10), [1, 3, 48, 64])).rejects.toThrow(/recogniser run failed/);
   }, 60_000);
 });

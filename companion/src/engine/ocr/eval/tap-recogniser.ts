@@ -10,10 +10,10 @@ import type { RecRunner } from '../rec-runner';
 export function tapRecogniser(pipeline: OcrPipeline, tap: (data: Float32Array, dims: readonly number[]) => void | Promise<void>, after?: (ms: number, dims: readonly number[]) => void): void {
   const runner = (pipeline as unknown as { recRunner: RecRunner }).recRunner;
   const run = runner.run.bind(runner);
-  (runner as { run: RecRunner['run'] }).run = async (data, dims) => {
+  (runner as { run: RecRunner['run'] }).run = async (data, dims, solo) => {
     await tap(data.slice(), dims);
     const t = performance.now();
-    const out = await run(data, dims);
+    const out = await run(data, dims, solo);
     after?.(performance.now() - t, dims);
     return out;
   };
