@@ -53,6 +53,17 @@ export function isDash(c: CellInk, y0: number, h: number, pitch: number): boolea
   return thick <= Math.max(2, 0.12 * h) && mid > 0.35 * h && mid < 0.8 * h && c.right - c.left + 1 >= 0.3 * pitch && c.right - c.left + 1 <= 0.85 * pitch;
 }
 
+/**
+ * An underscore: ink in one thin band at the foot of the line (below the baseline), across most
+ * of the cell. In code the recogniser reads `__` as one `_` beside a blank or a `-` (`ts9 _default`,
+ * `-_filename`); the cell's ink tells. `c` is measured down to a little below the box.
+ */
+export function isUnderscore(c: CellInk, y0: number, h: number, pitch: number): boolean {
+  if (c.count === 0) return false;
+  const thick = c.bottom - c.top + 1;
+  return thick <= Math.max(2, 0.12 * h) && c.top - y0 > 0.78 * h && c.right - c.left + 1 >= 0.6 * (pitch - 2);
+}
+
 /** A bar: ink down most of the line in a narrow column. */
 function isBar(c: CellInk, h: number, pitch: number): boolean {
   return c.count > 0 && c.bottom - c.top + 1 >= 0.6 * h && c.right - c.left + 1 <= 0.5 * pitch;
@@ -142,6 +153,8 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
   const inked = new Map<number, CellInk>();
   for (let k = firstCell - 2; k <= lastCell + 2; k++) inked.set(k, inkOf(k));
   const has = (k: number) => (inked.get(k)?.count ?? 0) >= 2;
+  // An underscore sits at the box's foot or just under it.
+  const footInk = (k: number) => cellInk(img, ink, cellX(k), cellX(k + 1), by0, by1 + Math.max(2, Math.round(0.12 * h)));
   const placed = placeOnInk(chars, line, grid, has, opts) ?? alignToInk(chars, firstCell, has);
   if (!placed) return line;
   const { at, text: out } = placed;
@@ -150,6 +163,7 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
     const c = inked.get(k) ?? inkOf(k);
     if (opts.barCells?.has(k) && opts.bar && (BAR_LOOKALIKES.test(out[i]!) || (out[i] === ' ' && isBar(c, h, pitch)))) out[i] = opts.bar;
     else if (out[i] === ' ' && isDash(c, by0, h, pitch)) out[i] = '-';
+    else if ((out[i] === ' ' || out[i] === '-') && (out[i - 1] === '_' || out[i + 1] === '_') && isUnderscore(footInk(k), by0, h, pitch)) out[i] = '_';
   }
   // Dashes the crop lost at either end (a bar ends a table cell: no dash runs past it).
   let before = 0;
