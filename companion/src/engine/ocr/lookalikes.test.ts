@@ -35,13 +35,15 @@ const RULES: Array<{ rule: string; fix: (text: string) => string; cases: Array<[
   },
   { rule: 'makes full-width digits and Latin letters ASCII', fix: fixLatinConfusions, cases: [['２ 件，ＡＢＣ ｘ1', '2 件，ABC x1']] },
   {
-    rule: 'reads a logical or and a comment opener back from bar look-alikes, and leaves real bars and words',
+    rule: 'reads a logical or, a comment opener and a dunder back from their look-alikes, and leaves real bars, words and dashes',
     fix: fixCodeMarks,
     cases: [
       ['nt(node) |l isEnd(node) I| ts9 || x', 'nt(node) || isEnd(node) || ts9 || x'],
       ['I/ Export platform.', '// Export platform.'],
       ['1266   /I loaded by a script', '1266   // loaded by a script'],
       ['a | b, I like it, |x|, path/I', 'a | b, I like it, |x|, path/I'],
+      ['var _-toCommonJS = -_copyProps(!-_has, "_-esModule")', 'var __toCommonJS = __copyProps(!__has, "__esModule")'],
+      ['[A-Za-z0-9-_] a-_b --_x', '[A-Za-z0-9-_] a-_b --_x'],
     ],
   },
   {

@@ -82,6 +82,8 @@ export function fixCodeMarks(text: string): string {
     .replace(/(?<=[=<>[(,] ?)θ(?![\p{L}\d])/gu, (m: string, _at: number, line: string) => (/[α-ωΑ-Ω]/.test(line.replace(/θ/g, '')) ? m : '0'))
     // A lone θ in Chinese text is a zero ("以 0 填充"): a Greek letter stands among Latin.
     .replace(/(?<=[\u4e00-\u9fff] ?)θ(?= ?[\u4e00-\u9fff])/g, '0')
+    // A dunder opening an identifier (`__dirname`, `!__has`, `"__esModule"`) with one of its underscores read as a hyphen.
+    .replace(/(?<=^|[\s!(.,"'{[=:+])(?:-_|_-)(?=[A-Za-z$])/g, '__')
     // Two bars standing alone are a logical or, one of them read as its look-alike ("a I| b").
     .replace(/(?<=^|\s)(?:[Il1]\||\|[Il1])(?=\s|$)/g, '||')
     // A slash beside a bar's look-alike opening a line (after its number in an editor) is `//`.
