@@ -4,7 +4,7 @@ import { checkCells } from './grid-cells';
 import { renderMonoPages, type MonoPage } from './grid-test-render';
 import type { LaidLine } from './layout';
 
-const LINES = ['-rw-r--r--  1 root     root      1853 ethertypes', '  -s, --no-messages         suppress error messages', '| ii | adduser | 3.134  |', '  -v, --invert-match 选中不匹配的行', '  一年中的第几周'];
+const LINES = ['-rw-r--r--  1 root     root      1853 ethertypes', '  -s, --no-messages         suppress error messages', '| ii | adduser | 3.134  |', '  -v, --invert-match 选中不匹配的行', '  一年中的第几周', 'const ts9__default = __dirname;', '//------------------------------', '/*------------------------------*/'];
 let page: MonoPage;
 
 beforeAll(async () => {
@@ -43,6 +43,23 @@ describe('monospace lines checked cell by cell', () => {
     expect(checkCells(page.rgb, inkTest(page.rgb), option, { grid }).text).toBe('-V, --invert-match 选中不匹配的行');
     const chinese = { ...read(4, '一年中的第几周', 2, 16), pitch: page.pitch };
     expect(checkCells(page.rgb, inkTest(page.rgb), chinese, { grid }).text).toBe('一年中的第几周');
+  });
+
+  it('reads a blank or a dash beside an underscore as the second underscore of `__` when the cell holds a low stroke', () => {
+    const out = checkCells(page.rgb, inkTest(page.rgb), read(5, 'const ts9 _default = -_dirname;', 0, LINES[5]!.length));
+    expect(out.text).toBe(LINES[5]);
+    // A real blank beside an underscore stays.
+    expect(checkCells(page.rgb, inkTest(page.rgb), read(5, 'const ts9__default = __dirname;', 0, LINES[5]!.length)).text).toBe(LINES[5]);
+  });
+
+  it("writes a comment banner's dash run from its cells, however the recogniser spaced or merged the dashes", () => {
+    const grid = { pitch: page.pitch, origin: 20 % page.pitch, strength: 1 };
+    const banner = (i: number, text: string) => checkCells(page.rgb, inkTest(page.rgb), { ...read(i, text, 0, LINES[i]!.length), pitch: page.pitch }, { grid }).text;
+    expect(banner(6, '—— - - - - - - -- - - - - - - - - -')).toBe(LINES[6]);
+    expect(banner(6, '—/----------------')).toBe(LINES[6]);
+    expect(banner(7, '/—------------------------*/')).toBe(LINES[7]);
+    // Marks it cannot account for: left as read.
+    expect(banner(7, '- - - - - - - - - -')).toBe('- - - - - - - - - -');
   });
 
   it('leaves a line alone when its text does not line up with the ink', () => {

@@ -53,6 +53,17 @@ export function isDash(c: CellInk, y0: number, h: number, pitch: number): boolea
   return thick <= Math.max(2, 0.12 * h) && mid > 0.35 * h && mid < 0.8 * h && c.right - c.left + 1 >= 0.3 * pitch && c.right - c.left + 1 <= 0.85 * pitch;
 }
 
+/**
+ * An underscore: ink in one thin band at the foot of the line (below the baseline), across most
+ * of the cell. In code the recogniser reads `__` as one `_` beside a blank or a `-` (`ts9 _default`,
+ * `-_filename`); the cell's ink tells. `c` is measured down to a little below the box.
+ */
+export function isUnderscore(c: CellInk, y0: number, h: number, pitch: number): boolean {
+  if (c.count === 0) return false;
+  const thick = c.bottom - c.top + 1;
+  return thick <= Math.max(2, 0.12 * h) && c.top - y0 > 0.78 * h && c.right - c.left + 1 >= 0.6 * (pitch - 2);
+}
+
 /** A bar: ink down most of the line in a narrow column. */
 function isBar(c: CellInk, h: number, pitch: number): boolean {
   return c.count > 0 && c.bottom - c.top + 1 >= 0.6 * h && c.right - c.left + 1 <= 0.5 * pitch;
@@ -127,6 +138,34 @@ function leadingDashes(img: Rgb, ink: InkTest, line: LaidLine, grid: CharGrid): 
   return { ...line, text, box: [Math.min(bx0, origin + k0 * pitch), by0, line.box[2], by1] };
 }
 
+/** A comment banner's rule (`//-----`, `#-----`, `/*-----*` + `/`) as read: a few marks, then dashes, spaced or long, to the end. */
+const DASH_RULE = /^(\S{0,3}?)([-—–_ ]{8,})(\S{0,2})$/;
+
+/**
+ * A banner's dash run written from its cells: the recogniser reads long runs of dashes as spaced
+ * dashes or em dashes (each a word), but every dash is a cell holding one thin middle stroke.
+ * `last` is the line's last inked cell. A slash of the `//` before it read as a dash is a slash.
+ */
+function dashRule(text: string, last: number, isDashCell: (k: number) => boolean, hasInk: (k: number) => boolean): string | undefined {
+  const m = DASH_RULE.exec(text);
+  if (!m || m[2]!.replace(/ /g, '').length < 8) return undefined;
+  const end = last - m[3]!.length;
+  let n = 0;
+  while (n < 400 && isDashCell(end - n)) n++;
+  if (n < 8) return undefined;
+  // The inked cells before the run are the banner's opening marks.
+  let marks = 0;
+  while (marks < 4 && hasInk(end - n - marks)) marks++;
+  let prefix = m[1]!;
+  // Both slashes of `//` read as long dashes, the run then taken for all of it.
+  if (!prefix && marks === 2 && /^[—–]/.test(m[2]!)) prefix = '//';
+  if (/^[—–-]\/$|^\/[—–-]$/.test(prefix)) prefix = '//';
+  // A block comment's banner: what `*` + `/` closes, `/*` opened (its star merged into the first dash).
+  if (prefix === '/' && marks === 2 && m[3] === '*/') prefix = '/*';
+  if (prefix.length !== marks) return undefined;
+  return prefix + '-'.repeat(n) + m[3]!;
+}
+
 export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOptions = {}): LaidLine {
   const pitch = opts.grid?.pitch ?? line.pitch;
   const chars = [...line.text];
@@ -142,6 +181,14 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
   const inked = new Map<number, CellInk>();
   for (let k = firstCell - 2; k <= lastCell + 2; k++) inked.set(k, inkOf(k));
   const has = (k: number) => (inked.get(k)?.count ?? 0) >= 2;
+  // An underscore sits at the box's foot or just under it.
+  const footInk = (k: number) => cellInk(img, ink, cellX(k), cellX(k + 1), by0, by1 + Math.max(2, Math.round(0.12 * h)));
+  if (!opts.barCells) {
+    let last = lastCell + 1;
+    while (last > firstCell && !has(last)) last--;
+    const rule = dashRule(line.text, last, (k) => isDash(inked.get(k) ?? inkOf(k), by0, h, pitch), (k) => (inked.get(k) ?? inkOf(k)).count >= 2);
+    if (rule !== undefined) return rule === line.text ? line : { ...line, text: rule };
+  }
   const placed = placeOnInk(chars, line, grid, has, opts) ?? alignToInk(chars, firstCell, has);
   if (!placed) return line;
   const { at, text: out } = placed;
@@ -150,6 +197,7 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
     const c = inked.get(k) ?? inkOf(k);
     if (opts.barCells?.has(k) && opts.bar && (BAR_LOOKALIKES.test(out[i]!) || (out[i] === ' ' && isBar(c, h, pitch)))) out[i] = opts.bar;
     else if (out[i] === ' ' && isDash(c, by0, h, pitch)) out[i] = '-';
+    else if ((out[i] === ' ' || out[i] === '-') && (out[i - 1] === '_' || out[i + 1] === '_') && isUnderscore(footInk(k), by0, h, pitch)) out[i] = '_';
   }
   // Dashes the crop lost at either end (a bar ends a table cell: no dash runs past it).
   let before = 0;

@@ -86,5 +86,19 @@ export function fixCodeMarks(text: string): string {
     // A θ standing as an operand in code ("n = θ;", "i === θ ||", "[θ]") is a zero too, where no Greek is around.
     .replace(/(?<=[=<>[(,] ?)θ(?![\p{L}\d])/gu, (m: string, _at: number, line: string) => (/[α-ωΑ-Ω]/.test(line.replace(/θ/g, '')) ? m : '0'))
     // A lone θ in Chinese text is a zero ("以 0 填充"): a Greek letter stands among Latin.
-    .replace(/(?<=[\u4e00-\u9fff] ?)θ(?= ?[\u4e00-\u9fff])/g, '0');
+    .replace(/(?<=[\u4e00-\u9fff] ?)θ(?= ?[\u4e00-\u9fff])/g, '0')
+    // A dunder opening an identifier (`__dirname`, `!__has`, `"__esModule"`) with one of its underscores read as a hyphen.
+    .replace(/(?<=^|[\s!(.,"'{[=:+])(?:-_|_-)(?=[A-Za-z$])/g, '__')
+    // Two bars standing alone are a logical or, one of them read as its look-alike ("a I| b").
+    .replace(/(?<=^|\s)(?:[Il1]\||\|[Il1])(?=\s|$)/g, '||')
+    // A slash beside a bar's look-alike opening a line (after its number in an editor) is `//`.
+    .replace(/^(\s*(?:\d+\s+)?)(?:[Il|]\/|\/[Il|])(?=\s|$)/, '$1//');
+}
+
+/**
+ * A monospace line (code) opening with two bar look-alikes and a word is a `//` comment: the
+ * recogniser reads the thin slashes of small type as `II` or `ll` ("ll Export platform.").
+ */
+export function fixCommentOpener(text: string): string {
+  return text.replace(/^(\s*(?:\d+\s+)?)(?:II|ll|Il|lI)(?= +[A-Za-z@])/, '$1//');
 }

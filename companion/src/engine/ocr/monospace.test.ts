@@ -25,6 +25,15 @@ describe('monospace lines', () => {
     expect(monospacePitch(chars, 8)).toBeUndefined();
   });
 
+  it('on a known pitch, fits the grid to all glyphs, not to the first one alone (small type: a step is a third of a cell)', () => {
+    const text = 'var root = freeGlobal || self;';
+    // 2.2 steps a cell, each centre rounded to a whole step, the first glyph's a step late.
+    const chars = monoLine(text, 2.2).map((c, i) => (i === 0 ? { ...c, start: c.start + 1, end: c.end + 1 } : c));
+    const out = spaceLineWithPitch(chars, 8, blankCrop(text.length * 18), undefined, 2.2 * 8);
+    expect(out.pitch).toBeCloseTo(17.6, 1);
+    expect(out.text).toBe(text);
+  });
+
   it('does not take a line of capitals for monospace (they are near-monospace in any font)', () => {
     expect(monospacePitch(monoLine('GCLOUDWIDEFLAGS', 2.5), 8)).toBeUndefined();
   });

@@ -18,6 +18,7 @@ import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rul
 import { rereadLoneGlyphs } from './lone-glyphs';
 import { addMissedMarks, markFromShape, unreadBoxes } from './missed-marks';
 import { withMissedLines } from './missed-lines';
+import { reboxRuleLines } from './rule-boxes';
 import { settleOneOrEll } from './one-or-ell';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
@@ -123,7 +124,9 @@ export class OcrPipeline {
     }
     signal?.throwIfAborted();
     // Short lines the detector dropped (a lone "}", missed-lines.ts), then punctuation alone (fences, bullets) beside or between them (missed-marks.ts).
-    const marked = addMissedMarks(rgb, withMissedLines(rgb, boxes.map((b) => b.box)));
+    const found = addMissedMarks(rgb, withMissedLines(rgb, boxes.map((b) => b.box)));
+    // A comment banner boxed round its dashes alone, full height again (rule-boxes.ts).
+    const marked = { ...found, rects: reboxRuleLines(rgb, found.rects) };
     const { rects, added } = marked;
     // A box at least three times taller than wide is a line written bottom-to-top.
     // Short crops (a lone "}" or table digit) get background on both sides, at least twice their height.

@@ -105,3 +105,39 @@ export function groupTables(rules: readonly Rule[]): Table[] {
   }
   return tables.filter((t) => t.rules.length >= 2);
 }
+
+/**
+ * Share of the rows y0..y1 with ink in columns x0..x1: a drawn table's bar (`|`, `│`) runs down
+ * every text row under a rule's end, the line gaps included.
+ */
+function barShare(img: Rgb, ink: InkTest, x0: number, x1: number, y0: number, y1: number): number {
+  let rows = 0;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = Math.max(0, x0); x <= Math.min(img.width - 1, x1); x++) {
+      if (ink(x, y)) {
+        rows++;
+        break;
+      }
+    }
+  }
+  return rows / Math.max(1, y1 - y0 + 1);
+}
+
+/** A bar in at least this share of the rows between two rules, at both ends: a drawn table. */
+const BARRED_ROWS = 0.6;
+
+/**
+ * The tables (groupTables) whose rules are joined by bars at both ends. Two comment banners
+ * (`//-----` or `/*-----` lines) with a heading between are rules with the same ends, but
+ * nothing runs down from their ends; laid as a table, a whole editor page came back as cells.
+ * A bar stands in the middle of the end cell (`+` is as wide as a `-`), within half a cell of the
+ * rule's end; the closest two rules are a text row apart, a cell is about half a row wide.
+ */
+export function framedTables(img: Rgb, ink: InkTest, rules: readonly Rule[]): Table[] {
+  return groupTables(rules).filter((t) => {
+    const gaps = t.rules.slice(1).map((r, k): [number, number] => [t.rules[k]!.y1 + 2, r.y0 - 2]).filter(([y0, y1]) => y1 - y0 >= 2);
+    if (!gaps.length) return true;
+    const reach = Math.max(3, Math.round(0.5 * Math.min(...gaps.map(([y0, y1]) => y1 - y0 + 4))));
+    return gaps.every(([y0, y1]) => barShare(img, ink, t.x0, t.x0 + reach, y0, y1) >= BARRED_ROWS && barShare(img, ink, t.x1 - reach, t.x1, y0, y1) >= BARRED_ROWS);
+  });
+}

@@ -1,7 +1,7 @@
 import type { CtcChar } from './ctc';
 import { median } from './median';
 import type { Rgb } from './raster';
-import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
+import { fixCommentOpener, fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
 import { backticksByShape } from './tick-shape';
@@ -120,14 +120,29 @@ export function spaceLine(chars: readonly CtcChar[], pxPerStep: number, crop: Rg
 /** Glyphs that proportional fonts set narrow. */
 const NARROW = /^[ijlft1.,:;'!|()[\]]$/;
 
-/** How far glyph centres sit from a grid of pitch `p` anchored at the first one (0 = on it, 0.5 = worst). */
-function gridError(centres: readonly number[], p: number): number {
+/** How far glyph centres sit from a grid of pitch `p` through `origin` (0 = on it, 0.5 = worst). */
+function gridError(centres: readonly number[], p: number, origin = centres[0]!): number {
   let sum = 0;
   for (const c of centres) {
-    const f = (c - centres[0]!) / p;
+    const f = (c - origin) / p;
     sum += Math.abs(f - Math.round(f));
   }
   return sum / centres.length;
+}
+
+/**
+ * Where a grid of pitch `p` best meets all the centres (their circular mean), as the grid point
+ * nearest the first. A CTC step is a third of a cell or more in small type, so the first glyph's
+ * centre alone can sit a third of a cell off: anchored there, a monospace line looks off-grid.
+ */
+export function gridOrigin(centres: readonly number[], p: number): number {
+  let re = 0, im = 0;
+  for (const c of centres) {
+    re += Math.cos((2 * Math.PI * c) / p);
+    im += Math.sin((2 * Math.PI * c) / p);
+  }
+  const phase = (Math.atan2(im, re) / (2 * Math.PI)) * p;
+  return phase + Math.round((centres[0]! - phase) / p) * p;
 }
 
 /**
@@ -141,7 +156,7 @@ export function monospacePitch(glyphs: readonly CtcChar[], pxPerStep: number, kn
   const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * pxPerStep);
   // With the page's pitch known (from its clean monospace lines), a short or noisy line (merged
   // "--", narrow dashes) only has to sit roughly on that grid.
-  if (known !== undefined) return glyphs.length >= 2 && known > 1.6 * pxPerStep && gridError(centres, known) <= 0.15 ? known : undefined;
+  if (known !== undefined) return glyphs.length >= 2 && known > 1.6 * pxPerStep && gridError(centres, known, gridOrigin(centres, known)) <= 0.15 ? known : undefined;
   // Capitals and digits are near-monospace in any font: only narrow glyphs on the grid tell.
   if (glyphs.length < 10 || !glyphs.some((g) => NARROW.test(g.char))) return undefined;
   const span = centres[centres.length - 1]! - centres[0]!;
@@ -177,9 +192,11 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
   if (pitch === undefined) return { text, proportionalText: text };
-  // Monospace: each glyph's cell counted from the first glyph (not from its neighbour, so
-  // position noise does not add up); the spaces are the empty cells between.
-  const c0 = (glyphs[0]!.start + glyphs[0]!.end) / 2;
+  // Monospace: each glyph's cell counted from the first glyph's (not from its neighbour, so
+  // position noise does not add up); the spaces are the empty cells between. On a known (page)
+  // pitch the first glyph's cell is where the grid that fits all glyphs puts it.
+  const centres = glyphs.map((g) => (g.start + g.end) / 2);
+  const c0 = knownPitch === undefined ? centres[0]! : gridOrigin(centres, pitch / pxPerStep);
   let mono = glyphs[0]!.char;
   let cell = 0;
   const cellOf = (g: CtcChar) => (((g.start + g.end) / 2 - c0) * pxPerStep) / pitch;
@@ -192,7 +209,7 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
     mono += ' '.repeat(Math.max(glyphs[i]!.spaceBefore >= 0.5 ? 1 : 0, at - cell - 1)) + glyphs[i]!.char;
     cell = at;
   }
-  return { text: fixLatinConfusions(mono), pitch, proportionalText: text };
+  return { text: fixCommentOpener(fixLatinConfusions(mono)), pitch, proportionalText: text };
 }
 
 function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask, opts: SpacingOptions, pills: readonly Pill[] = []): string {

@@ -6,8 +6,9 @@ import { decodeRegion } from './decode';
 import { inkTest } from './char-grid';
 import { renderMonoPages, type MonoPage } from './grid-test-render';
 import { layoutText, type LaidLine } from './layout';
-import { findRules, groupTables } from './ruled-lines';
-import { onCharacterGrid, ruleLine, scanTables } from './table-rules';
+import { findRules, framedTables, groupTables } from './ruled-lines';
+import { gridPitchFor, onCharacterGrid, ruleLine, scanTables } from './table-rules';
+import type { Rect } from './raster';
 
 const ASCII = [
   '+----+---------+--------+',
@@ -36,7 +37,12 @@ const SMI = [
 ];
 const isRule = (l: string) => /^[+┌├└]|^\|[-=]/.test(l);
 
-let ascii: MonoPage, box: MonoPage, plain: MonoPage, smi: MonoPage;
+/** An editor's section banner: two rules with the same ends, nothing running down from them. */
+/** An editor page: a gutter number, then code, on each line. */
+const EDITOR = ['33  var freeSelf = typeof self == "object" && self;', '34  var root = freeGlobal || freeSelf || Function();', '35  var objectProto = Object.prototype;', '36  var hasOwn = objectProto.hasOwnProperty;'];
+const BANNER = ['//-----------------------------------------', '// Helpers', '//-----------------------------------------', 'const require$1 = module$1.createRequire(x);'];
+
+let ascii: MonoPage, box: MonoPage, plain: MonoPage, smi: MonoPage, banner: MonoPage, editor: MonoPage;
 
 beforeAll(async () => {
   const pages = await renderMonoPages([
@@ -44,8 +50,10 @@ beforeAll(async () => {
     { lines: BOX, size: 14, fg: '#586e75', bg: '#fdf6e3' },
     { lines: ['drwxr-xr-x  2 root root 4096 environment.d', '-rw-r--r--  1 root root 1853 ethertypes', '-rw-r--r--  1 root root 2584 gai.conf'], size: 14 },
     { lines: SMI, size: 14 },
+    { lines: BANNER, size: 13, fg: '#6a9955' },
+    { lines: EDITOR, size: 14 },
   ]);
-  [ascii, box, plain, smi] = [pages[0]!, pages[1]!, pages[2]!, pages[3]!];
+  [ascii, box, plain, smi, banner, editor] = [pages[0]!, pages[1]!, pages[2]!, pages[3]!, pages[4]!, pages[5]!];
 });
 
 /** The detector's view of a table: its text cells (never the bars, rules or a lone dash), each a box. */
@@ -68,6 +76,24 @@ describe('character-drawn tables', () => {
     expect(groupTables(rules)).toHaveLength(1);
     expect(rules.every((r) => !r.solid)).toBe(true);
     expect(findRules(plain.rgb, inkTest(plain.rgb))).toHaveLength(0);
+  });
+
+  it("finds an editor page's grid though its gutter numbers' boxes are a quarter lower than the code's", () => {
+    // The detector's boxes: digits have no descender and nothing above their tops; code has both.
+    const boxes = editor.boxes.flatMap((b): Rect[] => {
+      const size = 14;
+      const base = b[3] - Math.round(0.3 * size);
+      return [[b[0], Math.round(base - 0.75 * size), Math.round(20 + 2 * editor.pitch + 3), base + 1], [Math.round(20 + 4 * editor.pitch - 3), b[1], b[2], b[3]]];
+    });
+    const scan = scanTables(editor.rgb, boxes);
+    expect(Math.abs((scan?.grid.pitch ?? 0) - editor.pitch)).toBeLessThan(0.05);
+    for (const b of boxes) expect(gridPitchFor(scan, b)).toBe(scan!.grid.pitch);
+  });
+
+  it('takes comment banners for no table: no bar runs down from their ends', () => {
+    expect(groupTables(findRules(banner.rgb, inkTest(banner.rgb)))).toHaveLength(1);
+    expect(scanTables(banner.rgb, banner.boxes)?.tables ?? []).toHaveLength(0);
+    for (const page of [ascii, box, smi]) expect(framedTables(page.rgb, inkTest(page.rgb), findRules(page.rgb, inkTest(page.rgb)))).toHaveLength(1);
   });
 
   it('takes no dense lowercase line for a double rule (its stems fill the rows between)', async () => {

@@ -2,7 +2,7 @@ import type { LaidLine } from './layout';
 import { cellAt, columnProfile, findCharGrid, inkTest, type CharGrid, type InkTest } from './char-grid';
 import { median } from './median';
 import type { Rect, Rgb } from './raster';
-import { findRules, groupTables, type Rule, type Table } from './ruled-lines';
+import { findRules, framedTables, type Rule, type Table } from './ruled-lines';
 import { cellInk, checkCells, isDash, WIDE } from './grid-cells';
 
 /**
@@ -29,7 +29,7 @@ const insideTable = (t: Table, r: Rect) => centreY(r) > t.y0 && centreY(r) < t.y
  */
 export function scanTables(img: Rgb, rects: readonly Rect[], latinEnds: readonly number[] = []): TableScan | undefined {
   const ink = inkTest(img);
-  const tables = groupTables(findRules(img, ink));
+  const tables = framedTables(img, ink, findRules(img, ink));
   if (!tables.length) return pageGrid(img, ink, rects, latinEnds);
   const cells = rects.filter((r) => tables.some((t) => insideTable(t, r)));
   const h = median(cells.map((r) => r[3] - r[1]));
@@ -69,7 +69,7 @@ function pinToEnds(img: Rgb, ink: InkTest, t: Table, grid: CharGrid): CharGrid {
 /** A terminal: most of the page's text, of its usual line height, on one grid that stands out. */
 function pageGrid(img: Rgb, ink: InkTest, rects: readonly Rect[], latinEnds: readonly number[]): TableScan | undefined {
   const h = median(rects.map((r) => r[3] - r[1]));
-  const lines = rects.filter((r) => Math.abs(r[3] - r[1] - h) <= 0.15 * h);
+  const lines = rects.filter((r) => ofPageSize(r, h));
   if (lines.length < 3 || lines.length < 0.6 * rects.length) return undefined;
   // Chinese takes two cells a character: only the part of each line before it shows the one-cell period.
   const latin = lines.map((r): Rect => [r[0], r[1], Math.min(r[2], latinEnds[rects.indexOf(r)] ?? r[2]), r[3]]).filter((r) => r[2] - r[0] >= h);
@@ -111,9 +111,15 @@ export function gridPitchFor(scan: TableScan | undefined, rect: Rect): number | 
   if (!scan) return undefined;
   if (scan.tables.some((t) => insideTable(t, rect))) return scan.grid.pitch;
   const h = scan.pageLineHeight;
-  // Boxes of one font vary with their glyphs ("2" has no descender, "gpy" has): a quarter either way.
-  return h !== undefined && Math.abs(rect[3] - rect[1] - h) <= 0.25 * h ? scan.grid.pitch : undefined;
+  return h !== undefined && ofPageSize(rect, h) ? scan.grid.pitch : undefined;
 }
+
+/**
+ * A box of the page's text size. Boxes of one font vary with their glyphs: an editor's gutter
+ * number ("35": no descender, no ascender over the digits) is a quarter lower than the code
+ * beside it ("gpy{"), and half the boxes being numbers puts the median between the two.
+ */
+const ofPageSize = (r: Rect, h: number) => Math.abs(r[3] - r[1] - h) <= 0.3 * h;
 
 /** What the recogniser makes of a ruled line: dashes, pluses and their look-alikes, a stray colon. */
 const RULE_LIKE = /^[\s+十\-—一_─=|丨┌├:.'`~]+$/;
