@@ -1,3 +1,5 @@
+import { fixCodeGlyphs } from './code-glyphs';
+
 /** What the recogniser's dictionary spells with look-alike glyphs in Latin text and code, put back. */
 
 const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/u;
@@ -49,7 +51,8 @@ export function fixLatinConfusions(text: string): string {
     // and the flag "-O2" keep theirs).
     .replace(/\S+/g, (w) => (/\dO/.test(w) && !/[A-NP-Z]/.test(w) ? w.replace(/(?<=\d)O+/g, (o) => '0'.repeat(o.length)) : w))
     .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1')
-    .replace(/^.*$/s, fixCodeMarks);
+    .replace(/^.*$/s, fixCodeMarks)
+    .replace(/^.*$/s, fixCodeGlyphs);
 }
 
 /**
