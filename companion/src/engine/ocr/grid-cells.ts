@@ -165,7 +165,13 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
   while (before < 2 && !opts.barCells?.has(at - before - 1) && isDash(inkOf(at - before - 1), by0, h, pitch)) before++;
   let after = 0;
   while (after < 2 && !opts.barCells?.has(at + out.length + after) && isDash(inkOf(at + out.length + after), by0, h, pitch)) after++;
-  const text = '-'.repeat(before) + out.join('') + '-'.repeat(after);
+  // A backtick or apostrophe just outside the crop (inline code closing at the line's end: "`ci.DRONE`").
+  const tickAt = (k: number) => (band && !opts.barCells?.has(k) && inkOf(k).count >= 2 ? tickInCell(ink, cellX(k), cellX(k + 1), band, pitch, ' ') : undefined);
+  const lead = before === 0 ? tickAt(at - 1) : undefined;
+  const trail = after === 0 ? tickAt(at + out.length) : undefined;
+  if (lead) before = 1;
+  if (trail) after = 1;
+  const text = (lead ?? '-'.repeat(before)) + out.join('') + (trail ?? '-'.repeat(after));
   if (text === line.text) return line;
   return { ...line, text, box: [Math.min(bx0, cellX(at - before)), by0, Math.max(bx2, cellX(at + out.length + after)), by1] };
 }

@@ -10,6 +10,7 @@ const LINES = [
   '```js',
   'say "atomic writes" now',
   "if a or b is x, `consequent;` ends.",
+  '| Drone | `ci.DRONE`',
 ];
 let page: MonoPage;
 
@@ -38,6 +39,13 @@ describe('quote marks on the character grid (grid-ticks.ts)', () => {
 
   it('keeps a double quote a double quote', () => {
     expect(checkCells(page.rgb, inkTest(page.rgb), read(3, LINES[3]!)).text).toBe(LINES[3]);
+  });
+
+  it('puts back a backtick just past the end of the crop', () => {
+    // The recogniser's box ends at the E: the closing mark lies one cell outside it.
+    const b = page.boxes[5]!;
+    const line: LaidLine = { text: '| Drone | `ci.DRONE', box: [18, b[1], Math.round(20 + (LINES[5]!.length - 1) * page.pitch), b[3]], score: 0.95, pitch: page.pitch };
+    expect(checkCells(page.rgb, inkTest(page.rgb), line).text).toBe(LINES[5]);
   });
 
   it('moves the rest of the line on when the lost mark took the blank after it', () => {

@@ -21,6 +21,7 @@ import { withMissedLines } from './missed-lines';
 import { settleOneOrEll } from './one-or-ell';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
+import { readFenceLines } from './fence-lines';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -186,7 +187,8 @@ export class OcrPipeline {
       const grid = turned[i] ? {} : pitch ? { pitch } : glyphs >= 8 ? { proportional: true } : {};
       laid.push({ text, box, score: Math.round(r.score * 1000) / 1000, ...grid });
     });
-    const all = onCharacterGrid(rgb, laid, tables);
+    // Fences read as other marks (fence-lines.ts).
+    const all = readFenceLines(rgb, onCharacterGrid(rgb, laid, tables));
     return { ...layoutText(all), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1, postMs: performance.now() - t2 } };
   }
 }

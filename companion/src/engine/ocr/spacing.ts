@@ -4,6 +4,7 @@ import type { Rgb } from './raster';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
+import { pillNeighbours } from './pill-grid';
 import { backticksByShape } from './tick-shape';
 
 /**
@@ -205,6 +206,8 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
   const typical = gaps.length >= 4 ? median(gaps) : 0;
   // Is glyph k Chinese? The line's ends count as Chinese context for the punctuation beside them.
   const cjkAt = (k: number) => k < 0 || k >= glyphs.length || isCjk(glyphs[k]!.char);
+  // Inside a pill, its own monospace grid tells the spaces (see pill-grid.ts).
+  const pillNext = pills.length ? pillNeighbours(glyphs, pxPerStep, pills) : new Set<number>();
   let text = glyphs[0]!.char;
   for (let i = 1; i < glyphs.length; i++) {
     const a = glyphs[i - 1]!;
@@ -256,7 +259,7 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
     } else {
       space = gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical) || (p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight));
     }
-    if (space) text += ' ';
+    if (space && !pillNext.has(i)) text += ' ';
     text += b.char;
   }
   return fixLatinConfusions(text);
