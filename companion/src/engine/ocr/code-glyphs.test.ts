@@ -8,7 +8,14 @@ describe('fixCodeGlyphs', () => {
     ['I* when globalThis is present */', '/* when globalThis is present */'],
     ['foo(); I/ done', 'foo(); // done'],
     ['I/=> true', '//=> true'],
+    ['II alongside filename and content', '// alongside filename and content'],
   ])('reads a comment opener read as I: %s', (read, meant) => expect(fixCodeGlyphs(read)).toBe(meant));
+
+  it.each([
+    ['3);', '});'],
+    ['  3)', '  })'],
+
+  ])('reads a closing brace read as 3: %s', (read, meant) => expect(fixCodeGlyphs(read)).toBe(meant));
 
   it.each([
     ['assert.equal(shimmedGlobal, getGlobalO);', 'assert.equal(shimmedGlobal, getGlobal());'],
@@ -31,6 +38,7 @@ describe('fixCodeGlyphs', () => {
     ['interval (default: 1oo). Interval of file system polling', 'interval (default: 100). Interval of file system polling'],
     ['* `awaitWriteFinish.pollInterval` (default: lOo). File size', '* `awaitWriteFinish.pollInterval` (default: 100). File size'],
     ['binaryInterval (default: 3oo).', 'binaryInterval (default: 300).'],
+    ['equivalent to `[A-Fa-fO-9]`.', 'equivalent to `[A-Fa-f0-9]`.'],
   ])('reads zeros read as o: %s', (read, meant) => expect(fixCodeGlyphs(read)).toBe(meant));
 
   it('joins a URL scheme spaced from its slashes', () => {
@@ -48,6 +56,9 @@ describe('fixCodeGlyphs', () => {
     'Note: //comment',
     'the loo is 2 floors up',
     'ZERO => ONE',
+    'II. Installation',
+    'II Part two',
+    'wait 3) then go',
     'a 3D model, 10oz of water, version 2.0',
   ])('leaves text that means what it says: %s', (text) => expect(fixCodeGlyphs(text)).toBe(text));
 });

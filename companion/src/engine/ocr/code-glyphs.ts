@@ -1,10 +1,12 @@
 /**
  * Code punctuation the recogniser reads as letters, told from the text around it (code in a README
  * is often set in the body's sans-serif, so these come in proportional lines too):
- * - a comment's `//` or `/*` opening a line (or following a statement) as `I/` or `I*`;
+ * - a comment's `//` or `/*` opening a line (or following a statement) as `I/` or `I*`, or `//`
+ *   opening a line as `II` before a lowercase word (a Roman numeral goes before a capital or a dot);
+ * - a closing brace alone on a line before `)` as `3` (`3);` is no statement in any language);
  * - an empty argument list `()` as a capital `O` right after a lowercase identifier (`getGlobalO);`);
  * - an arrow function's or anonymous function's `()` as `O` or `0` (`limit(O => f)`, `function O {`);
- * - a number's zeros as letters o (`(default: 1oo)`, `lOo`);
+ * - a number's zeros as letters o (`(default: 1oo)`, `lOo`), and the digit range `0-9` as `O-9`;
  * - the slashes of a URL spaced from its scheme on a character grid (`https: //host`);
  * - a string's opening quote lost after `(`, `[`, `, `, `: ` or `= ` where its closing one stands
  *   (`require(flatted');`): the line's quotes must pair.
@@ -12,6 +14,12 @@
 
 /** `I/ ` or `I* ` where a comment can open: the line's start or after a statement's end. */
 const COMMENT_OPENER = /(^\s*|[;{}]\s+)I([/*])(?=[\s/*=]|$)/g;
+
+/** `//` read as `II` at a line's start, before a lowercase word or a dash. */
+const COMMENT_AS_II = /^(\s*)II(?= [a-z]|-)/;
+
+/** `});` read as `3);`: the whole line. */
+const BRACE_AS_3 = /^(\s*)3(?=\)[;,]?$)/;
 
 /** A capital O for `()`: after a lowercase letter, before what follows a call. */
 const CALL_AS_O = /(?<=[a-z])O(?=[);:,.\]_]|\s|$)/g;
@@ -28,6 +36,9 @@ const HALF_QUOTED = /(?<=[([{]|[,:=] )([\w./@:-]+)'(?=[)\]},;:]|$)/g;
 export function fixCodeGlyphs(text: string): string {
   let out = text
     .replace(COMMENT_OPENER, (_m, pre: string, mark: string) => `${pre}/${mark}`)
+    .replace(COMMENT_AS_II, '$1//')
+    .replace(BRACE_AS_3, '$1}')
+    .replace(/(?<=[[\w])O-9(?=[\]\w])/g, '0-9')
     .replace(EMPTY_PARAMS, '()')
     .replace(ZEROS_AS_O, (n) => n.replace(/^l/, '1').replace(/[oO]/g, '0'))
     .replace(/\b(https?|ftp|file): \/\/(?=\S)/g, '$1://');
