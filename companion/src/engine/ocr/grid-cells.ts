@@ -1,6 +1,7 @@
 import type { LaidLine } from './layout';
 import { columnProfile, periodComponent, type CharGrid, type InkTest } from './char-grid';
 import type { Rgb } from './raster';
+import { inkBand, tickInCell, TICK_CELL_READINGS } from './grid-ticks';
 
 /**
  * A monospace line checked cell by cell against its pixels. Read on the grid, the line's text is
@@ -192,19 +193,33 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
   const placed = placeOnInk(chars, line, grid, has, opts) ?? alignToInk(chars, firstCell, has);
   if (!placed) return line;
   const { at, text: out } = placed;
+  // Quote marks left blank or misread (grid-ticks.ts) are told from the line's ink band.
+  const band = inkBand(ink, Math.max(0, Math.round(bx0)), Math.min(img.width, Math.round(bx2)), Math.max(0, Math.round(by0)), Math.min(img.height, Math.round(by1)));
   for (let i = 0; i < out.length; i++) {
     const k = at + i;
     const c = inked.get(k) ?? inkOf(k);
     if (opts.barCells?.has(k) && opts.bar && (BAR_LOOKALIKES.test(out[i]!) || (out[i] === ' ' && isBar(c, h, pitch)))) out[i] = opts.bar;
     else if (out[i] === ' ' && isDash(c, by0, h, pitch)) out[i] = '-';
     else if ((out[i] === ' ' || out[i] === '-') && (out[i - 1] === '_' || out[i + 1] === '_') && isUnderscore(footInk(k), by0, h, pitch)) out[i] = '_';
+    else if (band && TICK_CELL_READINGS.test(out[i]!) && c.count >= 2) {
+      const read = out[i]!;
+      out[i] = tickInCell(ink, cellX(k), cellX(k + 1), band, pitch, read) ?? read;
+      // The lost mark had taken the blank after it: the rest of the line sits a cell further right.
+      if (read === ' ' && out[i] !== ' ' && i + 1 < out.length && out[i + 1] !== ' ' && !has(k + 1) && has(k + 2)) out.splice(i + 1, 0, ' ');
+    }
   }
   // Dashes the crop lost at either end (a bar ends a table cell: no dash runs past it).
   let before = 0;
   while (before < 2 && !opts.barCells?.has(at - before - 1) && isDash(inkOf(at - before - 1), by0, h, pitch)) before++;
   let after = 0;
   while (after < 2 && !opts.barCells?.has(at + out.length + after) && isDash(inkOf(at + out.length + after), by0, h, pitch)) after++;
-  const text = '-'.repeat(before) + out.join('') + '-'.repeat(after);
+  // A backtick or apostrophe just outside the crop (inline code closing at the line's end: "`ci.DRONE`").
+  const tickAt = (k: number) => (band && !opts.barCells?.has(k) && inkOf(k).count >= 2 ? tickInCell(ink, cellX(k), cellX(k + 1), band, pitch, ' ') : undefined);
+  const lead = before === 0 ? tickAt(at - 1) : undefined;
+  const trail = after === 0 ? tickAt(at + out.length) : undefined;
+  if (lead) before = 1;
+  if (trail) after = 1;
+  const text = (lead ?? '-'.repeat(before)) + out.join('') + (trail ?? '-'.repeat(after));
   if (text === line.text) return line;
   return { ...line, text, box: [Math.min(bx0, cellX(at - before)), by0, Math.max(bx2, cellX(at + out.length + after)), by1] };
 }

@@ -1,6 +1,7 @@
 /** What the recogniser's dictionary spells with look-alike glyphs in Latin text and code, put back. */
 
 import { fixBracketPairs } from './bracket-pairs';
+import { fixCodeGlyphs } from './code-glyphs';
 import { fixOptionBars } from './option-bars';
 
 const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\u3000-\u303F]/u;
@@ -54,7 +55,8 @@ export function fixLatinConfusions(text: string): string {
     .replace(/(?<=[A-Z])l(?![a-z])/g, 'I').replace(/(?<=[$€£¥])l(?=[\d.,\s]|$)|(?<=\d)l(?=\d)/g, '1')
     .replace(/^.*$/s, fixCodeMarks)
     .replace(/^.*$/s, fixOptionBars)
-    .replace(/^.*$/s, fixBracketPairs);
+    .replace(/^.*$/s, fixBracketPairs)
+    .replace(/^.*$/s, fixCodeGlyphs);
 }
 
 /**

@@ -24,6 +24,8 @@ import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
 import { restoreMergedDots } from './merged-dots';
 import { settleQuoteStrokes } from './quote-strokes';
+import { readFenceLines } from './fence-lines';
+import { readDashRows } from './dash-rows';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -199,7 +201,8 @@ export class OcrPipeline {
       const grid = turned[i] ? {} : pitch ? { pitch } : glyphs >= 8 ? { proportional: true } : {};
       laid.push({ text, box, score: Math.round(r.score * 1000) / 1000, ...grid });
     });
-    const all = onCharacterGrid(rgb, laid, tables);
+    // Fences and dash rows read as other marks (fence-lines.ts, dash-rows.ts).
+    const all = readDashRows(rgb, readFenceLines(rgb, onCharacterGrid(rgb, laid, tables)));
     return { ...layoutText(all), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1, postMs: performance.now() - t2 } };
   }
 }

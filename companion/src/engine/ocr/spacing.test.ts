@@ -33,6 +33,15 @@ describe('word spacing', () => {
     expect(spaceLine([ch('图', 0), ch('片', 1, 0.3)], 10, crop([0, 1], 60))).toBe('图片');
   });
 
+  it('spaces a dash standing alone between words, not a flag\'s dash', () => {
+    // "a - 20": blanks of 12 px (over a third of the 12 px ink) around the dash, a weak space signal after it.
+    const spaced = [ch('a', 0), ch('-', 2, 0.4), ch('2', 4, 0.1), ch('0', 5)];
+    expect(spaceLine(spaced, 10, crop([0, 2, 4, 5], 70))).toBe('a - 20');
+    // "a -D": the same blank but no space signal after the dash.
+    const flag = [ch('a', 0), ch('-', 2, 0.4), ch('D', 4, 0.00001), ch('E', 5)];
+    expect(spaceLine(flag, 10, crop([0, 2, 4, 5], 70))).toBe('a -DE');
+  });
+
   it('treats a very wide blank run as a space even without a space signal', () => {
     expect(spaceLine([ch('a', 0), ch('b', 4)], 10, crop([0, 4], 60))).toBe('a b');
   });

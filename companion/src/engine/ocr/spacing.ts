@@ -4,6 +4,7 @@ import type { Rgb } from './raster';
 import { fixCommentOpener, fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
+import { pillNeighbours } from './pill-grid';
 import { backticksByShape } from './tick-shape';
 
 /**
@@ -222,6 +223,8 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
   const typical = gaps.length >= 4 ? median(gaps) : 0;
   // Is glyph k Chinese? The line's ends count as Chinese context for the punctuation beside them.
   const cjkAt = (k: number) => k < 0 || k >= glyphs.length || isCjk(glyphs[k]!.char);
+  // Inside a pill, its own monospace grid tells the spaces (see pill-grid.ts).
+  const pillNext = pills.length ? pillNeighbours(glyphs, pxPerStep, pills) : new Set<number>();
   let text = glyphs[0]!.char;
   for (let i = 1; i < glyphs.length; i++) {
     const a = glyphs[i - 1]!;
@@ -257,8 +260,10 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       space = true;
     } else if ((a.char === '-' && /^[A-Za-z0-9-]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
       // "drwxr-xr-x", "well-known", "--build" (in a Chinese line, off the grid): a hyphen's narrow glyph leaves blanks as wide as a
-      // word gap in monospace type; only the recogniser's own space counts there ("a - b").
-      space = p >= 0.3;
+      // word gap in monospace type; only the recogniser's own space counts there, or a dash standing
+      // alone after a space with a fair blank and some space probability after it ("[2.1.0] - 2016-07-07", "x - enables").
+      // (a flag's "-D" leaves a third of that blank and gets no space probability at all).
+      space = p >= 0.3 || (a.char === '-' && text.endsWith(' -') && p >= 0.05 && gap >= Math.max(3, 0.35 * inkHeight));
     } else if ((a.char === '.' && /^[a-z]$/.test(b.char)) || (b.char === '(' && /^[A-Za-z0-9_]$/.test(a.char))) {
       // "file.read", "open(": code joints where the narrow glyph leaves a blank as wide as a word
       // gap in monospace type. Without a fair space probability, only a wide gap plus a hint counts.
@@ -271,7 +276,7 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
     } else {
       space = gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical) || (p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight));
     }
-    if (space) text += ' ';
+    if (space && !pillNext.has(i)) text += ' ';
     text += b.char;
   }
   return fixLatinConfusions(text);
