@@ -9,6 +9,8 @@ describe('fixCodeGlyphs', () => {
     ['foo(); I/ done', 'foo(); // done'],
     ['I/=> true', '//=> true'],
     ['II alongside filename and content', '// alongside filename and content'],
+    ['1266   /I loaded by a script', '1266   // loaded by a script'],
+    ['12  |/ next', '12  // next'],
   ])('reads a comment opener read as I: %s', (read, meant) => expect(fixCodeGlyphs(read)).toBe(meant));
 
   it.each([

@@ -12,6 +12,11 @@
  *   (`require(flatted');`): the line's quotes must pair.
  */
 
+// Comment openers: every way the recogniser spells `//` or `/*` is put back here.
+
+/** A slash beside a bar's look-alike opening a line (after its number in an editor): `I/`, `/l`, `|/`. */
+const SLASH_BESIDE_BAR = /^(\s*(?:\d+\s+)?)(?:[Il|]\/|\/[Il|])(?=\s|$)/;
+
 /** `I/ ` or `I* ` where a comment can open: the line's start or after a statement's end. */
 const COMMENT_OPENER = /(^\s*|[;{}]\s+)I([/*])(?=[\s/*=]|$)/g;
 
@@ -33,8 +38,18 @@ const ZEROS_AS_O = /(?<=^|[\s(=:,[])(?:\d[\d]*|l(?=O))[oO0]*[oO][oO0]*(?=[)\].,;
 /** A quoted token (path, name) with only its closing quote: it opens a string after a bracket or separator. */
 const HALF_QUOTED = /(?<=[([{]|[,:=] )([\w./@:-]+)'(?=[)\]},;:]|$)/g;
 
+/**
+ * A monospace line (code) opening with two bar look-alikes and a word is a `//` comment: the
+ * recogniser reads the thin slashes of small type as `II` or `ll` ("ll Export platform.", but `ll -a`
+ * is a command). Monospace only: in prose "II" before a capital is a numeral.
+ */
+export function fixMonospaceCommentOpener(text: string): string {
+  return text.replace(/^(\s*(?:\d+\s+)?)(?:II|ll|Il|lI)(?= +[A-Za-z@])/, '$1//');
+}
+
 export function fixCodeGlyphs(text: string): string {
   let out = text
+    .replace(SLASH_BESIDE_BAR, '$1//')
     .replace(COMMENT_OPENER, (_m, pre: string, mark: string) => `${pre}/${mark}`)
     .replace(COMMENT_AS_II, '$1//')
     .replace(BRACE_AS_3, '$1}')

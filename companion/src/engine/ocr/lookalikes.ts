@@ -92,15 +92,5 @@ export function fixCodeMarks(text: string): string {
     // A dunder opening an identifier (`__dirname`, `!__has`, `"__esModule"`) with one of its underscores read as a hyphen.
     .replace(/(?<=^|[\s!(.,"'{[=:+])(?:-_|_-)(?=[A-Za-z$])/g, '__')
     // Two bars standing alone are a logical or, one of them read as its look-alike ("a I| b").
-    .replace(/(?<=^|\s)(?:[Il1]\||\|[Il1])(?=\s|$)/g, '||')
-    // A slash beside a bar's look-alike opening a line (after its number in an editor) is `//`.
-    .replace(/^(\s*(?:\d+\s+)?)(?:[Il|]\/|\/[Il|])(?=\s|$)/, '$1//');
-}
-
-/**
- * A monospace line (code) opening with two bar look-alikes and a word is a `//` comment: the
- * recogniser reads the thin slashes of small type as `II` or `ll` ("ll Export platform.").
- */
-export function fixCommentOpener(text: string): string {
-  return text.replace(/^(\s*(?:\d+\s+)?)(?:II|ll|Il|lI)(?= +[A-Za-z@])/, '$1//');
+    .replace(/(?<=^|\s)(?:[Il1]\||\|[Il1])(?=\s|$)/g, '||');
 }

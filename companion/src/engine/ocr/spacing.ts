@@ -1,7 +1,8 @@
 import type { CtcChar } from './ctc';
 import { median } from './median';
 import type { Rgb } from './raster';
-import { fixCommentOpener, fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
+import { fixMonospaceCommentOpener } from './code-glyphs';
+import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
 import { pillNeighbours } from './pill-grid';
@@ -210,7 +211,7 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
     mono += ' '.repeat(Math.max(glyphs[i]!.spaceBefore >= 0.5 ? 1 : 0, at - cell - 1)) + glyphs[i]!.char;
     cell = at;
   }
-  return { text: fixCommentOpener(fixLatinConfusions(mono)), pitch, proportionalText: text };
+  return { text: fixMonospaceCommentOpener(fixLatinConfusions(mono)), pitch, proportionalText: text };
 }
 
 function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask, opts: SpacingOptions, pills: readonly Pill[] = []): string {
