@@ -140,7 +140,7 @@ function leadingDashes(img: Rgb, ink: InkTest, line: LaidLine, grid: CharGrid): 
 }
 
 /** A comment banner's rule (`//-----`, `#-----`, `/*-----*` + `/`) as read: a few marks, then dashes, spaced or long, to the end. */
-const DASH_RULE = /^(\S{0,3}?)([-—–_ ]{8,})(\S{0,2})$/;
+export const DASH_RULE = /^(\S{0,3}?)([-—–_ ]{8,})(\S{0,2})$/;
 
 /**
  * A banner's dash run written from its cells: the recogniser reads long runs of dashes as spaced

@@ -18,7 +18,7 @@ import { gridPitchFor, latinEnd, onCharacterGrid, scanTables } from './table-rul
 import { rereadLoneGlyphs } from './lone-glyphs';
 import { addMissedMarks, markFromShape, unreadBoxes } from './missed-marks';
 import { withMissedLines } from './missed-lines';
-import { reboxRuleLines } from './rule-boxes';
+import { keepReading, ruleLineBoxes } from './rule-boxes';
 import { settleOneOrEll } from './one-or-ell';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
@@ -128,7 +128,8 @@ export class OcrPipeline {
     // Short lines the detector dropped (a lone "}", missed-lines.ts), then punctuation alone (fences, bullets) beside or between them (missed-marks.ts).
     const found = addMissedMarks(rgb, withMissedLines(rgb, boxes.map((b) => b.box)));
     // A comment banner boxed round its dashes alone, full height again (rule-boxes.ts).
-    const marked = { ...found, rects: reboxRuleLines(rgb, found.rects) };
+    const ruled = ruleLineBoxes(rgb, found.rects);
+    const marked = { ...found, rects: ruled.rects };
     const { rects, added } = marked;
     // A box at least three times taller than wide is a line written bottom-to-top.
     // Short crops (a lone "}" or table digit) get background on both sides, at least twice their height.
@@ -188,13 +189,16 @@ export class OcrPipeline {
       else if (agreed[i] === undefined) spaced[i] = proportional;
       return spaced[i];
     });
-    const unread = unreadBoxes(marked, (i) => !spaced[i]!.text.trim() || recs[i]!.score < 0.5);
+    // A banner's dashes read unsure are still its dashes (rule-boxes.ts).
+    const sure = (i: number) => keepReading(ruled, i, spaced[i]!.text, recs[i]!.score);
+    const unread = unreadBoxes(marked, (i) => !spaced[i]!.text.trim() || !sure(i));
+    for (const i of ruled.swallowed) unread.add(i);
     recs.forEach((r, i) => {
       if (unread.has(i)) return;
       const blobs = added.get(i);
       const shaped = blobs && markFromShape(blobs, rects[i]!);
       const { text, pitch } = shaped ? { ...spaced[i]!, text: shaped } : spaced[i]!;
-      if (!text.trim() || (r.score < 0.5 && !shaped)) return;
+      if (!text.trim() || (!sure(i) && !shaped)) return;
       const box = rects[i]!.map((v) => Math.round(v)) as [number, number, number, number];
       const glyphs = r.chars.filter((c) => c.char !== ' ').length;
       // A turned line's pitch runs down the page, not across: no grid for it.

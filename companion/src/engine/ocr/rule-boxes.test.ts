@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderMonoPages, type MonoPage } from './grid-test-render';
 import type { Rect } from './raster';
-import { reboxRuleLines } from './rule-boxes';
+import { keepReading, reboxRuleLines, ruleLineBoxes } from './rule-boxes';
 
 const LINES = ['const a = require("a");', '//------------------------------------------', '// Helpers', '/*-----------------------------------------*/', 'const b = a.b;'];
 let page: MonoPage;
@@ -50,5 +50,27 @@ describe('comment banners the detector boxes round their dashes, or not at all',
     const b = page.boxes[0]!;
     const low: Rect[] = [[b[0], b[1] + 6, b[2], b[3] - 2], ...boxes.slice(1)];
     expect(reboxRuleLines(page.rgb, low)).toEqual(low);
+  });
+
+  it('takes in a crumb the detector boxed alone at the dash run\'s start instead of stopping at it', () => {
+    const band = dashBand(1);
+    // A box round the first dash alone, short and narrow, just before the band's box.
+    const crumb: Rect = [band[0] - page.pitch, band[1] + 1, band[0] - 1, band[3] - 1];
+    const boxes = [page.boxes[0]!, crumb, band, page.boxes[2]!, page.boxes[3]!, page.boxes[4]!];
+    const out = ruleLineBoxes(page.rgb, boxes);
+    const want = page.boxes[1]!;
+    expect(out.rects[2]![0]).toBeLessThanOrEqual(want[0] + 2);
+    expect([...out.swallowed]).toEqual([1]);
+    expect(out.banners.has(2)).toBe(true);
+    expect(out.banners.has(0)).toBe(false);
+  });
+
+  it('keeps an unsure reading only where it is a banner\'s dash run', () => {
+    const ruled = { rects: [], banners: new Set([1]), swallowed: new Set<number>() };
+    const dashes = '——-——---— ---—---——--——---— --—-——--——--——--';
+    expect(keepReading(ruled, 1, dashes, 0.49)).toBe(true);
+    expect(keepReading(ruled, 0, dashes, 0.49)).toBe(false);
+    expect(keepReading(ruled, 1, 'const x = 1;', 0.49)).toBe(false);
+    expect(keepReading(ruled, 0, 'const x = 1;', 0.9)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { inkTest, type InkTest } from './char-grid';
+import { DASH_RULE } from './grid-cells';
 import { median } from './median';
 import { findRules, framedTables } from './ruled-lines';
 import type { Rect, Rgb } from './raster';
@@ -19,12 +20,32 @@ export const RULE_BOX = {
   dashShare: 0.6,
   /** Ink this close (box heights) to the box's end, in the line's band, belongs to it. */
   joinGap: 0.4,
+  /** A box in the band narrower than this (median box heights) and short is a crumb of the banner (a dash or slash boxed alone): taken in. */
+  crumbWidth: 2,
 } as const;
+
+export interface RuleBoxes {
+  rects: Rect[];
+  /** Indices of the boxes put on a banner (reboxed or added): their reading is a rule, however unsure. */
+  banners: Set<number>;
+  /** Indices of small boxes a banner's box took in: not read on their own. */
+  swallowed: Set<number>;
+}
 
 const centreY = (r: Rect) => (r[1] + r[3]) / 2;
 
+/** A reading to keep: sure, or an unsure one of a banner's box that is a dash run (its cells write it again, grid-cells.ts). */
+export function keepReading(ruled: RuleBoxes, i: number, text: string, score: number): boolean {
+  return score >= 0.5 || (ruled.banners.has(i) && DASH_RULE.test(text));
+}
+
 export function reboxRuleLines(img: Rgb, rects: readonly Rect[]): Rect[] {
-  if (rects.length < 3) return [...rects];
+  return ruleLineBoxes(img, rects).rects;
+}
+
+export function ruleLineBoxes(img: Rgb, rects: readonly Rect[]): RuleBoxes {
+  const none = (): RuleBoxes => ({ rects: [...rects], banners: new Set(), swallowed: new Set() });
+  if (rects.length < 3) return none();
   const h = median(rects.map((r) => r[3] - r[1]));
   const ink = inkTest(img);
   const thin = (r: Rect) => r[3] - r[1] < RULE_BOX.maxHeight * h && r[2] - r[0] > RULE_BOX.minWidth * h && dashShare(ink, r, h) >= RULE_BOX.dashShare;
@@ -42,16 +63,19 @@ export function reboxRuleLines(img: Rgb, rects: readonly Rect[]): Rect[] {
     })
     .filter((r) => r[2] - r[0] > RULE_BOX.minWidth * h && !rects.some((q) => q[1] <= r[3] && q[3] >= r[1] && q[0] < r[2] && q[2] > r[0]));
   const all = [...rects, ...free];
-  if (!all.some(thin)) return [...rects];
+  if (!all.some(thin)) return none();
   return rebox(img, ink, all, h, thin);
 }
 
-function rebox(img: Rgb, ink: InkTest, rects: readonly Rect[], h: number, thin: (r: Rect) => boolean): Rect[] {
+function rebox(img: Rgb, ink: InkTest, rects: readonly Rect[], h: number, thin: (r: Rect) => boolean): RuleBoxes {
   const full = rects.filter((r) => !thin(r) && r[3] - r[1] > RULE_BOX.maxHeight * h);
   const centres = [...new Set(full.map(centreY))].sort((a, b) => a - b);
   const pitch = median(centres.slice(1).map((c, i) => c - centres[i]!).filter((d) => d > 0.8 * h && d < 2.5 * h));
-  if (!(pitch > 0)) return [...rects];
-  return rects.map((r) => {
+  const banners = new Set<number>();
+  const swallowed = new Set<number>();
+  if (!(pitch > 0)) return { rects: [...rects], banners, swallowed };
+  const crumb = (q: Rect) => !thin(q) && q[3] - q[1] < RULE_BOX.maxHeight * h && q[2] - q[0] < RULE_BOX.crumbWidth * h;
+  const out = rects.map((r, i): Rect => {
     if (!thin(r)) return r;
     // The row slot nearest the box, a whole number of line pitches from the closest full line
     // (none when that is its own row: an editor's line number beside it).
@@ -62,11 +86,17 @@ function rebox(img: Rgb, ink: InkTest, rects: readonly Rect[], h: number, thin: 
     if (Math.abs(cy - c) > 0.4 * h) return r;
     const y0 = Math.max(0, Math.round(cy - (near[3] - near[1]) / 2));
     const y1 = Math.min(img.height, Math.round(cy + (near[3] - near[1]) / 2));
-    const others = rects.filter((q) => q !== r && centreY(q) > y0 && centreY(q) < y1);
+    const inBand = rects.map((q, k) => k).filter((k) => k !== i && centreY(rects[k]!) > y0 && centreY(rects[k]!) < y1);
+    // A crumb in the band (the detector's box round one dash or slash of it) does not stop the box: it is taken in.
+    const others = inBand.filter((k) => !crumb(rects[k]!)).map((k) => rects[k]!);
     const x0 = growOverInk(ink, r[0], y0, y1, -1, Math.ceil(RULE_BOX.joinGap * h), others, img.width);
     const x1 = growOverInk(ink, r[2], y0, y1, 1, Math.ceil(RULE_BOX.joinGap * h), others, img.width);
+    for (const k of inBand) if (crumb(rects[k]!) && rects[k]![0] >= x0 - 1 && rects[k]![2] <= x1 + 1) swallowed.add(k);
+    banners.add(i);
     return [x0, y0, x1, y1];
   });
+  for (const k of swallowed) banners.delete(k);
+  return { rects: out, banners, swallowed };
 }
 
 /** Of the box's inked columns, the share whose ink spans a few rows at most (a dash, not a stem). */
