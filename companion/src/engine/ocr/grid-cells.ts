@@ -2,6 +2,7 @@ import type { LaidLine } from './layout';
 import { columnProfile, periodComponent, type CharGrid, type InkTest } from './char-grid';
 import type { Rgb } from './raster';
 import { inkBand, tickInCell, TICK_CELL_READINGS } from './grid-ticks';
+import { restoreBannerStars } from './banner-stars';
 
 /**
  * A monospace line checked cell by cell against its pixels. Read on the grid, the line's text is
@@ -208,6 +209,7 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
       if (read === ' ' && out[i] !== ' ' && i + 1 < out.length && out[i + 1] !== ' ' && !has(k + 1) && has(k + 2)) out.splice(i + 1, 0, ' ');
     }
   }
+  if (!opts.barCells) restoreBannerStars(out, (i) => has(at + i));
   // Dashes the crop lost at either end (a bar ends a table cell: no dash runs past it).
   let before = 0;
   while (before < 2 && !opts.barCells?.has(at - before - 1) && isDash(inkOf(at - before - 1), by0, h, pitch)) before++;

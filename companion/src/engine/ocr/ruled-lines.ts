@@ -79,13 +79,21 @@ export function findRules(img: Rgb, ink: InkTest): Rule[] {
   return pairDoubles(bands).filter((r) => r.y1 - r.y0 <= (r.double ? 8 : 3) && rowShare(img, ink, r.y0 - 2, r.x0, r.x1) < 0.15 && rowShare(img, ink, r.y1 + 2, r.x0, r.x1) < 0.15 && hollow(r));
 }
 
+/**
+ * Rows of one `=` stroke less one: three at most (2x pages draw them three or four rows thick).
+ * Its two strokes' ends match within a few pixels, or within 1 % of the rule where a line number's
+ * digits share its rows (each stroke then starts in another digit).
+ */
+const DOUBLE_STROKE = 3;
+const endSlack = (r: Rule) => Math.max(3, 0.01 * (r.x1 - r.x0));
+
 /** Two thin bands one to three rows apart with the same ends are the two strokes of `=`. */
 function pairDoubles(bands: readonly Rule[]): Rule[] {
   const out: Rule[] = [];
   for (const b of bands) {
     const a = out[out.length - 1];
     const gap = a ? b.y0 - a.y1 - 1 : 0;
-    if (a && !a.double && gap >= 1 && gap <= 3 && a.y1 - a.y0 <= 2 && b.y1 - b.y0 <= 2 && Math.abs(a.x0 - b.x0) <= 3 && Math.abs(a.x1 - b.x1) <= 3) {
+    if (a && !a.double && gap >= 1 && gap <= 3 && a.y1 - a.y0 <= DOUBLE_STROKE && b.y1 - b.y0 <= DOUBLE_STROKE && Math.abs(a.x0 - b.x0) <= endSlack(a) && Math.abs(a.x1 - b.x1) <= endSlack(a)) {
       out[out.length - 1] = { y0: a.y0, y1: b.y1, x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1), solid: false, double: true };
     } else out.push(b);
   }
