@@ -4,10 +4,12 @@ import type { Rect } from './raster';
 import { keepReading, reboxRuleLines, ruleLineBoxes } from './rule-boxes';
 
 const LINES = ['const a = require("a");', '//------------------------------------------', '// Helpers', '/*-----------------------------------------*/', 'const b = a.b;'];
+const STARS = ['const a = require("a");', '// ************************************', 'const b = a.b;', 'const c = b.c;', 'const d = c.d;'];
 let page: MonoPage;
+let stars: MonoPage;
 
 beforeAll(async () => {
-  page = (await renderMonoPages([{ lines: LINES, size: 14 }]))[0]!;
+  [page, stars] = (await renderMonoPages([{ lines: LINES, size: 14 }, { lines: STARS, size: 14 }])) as [MonoPage, MonoPage];
 });
 
 /** The band of line i's dashes: what the detector boxes of a banner when it boxes its dashes alone. */
@@ -72,5 +74,17 @@ describe('comment banners the detector boxes round their dashes, or not at all',
     expect(keepReading(ruled, 0, dashes, 0.49)).toBe(false);
     expect(keepReading(ruled, 1, 'const x = 1;', 0.49)).toBe(false);
     expect(keepReading(ruled, 0, 'const x = 1;', 0.9)).toBe(true);
+  });
+
+  it('puts a box round a row of stars alone (a third of a line high) back at the line height', () => {
+    const b = stars.boxes[1]!;
+    const h = b[3] - b[1];
+    // The stars' own band: the top of the line's box, under half its height.
+    const band: Rect = [Math.round(b[0] + 3 * stars.pitch), Math.round(b[1] + 0.15 * h), b[2], Math.round(b[1] + 0.5 * h)];
+    const boxes = [stars.boxes[0]!, band, ...stars.boxes.slice(2)];
+    const out = reboxRuleLines(stars.rgb, boxes);
+    expect(Math.abs(out[1]![1] - b[1])).toBeLessThanOrEqual(3);
+    expect(Math.abs(out[1]![3] - b[3])).toBeLessThanOrEqual(3);
+    expect(out[1]![2]).toBeGreaterThanOrEqual(b[2] - 4);
   });
 });

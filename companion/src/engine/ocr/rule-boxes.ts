@@ -16,6 +16,8 @@ export const RULE_BOX = {
   maxHeight: 0.85,
   /** …and wider than this (median box heights). */
   minWidth: 6,
+  /** At most this high (median box heights), a wide box is a rule of marks (stars sit high and small in their cells). */
+  starRowHeight: 0.45,
   /** Share of its inked columns a rule's box has inked in a thin band only (dashes; a text line's letters have stems). */
   dashShare: 0.6,
   /** Ink this close (box heights) to the box's end, in the line's band, belongs to it. */
@@ -48,7 +50,9 @@ export function ruleLineBoxes(img: Rgb, rects: readonly Rect[]): RuleBoxes {
   if (rects.length < 3) return none();
   const h = median(rects.map((r) => r[3] - r[1]));
   const ink = inkTest(img);
-  const thin = (r: Rect) => r[3] - r[1] < RULE_BOX.maxHeight * h && r[2] - r[0] > RULE_BOX.minWidth * h && dashShare(ink, r, h) >= RULE_BOX.dashShare;
+  // A box under half a line high is a rule whatever its columns (a row of stars boxed round its
+  // stars, read in so thin a crop as stars and 水); a taller one must be dashes, not letters' stems.
+  const thin = (r: Rect) => r[3] - r[1] < RULE_BOX.maxHeight * h && r[2] - r[0] > RULE_BOX.minWidth * h && (r[3] - r[1] <= RULE_BOX.starRowHeight * h || dashShare(ink, r, h) >= RULE_BOX.dashShare);
   // A ruled line in no box and no drawn table (`/*-----*` + `/` alone on its row): boxed round its dashes first.
   const tables = framedTables(img, ink, findRules(img, ink));
   const free = findRules(img, ink)
