@@ -65,6 +65,19 @@ describe('PP-OCR pipeline on rendered text', () => {
     expect(out.blocks).toEqual([{ kind: 'table', firstLine: 0, lastLine: DRAWN.length - 1 }]);
   });
 
+  it("takes a page's own border round proportional text (a card, a framed selection) for no drawn table", async () => {
+    // The e2e's region at DPR 2: a 1 px CSS border (2 device pixels) round two lines of 28 px sans.
+    for (const scale of [1, 2]) {
+      const svg = textSvg(520 * scale, 120 * scale, [
+        { text: 'Quarterly report', x: 28 * scale, y: 50 * scale, size: 28 * scale },
+        { text: 'Revenue grew by 12 percent', x: 28 * scale, y: 92 * scale, size: 28 * scale },
+      ]).replace('</svg>', `<rect x="${4 * scale}" y="${4 * scale}" width="${512 * scale}" height="${112 * scale}" fill="none" stroke="#dddddd" stroke-width="${scale}"/></svg>`);
+      const out = await pipeline.recognizeBytes(renderSvgs([svg])[0]!);
+      expect(out.text).toBe('Quarterly report\nRevenue grew by 12 percent');
+      expect(out.blocks.filter((b) => b.kind === 'table')).toEqual([]);
+    }
+  });
+
   it('does not put two short lines of proportional text on a terminal grid', async () => {
     const out = await pipeline.recognizeBytes(caption);
     expect(out.text).toBe('Invoice 2048\nTotal due 315 EUR');

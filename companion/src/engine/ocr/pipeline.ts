@@ -170,8 +170,6 @@ export class OcrPipeline {
     settleCaseByPage(upright, crops);
     const t2 = performance.now();
     const laid: LaidLine[] = [];
-    // Character-drawn tables and terminal text are found from pixels; their lines are read on that grid.
-    const tables = scanTables(rgb, rects, recs.map((r, i) => latinEnd(rects[i]!, r.chars, r.pxPerStep, crops[i]!.width)));
     const spaced = recs.map((r, i) => spaceLineWithPitch(r.chars, r.pxPerStep, crops[i]!));
     // One line fitting a grid can be chance (a serif line did); monospace text has several that
     // agree. Every line of a size that has such agreeing lines is then read on their common grid
@@ -179,6 +177,10 @@ export class OcrPipeline {
     const similar = (a: number, b: number) => Math.abs(crops[a]!.height - crops[b]!.height) <= 0.15 * crops[a]!.height;
     const own = spaced.map((sp, i) => (sp.pitch !== undefined && !turned[i] ? sp.pitch : undefined));
     const agreed = own.map((p, i) => (p !== undefined && own.filter((q, k) => k !== i && q !== undefined && Math.abs(q - p) <= 0.1 * p && similar(i, k)).length >= 2 ? p : undefined));
+    // Character-drawn tables and terminal text are found from pixels; their lines are read on that grid
+    // (a bare frame round lines none of which is monospace is a card, see table-rules.ts).
+    const latinEnds = recs.map((r, i) => latinEnd(rects[i]!, r.chars, r.pxPerStep, crops[i]!.width));
+    const tables = scanTables(rgb, rects, latinEnds, agreed.map((p) => p !== undefined));
     spaced.forEach((sp, i) => {
       const proportional = { text: sp.proportionalText, proportionalText: sp.proportionalText };
       if (turned[i]) return (spaced[i] = proportional);

@@ -27,14 +27,22 @@ const insideTable = (t: Table, r: Rect) => centreY(r) > t.y0 && centreY(r) < t.y
  * The page's character-drawn tables and their grid, from pixels alone (before the text is
  * read), or undefined when there are none. `rects` are the detector's text boxes.
  */
-export function scanTables(img: Rgb, rects: readonly Rect[], latinEnds: readonly number[] = []): TableScan | undefined {
+export function scanTables(img: Rgb, rects: readonly Rect[], latinEnds: readonly number[] = [], monospace?: readonly boolean[]): TableScan | undefined {
   const ink = inkTest(img);
-  const tables = framedTables(img, ink, findRules(img, ink));
+  const tables = framedTables(img, ink, findRules(img, ink)).filter((t) => !monospace || !isCard(t, rects, monospace));
   if (!tables.length) return pageGrid(img, ink, rects, latinEnds);
   const cells = rects.filter((r) => tables.some((t) => insideTable(t, r)));
   const h = median(cells.map((r) => r[3] - r[1]));
   const grid = cells.length ? findCharGrid(columnProfile(img, ink, cells), 0.32 * h, 0.7 * h, 0.15) : undefined;
   return grid && { tables, grid: pinToEnds(img, ink, tables[0]!, grid), ink };
+}
+
+/**
+ * A bare frame (a top and a bottom rule, nothing ruled between) round text none of which is
+ * monospace is the page's own border (a card, a framed selection), not a table drawn with characters.
+ */
+function isCard(t: Table, rects: readonly Rect[], monospace: readonly boolean[]): boolean {
+  return t.rules.length === 2 && !rects.some((r, i) => monospace[i] && insideTable(t, r));
 }
 
 /** x centre of the first (or last) vertical stroke run in row y between x0 and x1. */
