@@ -75,6 +75,11 @@ export interface Blob {
   bottom: number;
 }
 
+/** Every 8-connected blob of a line crop's ink (the whole crop: marks above and below the text band too). */
+export function inkBlobs(mask: Mask): Blob[] {
+  return blobs(mask, [0, mask.height - 1]).list;
+}
+
 /** Connected ink (8-neighbours) inside the band's rows: one blob per glyph where glyphs do not touch. */
 function blobs(m: Mask, [b0, b1]: [number, number]): { label: Int32Array; list: Blob[] } {
   const label = new Int32Array(m.width * m.height).fill(-1);

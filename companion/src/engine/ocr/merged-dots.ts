@@ -1,6 +1,5 @@
 import type { CtcChar } from './ctc';
-import { glyphBlobs, inkMask, type Mask } from './glyph-shape';
-import { growComponent } from './ink-components';
+import { glyphBlobs, inkBlobs, inkMask, type Blob, type Mask } from './glyph-shape';
 import { median } from './median';
 import type { LineGlyphs } from './one-or-ell';
 import type { Rgb } from './raster';
@@ -24,32 +23,7 @@ const X_LETTERS = /^[acemnorsuvwxz]$/;
 /** Glyphs standing on the baseline (no descender). */
 const ON_BASELINE = /^[a-fh-ik-oq-xzA-PR-Z0-9]$/;
 
-export interface InkBlob {
-  x0: number;
-  x1: number;
-  top: number;
-  bottom: number;
-}
-type Dot = InkBlob;
-
-/** Every 8-connected blob of a line crop's ink (the whole crop: marks above and below the text band too). */
-export function inkBlobs(mask: Mask): InkBlob[] {
-  const seen = new Uint8Array(mask.width * mask.height);
-  const found: InkBlob[] = [];
-  for (let i = 0; i < seen.length; i++) {
-    if (!mask.ink[i] || seen[i]) continue;
-    seen[i] = 1;
-    const d = { x0: Infinity, x1: -Infinity, top: Infinity, bottom: -Infinity };
-    growComponent(mask.width, [0, 0, mask.width, mask.height], i, (q) => !!mask.ink[q] && !seen[q] && ((seen[q] = 1), true), (x, y) => {
-      d.x0 = Math.min(d.x0, x);
-      d.x1 = Math.max(d.x1, x);
-      d.top = Math.min(d.top, y);
-      d.bottom = Math.max(d.bottom, y);
-    });
-    found.push(d);
-  }
-  return found;
-}
+type Dot = Blob;
 
 /** Blobs of at most `size` px each way, whose bottom is on the baseline or up to `slack` above it. */
 function dotBlobs(mask: Mask, size: number, baseline: number, slack: number): Dot[] {

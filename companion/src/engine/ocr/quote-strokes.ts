@@ -1,6 +1,6 @@
 import type { CtcChar } from './ctc';
-import { inkMask } from './glyph-shape';
-import { inkBlobs, lineMetrics } from './merged-dots';
+import { inkBlobs, inkMask } from './glyph-shape';
+import { lineMetrics } from './merged-dots';
 import type { LineGlyphs } from './one-or-ell';
 import type { Rgb } from './raster';
 
