@@ -2,6 +2,7 @@ import { inkTest, type InkTest } from './char-grid';
 import type { LaidLine } from './layout';
 import { median } from './median';
 import type { Rgb } from './raster';
+import { strokeLean } from './tick-shape';
 
 /**
  * A Markdown fence (```) on a raw-text page, read as `I I I`, `A I`, `...` or `)`: three small
@@ -31,14 +32,7 @@ function strokes(ink: InkTest, box: readonly number[], img: Rgb): Stroke[] {
   let run: { x0: number; xs: number[]; ys: number[] } | undefined;
   const close = (x: number) => {
     if (!run) return;
-    const n = run.xs.length;
-    const mx = run.xs.reduce((s, v) => s + v, 0) / n, my = run.ys.reduce((s, v) => s + v, 0) / n;
-    let cov = 0, varY = 0;
-    run.xs.forEach((v, i) => {
-      cov += (v - mx) * (run!.ys[i]! - my);
-      varY += (run!.ys[i]! - my) ** 2;
-    });
-    if (n >= 3) out.push({ x0: run.x0, x1: x, lean: varY > 0 ? cov / varY : 0 });
+    if (run.xs.length >= 3) out.push({ x0: run.x0, x1: x, lean: strokeLean(run.xs, run.ys) });
     run = undefined;
   };
   for (let x = x0; x < x1; x++) {

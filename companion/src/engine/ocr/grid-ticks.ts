@@ -1,4 +1,5 @@
 import type { InkTest } from './char-grid';
+import { strokeLean } from './tick-shape';
 
 /**
  * Quote marks on a character grid that the recogniser left out or misread: a backtick closing
@@ -63,15 +64,7 @@ export function tickInCell(ink: InkTest, x0: number, x1: number, band: readonly 
     if (row.some((x, i) => i > 0 && x - row[i - 1]! > 1)) return undefined;
   }
   if (maxY - minY + 1 < 2) return undefined;
-  const n = xs.length;
-  const mx = xs.reduce((s, v) => s + v, 0) / n;
-  const my = ys.reduce((s, v) => s + v, 0) / n;
-  let cov = 0, varY = 0;
-  for (let i = 0; i < n; i++) {
-    cov += (xs[i]! - mx) * (ys[i]! - my);
-    varY += (ys[i]! - my) ** 2;
-  }
-  const lean = varY > 0 ? cov / varY : 0;
+  const lean = strokeLean(xs, ys);
   if (lean >= GRID_TICK.backtickLean) return '`';
   // An apostrophe only where a blank was read, standing in the cell's middle (one stroke of a
   // double quote cut by the cell's edge would look the same).

@@ -35,19 +35,25 @@ export function strokeAt(mask: Mask, cx: number, x0: number, x1: number, y0: num
   }
   if (seed < 0) return undefined;
   const seen = new Set([seed]);
-  let n = 0, sx = 0, sy = 0, sxy = 0, syy = 0, top = Infinity, bottom = -Infinity;
+  const xs: number[] = [], ys: number[] = [];
   growComponent(width, [Math.max(0, x0), y0, Math.min(width, x1), y1], seed, (q) => !!ink[q] && !seen.has(q) && (seen.add(q), true), (x, y) => {
-    n++;
-    sx += x;
-    sy += y;
-    sxy += x * y;
-    syy += y * y;
-    top = Math.min(top, y);
-    bottom = Math.max(bottom, y);
+    xs.push(x);
+    ys.push(y);
   });
-  const varY = syy / n - (sy / n) ** 2;
-  const covXY = sxy / n - (sx / n) * (sy / n);
-  return { lean: varY > 0 ? covXY / varY : 0, height: bottom - top + 1 };
+  return { lean: strokeLean(xs, ys), height: Math.max(...ys) - Math.min(...ys) + 1 };
+}
+
+/** How far a stroke's ink pixels (xs[i], ys[i]) move right per row going down: the least-squares slope of x on y (0 for one row). */
+export function strokeLean(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((s, v) => s + v, 0) / n;
+  const my = ys.reduce((s, v) => s + v, 0) / n;
+  let cov = 0, varY = 0;
+  for (let i = 0; i < n; i++) {
+    cov += (xs[i]! - mx) * (ys[i]! - my);
+    varY += (ys[i]! - my) ** 2;
+  }
+  return varY > 0 ? cov / varY : 0;
 }
 
 /** The crop's text rows: from the first to the last row with more than a sliver of ink. */
