@@ -54,8 +54,9 @@ export function ruleLineBoxes(img: Rgb, rects: readonly Rect[]): RuleBoxes {
   // stars, read in so thin a crop as stars and 水); a taller one must be dashes, not letters' stems.
   const thin = (r: Rect) => r[3] - r[1] < RULE_BOX.maxHeight * h && r[2] - r[0] > RULE_BOX.minWidth * h && (r[3] - r[1] <= RULE_BOX.starRowHeight * h || dashShare(ink, r, h) >= RULE_BOX.dashShare);
   // A ruled line in no box and no drawn table (`/*-----*` + `/` alone on its row): boxed round its dashes first.
-  const tables = framedTables(img, ink, findRules(img, ink));
-  const free = findRules(img, ink)
+  const rules = findRules(img, ink);
+  const tables = framedTables(img, ink, rules);
+  const free = rules
     .filter((r) => !tables.some((t) => r.y0 >= t.y0 && r.y1 <= t.y1))
     .map((r): Rect => {
       // Boxes in its row (a line number before it) cut it back.
