@@ -1,7 +1,7 @@
 import { borderColor } from './detector';
 import { median } from './median';
 import type { Rect, Rgb } from './raster';
-import { framedTables, findRules } from './ruled-lines';
+import { framedTables, rulesOf } from './ruled-lines';
 import { inkTest } from './char-grid';
 import { growComponent } from './ink-components';
 
@@ -179,7 +179,7 @@ export function addMissedMarks(img: Rgb, rects: readonly Rect[]): MarkedBoxes {
   if (!ink) return out;
   const h = median(rects.map((r) => r[3] - r[1]));
   const pageInk = inkTest(img);
-  const tables = framedTables(img, pageInk, findRules(img, pageInk));
+  const tables = framedTables(img, pageInk, rulesOf(img));
   const inTable = (m: Blob) => tables.some((t) => m.y1 >= t.y0 - h && m.y0 <= t.y1 + h && m.x1 >= t.x0 && m.x0 <= t.x1);
   // A detected box much shorter than a line, alone on its row, may hold a mark cut to its own
   // height (a lone `}` or fence read as nothing): it is read again as a mark alone.

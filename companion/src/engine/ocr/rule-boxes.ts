@@ -1,7 +1,7 @@
 import { inkTest, type InkTest } from './char-grid';
 import { DASH_RULE } from './grid-cells';
 import { median } from './median';
-import { findRules, framedTables } from './ruled-lines';
+import { framedTables, rulesOf } from './ruled-lines';
 import type { Rect, Rgb } from './raster';
 
 /**
@@ -54,7 +54,7 @@ export function ruleLineBoxes(img: Rgb, rects: readonly Rect[]): RuleBoxes {
   // stars, read in so thin a crop as stars and 水); a taller one must be dashes, not letters' stems.
   const thin = (r: Rect) => r[3] - r[1] < RULE_BOX.maxHeight * h && r[2] - r[0] > RULE_BOX.minWidth * h && (r[3] - r[1] <= RULE_BOX.starRowHeight * h || dashShare(ink, r, h) >= RULE_BOX.dashShare);
   // A ruled line in no box and no drawn table (`/*-----*` + `/` alone on its row): boxed round its dashes first.
-  const rules = findRules(img, ink);
+  const rules = rulesOf(img);
   const tables = framedTables(img, ink, rules);
   const free = rules
     .filter((r) => !tables.some((t) => r.y0 >= t.y0 && r.y1 <= t.y1))

@@ -1,4 +1,4 @@
-import type { InkTest } from './char-grid';
+import { inkTest, type InkTest } from './char-grid';
 import type { Rgb } from './raster';
 
 /**
@@ -32,6 +32,15 @@ function rowShare(img: Rgb, ink: InkTest, y: number, x0: number, x1: number): nu
   let n = 0;
   for (let x = x0; x <= x1; x++) if (ink(x, y)) n++;
   return n / (x1 - x0 + 1);
+}
+
+const pageRules = new WeakMap<Rgb, readonly Rule[]>();
+
+/** The page's ruled lines on its own ink (`inkTest`), found once per image: missed marks, banner boxes and drawn tables each ask. */
+export function rulesOf(img: Rgb): readonly Rule[] {
+  let rules = pageRules.get(img);
+  if (!rules) pageRules.set(img, (rules = findRules(img, inkTest(img))));
+  return rules;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { LaidLine } from './layout';
 import { cellAt, columnProfile, findCharGrid, inkTest, type CharGrid, type InkTest } from './char-grid';
 import { median } from './median';
 import type { Rect, Rgb } from './raster';
-import { findRules, framedTables, type Rule, type Table } from './ruled-lines';
+import { framedTables, rulesOf, type Rule, type Table } from './ruled-lines';
 import { cellInk, checkCells, isDash, WIDE } from './grid-cells';
 
 /**
@@ -29,7 +29,7 @@ const insideTable = (t: Table, r: Rect) => centreY(r) > t.y0 && centreY(r) < t.y
  */
 export function scanTables(img: Rgb, rects: readonly Rect[], latinEnds: readonly number[] = [], monospace?: readonly boolean[]): TableScan | undefined {
   const ink = inkTest(img);
-  const tables = framedTables(img, ink, findRules(img, ink)).filter((t) => !monospace || !isCard(t, rects, monospace));
+  const tables = framedTables(img, ink, rulesOf(img)).filter((t) => !monospace || !isCard(t, rects, monospace));
   if (!tables.length) return pageGrid(img, ink, rects, latinEnds);
   const cells = rects.filter((r) => tables.some((t) => insideTable(t, r)));
   const h = median(cells.map((r) => r[3] - r[1]));
