@@ -80,6 +80,19 @@ export function inkBlobs(mask: Mask): Blob[] {
   return blobs(mask, [0, mask.height - 1]).list;
 }
 
+type FoundBlobs = { label: Int32Array; list: readonly Blob[] };
+/** A line's text band and its blobs, found once per mask: several rules measure the same line's glyphs. */
+const bandBlobsOf = new WeakMap<Mask, { band: [number, number]; found: FoundBlobs }>();
+
+function bandBlobs(mask: Mask): { band: [number, number]; found: FoundBlobs } {
+  let got = bandBlobsOf.get(mask);
+  if (!got) {
+    const band = textBand(mask);
+    bandBlobsOf.set(mask, (got = { band, found: blobs(mask, band) }));
+  }
+  return got;
+}
+
 /** Connected ink (8-neighbours) inside the band's rows: one blob per glyph where glyphs do not touch. */
 function blobs(m: Mask, [b0, b1]: [number, number]): { label: Int32Array; list: Blob[] } {
   const label = new Int32Array(m.width * m.height).fill(-1);
@@ -108,15 +121,15 @@ function blobs(m: Mask, [b0, b1]: [number, number]): { label: Int32Array; list: 
  * centred nearest to it (a kerned neighbour's arm reaching over "o" in "Yo" is centred elsewhere).
  * Undefined where that blob spans a neighbour's spike too (touching glyphs: no single height).
  */
-function glyphBlob(m: Mask, found: { label: Int32Array; list: Blob[] }, [b0, b1]: [number, number], centres: readonly number[], i: number): Blob | undefined {
+function glyphBlob(m: Mask, found: FoundBlobs, [b0, b1]: [number, number], centres: readonly number[], i: number): Blob | undefined {
   const c = Math.round(centres[i]! - 0.5);
+  const off = (b: Blob) => Math.abs((b.x0 + b.x1) / 2 - centres[i]!);
   let best: Blob | undefined;
   for (let x = Math.max(0, c - 1); x <= Math.min(m.width - 1, c + 1); x++) {
     for (let y = b0; y <= b1; y++) {
       const l = found.label[y * m.width + x]!;
       if (l < 0) continue;
       const blob = found.list[l]!;
-      const off = (b: Blob) => Math.abs((b.x0 + b.x1) / 2 - centres[i]!);
       if (!best || off(blob) < off(best)) best = blob;
     }
   }
@@ -128,15 +141,14 @@ function glyphBlob(m: Mask, found: { label: Int32Array; list: Blob[] }, [b0, b1]
 /** Each glyph's own ink blob (see glyphBlob), for shape checks elsewhere (one-or-ell.ts). */
 export function glyphBlobs(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): Array<Blob | undefined> {
   const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * pxPerStep);
-  const band = textBand(mask);
-  const found = blobs(mask, band);
+  const { band, found } = bandBlobs(mask);
   return glyphs.map((_, i) => glyphBlob(mask, found, band, centres, i));
 }
 
 /** A line's glyphs measured in its crop: each glyph's blob, the baseline, x-height and cap height. */
 interface LineInk {
   centres: number[];
-  blobs: Blob[];
+  blobs: readonly Blob[];
   own: Array<Blob | undefined>;
   baseline: number;
   heights: number[];
@@ -146,8 +158,7 @@ interface LineInk {
 
 function measureLine(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): LineInk | undefined {
   const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * pxPerStep);
-  const band = textBand(mask);
-  const found = blobs(mask, band);
+  const { band, found } = bandBlobs(mask);
   const own = glyphs.map((_, i) => glyphBlob(mask, found, band, centres, i));
   // Heights above the baseline (where small letters without descenders end): what hangs below does not matter.
   const bottoms = own.filter((b, i): b is Blob => b !== undefined && (X_HEIGHT.test(glyphs[i]!.char) || CAP_HEIGHT.test(glyphs[i]!.char)));

@@ -46,17 +46,14 @@ export function withMissedLines(img: Rgb, all: readonly Rect[]): Rect[] {
   if (h < 6) return [...all];
   const undersized = (r: Rect) => r[3] - r[1] < MISSED_LINE.undersized * h && r[2] - r[0] < MISSED_LINE.maxWidth * h;
   const rects = all.filter((r) => !undersized(r));
-  const ink = inkPixels(img);
   const { width, height } = img;
-  const covered = new Uint8Array(width * height);
+  // Ink outside the boxes (and their one-pixel margin).
+  const free = inkPixels(img).slice();
   for (const r of rects) {
     for (let y = Math.max(0, Math.floor(r[1]) - 1); y < Math.min(height, Math.ceil(r[3]) + 1); y++) {
-      covered.fill(1, y * width + Math.max(0, Math.floor(r[0]) - 1), y * width + Math.min(width, Math.ceil(r[2]) + 1));
+      free.fill(0, y * width + Math.max(0, Math.floor(r[0]) - 1), y * width + Math.min(width, Math.ceil(r[2]) + 1));
     }
   }
-  // Ink outside the boxes (`covered` turned into that mask in place).
-  const free = covered;
-  for (let i = 0; i < free.length; i++) free[i] = covered[i] ? 0 : ink[i]!;
   const pieces = inkPieces(width, height, free, Math.ceil(MISSED_LINE.maxHeight * h) + 2);
   const joined = joinPieces(pieces.filter((p) => p.y1 - p.y0 + 1 <= MISSED_LINE.maxHeight * h), MISSED_LINE.joinGap * h);
   const rows = rects.map((r) => ({ x0: r[0], y0: r[1], x1: r[2], y1: r[3] }));

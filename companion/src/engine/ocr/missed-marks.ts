@@ -51,22 +51,22 @@ function strongInk(img: Rgb, rects: readonly Rect[]): Uint8Array | undefined {
   const bg = 0.299 * r + 0.587 * g + 0.114 * b;
   const d = img.data;
   const n = img.width * img.height;
-  const off = new Float32Array(n);
-  for (let i = 0, j = 0; i < n; i++, j += 3) off[i] = Math.abs(0.299 * d[j]! + 0.587 * d[j + 1]! + 0.114 * d[j + 2]! - bg);
+  // Luminance off the background, in float32 (as the threshold below is compared with).
+  const offAt = (j: number) => Math.fround(Math.abs(0.299 * d[j]! + 0.587 * d[j + 1]! + 0.114 * d[j + 2]! - bg));
   // The text's contrast: the strongest ink in the boxes (a high percentile, not the maximum).
   const diffs: number[] = [];
   for (const rect of rects) {
     const [x0, y0, x1, y1] = rect.map(Math.round) as Rect;
     const step = Math.max(1, Math.floor((x1 - x0) / 64));
-    for (let y = Math.max(0, y0); y < Math.min(img.height, y1); y += 2) for (let x = Math.max(0, x0); x < Math.min(img.width, x1); x += step) diffs.push(off[y * img.width + x]!);
+    for (let y = Math.max(0, y0); y < Math.min(img.height, y1); y += 2) for (let x = Math.max(0, x0); x < Math.min(img.width, x1); x += step) diffs.push(offAt(3 * (y * img.width + x)));
   }
   if (diffs.length < 50) return undefined;
-  diffs.sort((p, q) => p - q);
-  const contrast = diffs[Math.floor(0.98 * (diffs.length - 1))]!;
+  const sorted = Float64Array.from(diffs).sort();
+  const contrast = sorted[Math.floor(0.98 * (sorted.length - 1))]!;
   if (contrast < 40) return undefined;
   const t = MISSED_MARKS.inkShare * contrast;
   const ink = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (off[i]! >= t) ink[i] = 1;
+  for (let i = 0, j = 0; i < n; i++, j += 3) if (offAt(j) >= t) ink[i] = 1;
   return ink;
 }
 
