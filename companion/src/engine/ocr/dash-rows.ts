@@ -1,6 +1,6 @@
 import { inkTest, type InkTest } from './char-grid';
 import type { LaidLine } from './layout';
-import { median } from './median';
+import { monoMetrics } from './mono-metrics';
 import type { Rgb } from './raster';
 
 /**
@@ -18,16 +18,15 @@ export const DASH_ROW = {
 
 export function readDashRows(img: Rgb, lines: readonly LaidLine[]): LaidLine[] {
   let ink: InkTest | undefined;
-  const mono = lines.filter((l) => l.pitch !== undefined);
+  // Dashes alone seldom show their own pitch, and their box is a thin strip: the page's
+  // monospace lines tell the pitch and the line's height (the bars reach up and down it).
+  const metrics = monoMetrics(lines);
   return joinRowPieces(lines).map((l) => {
-    if (!DASH_ROW.readings.test(l.text)) return l;
-    // Dashes alone seldom show their own pitch, and their box is a thin strip: the page's
-    // monospace lines tell the pitch and the line's height (the bars reach up and down it).
-    if (mono.length < 2) return l;
-    const lineH = median(mono.map((m) => m.box[3] - m.box[1]));
+    if (!DASH_ROW.readings.test(l.text) || !metrics) return l;
+    const { lineH } = metrics;
     const h = l.box[3] - l.box[1];
     if (h > 1.3 * lineH) return l;
-    const pitch = l.pitch ?? median(mono.map((m) => m.pitch!));
+    const pitch = l.pitch ?? metrics.pitch;
     const mid = (l.box[1] + l.box[3]) / 2;
     const band: LaidLine = h >= lineH ? l : { ...l, box: [l.box[0], mid - lineH / 2, l.box[2], mid + lineH / 2] };
     ink ??= inkTest(img);

@@ -1,6 +1,6 @@
 import { inkTest, type InkTest } from './char-grid';
 import type { LaidLine } from './layout';
-import { median } from './median';
+import { monoMetrics } from './mono-metrics';
 import type { Rgb } from './raster';
 import { strokeLean } from './tick-shape';
 
@@ -53,10 +53,9 @@ function strokes(ink: InkTest, box: readonly number[], img: Rgb): Stroke[] {
 }
 
 export function readFenceLines(img: Rgb, lines: readonly LaidLine[]): LaidLine[] {
-  const mono = lines.filter((l) => l.pitch !== undefined);
-  if (mono.length < 2) return [...lines];
-  const lineH = median(mono.map((l) => l.box[3] - l.box[1]));
-  const pitch = median(mono.map((l) => l.pitch!));
+  const metrics = monoMetrics(lines);
+  if (!metrics) return [...lines];
+  const { lineH, pitch } = metrics;
   let ink: InkTest | undefined;
   return lines.map((l) => {
     if (l.pitch !== undefined || !FENCE_LINE.readings.test(l.text) || l.box[3] - l.box[1] > FENCE_LINE.maxHeight * lineH) return l;
