@@ -20,6 +20,7 @@ import { addMissedMarks, markFromShape, unreadBoxes } from './missed-marks';
 import { withMissedLines } from './missed-lines';
 import { keepReading, ruleLineBoxes } from './rule-boxes';
 import { settleOneOrEll } from './one-or-ell';
+import { dropGhostStems } from './ghost-stems';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
 import { restoreMergedDots } from './merged-dots';
@@ -161,6 +162,8 @@ export class OcrPipeline {
     await readUnreadStarts(this.recognizer, crops, recs, turned, signal);
     // `1` or `l` by the page's sure ones (see one-or-ell.ts).
     const upright = recs.map((r, i) => (turned[i] ? { chars: [], pxPerStep: r.pxPerStep } : r));
+    // A small `d` read `dl` or `cd` (see ghost-stems.ts).
+    dropGhostStems(upright, crops);
     settleOneOrEll(upright, crops);
     // Dots CTC wrote once ("[FILE]..." read "[FILE]..", see merged-dots.ts).
     restoreMergedDots(upright, crops);
