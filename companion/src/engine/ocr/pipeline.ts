@@ -21,6 +21,7 @@ import { withMissedLines } from './missed-lines';
 import { keepReading, ruleLineBoxes } from './rule-boxes';
 import { settleOneOrEll } from './one-or-ell';
 import { dropGhostStems } from './ghost-stems';
+import { settleDotlessI } from './dotless-i';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
 import { restoreMergedDots } from './merged-dots';
@@ -165,6 +166,8 @@ export class OcrPipeline {
     // A small `d` read `dl` or `cd` (see ghost-stems.ts).
     dropGhostStems(upright, crops);
     settleOneOrEll(upright, crops);
+    // "UiD" for "UID": a stroke of cap height with no dot is the capital (see dotless-i.ts).
+    settleDotlessI(upright, crops);
     // Dots CTC wrote once ("[FILE]..." read "[FILE]..", see merged-dots.ts).
     restoreMergedDots(upright, crops);
     // `'rpm'` read `“rpm"`: one stroke is a single quote (see quote-strokes.ts).
