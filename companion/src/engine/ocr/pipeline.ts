@@ -22,6 +22,7 @@ import { keepReading, ruleLineBoxes } from './rule-boxes';
 import { settleOneOrEll } from './one-or-ell';
 import { dropGhostStems } from './ghost-stems';
 import { settleDotlessI } from './dotless-i';
+import { fixAnglePairs } from './bracket-pairs';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
 import { restoreMergedDots } from './merged-dots';
@@ -174,6 +175,8 @@ export class OcrPipeline {
     settleQuoteStrokes(upright, crops);
     // The case of a lone "Oct" or "C" by the page's letters of its size (see page-case.ts).
     settleCaseByPage(upright, crops);
+    // `<目标〉` → `<目标>` (see bracket-pairs.ts).
+    for (const r of upright) fixAnglePairs(r.chars);
     const t2 = performance.now();
     const laid: LaidLine[] = [];
     const spaced = recs.map((r, i) => spaceLineWithPitch(r.chars, r.pxPerStep, crops[i]!));
