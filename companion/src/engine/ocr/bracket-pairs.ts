@@ -18,3 +18,28 @@ export function fixBracketPairs(text: string): string {
   }
   return chars.join('');
 }
+
+/** Full-width angle brackets and the ASCII signs they stand for in small type. */
+const ANGLE_OPEN = /^[<〈《]$/u;
+const ANGLE_CLOSE = /^[>〉》]$/u;
+
+/**
+ * `<目标〉`, `<命令》`: an angle bracket read full-width whose partner on the line is ASCII is
+ * ASCII too (man pages write `<name>` around Chinese words). On the glyphs, before spacing, so
+ * the blank after it is judged as after an ASCII mark. An arrow's `>` (`->`, `=>`) closes nothing.
+ */
+export function fixAnglePairs<T extends { char: string }>(chars: T[]): void {
+  if (!chars.some((c) => c.char === '〉' || c.char === '》' || c.char === '〈' || c.char === '《')) return;
+  const open: number[] = [];
+  chars.forEach((c, i) => {
+    if (ANGLE_OPEN.test(c.char)) open.push(i);
+    else if (ANGLE_CLOSE.test(c.char) && !(c.char === '>' && /^[-=]$/.test(chars[i - 1]?.char ?? '')) && open.length) {
+      const o = open.pop()!;
+      const ascii = (k: number) => chars[k]!.char === '<' || chars[k]!.char === '>';
+      if (ascii(o) !== ascii(i)) {
+        chars[o] = { ...chars[o]!, char: '<' };
+        chars[i] = { ...chars[i]!, char: '>' };
+      }
+    }
+  });
+}

@@ -56,7 +56,7 @@ function computeInkMask(crop: Rgb): Mask {
  * The line's own rows: the run of inked rows around the most inked one. A line crop often holds
  * the descenders of the line above or the capitals of the one below, apart by blank rows.
  */
-function textBand(m: Mask): [number, number] {
+export function textBand(m: Mask): [number, number] {
   const rows = new Uint32Array(m.height);
   for (let y = 0; y < m.height; y++) for (let x = 0; x < m.width; x++) rows[y]! += m.ink[y * m.width + x]!;
   let peak = 0;

@@ -20,6 +20,9 @@ import { addMissedMarks, markFromShape, unreadBoxes } from './missed-marks';
 import { withMissedLines } from './missed-lines';
 import { keepReading, ruleLineBoxes } from './rule-boxes';
 import { settleOneOrEll } from './one-or-ell';
+import { dropGhostStems } from './ghost-stems';
+import { settleDotlessI } from './dotless-i';
+import { fixAnglePairs } from './bracket-pairs';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
 import { restoreMergedDots } from './merged-dots';
@@ -161,13 +164,19 @@ export class OcrPipeline {
     await readUnreadStarts(this.recognizer, crops, recs, turned, signal);
     // `1` or `l` by the page's sure ones (see one-or-ell.ts).
     const upright = recs.map((r, i) => (turned[i] ? { chars: [], pxPerStep: r.pxPerStep } : r));
+    // A small `d` read `dl` or `cd` (see ghost-stems.ts).
+    dropGhostStems(upright, crops);
     settleOneOrEll(upright, crops);
+    // "UiD" for "UID": a stroke of cap height with no dot is the capital (see dotless-i.ts).
+    settleDotlessI(upright, crops);
     // Dots CTC wrote once ("[FILE]..." read "[FILE]..", see merged-dots.ts).
     restoreMergedDots(upright, crops);
     // `'rpm'` read `“rpm"`: one stroke is a single quote (see quote-strokes.ts).
     settleQuoteStrokes(upright, crops);
     // The case of a lone "Oct" or "C" by the page's letters of its size (see page-case.ts).
     settleCaseByPage(upright, crops);
+    // `<目标〉` → `<目标>` (see bracket-pairs.ts).
+    for (const r of upright) fixAnglePairs(r.chars);
     const t2 = performance.now();
     const laid: LaidLine[] = [];
     const spaced = recs.map((r, i) => spaceLineWithPitch(r.chars, r.pxPerStep, crops[i]!));

@@ -7,6 +7,7 @@ import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
 import { pillNeighbours } from './pill-grid';
 import { backticksByShape } from './tick-shape';
+import { chineseLineSpace } from './chinese-line-gaps';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -226,6 +227,7 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
   const cjkAt = (k: number) => k < 0 || k >= glyphs.length || isCjk(glyphs[k]!.char);
   // Inside a pill, its own monospace grid tells the spaces (see pill-grid.ts).
   const pillNext = pills.length ? pillNeighbours(glyphs, pxPerStep, pills) : new Set<number>();
+  const chinese = glyphs.some((g) => isIdeograph(g.char));
   let text = glyphs[0]!.char;
   for (let i = 1; i < glyphs.length; i++) {
     const a = glyphs[i - 1]!;
@@ -233,6 +235,7 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
     const p = b.spaceBefore;
     const gap = gaps[i - 1]!;
     let space: boolean;
+    let extra: boolean | undefined;
     // At an inline-code pill's edge only the blank outside the pill counts (see code-pills.ts).
     const atPill = pills.length ? spaceAtPillEdge(pills, columns, ...between(i), inkHeight) : undefined;
     // Full-width punctuation after (or before) Chinese is Chinese punctuation; after Latin it is a
@@ -259,6 +262,9 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       space = p >= 0.5;
     } else if (p >= opts.spaceProb) {
       space = true;
+    } else if (chinese && (extra = chineseLineSpace(glyphs, i, gaps, inkHeight)) !== undefined) {
+      // Latin on a Chinese line: the blank decides (see chinese-line-gaps.ts).
+      space = extra;
     } else if ((a.char === '-' && /^[A-Za-z0-9-]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
       // "drwxr-xr-x", "well-known", "--build" (in a Chinese line, off the grid): a hyphen's narrow glyph leaves blanks as wide as a
       // word gap in monospace type; only the recogniser's own space counts there, or a dash standing
