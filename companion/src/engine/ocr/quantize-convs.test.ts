@@ -64,6 +64,25 @@ describe('quantizeConvs', () => {
     expect(opCount(int8, 'QuantizeLinear')).toBe(2 * REC_INT8_CONVS.length);
   });
 
+  it('runs the hard-swish after an int8 convolution as one HardSwish op', () => {
+    expect(opCount(int8, 'HardSwish')).toBe(REC_INT8_CONVS.length);
+    expect(opCount(int8, 'HardSigmoid')).toBe(opCount(fp32, 'HardSigmoid') - REC_INT8_CONVS.length);
+    expect(opCount(int8, 'Mul')).toBe(opCount(fp32, 'Mul') - REC_INT8_CONVS.length);
+  });
+
+  it('spends the levels of an output only a hard-swish reads above −3', () => {
+    const graph = onnx.ModelProto.decode(int8).graph!;
+    const conv = graph.node!.find((n) => n.name === REC_INT8_CONVS[0])!;
+    const y = conv.output![0]!.replace(/__int8_y$/, '');
+    const [lo, hi] = REC_RANGES[y]!;
+    expect(lo).toBeLessThan(-3);
+    const init = (name: string) => graph.initializer!.find((t) => t.name === name)!;
+    const scale = init(`${y}__scale`).floatData![0]!;
+    const zero = init(`${y}__zero`).rawData![0]!;
+    expect(scale).toBeCloseTo((hi + 3) / 255, 6);
+    expect(zero).toBe(Math.round(3 / scale));
+  });
+
   it('reads the same text as fp32 on real tuning-page crops', () => {
     const { fp32: a, int8: b } = reads;
     expect(a.text.length).toBeGreaterThan(30);

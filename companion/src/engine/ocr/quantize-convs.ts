@@ -14,6 +14,9 @@ const DT = onnx.TensorProto.DataType;
  * - activations: asymmetric uint8 per tensor, from the static ranges (calibrated on the
  *   tuning corpus only, see eval/calibrate.ts);
  * - bias: int32 at scale x_scale · w_scale, as QLinearConv expects.
+ * - an int8 convolution's x · HardSigmoid(x) after it becomes one HardSwish: onnxruntime cannot
+ *   fuse the activation into QLinearConv, and two readers of the dequantised output would each
+ *   get their own DequantizeLinear (same outputs, recogniser ×0.96 with every 1×1 convolution int8).
  * Convolutions `quantise` declines, or without both ranges, stay fp32 (sensitive layers). Returns
  * undefined, leaving the caller's fp32 model as it is, when the graph is not what the ranges
  * were calibrated on (a range names a tensor the graph lacks) or cannot be raised to opset 13.
@@ -45,11 +48,12 @@ export function quantizeConvs(modelBytes: Uint8Array, ranges: ActivationRanges, 
 
   // One QuantizeLinear → DequantizeLinear pair per activation tensor, shared by all its readers.
   const activationQdq = new Map<string, { scale: string; zeroPoint: string; scaleValue: number }>();
+  const floors = hardSwishFloors(graph.node!, floatsOf);
   const activation = (name: string) => {
     let q = activationQdq.get(name);
     if (!q) {
       const [lo, hi] = ranges[name]!;
-      const [min, max] = [Math.min(0, lo), Math.max(0, hi)];
+      const [min, max] = [Math.min(0, Math.max(lo, floors.get(name) ?? -Infinity)), Math.max(0, hi)];
       const scaleValue = Math.max(max - min, 1e-6) / 255;
       const zero = Math.max(0, Math.min(255, Math.round(-min / scaleValue)));
       q = {
@@ -120,6 +124,47 @@ export function quantizeConvs(modelBytes: Uint8Array, ranges: ActivationRanges, 
       ...qdq(`${base}_y`, y, activation(y)),
     );
   }
-  graph.node = nodes;
+  graph.node = hardSwishAfterInt8(nodes);
+  // HardSwish is opset 14; nothing else this graph uses changed meaning from 13 to 14.
+  model.opsetImport!.find((o) => !o.domain)!.version = 14;
   return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * Tensors read only by a hard-swish (x · HardSigmoid(x)), with the input below which it is 0
+ * (−β/α, −3): quantising such a tensor can clip its range there at no cost, which spends its
+ * 256 levels on the part that changes the output (a convolution's output reaches −45 where
+ * the hard-swish after it reads 0 from −3 down).
+ */
+function hardSwishFloors(nodes: readonly INodeProto[], floatsOf: (name: string | undefined) => { v: Float32Array } | undefined): Map<string, number> {
+  const readers = new Map<string, INodeProto[]>();
+  for (const n of nodes) for (const i of n.input ?? []) readers.set(i, [...(readers.get(i) ?? []), n]);
+  const attr = (n: INodeProto, name: string, fallback: number) => n.attribute?.find((a) => a.name === name)?.f ?? fallback;
+  const floors = new Map<string, number>();
+  for (const [x, rs] of readers) {
+    const sigmoid = rs.find((r) => r.opType === 'HardSigmoid');
+    const product = sigmoid && rs.find((r) => r.opType === 'Mul' && r.input?.length === 2 && r.input.includes(x) && r.input.includes(sigmoid.output![0]!));
+    const alpha = sigmoid ? attr(sigmoid, 'alpha', 0.2) : 0;
+    if (rs.length !== 2 || !product || !(alpha > 0) || floatsOf(x)) continue;
+    floors.set(x, -attr(sigmoid, 'beta', 0.5) / alpha);
+  }
+  return floors;
+}
+
+/** x · HardSigmoid(x; 1/6, 0.5) on a DequantizeLinear's output (an int8 convolution's) as one HardSwish (opset 14). */
+function hardSwishAfterInt8(nodes: readonly INodeProto[]): INodeProto[] {
+  const dequantised = new Set(nodes.filter((n) => n.opType === 'DequantizeLinear').map((n) => n.output![0]!));
+  const attr = (n: INodeProto, name: string) => n.attribute?.find((a) => a.name === name)?.f;
+  const out: INodeProto[] = [];
+  const dropped = new Set<INodeProto>();
+  for (const n of nodes) {
+    const x = n.input?.[0];
+    const isStandard = n.opType === 'HardSigmoid' && Math.abs((attr(n, 'alpha') ?? 0) - 1 / 6) < 1e-6 && Math.abs((attr(n, 'beta') ?? 0) - 0.5) < 1e-6;
+    const product = isStandard && x && dequantised.has(x) ? nodes.find((m) => m.opType === 'Mul' && m.input?.length === 2 && m.input.includes(x) && m.input.includes(n.output![0]!)) : undefined;
+    if (product) {
+      dropped.add(product);
+      out.push({ opType: 'HardSwish', name: `${n.name ?? x}__hardswish`, input: [x!], output: [product.output![0]!] });
+    } else out.push(n);
+  }
+  return out.filter((n) => !dropped.has(n));
 }

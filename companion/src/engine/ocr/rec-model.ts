@@ -23,9 +23,9 @@ export const REC_INT8_CONVS: readonly string[] = ['p2o.Conv.14', 'p2o.Conv.16', 
 /**
  * Whether to run the int8 recogniser: only when asked (`LOUPE_OCR_INT8=1`) and on x86 with VNNI
  * dot products (without them onnxruntime's u8·s8 kernels add pairs in saturating 16-bit). Off by
- * default: it saves about a fifth of the CPU per page and reads the check corpus no worse, but
- * shifts the space probabilities enough to flip a few spaces on ../shared/data/ocr-dev, whose
- * spacing rules were fitted to fp32 (English WER 0.79 % → 2.36 %; `>.env`, `^ pip ^`).
+ * default: it saves about an eighth of the CPU per page (tune, CER / WER 0.46 / 0.60 → 0.47 / 0.60 %),
+ * but shifts the space probabilities enough to flip a few spaces on ../shared/data/ocr-dev, whose
+ * spacing rules were fitted to fp32 (English WER 0.79 % → 1.31 %; `>.env`, `poetry \`if`; README "Sixth round").
  */
 export function int8Enabled(): boolean {
   if (process.env.LOUPE_OCR_INT8 !== '1' || arch() !== 'x64') return false;
