@@ -7,6 +7,7 @@ import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
 import { pillNeighbours } from './pill-grid';
 import { backticksByShape } from './tick-shape';
+import { emptyParensByShape } from './paren-rings';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -189,7 +190,8 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   if (read.length === 0) return { text: '', proportionalText: '' };
   // One Otsu mask per crop serves the glyph-shape fixes and the proportional spacing.
   const mask = inkMask(crop);
-  const glyphs = backticksByShape(correctByShape(read, pxPerStep, mask), pxPerStep, mask);
+  // `()` read as one ring first (paren-rings.ts): the case fixes would take it for a letter.
+  const glyphs = backticksByShape(correctByShape(emptyParensByShape(read, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask);
   const text = spaceProportional(glyphs, pxPerStep, mask, opts, findPills(crop));
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
