@@ -48,6 +48,8 @@ const ASCII_MARK = /^[\x21-\x7E]$/;
 // Full-width forms too: in Latin text they are misread ASCII marks and spaced like them.
 const NO_SPACE_AFTER = /^[([{_（]$/u;
 const NO_SPACE_BEFORE = /^[)\]},.;:!?_%），：；！？]$/u;
+/** A neighbour's inner side of an ASCII bracket: `{ x`, `x }` (not `_`, closing punctuation or full-width marks). */
+const BRACKET_SIDE = (a: string, b: string) => /^[([{]$/.test(a) || /^[)\]}]$/.test(b);
 
 export interface InkProfile {
   /** Per crop column: does it hold text ink? */
@@ -258,7 +260,10 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
     } else if ((isCjk(a.char) && isCjk(b.char)) || afterChinesePunct || beforeChinesePunct || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
       // Typography: no space inside brackets, before closing punctuation, around underscores
       // (a low glyph that leaves a blank-looking gap); only a confident space counts there.
-      space = p >= 0.5;
+      // Code set in a sans body font does space its braces ("{ help: 'foo' }"): inside a bracket a
+      // blank of a word gap that stands out from the line's letter gaps is typed (a monospace
+      // bracket's own blank is half a cell, under twice the letter gap).
+      space = p >= 0.5 || (BRACKET_SIDE(a.char, b.char) && !isCjk(a.char) && !isCjk(b.char) && p >= opts.weakSpaceProb && gap >= Math.max(3, opts.gapRatio * inkHeight, 2 * typical));
     } else if (p >= opts.spaceProb) {
       space = true;
     } else if ((a.char === '-' && /^[A-Za-z0-9-]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
