@@ -28,6 +28,7 @@ import { readFenceLines } from './fence-lines';
 import { readDashRows } from './dash-rows';
 import { proportionalOnPitch } from './line-period';
 import { restoreFenceOpeners } from './fence-openers';
+import { slashesOpeningLine } from './comment-slashes';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -207,7 +208,9 @@ export class OcrPipeline {
       if (unread.has(i)) return;
       const blobs = added.get(i);
       const shaped = blobs && markFromShape(blobs, rects[i]!);
-      const { text, pitch } = shaped ? { ...spaced[i]!, text: shaped } : spaced[i]!;
+      const { text: read, pitch } = shaped ? { ...spaced[i]!, text: shaped } : spaced[i]!;
+      // A comment's `//` read as bars (`III do`), told from its slant (comment-slashes.ts).
+      const text = turned[i] ? read : slashesOpeningLine(read, crops[i]!);
       if (!text.trim() || (!sure(i) && !shaped)) return;
       const box = rects[i]!.map((v) => Math.round(v)) as [number, number, number, number];
       const glyphs = r.chars.filter((c) => c.char !== ' ').length;
