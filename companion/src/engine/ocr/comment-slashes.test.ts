@@ -10,7 +10,8 @@ function crop(strokes: Array<[number, number]>): Rgb {
   for (const [x, shift] of strokes) {
     for (let y = 4; y <= 15; y++) {
       const at = Math.round(x + (shift * (y - 4)) / 11);
-      ink(at, y), ink(at + 1, y);
+      ink(at, y);
+      ink(at + 1, y);
     }
   }
   for (let y = 8; y <= 15; y++) for (let x = 30; x < 40; x++) if (y === 8 || y === 15 || x === 30 || x === 39) ink(x, y);

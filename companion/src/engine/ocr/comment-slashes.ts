@@ -24,12 +24,21 @@ function lean(m: Mask, b: Blob): number {
   const ys: number[] = [];
   for (let y = b.top; y <= b.bottom; y++) {
     let sum = 0, n = 0;
-    for (let x = b.x0; x <= b.x1; x++) if (m.ink[y * m.width + x]) (sum += x), n++;
-    if (n) xs.push(sum / n), ys.push(y);
+    for (let x = b.x0; x <= b.x1; x++) {
+      if (!m.ink[y * m.width + x]) continue;
+      sum += x;
+      n++;
+    }
+    if (!n) continue;
+    xs.push(sum / n);
+    ys.push(y);
   }
   const mx = xs.reduce((s, v) => s + v, 0) / xs.length, my = ys.reduce((s, v) => s + v, 0) / ys.length;
   let cov = 0, vy = 0;
-  xs.forEach((x, i) => ((cov += (x - mx) * (ys[i]! - my)), (vy += (ys[i]! - my) ** 2)));
+  xs.forEach((x, i) => {
+    cov += (x - mx) * (ys[i]! - my);
+    vy += (ys[i]! - my) ** 2;
+  });
   return vy > 0 ? cov / vy : 0;
 }
 

@@ -13,7 +13,10 @@ function fenceImage(ticks: Array<[number, number][]>, letters = true): Rgb {
   const dot = (x: number, y: number) => data.fill(230, (y * width + x) * 3, (y * width + x) * 3 + 3);
   for (const tick of ticks) for (const [x, y] of tick) dot(x, y);
   if (letters) {
-    for (let y = 9; y <= 20; y++) dot(44, y), dot(45, y);
+    for (let y = 9; y <= 20; y++) {
+      dot(44, y);
+      dot(45, y);
+    }
     for (let y = 9; y <= 17; y++) for (let x = 51; x <= 56; x++) if (y === 9 || y === 13 || y === 17 || x === 51) dot(x, y);
   }
   return { data, width, height };
