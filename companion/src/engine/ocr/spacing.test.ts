@@ -107,6 +107,9 @@ describe('word spacing', () => {
     const steps = [0, 2, 4, 6, 8, 10];
     const mono = '(help)'.split('').map((c, i) => ch(c, steps[i]!, c === 'h' || c === ')' ? 0.05 : 0));
     expect(spaceLine(mono, 10, crop(steps, 120))).toBe('(help)');
+    // A quote beside the bracket is narrow in monospace too: its blank is no word gap ("('x')").
+    const quoted = [ch('(', 0), ch("'", 2, 0.05), ch('x', 3), ch("'", 4), ch(')', 6, 0.05)];
+    expect(spaceLine(quoted, 10, crop([0, 2, 3, 4, 6], 80))).toBe("('x')");
   });
 });
 

@@ -48,8 +48,8 @@ const ASCII_MARK = /^[\x21-\x7E]$/;
 // Full-width forms too: in Latin text they are misread ASCII marks and spaced like them.
 const NO_SPACE_AFTER = /^[([{_（]$/u;
 const NO_SPACE_BEFORE = /^[)\]},.;:!?_%），：；！？]$/u;
-/** A neighbour's inner side of an ASCII bracket: `{ x`, `x }` (not `_`, closing punctuation or full-width marks). */
-const BRACKET_SIDE = (a: string, b: string) => /^[([{]$/.test(a) || /^[)\]}]$/.test(b);
+/** A letter or digit on the inner side of an ASCII bracket: `{ x`, `x }` (not `_`, quotes, punctuation or full-width marks). */
+const BRACKET_SIDE = (a: string, b: string) => (/^[([{]$/.test(a) && /^[A-Za-z0-9$]$/.test(b)) || (/^[A-Za-z0-9$]$/.test(a) && /^[)\]}]$/.test(b));
 
 export interface InkProfile {
   /** Per crop column: does it hold text ink? */
@@ -261,9 +261,10 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       // Typography: no space inside brackets, before closing punctuation, around underscores
       // (a low glyph that leaves a blank-looking gap); only a confident space counts there.
       // Code set in a sans body font does space its braces ("{ help: 'foo' }"): inside a bracket a
-      // blank of a word gap that stands out from the line's letter gaps is typed (a monospace
-      // bracket's own blank is half a cell, under twice the letter gap).
-      space = p >= 0.5 || (BRACKET_SIDE(a.char, b.char) && !isCjk(a.char) && !isCjk(b.char) && p >= opts.weakSpaceProb && gap >= Math.max(3, opts.gapRatio * inkHeight, 2 * typical));
+      // blank of a word gap that stands out from the line's letter gaps is typed, beside a letter
+      // or digit (a monospace bracket's own blank is half a cell; beside a narrow quote, as in
+      // `('x')`, monospace leaves a word gap of blank).
+      space = p >= 0.5 || (BRACKET_SIDE(a.char, b.char) && p >= opts.weakSpaceProb && gap >= Math.max(3, opts.gapRatio * inkHeight, 2 * typical));
     } else if (p >= opts.spaceProb) {
       space = true;
     } else if ((a.char === '-' && /^[A-Za-z0-9-]$/.test(b.char)) || (b.char === '-' && /^[A-Za-z0-9]$/.test(a.char))) {
