@@ -13,6 +13,8 @@ export interface LaidLine extends OcrLine {
   pitch?: number;
   /** Long enough to tell, and not monospace. */
   proportional?: boolean;
+  /** Its own ink has no period at the page's pitch (line-period.ts): kept off the page's character grid. */
+  offGrid?: boolean;
 }
 
 interface Row {

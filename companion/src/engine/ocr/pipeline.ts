@@ -29,6 +29,9 @@ import { restoreMergedDots } from './merged-dots';
 import { settleQuoteStrokes } from './quote-strokes';
 import { readFenceLines } from './fence-lines';
 import { readDashRows } from './dash-rows';
+import { proportionalOnPitch } from './line-period';
+import { restoreFenceOpeners } from './fence-openers';
+import { slashesOpeningLine } from './comment-slashes';
 
 export interface OcrPipelineOptions {
   threads?: number;
@@ -190,11 +193,17 @@ export class OcrPipeline {
     // (a bare frame round lines none of which is monospace is a card, see table-rules.ts).
     const latinEnds = recs.map((r, i) => latinEnd(rects[i]!, r.chars, r.pxPerStep, crops[i]!.width));
     const tables = scanTables(rgb, rects, latinEnds, agreed.map((p) => p !== undefined));
+    const offGrid = new Set<number>();
     spaced.forEach((sp, i) => {
       const proportional = { text: sp.proportionalText, proportionalText: sp.proportionalText };
       if (turned[i]) return (spaced[i] = proportional);
       const peers = agreed.filter((q, k): q is number => q !== undefined && k !== i && similar(i, k));
       const known = gridPitchFor(tables, rects[i]!) ?? (peers.length >= 2 ? median(peers) : undefined);
+      // A sans line under a code block can sit on the block's grid by chance: its own ink tells (line-period.ts).
+      if (known !== undefined && agreed[i] === undefined && proportionalOnPitch(crops[i]!, known, recs[i]!.chars)) {
+        offGrid.add(i);
+        return (spaced[i] = proportional);
+      }
       const onGrid = known !== undefined ? spaceLineWithPitch(recs[i]!.chars, recs[i]!.pxPerStep, crops[i]!, undefined, known) : undefined;
       if (onGrid?.pitch !== undefined) spaced[i] = onGrid;
       else if (agreed[i] === undefined) spaced[i] = proportional;
@@ -208,16 +217,18 @@ export class OcrPipeline {
       if (unread.has(i)) return;
       const blobs = added.get(i);
       const shaped = blobs && markFromShape(blobs, rects[i]!);
-      const { text, pitch } = shaped ? { ...spaced[i]!, text: shaped } : spaced[i]!;
+      const { text: read, pitch } = shaped ? { ...spaced[i]!, text: shaped } : spaced[i]!;
+      // A comment's `//` read as bars (`III do`), told from its slant (comment-slashes.ts).
+      const text = turned[i] ? read : slashesOpeningLine(read, crops[i]!);
       if (!text.trim() || (!sure(i) && !shaped)) return;
       const box = rects[i]!.map((v) => Math.round(v)) as [number, number, number, number];
       const glyphs = r.chars.filter((c) => c.char !== ' ').length;
       // A turned line's pitch runs down the page, not across: no grid for it.
       const grid = turned[i] ? {} : pitch ? { pitch } : glyphs >= 8 ? { proportional: true } : {};
-      laid.push({ text, box, score: Math.round(r.score * 1000) / 1000, ...grid });
+      laid.push({ text, box, score: Math.round(r.score * 1000) / 1000, ...grid, ...(offGrid.has(i) ? { offGrid: true } : {}) });
     });
-    // Fences and dash rows read as other marks (fence-lines.ts, dash-rows.ts).
-    const all = readDashRows(rgb, readFenceLines(rgb, onCharacterGrid(rgb, laid, tables)));
+    // Fences and dash rows read as other marks, fence openers read as their language alone (fence-lines.ts, fence-openers.ts, dash-rows.ts).
+    const all = readDashRows(rgb, restoreFenceOpeners(rgb, readFenceLines(rgb, onCharacterGrid(rgb, laid, tables))));
     return { ...layoutText(all), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1, postMs: performance.now() - t2 } };
   }
 }

@@ -97,5 +97,19 @@ describe('word spacing', () => {
     // Blocks 8 px wide, ink height 12: a 14 px blank (two steps) is a column gap, a 2 px one is not.
     expect(spaceLine([ch('数', 0), ch('值', 2), ch('打', 3)], 10, crop([0, 2, 3], 60))).toBe('数 值打');
   });
+  it('spaces the inside of a bracket only where the blank stands out from the letter gaps (code in a sans body font)', () => {
+    // "{ help }": bars 8 px wide, neighbours 2 px apart, a 12 px blank inside each brace, a weak space hint.
+    const spaced = [ch('{', 0), ch('h', 2, 0.05), ch('e', 3), ch('l', 4), ch('p', 5), ch('}', 7, 0.05)];
+    expect(spaceLine(spaced, 10, crop([0, 2, 3, 4, 5, 7], 90))).toBe('{ help }');
+    // The same blank with no hint at all, or where every letter gap is as wide (monospace), stays closed.
+    const unhinted = [ch('{', 0), ch('h', 2), ch('e', 3), ch('l', 4), ch('p', 5), ch('}', 7)];
+    expect(spaceLine(unhinted, 10, crop([0, 2, 3, 4, 5, 7], 90))).toBe('{help}');
+    const steps = [0, 2, 4, 6, 8, 10];
+    const mono = '(help)'.split('').map((c, i) => ch(c, steps[i]!, c === 'h' || c === ')' ? 0.05 : 0));
+    expect(spaceLine(mono, 10, crop(steps, 120))).toBe('(help)');
+    // A quote beside the bracket is narrow in monospace too: its blank is no word gap ("('x')").
+    const quoted = [ch('(', 0), ch("'", 2, 0.05), ch('x', 3), ch("'", 4), ch(')', 6, 0.05)];
+    expect(spaceLine(quoted, 10, crop([0, 2, 3, 4, 6], 80))).toBe("('x')");
+  });
 });
 

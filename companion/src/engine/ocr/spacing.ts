@@ -8,6 +8,7 @@ import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills'
 import { pillNeighbours } from './pill-grid';
 import { backticksByShape } from './tick-shape';
 import { chineseLineSpace } from './chinese-line-gaps';
+import { emptyParensByShape } from './paren-rings';
 
 /**
  * Word spacing from geometry, not word lists. The stock PP-OCR recogniser often drops
@@ -48,6 +49,8 @@ const ASCII_MARK = /^[\x21-\x7E]$/;
 // Full-width forms too: in Latin text they are misread ASCII marks and spaced like them.
 const NO_SPACE_AFTER = /^[([{_（]$/u;
 const NO_SPACE_BEFORE = /^[)\]},.;:!?_%），：；！？]$/u;
+/** A letter or digit on the inner side of an ASCII bracket: `{ x`, `x }` (not `_`, quotes, punctuation or full-width marks). */
+const BRACKET_SIDE = (a: string, b: string) => (/^[([{]$/.test(a) && /^[A-Za-z0-9$]$/.test(b)) || (/^[A-Za-z0-9$]$/.test(a) && /^[)\]}]$/.test(b));
 
 export interface InkProfile {
   /** Per crop column: does it hold text ink? */
@@ -190,7 +193,8 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   if (read.length === 0) return { text: '', proportionalText: '' };
   // One Otsu mask per crop serves the glyph-shape fixes and the proportional spacing.
   const mask = inkMask(crop);
-  const glyphs = backticksByShape(correctByShape(read, pxPerStep, mask), pxPerStep, mask);
+  // `()` read as one ring first (paren-rings.ts): the case fixes would take it for a letter.
+  const glyphs = backticksByShape(correctByShape(emptyParensByShape(read, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask);
   const text = spaceProportional(glyphs, pxPerStep, mask, opts, findPills(crop));
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
@@ -259,7 +263,11 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
     } else if ((isCjk(a.char) && isCjk(b.char)) || afterChinesePunct || beforeChinesePunct || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
       // Typography: no space inside brackets, before closing punctuation, around underscores
       // (a low glyph that leaves a blank-looking gap); only a confident space counts there.
-      space = p >= 0.5;
+      // Code set in a sans body font does space its braces ("{ help: 'foo' }"): inside a bracket a
+      // blank of a word gap that stands out from the line's letter gaps is typed, beside a letter
+      // or digit (a monospace bracket's own blank is half a cell; beside a narrow quote, as in
+      // `('x')`, monospace leaves a word gap of blank).
+      space = p >= 0.5 || (BRACKET_SIDE(a.char, b.char) && p >= opts.weakSpaceProb && gap >= Math.max(3, opts.gapRatio * inkHeight, 2 * typical));
     } else if (p >= opts.spaceProb) {
       space = true;
     } else if (chinese && (extra = chineseLineSpace(glyphs, i, gaps, inkHeight)) !== undefined) {

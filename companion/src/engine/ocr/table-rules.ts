@@ -143,7 +143,7 @@ export function onCharacterGrid(img: Rgb, lines: readonly LaidLine[], scan: Tabl
     return lines.map((l) => (l.pitch ? checkCells(img, ink, l) : l));
   }
   // A line of a terminal page is on the page's grid even where the recogniser's timing could not tell.
-  if (!scan.tables.length) return lines.map(({ proportional, ...l }) => (gridPitchFor(scan, l.box) ? checkCells(img, scan.ink, { ...l, pitch: scan.grid.pitch }, { grid: scan.grid }) : l.pitch ? checkCells(img, scan.ink, l) : { ...l, ...(proportional ? { proportional } : {}) }));
+  if (!scan.tables.length) return lines.map(({ proportional, ...l }) => (gridPitchFor(scan, l.box) && !l.offGrid ? checkCells(img, scan.ink, { ...l, pitch: scan.grid.pitch }, { grid: scan.grid }) : l.pitch ? checkCells(img, scan.ink, l) : { ...l, ...(proportional ? { proportional } : {}) }));
   const { grid } = scan;
   const h = median(lines.map((l) => l.box[3] - l.box[1]));
   const rules = scan.tables.flatMap((t) => t.rules);

@@ -1,0 +1,58 @@
+import { inkBlobs, inkMask, type Blob, type Mask } from './glyph-shape';
+import type { Rgb } from './raster';
+import { inkProfile } from './spacing';
+
+/**
+ * A line comment's `//` opening a line of code set in a sans body font, read as bars (`III do
+ * something`, `/I/ create runner`): the slashes of a sans font are thin and barely slanted. The
+ * ink tells: a slash is one tall thin stroke whose top stands right of its foot, a bar (`ll -a`,
+ * a numeral `II`) stands upright. Where the line opens with a token of bar look-alikes and its
+ * first two strokes both slant like slashes, the token is `//`.
+ */
+export const COMMENT_SLASHES = {
+  /** What the slashes come back as: two or three of these, then a space. */
+  token: /^(\s*)([Il|/1!]{2,3})(?= )/,
+  /** Columns moved right per row down, at most (a slash's top is right of its foot). */
+  maxLean: -0.15,
+  /** A stroke's height, at least, as a share of the line's ink height. */
+  minHeight: 0.5,
+} as const;
+
+/** Least-squares slope of the stroke's mean column per row (columns per row down). */
+function lean(m: Mask, b: Blob): number {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let y = b.top; y <= b.bottom; y++) {
+    let sum = 0, n = 0;
+    for (let x = b.x0; x <= b.x1; x++) {
+      if (!m.ink[y * m.width + x]) continue;
+      sum += x;
+      n++;
+    }
+    if (!n) continue;
+    xs.push(sum / n);
+    ys.push(y);
+  }
+  const mx = xs.reduce((s, v) => s + v, 0) / xs.length, my = ys.reduce((s, v) => s + v, 0) / ys.length;
+  let cov = 0, vy = 0;
+  xs.forEach((x, i) => {
+    cov += (x - mx) * (ys[i]! - my);
+    vy += (ys[i]! - my) ** 2;
+  });
+  return vy > 0 ? cov / vy : 0;
+}
+
+/** `text` with a leading `//` read as bars put back, where the crop's first two strokes are slashes. */
+export function slashesOpeningLine(text: string, crop: Rgb): string {
+  const m = COMMENT_SLASHES.token.exec(text);
+  if (!m || m[2] === '//') return text;
+  const mask = inkMask(crop);
+  const { inkHeight } = inkProfile(mask);
+  const strokes = inkBlobs(mask).filter((b) => b.bottom - b.top + 1 >= 2).sort((a, b) => a.x0 - b.x0);
+  if (strokes.length < 3) return text;
+  const [s1, s2, next] = strokes as [Blob, Blob, Blob];
+  const slash = (b: Blob) => b.bottom - b.top + 1 >= COMMENT_SLASHES.minHeight * inkHeight && b.x1 - b.x0 + 1 <= 0.6 * (b.bottom - b.top + 1) && lean(mask, b) <= COMMENT_SLASHES.maxLean;
+  // Two slashes side by side, then the comment's first word after a blank.
+  if (!slash(s1) || !slash(s2) || s2.x0 <= s1.x0 || next.x0 - s2.x1 < 2) return text;
+  return m[1] + '//' + text.slice(m[0].length);
+}
