@@ -2,6 +2,7 @@ import type { CtcChar } from './ctc';
 import { median } from './median';
 import type { Rgb } from './raster';
 import { fixMonospaceCommentOpener } from './code-glyphs';
+import { joinOpeningTicks } from './tick-spacing';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
@@ -195,7 +196,7 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   const mask = inkMask(crop);
   // `()` read as one ring first (paren-rings.ts): the case fixes would take it for a letter.
   const glyphs = backticksByShape(correctByShape(emptyParensByShape(read, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask);
-  const text = spaceProportional(glyphs, pxPerStep, mask, opts, findPills(crop));
+  const text = joinOpeningTicks(spaceProportional(glyphs, pxPerStep, mask, opts, findPills(crop)));
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
   if (pitch === undefined) return { text, proportionalText: text };

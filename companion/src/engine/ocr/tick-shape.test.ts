@@ -45,6 +45,15 @@ describe('backticksByShape', () => {
     expect(backticksByShape(read('’'), 4, line(CLOSING_QUOTE)).map((g) => g.char).join('')).toBe('a’a');
   });
 
+  it('makes an asterisk drawn as a backtick a backtick (raw inline code in sans text: "`false*)")', () => {
+    expect(backticksByShape(read('*'), 4, line(BACKTICK)).map((g) => g.char).join('')).toBe('a`a');
+  });
+
+  it('keeps an asterisk drawn as a star', () => {
+    const star = (x: number, y: number) => y >= 3 && y < 8 && (x === 24 || (y !== 5 && Math.abs(x - 24) === 2));
+    expect(backticksByShape(read('*'), 4, line(star)).map((g) => g.char).join('')).toBe('a*a');
+  });
+
   it('keeps a long stroke falling to the right (a backslash is no backtick)', () => {
     const slash = (x: number, y: number) => y >= 3 && y < 17 && Math.abs(x - (20 + (y - 3) / 2)) <= 0.5;
     expect(backticksByShape(read('^'), 4, line(slash)).map((g) => g.char).join('')).toBe('a^a');

@@ -3,13 +3,16 @@ import type { Mask } from './glyph-shape';
 import { growComponent } from './ink-components';
 
 /**
- * Backticks the recogniser reads as a caret or a quote (`^Chrome`, "`Condition’", "^['!foo']`"):
+ * Backticks the recogniser reads as a caret, a quote or an asterisk (`^Chrome`, "`Condition’", "^['!foo']`",
+ * a raw `false` in sans text read "`false*"):
  * the dictionary's marks look alike at 48 px, the crop does not. A backtick is one small stroke
  * high in the line falling to the right; a caret is two strokes meeting at the top (no lean), an
- * apostrophe stands upright and a closing quote leans the other way. The glyph's ink around its
- * CTC spike is measured: its lean is how far the stroke moves right per row going down.
+ * apostrophe stands upright, a closing quote leans the other way and an asterisk is a star (no lean).
+ * Not the tilde: its wave fits a falling stroke too (`1~deb12u2` in a table came back `1`deb12u2`).
+ * The glyph's ink around its CTC spike is measured: its lean is how far the stroke moves right per
+ * row going down.
  */
-const TICK_LOOKALIKE = /^[\^′'’‘]$/;
+const TICK_LOOKALIKE = /^[\^′'’‘*]$/;
 
 export const TICK_SHAPE = {
   /** Columns moved right per row down, at least (a backtick's stroke is at about 45°–60°). */
