@@ -60,7 +60,7 @@ export function strokeLean(xs: readonly number[], ys: readonly number[]): number
 }
 
 /** The crop's text rows: from the first to the last row with more than a sliver of ink. */
-function inkRows(mask: Mask): [number, number] | undefined {
+export function inkRows(mask: Mask): [number, number] | undefined {
   let top = -1, bottom = -1;
   for (let y = 0; y < mask.height; y++) {
     let n = 0;
