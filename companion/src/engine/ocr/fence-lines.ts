@@ -2,7 +2,7 @@ import { inkTest, type InkTest } from './char-grid';
 import type { LaidLine } from './layout';
 import { monoMetrics } from './mono-metrics';
 import type { Rgb } from './raster';
-import { strokeLean } from './tick-shape';
+import { inkRuns, type InkRun } from './tick-shape';
 
 /**
  * A Markdown fence (```) on a raw-text page, read as `I I I`, `A I`, `...` or `)`: three small
@@ -19,37 +19,10 @@ export const FENCE_LINE = {
   minLean: 0.4,
 } as const;
 
-interface Stroke {
-  x0: number;
-  x1: number;
-  lean: number;
-}
-
-/** The box's ink as column runs (strokes side by side), each with its lean. */
-function strokes(ink: InkTest, box: readonly number[], img: Rgb): Stroke[] {
+/** The box's ink as column runs (strokes side by side) of three pixels or more, each with its lean. */
+function strokes(ink: InkTest, box: readonly number[], img: Rgb): InkRun[] {
   const [x0, y0, x1, y1] = [Math.max(0, Math.floor(box[0]!)), Math.max(0, Math.floor(box[1]!)), Math.min(img.width, Math.ceil(box[2]!)), Math.min(img.height, Math.ceil(box[3]!))];
-  const out: Stroke[] = [];
-  let run: { x0: number; xs: number[]; ys: number[] } | undefined;
-  const close = (x: number) => {
-    if (!run) return;
-    if (run.xs.length >= 3) out.push({ x0: run.x0, x1: x, lean: strokeLean(run.xs, run.ys) });
-    run = undefined;
-  };
-  for (let x = x0; x < x1; x++) {
-    const ys: number[] = [];
-    for (let y = y0; y < y1; y++) if (ink(x, y)) ys.push(y);
-    if (!ys.length) {
-      close(x);
-      continue;
-    }
-    run ??= { x0: x, xs: [], ys: [] };
-    for (const y of ys) {
-      run.xs.push(x);
-      run.ys.push(y);
-    }
-  }
-  close(x1);
-  return out;
+  return inkRuns(ink, x0, x1, y0, y1).filter((r) => r.pixels >= 3);
 }
 
 export function readFenceLines(img: Rgb, lines: readonly LaidLine[]): LaidLine[] {

@@ -1,7 +1,7 @@
 import { inkTest, type InkTest } from './char-grid';
 import type { LaidLine } from './layout';
 import type { Rgb } from './raster';
-import { strokeLean } from './tick-shape';
+import { inkRuns, type InkRun } from './tick-shape';
 
 /**
  * A raw Markdown fence that opens with its language (```` ```js ````), read as the language alone
@@ -21,39 +21,6 @@ export const FENCE_OPENER = {
   minLean: 0.4,
 } as const;
 
-interface Run {
-  x0: number;
-  x1: number;
-  top: number;
-  bottom: number;
-  lean: number;
-}
-
-/** Column runs of ink (strokes side by side) in [x0, x1) × [y0, y1), each with its rows and lean. */
-function inkRuns(ink: InkTest, x0: number, x1: number, y0: number, y1: number): Run[] {
-  const out: Run[] = [];
-  let run: { x0: number; xs: number[]; ys: number[] } | undefined;
-  const close = (x: number) => {
-    if (run) out.push({ x0: run.x0, x1: x, top: Math.min(...run.ys), bottom: Math.max(...run.ys), lean: run.xs.length >= 3 ? strokeLean(run.xs, run.ys) : 0 });
-    run = undefined;
-  };
-  for (let x = x0; x < x1; x++) {
-    const ys: number[] = [];
-    for (let y = y0; y < y1; y++) if (ink(x, y)) ys.push(y);
-    if (!ys.length) {
-      close(x);
-      continue;
-    }
-    run ??= { x0: x, xs: [], ys: [] };
-    for (const y of ys) {
-      run.xs.push(x);
-      run.ys.push(y);
-    }
-  }
-  close(x1);
-  return out;
-}
-
 /** The backticks standing just before a monospace line read as a bare info string: how many, and where the first starts. */
 export function fenceTicksBefore(ink: InkTest, img: Rgb, line: LaidLine): { count: number; x0: number } | undefined {
   const pitch = line.pitch;
@@ -63,7 +30,7 @@ export function fenceTicksBefore(ink: InkTest, img: Rgb, line: LaidLine): { coun
   const h = y1 - y0;
   // The box may begin at the word: look up to four cells before it.
   const runs = inkRuns(ink, Math.max(0, Math.floor(bx0 - 4.5 * pitch)), Math.min(img.width, Math.ceil(bx1)), y0, y1);
-  const isTick = (r: Run) => r.x1 - r.x0 <= FENCE_OPENER.maxWidth * pitch && r.bottom - y0 <= FENCE_OPENER.maxBottom * h && r.bottom > r.top && r.lean >= FENCE_OPENER.minLean;
+  const isTick = (r: InkRun) => r.x1 - r.x0 <= FENCE_OPENER.maxWidth * pitch && r.bottom - y0 <= FENCE_OPENER.maxBottom * h && r.bottom > r.top && r.lean >= FENCE_OPENER.minLean;
   let n = 0;
   while (n < runs.length && isTick(runs[n]!)) n++;
   // Three or four, one a cell, the word right after them, and nothing before them.

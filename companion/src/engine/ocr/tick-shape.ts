@@ -1,3 +1,4 @@
+import type { InkTest } from './char-grid';
 import type { CtcChar } from './ctc';
 import type { Mask } from './glyph-shape';
 import { growComponent } from './ink-components';
@@ -57,6 +58,41 @@ export function strokeLean(xs: readonly number[], ys: readonly number[]): number
     varY += (ys[i]! - my) ** 2;
   }
   return varY > 0 ? cov / varY : 0;
+}
+
+/** A run of inked columns (strokes side by side): columns [x0, x1), its rows, pixels and lean (0 under three pixels). */
+export interface InkRun {
+  x0: number;
+  x1: number;
+  top: number;
+  bottom: number;
+  pixels: number;
+  lean: number;
+}
+
+/** The column runs of ink in [x0, x1) × [y0, y1) (a fence's ticks, a line of marks), left to right. */
+export function inkRuns(ink: InkTest, x0: number, x1: number, y0: number, y1: number): InkRun[] {
+  const out: InkRun[] = [];
+  let run: { x0: number; xs: number[]; ys: number[] } | undefined;
+  const close = (x: number) => {
+    if (run) out.push({ x0: run.x0, x1: x, top: Math.min(...run.ys), bottom: Math.max(...run.ys), pixels: run.xs.length, lean: run.xs.length >= 3 ? strokeLean(run.xs, run.ys) : 0 });
+    run = undefined;
+  };
+  for (let x = x0; x < x1; x++) {
+    const ys: number[] = [];
+    for (let y = y0; y < y1; y++) if (ink(x, y)) ys.push(y);
+    if (!ys.length) {
+      close(x);
+      continue;
+    }
+    run ??= { x0: x, xs: [], ys: [] };
+    for (const y of ys) {
+      run.xs.push(x);
+      run.ys.push(y);
+    }
+  }
+  close(x1);
+  return out;
 }
 
 /** The crop's text rows: from the first to the last row with more than a sliver of ink. */
