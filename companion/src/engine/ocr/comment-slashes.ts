@@ -1,6 +1,7 @@
 import { inkBlobs, inkMask, type Blob, type Mask } from './glyph-shape';
 import type { Rgb } from './raster';
 import { inkProfile } from './spacing';
+import { strokeLean } from './tick-shape';
 
 /**
  * A line comment's `//` opening a line of code set in a sans body font, read as bars (`III do
@@ -18,7 +19,7 @@ export const COMMENT_SLASHES = {
   minHeight: 0.5,
 } as const;
 
-/** Least-squares slope of the stroke's mean column per row (columns per row down). */
+/** The lean of the stroke's mean column per row (columns per row down; see strokeLean). */
 function lean(m: Mask, b: Blob): number {
   const xs: number[] = [];
   const ys: number[] = [];
@@ -33,13 +34,7 @@ function lean(m: Mask, b: Blob): number {
     xs.push(sum / n);
     ys.push(y);
   }
-  const mx = xs.reduce((s, v) => s + v, 0) / xs.length, my = ys.reduce((s, v) => s + v, 0) / ys.length;
-  let cov = 0, vy = 0;
-  xs.forEach((x, i) => {
-    cov += (x - mx) * (ys[i]! - my);
-    vy += (ys[i]! - my) ** 2;
-  });
-  return vy > 0 ? cov / vy : 0;
+  return strokeLean(xs, ys);
 }
 
 /** `text` with a leading `//` read as bars put back, where the crop's first two strokes are slashes. */
