@@ -75,9 +75,14 @@ export interface Blob {
   bottom: number;
 }
 
+/** Every crop's whole-height blobs, found once: several rules look for marks in the same crop. */
+const wholeBlobsOf = new WeakMap<Mask, readonly Blob[]>();
+
 /** Every 8-connected blob of a line crop's ink (the whole crop: marks above and below the text band too). */
-export function inkBlobs(mask: Mask): Blob[] {
-  return blobs(mask, [0, mask.height - 1]).list;
+export function inkBlobs(mask: Mask): readonly Blob[] {
+  let found = wholeBlobsOf.get(mask);
+  if (!found) wholeBlobsOf.set(mask, (found = blobs(mask, [0, mask.height - 1]).list));
+  return found;
 }
 
 type FoundBlobs = { label: Int32Array; list: readonly Blob[] };
