@@ -1,6 +1,6 @@
-import type { CtcChar } from './ctc';
 import { CAP_HEIGHT, glyphBlobs, inkBlobs, inkMask, X_HEIGHT, type Blob } from './glyph-shape';
 import { median } from './median';
+import type { LineGlyphs } from './one-or-ell';
 import type { Rgb } from './raster';
 
 /**
@@ -14,11 +14,6 @@ export const DOTLESS_I = {
   /** Least x-height (px) to judge by. */
   minXHeight: 5,
 } as const;
-
-export interface LineGlyphs {
-  chars: CtcChar[];
-  pxPerStep: number;
-}
 
 const CAPITAL = /^[A-Z]$/;
 /** Small letters that cannot follow it: all but those the case step sets by height later ("UNix" → "UNIX"). */

@@ -1,5 +1,6 @@
 import type { CtcChar } from './ctc';
 import { inkMask, textBand, type Mask } from './glyph-shape';
+import type { LineGlyphs } from './one-or-ell';
 import type { Rgb } from './raster';
 
 /**
@@ -24,11 +25,6 @@ export const GHOST_STEMS = {
   /** Least ascender (px) above the `d`'s bowl: below that the stem cannot be told from the bowl. */
   minAscender: 2,
 } as const;
-
-export interface LineGlyphs {
-  chars: CtcChar[];
-  pxPerStep: number;
-}
 
 const centre = (c: CtcChar, pxPerStep: number) => ((c.start + c.end) / 2 + 0.5) * pxPerStep;
 
