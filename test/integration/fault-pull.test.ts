@@ -33,9 +33,11 @@ function partsUnder(dir: string): Array<{ path: string; size: number }> {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.part'))
-    .map((e) => {
+    .flatMap((e) => {
       const path = join(e.parentPath, e.name);
-      return { path, size: statSync(path).size };
+      // The pull renames a finished .part file while we list: one that is gone by stat time is no longer partial.
+      const stat = statSync(path, { throwIfNoEntry: false });
+      return stat ? [{ path, size: stat.size }] : [];
     });
 }
 
