@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CtcChar } from './ctc';
 import type { Mask } from './glyph-shape';
-import { restoreClosingTicks } from './lost-ticks';
+import { restoreLostTicks } from './lost-ticks';
 
 /**
  * A 20-row line: an opening backtick (columns 2–6), letters (x-height blocks) at 9–15 and
- * 17–23, a mark drawn by `mark` in columns 25–31 that no glyph was read on, a letter at 41–47.
+ * 17–23, a tall letter at 41–47, a mark drawn by `mark` in columns 25–31 that no glyph was read on.
  */
 function line(mark: (x: number, y: number) => boolean): Mask {
   const width = 52, height = 20;
@@ -13,7 +13,7 @@ function line(mark: (x: number, y: number) => boolean): Mask {
   const opening = (x: number, y: number) => y >= 3 && y < 8 && Math.abs(x - (2 + (y - 3))) <= 0.5;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const letter = ((x >= 9 && x < 16) || (x >= 17 && x < 24) || (x >= 41 && x < 48)) && y >= 6 && y < 17;
+      const letter = (((x >= 9 && x < 16) || (x >= 17 && x < 24)) && y >= 6 && y < 17) || (x >= 41 && x < 48 && y >= 2 && y < 17);
       if (letter || opening(x, y) || (x >= 25 && x < 32 && mark(x, y))) ink[y * width + x] = 1;
     }
   }
@@ -28,17 +28,51 @@ const chars = (gs: CtcChar[]) => gs.map((g) => g.char).join('');
 const BACKTICK = (x: number, y: number) => y >= 3 && y < 8 && Math.abs(x - (26 + (y - 3))) <= 0.5;
 const APOSTROPHE = (x: number, y: number) => y >= 3 && y < 8 && x === 27;
 
-describe('restoreClosingTicks', () => {
-  it('reads the unread backtick stroke after open code as its closing tick', () => {
-    expect(chars(restoreClosingTicks(read, 4, line(BACKTICK)))).toBe('`aa`b');
+describe('restoreLostTicks', () => {
+  it('reads the unread backtick stroke after a word as its closing tick', () => {
+    expect(chars(restoreLostTicks(read, 4, line(BACKTICK)))).toBe('`aa`b');
+  });
+
+  it('reads an unread opening tick before a word', () => {
+    expect(chars(restoreLostTicks(read.slice(1), 4, line(() => false)))).toBe('`aab');
   });
 
   it('leaves an apostrophe drawn upright', () => {
-    expect(chars(restoreClosingTicks(read, 4, line(APOSTROPHE)))).toBe('`aab');
+    expect(chars(restoreLostTicks(read, 4, line(APOSTROPHE)))).toBe('`aab');
   });
 
-  it('adds nothing where the line has no open code', () => {
+  it('leaves a dot with a stem under it (an i)', () => {
+    const dotted = (x: number, y: number) => BACKTICK(x, y) || (x === 28 && y >= 10 && y < 17);
+    expect(chars(restoreLostTicks(read, 4, line(dotted)))).toBe('`aab');
+  });
+
+  it('leaves the stroke where the recogniser read a quote beside it', () => {
+    const quoted = [...read.slice(0, 3), glyph('"', 8.5), glyph('b', 10.5)];
+    expect(chars(restoreLostTicks(quoted, 4, line(BACKTICK)))).toBe('`aa"b');
+  });
+
+  it('leaves loose strokes beside Chinese glyphs', () => {
+    const chinese = [...read.slice(0, 3), glyph('中', 10.5)];
+    expect(chars(restoreLostTicks(chinese, 4, line(BACKTICK)))).toBe('`aa中');
+  });
+
+  it('adds nothing where the tick was read', () => {
     const closed = [...read.slice(0, 3), glyph('`', 6.5), glyph('b', 10.5)];
-    expect(chars(restoreClosingTicks(closed, 4, line(BACKTICK)))).toBe('`aa`b');
+    expect(chars(restoreLostTicks(closed, 4, line(BACKTICK)))).toBe('`aa`b');
+  });
+
+  it('gives an opening tick the blank before its word ("a `b", not "a` b")', () => {
+    // "a", a blank, a tick (columns 19–23) hugging a tall "b" (26–32).
+    const width = 36, height = 20;
+    const ink = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const letter = (x >= 2 && x < 9 && y >= 6 && y < 17) || (x >= 26 && x < 33 && y >= 2 && y < 17);
+        if (letter || (y >= 3 && y < 8 && Math.abs(x - (19 + (y - 3))) <= 0.5)) ink[y * width + x] = 1;
+      }
+    }
+    const spaced = [glyph('a', 1), { ...glyph('b', 7), spaceBefore: 0.9 }];
+    const out = restoreLostTicks(spaced, 4, { ink, width, height });
+    expect(out.map((g) => [g.char, g.spaceBefore])).toEqual([['a', 0], ['`', 0.9], ['b', 0]]);
   });
 });

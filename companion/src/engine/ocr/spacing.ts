@@ -8,7 +8,7 @@ import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
 import { pillNeighbours } from './pill-grid';
 import { backticksByShape } from './tick-shape';
-import { restoreClosingTicks } from './lost-ticks';
+import { restoreLostTicks } from './lost-ticks';
 import { chineseLineSpace } from './chinese-line-gaps';
 import { emptyParensByShape } from './paren-rings';
 
@@ -196,7 +196,7 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   // One Otsu mask per crop serves the glyph-shape fixes and the proportional spacing.
   const mask = inkMask(crop);
   // `()` read as one ring first (paren-rings.ts): the case fixes would take it for a letter.
-  const glyphs = restoreClosingTicks(backticksByShape(correctByShape(emptyParensByShape(read, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask), pxPerStep, mask);
+  const glyphs = restoreLostTicks(backticksByShape(correctByShape(emptyParensByShape(read, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask), pxPerStep, mask);
   const text = joinOpeningTicks(spaceProportional(glyphs, pxPerStep, mask, opts, findPills(crop)));
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
