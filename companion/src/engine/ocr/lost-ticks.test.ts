@@ -46,6 +46,17 @@ describe('restoreLostTicks', () => {
     expect(chars(restoreLostTicks(read, 4, line(dotted)))).toBe('`aab');
   });
 
+  it('takes ink far under the stroke for the next line, not a stem', () => {
+    // The line's band ends at row 16; a speck of the line below at rows 19–20 under the tick.
+    const below = (x: number, y: number) => BACKTICK(x, y) || (x === 28 && y >= 19);
+    expect(chars(restoreLostTicks(read, 4, line(below)))).toBe('`aa`b');
+  });
+
+  it('on a character grid, only closes open code', () => {
+    expect(chars(restoreLostTicks(read.slice(1), 4, line(() => false), { closingOnly: true }))).toBe('aab');
+    expect(chars(restoreLostTicks(read, 4, line(BACKTICK), { closingOnly: true }))).toBe('`aa`b');
+  });
+
   it('leaves the stroke where the recogniser read a quote beside it', () => {
     const quoted = [...read.slice(0, 3), glyph('"', 8.5), glyph('b', 10.5)];
     expect(chars(restoreLostTicks(quoted, 4, line(BACKTICK)))).toBe('`aa"b');

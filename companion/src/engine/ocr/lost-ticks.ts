@@ -1,5 +1,5 @@
 import type { CtcChar } from './ctc';
-import { inkBlobs, type Blob, type Mask } from './glyph-shape';
+import { inkBlobs, textBand, type Blob, type Mask } from './glyph-shape';
 import { isIdeograph } from './lookalikes';
 import { inkRows, strokeAt, TICK_SHAPE } from './tick-shape';
 
@@ -13,19 +13,23 @@ import { inkRows, strokeAt, TICK_SHAPE } from './tick-shape';
  * is that mark, read off its spike; a Chinese glyph's own loose dots sit beside Chinese glyphs,
  * which are left alone. An opening tick (nearer the word after it) takes the blank before
  * that word, so "`a`, `b`" keeps its space before the second tick, not after it.
+ * `closingOnly` (for a line read on a character grid, whose cells grid-ticks.ts reads later):
+ * only the closing tick right after a glyph of code the line leaves open.
  */
-export function restoreLostTicks(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask): CtcChar[] {
-  if (glyphs.length === 0) return [];
+export function restoreLostTicks(glyphs: readonly CtcChar[], pxPerStep: number, mask: Mask, { closingOnly = false } = {}): CtcChar[] {
+  if (glyphs.length === 0 || (closingOnly && glyphs.filter((g) => g.char === '`').length % 2 === 0)) return [...glyphs];
   const rows = inkRows(mask);
   if (!rows) return [...glyphs];
   const [y0, y1] = rows;
   const h = y1 - y0;
+  // A stem under a dot lies in the line's own text band; ink further down is the next line's.
+  const bandBottom = textBand(mask)[1];
   const centre = (g: CtcChar) => ((g.start + g.end) / 2 + 0.5) * pxPerStep;
   const centres = glyphs.map(centre);
   const candidates = inkBlobs(mask)
     .filter((b) => b.bottom - b.top + 1 <= TICK_SHAPE.maxHeight * h && b.bottom < y0 + h / 2 && b.x1 - b.x0 + 1 <= 0.4 * h)
     .filter((b) => !centres.some((c) => c >= b.x0 - 1 && c <= b.x1 + 2))
-    .filter((b) => !inkUnder(mask, b, y1))
+    .filter((b) => !inkUnder(mask, b, bandBottom))
     .filter((b) => !glyphs.some((g, i) => QUOTE_LIKE.test(g.char) && Math.abs(centres[i]! - (b.x0 + b.x1) / 2) <= 0.6 * h))
     .filter((b) => (strokeAt(mask, (b.x0 + b.x1) / 2, b.x0, b.x1 + 1, b.top, b.bottom + 1)?.lean ?? 0) >= TICK_SHAPE.minLean);
   if (candidates.length === 0) return [...glyphs];
@@ -37,10 +41,10 @@ export function restoreLostTicks(glyphs: readonly CtcChar[], pxPerStep: number, 
     const prev = out[k - 1];
     const next = out[k];
     const touches = (g: CtcChar | undefined) => g !== undefined && g.char !== '`' && !isIdeograph(g.char) && Math.abs(centre(g) - x) <= 0.9 * h;
-    if (!touches(prev) && !touches(next)) continue;
+    if (closingOnly ? !touches(prev) || out.slice(0, k).filter((g) => g.char === '`').length % 2 === 0 : !touches(prev) && !touches(next)) continue;
     if ((prev && isIdeograph(prev.char) && Math.abs(centre(prev) - x) <= 1.2 * h) || (next && isIdeograph(next.char) && Math.abs(centre(next) - x) <= 1.2 * h)) continue;
     const step = x / pxPerStep - 0.5;
-    const opening = next !== undefined && (!prev || blankBeside(mask, b.x0 - 1, -1) > blankBeside(mask, b.x1 + 1, 1));
+    const opening = !closingOnly && next !== undefined && (!prev || blankBeside(mask, b.x0 - 1, -1) > blankBeside(mask, b.x1 + 1, 1));
     out.splice(k, 0, { char: '`', start: step, end: step, prob: 0.5, spaceBefore: opening ? next.spaceBefore : 0 });
     if (opening) out[k + 1] = { ...next, spaceBefore: 0 };
   }
@@ -49,9 +53,9 @@ export function restoreLostTicks(glyphs: readonly CtcChar[], pxPerStep: number, 
 
 const QUOTE_LIKE = /^[`'"^~‘’“”′″]$/u;
 
-/** Whether ink lies below the blob in its own columns, down to the line's bottom (an i's stem, a colon's lower dot). */
+/** Whether ink lies below the blob in its own columns, down to row `bottom` (an i's stem, a colon's lower dot). */
 function inkUnder(mask: Mask, b: Blob, bottom: number): boolean {
-  for (let y = b.bottom + 1; y <= Math.min(bottom, mask.height - 1); y++) {
+  for (let y = b.bottom + 1; y <= bottom; y++) {
     for (let x = b.x0; x <= b.x1; x++) if (mask.ink[y * mask.width + x]) return true;
   }
   return false;

@@ -196,8 +196,10 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   // One Otsu mask per crop serves the glyph-shape fixes and the proportional spacing.
   const mask = inkMask(crop);
   // `()` read as one ring first (paren-rings.ts): the case fixes would take it for a letter.
-  const glyphs = restoreLostTicks(backticksByShape(correctByShape(emptyParensByShape(read, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask), pxPerStep, mask);
-  const text = joinOpeningTicks(spaceProportional(glyphs, pxPerStep, mask, opts, findPills(crop)));
+  const shaped = backticksByShape(correctByShape(emptyParensByShape(read, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask);
+  // On a grid only open code's closing tick is looked for here: grid-ticks.ts reads each cell's stroke later.
+  const glyphs = restoreLostTicks(shaped, pxPerStep, mask, { closingOnly: true });
+  const text = joinOpeningTicks(spaceProportional(restoreLostTicks(shaped, pxPerStep, mask), pxPerStep, mask, opts, findPills(crop)));
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
   if (pitch === undefined) return { text, proportionalText: text };
