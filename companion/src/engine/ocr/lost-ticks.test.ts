@@ -37,8 +37,28 @@ describe('restoreLostTicks', () => {
     expect(chars(restoreLostTicks(read.slice(1), 4, line(() => false)))).toBe('`aab');
   });
 
-  it('leaves an apostrophe drawn upright', () => {
-    expect(chars(restoreLostTicks(read, 4, line(APOSTROPHE)))).toBe('`aab');
+  it('reads an unread upright stroke as an apostrophe', () => {
+    expect(chars(restoreLostTicks(read, 4, line(APOSTROPHE)))).toBe("`aa'b");
+  });
+
+  it('reads two upright strokes side by side as one double quote', () => {
+    const pair = (x: number, y: number) => y >= 3 && y < 8 && (x === 26 || x === 29);
+    expect(chars(restoreLostTicks(read, 4, line(pair)))).toBe('`aa"b');
+  });
+
+  it('takes no glyph arm for an apostrophe (ink in the next column down the line)', () => {
+    const arm = (x: number, y: number) => APOSTROPHE(x, y) || (x === 28 && y >= 9 && y < 14);
+    expect(chars(restoreLostTicks(read, 4, line(arm)))).toBe('`aab');
+  });
+
+  it('takes no upright stroke hanging low in the text band for an apostrophe', () => {
+    // The next line's tops in rows 18–19 stretch the crop's inked rows; the band stays rows 2–16.
+    const low = (x: number, y: number) => (y >= 6 && y < 11 && x === 27) || y >= 18;
+    expect(chars(restoreLostTicks(read, 4, line(low)))).toBe('`aab');
+  });
+
+  it('adds no apostrophe on a character grid', () => {
+    expect(chars(restoreLostTicks(read, 4, line(APOSTROPHE), { closingOnly: true }))).toBe('`aab');
   });
 
   it('leaves a dot with a stem under it (an i)', () => {
