@@ -9,6 +9,7 @@ import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills'
 import { pillNeighbours } from './pill-grid';
 import { backticksByShape } from './tick-shape';
 import { restoreLostTicks } from './lost-ticks';
+import { restoreLineEndBar } from './line-end-bars';
 import { chineseLineSpace } from './chinese-line-gaps';
 import { emptyParensByShape } from './paren-rings';
 
@@ -199,7 +200,7 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   const shaped = backticksByShape(correctByShape(emptyParensByShape(read, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask);
   // On a grid only open code's closing tick is looked for here: grid-ticks.ts reads each cell's stroke later.
   const glyphs = restoreLostTicks(shaped, pxPerStep, mask, { closingOnly: true });
-  const text = joinOpeningTicks(spaceProportional(restoreLostTicks(shaped, pxPerStep, mask), pxPerStep, mask, opts, findPills(crop)));
+  const text = joinOpeningTicks(spaceProportional(restoreLineEndBar(restoreLostTicks(shaped, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask, opts, findPills(crop)));
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
   if (pitch === undefined) return { text, proportionalText: text };
