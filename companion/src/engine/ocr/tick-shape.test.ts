@@ -45,6 +45,15 @@ describe('backticksByShape', () => {
     expect(backticksByShape(read('’'), 4, line(CLOSING_QUOTE)).map((g) => g.char).join('')).toBe('a’a');
   });
 
+  it('makes a double quote drawn as one backtick stroke a backtick (`v2.4" for `v2.4`)', () => {
+    for (const mark of ['"', '“', '”']) expect(backticksByShape(read(mark), 4, line(BACKTICK)).map((g) => g.char).join('')).toBe('a`a');
+  });
+
+  it('keeps a double quote drawn as two upright strokes', () => {
+    const quote = (x: number, y: number) => y >= 3 && y < 8 && (x === 23 || x === 26);
+    expect(backticksByShape(read('"'), 4, line(quote)).map((g) => g.char).join('')).toBe('a"a');
+  });
+
   it('makes an asterisk drawn as a backtick a backtick (raw inline code in sans text: "`false*)")', () => {
     expect(backticksByShape(read('*'), 4, line(BACKTICK)).map((g) => g.char).join('')).toBe('a`a');
   });

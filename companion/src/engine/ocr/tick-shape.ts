@@ -5,15 +5,16 @@ import { growComponent } from './ink-components';
 
 /**
  * Backticks the recogniser reads as a caret, a quote or an asterisk (`^Chrome`, "`Condition’", "^['!foo']`",
- * a raw `false` in sans text read "`false*"):
+ * a raw `false` in sans text read "`false*", "`v2.4\"" for "`v2.4`"):
  * the dictionary's marks look alike at 48 px, the crop does not. A backtick is one small stroke
  * high in the line falling to the right; a caret is two strokes meeting at the top (no lean), an
- * apostrophe stands upright, a closing quote leans the other way and an asterisk is a star (no lean).
+ * apostrophe stands upright, a closing quote leans the other way, a double quote is two upright or
+ * curled strokes (the nearer one is measured) and an asterisk is a star (no lean).
  * Not the tilde: its wave fits a falling stroke too (`1~deb12u2` in a table came back `1`deb12u2`).
  * The glyph's ink around its CTC spike is measured: its lean is how far the stroke moves right per
  * row going down.
  */
-const TICK_LOOKALIKE = /^[\^′'’‘*]$/;
+const TICK_LOOKALIKE = /^[\^′'’‘*"“”]$/;
 
 export const TICK_SHAPE = {
   /** Columns moved right per row down, at least (a backtick's stroke is at about 45°–60°). */
