@@ -41,7 +41,7 @@ function dashOf(bar: Blob, xh: number, pitch: number | undefined, glyphs: readon
  * least two of them agree and the line sits on their grid (a short line or one with a long dash
  * finds no pitch alone), as the pipeline lays lines out later.
  */
-function pagePitches(lines: readonly LineGlyphs[], crops: readonly Rgb[]): (i: number, glyphs: readonly CtcChar[]) => number | undefined {
+export function pagePitches(lines: readonly LineGlyphs[], crops: readonly Rgb[]): (i: number, glyphs: readonly CtcChar[]) => number | undefined {
   const own = lines.map((l) => {
     const glyphs = l.chars.filter((c) => c.char !== ' ');
     return glyphs.length ? monospacePitch(glyphs, l.pxPerStep) : undefined;
