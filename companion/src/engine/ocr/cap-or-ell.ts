@@ -26,7 +26,7 @@ export const CAP_OR_ELL = {
   /** ... and of x-heights this close (px). */
   sameXHeight: 0.3,
   /** Least lines lending a reference height. */
-  minPeers: 2,
+  minPeers: 1,
 } as const;
 
 /** Capitals with a flat top at the cap height (no overshoot, no apex). */
