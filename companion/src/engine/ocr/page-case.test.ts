@@ -36,4 +36,9 @@ describe('case by the page’s letters of the same size', () => {
   it('makes no call without two lines to borrow from', () => {
     expect(settle(line('aneB', [10, 10, 10, 14]), line('c', [14]))[1]).toBe('c');
   });
+
+  it('measures a piece by its own ascenders before the page (a heading\'s "cwd" read "CWd", its small letters as tall as the body\'s capitals)', () => {
+    expect(settle(...page(), line('CWd', [14, 14, 20]))[2]).toBe('cwd');
+    expect(settle(...page(), line('cWd', [19, 19, 20]))[2]).toBe('CWd');
+  });
 });

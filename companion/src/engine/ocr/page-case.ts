@@ -12,6 +12,8 @@ import type { Rgb } from './raster';
 export const PAGE_CASE = {
   /** Crops within this share of each other's height are one size of text. */
   sameSize: 0.15,
+  /** With ascender letters of its own (`cwd` set in a heading's larger type): below this share of their height a letter is small, above the next a capital. */
+  ofAscender: [0.8, 0.9],
   /** Least x-height (px) for a call, as in glyph-shape.ts. */
   minXHeight: 5,
 } as const;
@@ -19,6 +21,8 @@ export const PAGE_CASE = {
 interface Measured {
   baseline: number;
   xh?: number;
+  /** Height of the line's own `b d h k`. */
+  asc?: number;
   cap?: number;
   own: Array<Blob | undefined>;
   glyphs: CtcChar[];
@@ -38,11 +42,14 @@ export function settleCaseByPage(lines: ReadonlyArray<{ chars: CtcChar[]; pxPerS
     const height = (re: RegExp) => own.flatMap((b, k) => (b && re.test(glyphs[k]!.char) ? [baseline - b.top + 1] : []));
     const xs = height(X_HEIGHT);
     const caps = height(CAP_HEIGHT);
-    return { baseline, own, glyphs, at, ...(xs.length ? { xh: median(xs) } : {}), ...(caps.length ? { cap: median(caps) } : {}) };
+    const ascs = height(/^[bdhk]$/);
+    return { baseline, own, glyphs, at, ...(xs.length ? { xh: median(xs) } : {}), ...(caps.length ? { cap: median(caps) } : {}), ...(ascs.length ? { asc: median(ascs) } : {}) };
   });
   const similar = (a: number, b: number) => Math.abs(crops[a]!.height - crops[b]!.height) <= PAGE_CASE.sameSize * crops[a]!.height;
   measured.forEach((m, i) => {
     if (!m || m.xh !== undefined || !m.glyphs.some((g) => SIZE_ONLY.test(g.char))) return;
+    // Its own ascenders measure it: other lines of a like crop may be set in another size.
+    if (m.asc !== undefined && m.cap === undefined) return settleByAscender(lines[i]!.chars, m, m.asc);
     const peers = measured.filter((p, k): p is Measured => !!p && k !== i && similar(i, k));
     const xs = peers.flatMap((p) => (p.xh !== undefined ? [p.xh] : []));
     const caps = peers.flatMap((p) => (p.cap !== undefined ? [p.cap] : []));
@@ -57,5 +64,18 @@ export function settleCaseByPage(lines: ReadonlyArray<{ chars: CtcChar[]; pxPerS
       const char = r > 0.7 ? g.char.toUpperCase() : r < 0.3 ? g.char.toLowerCase() : g.char;
       if (char !== g.char) lines[i]!.chars[m.at[k]!] = { ...g, char };
     });
+  });
+}
+
+/** Sets the case of size-only letters (in place) by their height against the line's own ascender letters. */
+function settleByAscender(chars: CtcChar[], m: Measured, asc: number): void {
+  if (asc < 1.4 * PAGE_CASE.minXHeight) return;
+  const [small, capital] = PAGE_CASE.ofAscender;
+  m.glyphs.forEach((g, k) => {
+    const b = m.own[k];
+    if (!b || !SIZE_ONLY.test(g.char)) return;
+    const r = (m.baseline - b.top + 1) / asc;
+    const char = r < small ? g.char.toLowerCase() : r > capital ? g.char.toUpperCase() : g.char;
+    if (char !== g.char) chars[m.at[k]!] = { ...g, char };
   });
 }

@@ -22,6 +22,9 @@ import { keepReading, ruleLineBoxes } from './rule-boxes';
 import { settleOneOrEll } from './one-or-ell';
 import { dropGhostStems } from './ghost-stems';
 import { settleDotlessI } from './dotless-i';
+import { settleCapOrEll } from './cap-or-ell';
+import { settleDashWidths } from './dash-width';
+import { settleZeroOrOh } from './zero-or-oh';
 import { fixAnglePairs } from './bracket-pairs';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
@@ -172,6 +175,12 @@ export class OcrPipeline {
     settleOneOrEll(upright, crops);
     // "UiD" for "UID": a stroke of cap height with no dot is the capital (see dotless-i.ts).
     settleDotlessI(upright, crops);
+    // "islnside" for "isInside": a stroke of cap height, not ascender height, is the capital (see cap-or-ell.ts).
+    settleCapOrEll(upright, crops);
+    // An en or em dash read `-`: its bar's length tells (see dash-width.ts).
+    settleDashWidths(upright, crops);
+    // "Ox232A" for "0x232A": a figure's ring is narrow, a letter's round (see zero-or-oh.ts).
+    settleZeroOrOh(upright, crops);
     // Dots CTC wrote once ("[FILE]..." read "[FILE]..", see merged-dots.ts).
     restoreMergedDots(upright, crops);
     // `'rpm'` read `“rpm"`: one stroke is a single quote (see quote-strokes.ts).
