@@ -1,0 +1,115 @@
+import { glyphBlobs, inkBlobs, inkMask, type Blob, type Mask } from './glyph-shape';
+import type { LineGlyphs } from './one-or-ell';
+import type { Rgb } from './raster';
+
+/**
+ * A brace against a parenthesis, as JavaScript writes them (`});`, `}),`, `({ a })`,
+ * `svelte({`), lost or read as another glyph: `});` comes back `);`, `D);` or `l),`, `({` as `((`
+ * or `(t`. In a body font a brace reaches as high and as low as the parens, which no letter or
+ * digit does, and its outer side comes to a point at mid-height where a paren's curve and a
+ * bracket's bar run flat: ink beside a paren, on the paren's rows, whose outer side has such a
+ * point, sharper than the paren's own curve, is the brace.
+ */
+export const PAREN_BRACES = {
+  /** Most blank columns between the brace and its paren, in the paren's height. */
+  maxGap: 0.6,
+  /** Least paren height (px) for shapes to tell. */
+  minHeight: 9,
+  /** An outer side reaching its furthest column in at least this share of the rows is flat (a bracket, a bar). */
+  flatRows: 0.5,
+} as const;
+
+/** What the recogniser reads a closing brace before `)` as, and an opening one after `(`. */
+const CLOSE_LOOKALIKE = /^[D3lHI|1)\]]$/;
+const OPEN_LOOKALIKE = /^[([tf]$/;
+
+/** Restores braces beside parens in `lines` (in place; see PAREN_BRACES). */
+export function restoreParenBraces(lines: readonly LineGlyphs[], crops: readonly Rgb[]): void {
+  lines.forEach((line, li) => {
+    if (!line.chars.some((c) => c.char === '(' || c.char === ')')) return;
+    const at = line.chars.map((c, i) => (c.char === ' ' ? -1 : i)).filter((i) => i >= 0);
+    const glyphs = at.map((i) => line.chars[i]!);
+    const mask = inkMask(crops[li]!);
+    const own = glyphBlobs(glyphs, line.pxPerStep, mask);
+    const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * line.pxPerStep);
+    const all = inkBlobs(mask);
+    const inserts: Array<{ after: number; char: string; x: number }> = [];
+    glyphs.forEach((g, k) => {
+      const paren = own[k];
+      if ((g.char !== ')' && g.char !== '(') || !paren || paren.bottom - paren.top + 1 < PAREN_BRACES.minHeight) return;
+      const closing = g.char === ')';
+      const n = closing ? k - 1 : k + 1;
+      const side = glyphs[n];
+      // No space read between them, and no brace read already.
+      if (side && (side.char === '{' || side.char === '}' || (closing ? g : side).spaceBefore >= 0.5)) return;
+      const blob = besideBlob(all, paren, closing ? -1 : 1);
+      if (!blob || !isBrace(mask, paren, blob, closing ? 1 : -1)) return;
+      const brace = closing ? '}' : '{';
+      // A glyph's spike sits on its ink or a column or two beside it.
+      const claimedBy = glyphs.findIndex((_, i) => i !== k && ((own[i] && sameBlob(own[i]!, blob)) || (centres[i]! >= blob.x0 - 1 && centres[i]! <= blob.x1 + 2)));
+      if (claimedBy >= 0 && (claimedBy !== n || !(closing ? CLOSE_LOOKALIKE : OPEN_LOOKALIKE).test(side!.char))) return;
+      // In small type a paren's curve can come to a point as well: where a paren there would pair
+      // the line's parens and a brace would not, it is a paren (`(contents))`, not `(contents})`).
+      const read = glyphs.map((c) => c.char);
+      const as = (mark: string) => (claimedBy >= 0 ? read.map((c, i) => (i === n ? mark : c)) : [...read.slice(0, closing ? k : k + 1), mark, ...read.slice(closing ? k : k + 1)]);
+      if (parenBalance(as(g.char)) === 0 && parenBalance(as(brace)) !== 0) return;
+      if (claimedBy < 0) inserts.push({ after: closing ? k - 1 : k, char: brace, x: (blob.x0 + blob.x1) / 2 });
+      else line.chars[at[n]!] = { ...side!, char: brace };
+    });
+    for (const ins of inserts.sort((a, b) => b.after - a.after)) {
+      const step = ins.x / line.pxPerStep - 0.5;
+      const pos = ins.after < 0 ? 0 : at[ins.after]! + 1;
+      const next = line.chars[pos];
+      line.chars.splice(pos, 0, { char: ins.char, start: step, end: step, prob: 0.5, spaceBefore: ins.char === '}' && next ? next.spaceBefore : 0 });
+      if (ins.char === '}' && next) line.chars[pos + 1] = { ...next, spaceBefore: 0 };
+    }
+  });
+}
+
+/** Opening parens less closing ones. */
+const parenBalance = (chars: readonly string[]) => chars.reduce((n, c) => n + (c === '(' ? 1 : c === ')' ? -1 : 0), 0);
+
+/** The same ink (a glyph's own blob is found in its text band, the line's blobs in the whole crop). */
+export const sameBlob = (a: Blob, b: Blob) => a.x0 === b.x0 && a.x1 === b.x1 && a.top === b.top && a.bottom === b.bottom;
+
+/** The blob next to `b` on side `dir`, within reach and on its rows; undefined where none or where another stands between. */
+function besideBlob(all: readonly Blob[], b: Blob, dir: 1 | -1): Blob | undefined {
+  const reach = PAREN_BRACES.maxGap * (b.bottom - b.top + 1);
+  const gap = (t: Blob) => (dir > 0 ? t.x0 - b.x1 - 1 : b.x0 - t.x1 - 1);
+  const near = all.filter((t) => t !== b && gap(t) >= 0 && gap(t) <= reach && t.bottom >= b.top && t.top <= b.bottom);
+  near.sort((p, q) => gap(p) - gap(q));
+  return near[0];
+}
+
+/**
+ * Whether `t` is a brace beside paren `p`: on the paren's rows (±1 at either end), and its outer
+ * side (`outer` 1: right, −1: left) comes to a point at mid-height that stands out further from
+ * the rows above and below it than the paren's curve does (a paren's mirror image, a bracket and
+ * a slash are furthest out at their ends or all along).
+ */
+export function isBrace(mask: Mask, p: Blob, t: Blob, outer: 1 | -1): boolean {
+  if (Math.abs(t.top - p.top) > 1 || Math.abs(t.bottom - p.bottom) > 1) return false;
+  const point = pointOf(mask, t, outer);
+  return point !== undefined && point >= (pointOf(mask, p, outer) ?? 0) + 1;
+}
+
+/**
+ * How far the outer side's furthest column stands out past the rows an eighth to a quarter of
+ * the height from the middle; undefined where it is reached away from the middle or along half
+ * the rows (flat).
+ */
+export function pointOf(mask: Mask, b: Blob, outer: 1 | -1): number | undefined {
+  const rows: Array<{ y: number; e: number }> = [];
+  for (let y = b.top; y <= b.bottom; y++) {
+    let edge: number | undefined;
+    for (let x = b.x0; x <= b.x1; x++) if (mask.ink[y * mask.width + x]) edge = outer > 0 ? x : (edge ?? x);
+    if (edge !== undefined) rows.push({ y, e: outer > 0 ? edge : -edge });
+  }
+  const h = b.bottom - b.top + 1;
+  const mid = (b.top + b.bottom) / 2;
+  const far = Math.max(...rows.map((r) => r.e));
+  const tip = rows.filter((r) => r.e === far);
+  if (tip.length >= PAREN_BRACES.flatRows * rows.length || tip.some((r) => Math.abs(r.y - mid) > h / 6)) return undefined;
+  const flank = rows.filter((r) => Math.abs(r.y - mid) >= h / 8 && Math.abs(r.y - mid) <= h / 4);
+  return flank.length ? far - Math.max(...flank.map((r) => r.e)) : undefined;
+}
