@@ -22,8 +22,8 @@ export const MERGED_MARKS = {
   minHeight: 6,
 } as const;
 
-/** Marks code doubles that CTC writes once: parens, brackets, slashes. */
-const REPEATABLE = /^[()[\]/\\]$/;
+/** Marks code doubles that CTC writes once: parens, brackets, braces, slashes. */
+const REPEATABLE = /^[()[\]{}/\\]$/;
 
 /**
  * Whether `b` is `a` again (or its mirror image): the same rows (±1), the same width (±1), its

@@ -34,6 +34,17 @@ describe('braces beside parens', () => {
     expect(restore([['D', 2], [')', 3], [';', 5]], [...stroke(24, BRACE), ...close, ...semicolon])).toBe('});');
   });
 
+  it('puts it against its paren, after a space read before the paren (`e )` → `e })`)', () => {
+    expect(restore([['a', 0], [' ', 1], [')', 3], [';', 5]], [[2, 22], [3, 22], ...stroke(24, BRACE), ...close, ...semicolon])).toBe('a });');
+  });
+
+  it('reads a `)` whose outer side comes to a point the line’s other parens lack as `}`', () => {
+    const width = 10;
+    const paren = (x: number) => stroke(x, PAREN);
+    expect(restore([[')', 1], ['a', 3], [')', 5], [')', 7]], [...stroke(12, BRACE), [32, 22], [33, 22], ...paren(52), ...paren(52 + 2 * width)], { marks: false })).toBe('}a))');
+    expect(restore([[')', 1], ['a', 3], [')', 5], [')', 7]], [...paren(12), [32, 22], [33, 22], ...paren(52), ...paren(52 + 2 * width)], { marks: false })).toBe(')a))');
+  });
+
   it('takes a brace beside a paren for no second paren (`);` over `})` is no `));`)', () => {
     expect(restore([[')', 3], [';', 5]], [...stroke(24, BRACE), ...close, ...semicolon])).not.toBe('));');
   });

@@ -1,6 +1,7 @@
 import { glyphBlobs, inkBlobs, inkMask, type Blob, type Mask } from './glyph-shape';
 import type { LineGlyphs } from './one-or-ell';
 import type { Rgb } from './raster';
+import { median } from './median';
 
 /**
  * A brace against a parenthesis, as JavaScript writes them (`});`, `}),`, `({ a })`,
@@ -33,32 +34,31 @@ export function restoreParenBraces(lines: readonly LineGlyphs[], crops: readonly
     const own = glyphBlobs(glyphs, line.pxPerStep, mask);
     const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * line.pxPerStep);
     const all = inkBlobs(mask);
-    const inserts: Array<{ after: number; char: string; x: number }> = [];
+    for (const [k, brace] of bracesReadAsParens(glyphs, own, mask)) glyphs[k] = line.chars[at[k]!] = { ...glyphs[k]!, char: brace };
+    const inserts: Array<{ pos: number; char: string; x: number }> = [];
     glyphs.forEach((g, k) => {
       const paren = own[k];
       if ((g.char !== ')' && g.char !== '(') || !paren || paren.bottom - paren.top + 1 < PAREN_BRACES.minHeight) return;
       const closing = g.char === ')';
       const n = closing ? k - 1 : k + 1;
       const side = glyphs[n];
-      // No space read between them, and no brace read already.
-      if (side && (side.char === '{' || side.char === '}' || (closing ? g : side).spaceBefore >= 0.5)) return;
+      if (side && (side.char === '{' || side.char === '}')) return;
       const blob = besideBlob(all, paren, closing ? -1 : 1);
       if (!blob || !isBrace(mask, paren, blob, closing ? 1 : -1)) return;
       const brace = closing ? '}' : '{';
       // A glyph's spike sits on its ink or a column or two beside it.
       const claimedBy = glyphs.findIndex((_, i) => i !== k && ((own[i] && sameBlob(own[i]!, blob)) || (centres[i]! >= blob.x0 - 1 && centres[i]! <= blob.x1 + 2)));
-      if (claimedBy >= 0 && (claimedBy !== n || !(closing ? CLOSE_LOOKALIKE : OPEN_LOOKALIKE).test(side!.char))) return;
-      // In small type a paren's curve can come to a point as well: where a paren there would pair
-      // the line's parens and a brace would not, it is a paren (`(contents))`, not `(contents})`).
+      // A glyph read there must be a look-alike with no space read between it and the paren.
+      if (claimedBy >= 0 && (claimedBy !== n || !(closing ? CLOSE_LOOKALIKE : OPEN_LOOKALIKE).test(side!.char) || (closing ? g : side!).spaceBefore >= 0.5)) return;
       const read = glyphs.map((c) => c.char);
       const as = (mark: string) => (claimedBy >= 0 ? read.map((c, i) => (i === n ? mark : c)) : [...read.slice(0, closing ? k : k + 1), mark, ...read.slice(closing ? k : k + 1)]);
-      if (parenBalance(as(g.char)) === 0 && parenBalance(as(brace)) !== 0) return;
-      if (claimedBy < 0) inserts.push({ after: closing ? k - 1 : k, char: brace, x: (blob.x0 + blob.x1) / 2 });
+      if (pairsBetter(as(g.char), as(brace))) return;
+      // Right against its paren (a space the recogniser read stays outside the pair).
+      if (claimedBy < 0) inserts.push({ pos: closing ? at[k]! : at[k]! + 1, char: brace, x: (blob.x0 + blob.x1) / 2 });
       else line.chars[at[n]!] = { ...side!, char: brace };
     });
-    for (const ins of inserts.sort((a, b) => b.after - a.after)) {
+    for (const { pos, ...ins } of inserts.sort((a, b) => b.pos - a.pos)) {
       const step = ins.x / line.pxPerStep - 0.5;
-      const pos = ins.after < 0 ? 0 : at[ins.after]! + 1;
       const next = line.chars[pos];
       line.chars.splice(pos, 0, { char: ins.char, start: step, end: step, prob: 0.5, spaceBefore: ins.char === '}' && next ? next.spaceBefore : 0 });
       if (ins.char === '}' && next) line.chars[pos + 1] = { ...next, spaceBefore: 0 };
@@ -66,8 +66,41 @@ export function restoreParenBraces(lines: readonly LineGlyphs[], crops: readonly
   });
 }
 
-/** Opening parens less closing ones. */
-const parenBalance = (chars: readonly string[]) => chars.reduce((n, c) => n + (c === '(' ? 1 : c === ')' ? -1 : 0), 0);
+/**
+ * Braces read as parens away from a paren to judge them by (`{ label: 'x' ),`, `{:1x)`): a `)`
+ * (or `(`) whose outer side comes to a point clearly sharper than the line's other parens facing
+ * the same way do, on their rows, where the line pairs no better with the paren.
+ */
+function bracesReadAsParens(glyphs: readonly { char: string }[], own: ReadonlyArray<Blob | undefined>, mask: Mask): Map<number, string> {
+  const found = new Map<number, string>();
+  for (const [paren, brace, outer] of [[')', '}', 1], ['(', '{', -1]] as const) {
+    const all = glyphs.flatMap((g, k) => (g.char === paren && own[k] && own[k]!.bottom - own[k]!.top + 1 >= PAREN_BRACES.minHeight ? [k] : []));
+    if (all.length < 2) continue;
+    for (const k of all) {
+      const others = all.filter((i) => i !== k).map((i) => own[i]!);
+      const b = own[k]!;
+      const rows = Math.abs(b.top - median(others.map((o) => o.top))) <= 1 && Math.abs(b.bottom - median(others.map((o) => o.bottom))) <= 1;
+      const point = pointOf(mask, b, outer);
+      if (!rows || point === undefined || point < Math.max(1, median(others.map((o) => pointOf(mask, o, outer) ?? 0))) + 1) continue;
+      const read = glyphs.map((g) => g.char);
+      if (!pairsBetter(read, read.map((c, i) => (i === k ? brace : c)))) found.set(k, brace);
+    }
+  }
+  return found;
+}
+
+/** How far the line's parens and braces are from pairing: unclosed and unopened ones of each. */
+function unpaired(chars: readonly string[]): number {
+  const count = (open: string, close: string) => chars.reduce((n, c) => n + (c === open ? 1 : c === close ? -1 : 0), 0);
+  return Math.abs(count('(', ')')) + Math.abs(count('{', '}'));
+}
+
+/**
+ * In small type a paren's curve can come to a point as well: where the line with a paren there
+ * pairs better than with the brace, it is the paren (`(contents))`, not `(contents})`); where both
+ * pair as well (a line of a longer statement), the shape decides.
+ */
+const pairsBetter = (asParen: readonly string[], asBrace: readonly string[]) => unpaired(asParen) < unpaired(asBrace);
 
 /** The same ink (a glyph's own blob is found in its text band, the line's blobs in the whole crop). */
 export const sameBlob = (a: Blob, b: Blob) => a.x0 === b.x0 && a.x1 === b.x1 && a.top === b.top && a.bottom === b.bottom;
