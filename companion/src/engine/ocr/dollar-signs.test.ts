@@ -26,6 +26,12 @@ describe('dollar signs read S', () => {
     expect(settle([['A', 0], ['S', 2], ['B', 4]], [capital(0), [22, 28, 18, 29], [24, 25, 16, 31], capital(4)])).toBe('A$B');
   });
 
+  it('measures it against the x-height on a line with no capital or digit (`${message}`)', () => {
+    const small = (s: number): Rect => [10 * s + 2, 10 * s + 8, 22, 29];
+    expect(settle([['a', 0], ['a', 1], ['S', 3], ['a', 5]], [small(0), small(1), [32, 38, 18, 29], [34, 35, 16, 31], small(5)])).toBe('aa$a');
+    expect(settle([['a', 0], ['a', 1], ['S', 3], ['a', 5]], [small(0), small(1), [32, 38, 18, 29], small(5)])).toBe('aaSa');
+  });
+
   it('leaves an S of cap height alone, and one as tall that stands on the baseline', () => {
     expect(settle([['A', 0], ['S', 2], ['B', 4]], [capital(0), capital(2), capital(4)])).toBe('ASB');
     expect(settle([['A', 0], ['S', 2], ['B', 4]], [capital(0), [22, 28, 18, 29], [24, 25, 13, 29], capital(4)])).toBe('ASB');

@@ -1,4 +1,5 @@
 import { CAP_HEIGHT, glyphBlobs, inkMask } from './glyph-shape';
+import { lineMetrics } from './merged-dots';
 import { median } from './median';
 import type { LineGlyphs } from './one-or-ell';
 import type { Rgb } from './raster';
@@ -12,6 +13,8 @@ import type { Rgb } from './raster';
 export const DOLLAR_SIGNS = {
   /** Least height over the line's cap height, in cap heights (and 2 px). */
   overCap: 0.15,
+  /** Least height in x-heights where the line has no capital or digit (an `S` is 1.3–1.45, `$` 1.65–1.8). */
+  overXHeight: 1.55,
 } as const;
 
 /** Sets `$` for `S` in `lines` (in place; see DOLLAR_SIGNS). */
@@ -24,13 +27,16 @@ export function settleDollarSigns(lines: readonly LineGlyphs[], crops: readonly 
     const own = glyphBlobs(glyphs, line.pxPerStep, mask);
     // Capitals and digits stand on the baseline: their feet are it, their height the cap height.
     const caps = own.filter((b, k) => b && CAP_HEIGHT.test(glyphs[k]!.char));
-    if (!caps.length) return;
-    const baseline = median(caps.map((b) => b!.bottom));
-    const cap = median(caps.map((b) => b!.bottom - b!.top + 1));
+    // With no capital or digit on the line (`${message}`), against its small letters.
+    const small = caps.length ? undefined : lineMetrics(glyphs, line.pxPerStep, mask);
+    if (!caps.length && !small) return;
+    const baseline = small?.baseline ?? median(caps.map((b) => b!.bottom));
+    const cap = small ? 0 : median(caps.map((b) => b!.bottom - b!.top + 1));
+    const tall = small ? DOLLAR_SIGNS.overXHeight * small.xh : cap + Math.max(2, DOLLAR_SIGNS.overCap * cap);
     glyphs.forEach((g, k) => {
       const b = own[k];
       if (g.char !== 'S' || !b) return;
-      if (b.bottom > baseline && b.bottom - b.top + 1 >= cap + Math.max(2, DOLLAR_SIGNS.overCap * cap)) line.chars[at[k]!] = { ...g, char: '$' };
+      if (b.bottom > baseline && b.bottom - b.top + 1 >= tall) line.chars[at[k]!] = { ...g, char: '$' };
     });
   });
 }

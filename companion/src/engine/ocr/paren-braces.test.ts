@@ -45,6 +45,15 @@ describe('braces beside parens', () => {
     expect(restore([[')', 1], ['a', 3], [')', 5], [')', 7]], [...paren(12), [32, 22], [33, 22], ...paren(52), ...paren(52 + 2 * width)], { marks: false })).toBe(')a))');
   });
 
+  it('reads a brace read as two marks on its one blob as the brace (`$[(` → `${`)', () => {
+    expect(restore([['a', 1], ['[', 2], ['(', 2.3], ['a', 5]], [[12, 22], [13, 22], ...stroke(24, BRACE, true), [52, 22], [53, 22]], { marks: false })).toBe('a{a');
+  });
+
+  it('reads a bracket whose outer side comes to a point as a brace, and leaves a straight one', () => {
+    expect(restore([['a', 1], ['[', 3], ['a', 5]], [[12, 22], [13, 22], ...stroke(32, BRACE, true), [52, 22], [53, 22]], { marks: false })).toBe('a{a');
+    expect(restore([['a', 1], ['[', 3], ['a', 5]], [[12, 22], [13, 22], ...stroke(32, BAR, true), [52, 22], [53, 22]], { marks: false })).toBe('a[a');
+  });
+
   it('takes a brace beside a paren for no second paren (`);` over `})` is no `));`)', () => {
     expect(restore([[')', 3], [';', 5]], [...stroke(24, BRACE), ...close, ...semicolon])).not.toBe('));');
   });

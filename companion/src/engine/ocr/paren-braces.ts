@@ -27,13 +27,27 @@ const OPEN_LOOKALIKE = /^[([tf]$/;
 /** Restores braces beside parens in `lines` (in place; see PAREN_BRACES). */
 export function restoreParenBraces(lines: readonly LineGlyphs[], crops: readonly Rgb[]): void {
   lines.forEach((line, li) => {
-    if (!line.chars.some((c) => c.char === '(' || c.char === ')')) return;
+    if (!line.chars.some((c) => /^[()[\]]$/.test(c.char))) return;
     const at = line.chars.map((c, i) => (c.char === ' ' ? -1 : i)).filter((i) => i >= 0);
     const glyphs = at.map((i) => line.chars[i]!);
     const mask = inkMask(crops[li]!);
     const own = glyphBlobs(glyphs, line.pxPerStep, mask);
     const centres = glyphs.map((g) => ((g.start + g.end) / 2 + 0.5) * line.pxPerStep);
     const all = inkBlobs(mask);
+    // A brace read as two marks (`${` read `$[(`): both spikes on one blob no two marks make.
+    for (let k = glyphs.length - 2; k >= 0; k--) {
+      const pair = glyphs[k]!.char + glyphs[k + 1]!.char;
+      const brace = /^[[(]{2}$/.test(pair) ? '{' : /^[)\]]{2}$/.test(pair) ? '}' : undefined;
+      // Each spike on that blob and near no other tall one (two parens a few columns apart are no brace).
+      const tall = all.filter((b) => b.bottom - b.top + 1 >= PAREN_BRACES.minHeight);
+      const near = (i: number) => tall.filter((b) => centres[i]! >= b.x0 - 2 && centres[i]! <= b.x1 + 2);
+      const on = brace && at[k + 1] === at[k]! + 1 && glyphs[k + 1]!.spaceBefore < 0.5 ? [near(k), near(k + 1)] : undefined;
+      const blob = on && on[0]!.length === 1 && on[1]!.length === 1 && on[0]![0] === on[1]![0] ? on[0]![0] : undefined;
+      if (!brace || !blob || !pointOf(mask, blob, brace === '}' ? 1 : -1)) continue;
+      line.chars.splice(at[k]!, 2, { ...glyphs[k]!, char: brace, end: glyphs[k + 1]!.end });
+      // The line again, with the brace as one glyph.
+      return restoreParenBraces([line], [crops[li]!]);
+    }
     for (const [k, brace] of bracesReadAsParens(glyphs, own, mask)) glyphs[k] = line.chars[at[k]!] = { ...glyphs[k]!, char: brace };
     const inserts: Array<{ pos: number; char: string; x: number }> = [];
     glyphs.forEach((g, k) => {
@@ -86,13 +100,21 @@ function bracesReadAsParens(glyphs: readonly { char: string }[], own: ReadonlyAr
       if (!pairsBetter(read, read.map((c, i) => (i === k ? brace : c)))) found.set(k, brace);
     }
   }
+  // A bracket's outer side is one straight bar: one with a point at mid-height is a brace (`$['Ben'}`).
+  glyphs.forEach((g, k) => {
+    const b = own[k];
+    const brace = g.char === '[' ? '{' : g.char === ']' ? '}' : undefined;
+    if (!brace || !b || b.bottom - b.top + 1 < PAREN_BRACES.minHeight || !pointOf(mask, b, brace === '}' ? 1 : -1)) return;
+    const read = glyphs.map((c) => c.char);
+    if (!pairsBetter(read, read.map((c, i) => (i === k ? brace : c)))) found.set(k, brace);
+  });
   return found;
 }
 
-/** How far the line's parens and braces are from pairing: unclosed and unopened ones of each. */
+/** How far the line's parens, braces and brackets are from pairing: unclosed and unopened ones of each. */
 function unpaired(chars: readonly string[]): number {
   const count = (open: string, close: string) => chars.reduce((n, c) => n + (c === open ? 1 : c === close ? -1 : 0), 0);
-  return Math.abs(count('(', ')')) + Math.abs(count('{', '}'));
+  return Math.abs(count('(', ')')) + Math.abs(count('{', '}')) + Math.abs(count('[', ']'));
 }
 
 /**
