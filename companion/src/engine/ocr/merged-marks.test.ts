@@ -27,6 +27,11 @@ describe('marks CTC merged', () => {
     expect(restore([['a', 0], ['/', 2], ['a', 5]], [...letter(0), ...slash(22), ...slash(30), ...letter(5)])).toBe('a//a');
   });
 
+  it('leaves the `)` after a `0` read for a call\'s parens to the rules that write them (`0)` over `())`)', () => {
+    expect(restore([['a', 0], ['0', 2], [')', 3], ['a', 6]], [...letter(0), ...letter(2), ...slash(30), ...slash(38), ...letter(6)])).toBe('a0)a');
+    expect(restore([['a', 0], ['b', 2], [')', 3], ['a', 6]], [...letter(0), ...letter(2), ...slash(30), ...slash(38), ...letter(6)])).toBe('ab))a');
+  });
+
   it('leaves it alone where the blob beside it is another glyph’s or no twin', () => {
     // A glyph read on the second slash: it is that glyph.
     expect(restore([['a', 0], ['/', 2], ['l', 3], ['a', 5]], [...letter(0), ...slash(22), ...slash(30), ...letter(5)])).toBe('a/la');

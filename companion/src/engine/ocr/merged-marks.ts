@@ -67,8 +67,10 @@ export function restoreMergedMarks(lines: readonly LineGlyphs[], crops: readonly
       while (j + 1 < glyphs.length && glyphs[j + 1]!.char === glyphs[i]!.char && glyphs[j + 1]!.spaceBefore < 0.5) j++;
       const b = own[i];
       const run = j - i + 1;
-      if (REPEATABLE.test(glyphs[i]!.char) && b && b.bottom - b.top + 1 >= MERGED_MARKS.minHeight) {
-        const twins = twinRow(mask, all, b, (t) => centres.some((c, k) => (k < i || k > j) && c >= t.x0 - 1 && c <= t.x1 + 1) || own.some((o, k) => (k < i || k > j) && o !== undefined && sameBlob(o, t)));
+      // `())` read `0)`: the `0` stands for the call's parens, the unread `)` among them (paren-rings.ts, code-glyphs.ts write them).
+      const afterRing = glyphs[i]!.char === ')' && /^[0O]$/.test(glyphs[i - 1]?.char ?? '');
+      if (REPEATABLE.test(glyphs[i]!.char) && b && b.bottom - b.top + 1 >= MERGED_MARKS.minHeight && !afterRing) {
+        const twins = twinRow(mask, all, b, (t) => centres.some((c, k) => (k < i || k > j) && c >= t.x0 - 1 && c <= t.x1 + 2) || own.some((o, k) => (k < i || k > j) && o !== undefined && sameBlob(o, t)));
         // The run's glyphs on the twins nearest their spikes, the others new, each at its own place.
         const unread = [...twins];
         for (const c of twins.length > run ? centres.slice(i, j + 1) : []) {
