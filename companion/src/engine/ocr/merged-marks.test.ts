@@ -35,6 +35,8 @@ describe('marks CTC merged', () => {
   it('leaves it alone where the blob beside it is another glyph’s or no twin', () => {
     // A glyph read on the second slash: it is that glyph.
     expect(restore([['a', 0], ['/', 2], ['l', 3], ['a', 5]], [...letter(0), ...slash(22), ...slash(30), ...letter(5)])).toBe('a/la');
+    // A spike lagging a few columns behind the ink it reads (on no ink of its own) claims it too.
+    expect(restore([['a', 0], ['/', 2], ['l', 3.2], ['a', 5]], [...letter(0), ...slash(22), ...slash(30), ...letter(5)])).toBe('a/la');
     // A letter beside the slash is no twin.
     expect(restore([['a', 0], ['/', 2], ['a', 5]], [...letter(0), ...slash(22), ...letter(3), ...letter(5)])).toBe('a/a');
   });

@@ -18,6 +18,8 @@ export const MERGED_MARKS = {
   maxGap: 0.6,
   /** Least share of either blob's ink that the other has in its row, a column either way (aligned at their left edges). */
   minOverlap: 0.85,
+  /** Farthest a spike on no ink of its own sits past the blob it reads, in the mark's height. */
+  maxLag: 0.2,
   /** A mark this short (px) is too small to tell from a fleck. */
   minHeight: 6,
 } as const;
@@ -70,7 +72,9 @@ export function restoreMergedMarks(lines: readonly LineGlyphs[], crops: readonly
       // `())` read `0)`: the `0` stands for the call's parens, the unread `)` among them (paren-rings.ts, code-glyphs.ts write them).
       const afterRing = glyphs[i]!.char === ')' && /^[0O]$/.test(glyphs[i - 1]?.char ?? '');
       if (REPEATABLE.test(glyphs[i]!.char) && b && b.bottom - b.top + 1 >= MERGED_MARKS.minHeight && !afterRing) {
-        const twins = twinRow(mask, all, b, (t) => centres.some((c, k) => (k < i || k > j) && c >= t.x0 - 1 && c <= t.x1 + 2) || own.some((o, k) => (k < i || k > j) && o !== undefined && sameBlob(o, t)));
+        // Another glyph's blob: its own, or the ink its spike lags behind (a thin mark's spike can sit on no ink).
+        const lag = (c: number, t: Blob) => c >= t.x0 - 1 && c <= t.x1 + Math.max(2, MERGED_MARKS.maxLag * (b.bottom - b.top + 1));
+        const twins = twinRow(mask, all, b, (t) => glyphs.some((_, k) => (k < i || k > j) && ((own[k] !== undefined && sameBlob(own[k]!, t)) || lag(centres[k]!, t))));
         // The run's glyphs on the twins nearest their spikes, the others new, each at its own place.
         const unread = [...twins];
         for (const c of twins.length > run ? centres.slice(i, j + 1) : []) {
