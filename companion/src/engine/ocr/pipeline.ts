@@ -29,6 +29,10 @@ import { fixAnglePairs } from './bracket-pairs';
 import { readUnreadStarts } from './unread-start';
 import { settleCaseByPage } from './page-case';
 import { restoreMergedDots } from './merged-dots';
+import { restoreMergedMarks } from './merged-marks';
+import { restoreParenBraces } from './paren-braces';
+import { settleDollarSigns } from './dollar-signs';
+import { restoreLostDots } from './lost-dots';
 import { settleQuoteStrokes } from './quote-strokes';
 import { readFenceLines } from './fence-lines';
 import { readDashRows } from './dash-rows';
@@ -183,6 +187,14 @@ export class OcrPipeline {
     settleZeroOrOh(upright, crops);
     // Dots CTC wrote once ("[FILE]..." read "[FILE]..", see merged-dots.ts).
     restoreMergedDots(upright, crops);
+    // `))` and `//` CTC wrote once (see merged-marks.ts).
+    restoreMergedMarks(upright, crops);
+    // `});` read `);` or `D);`, `({` read `((` (see paren-braces.ts).
+    restoreParenBraces(upright, crops);
+    // `$` read `S` (see dollar-signs.ts).
+    settleDollarSigns(upright, crops);
+    // A dot left unread (`"./some-file"` read `"/some-file"`, see lost-dots.ts).
+    restoreLostDots(upright, crops);
     // `'rpm'` read `“rpm"`: one stroke is a single quote (see quote-strokes.ts).
     settleQuoteStrokes(upright, crops);
     // The case of a lone "Oct" or "C" by the page's letters of its size (see page-case.ts).
