@@ -42,6 +42,13 @@ describe('word spacing', () => {
     expect(spaceLine(flag, 10, crop([0, 2, 4, 5], 70))).toBe('a -DE');
   });
 
+  it('spaces a bullet opening the line off its text, without any space signal ("- added"), not a flag touching its letter', () => {
+    const bullet = [ch('-', 0), ch('a', 2, 0), ch('d', 3)];
+    expect(spaceLine(bullet, 10, crop([0, 2, 3], 50))).toBe('- ad');
+    const flag = [ch('-', 0), ch('a', 1, 0), ch('d', 2)];
+    expect(spaceLine(flag, 10, crop([0, 1, 2], 50))).toBe('-ad');
+  });
+
   it('treats a very wide blank run as a space even without a space signal', () => {
     expect(spaceLine([ch('a', 0), ch('b', 4)], 10, crop([0, 4], 60))).toBe('a b');
   });

@@ -283,7 +283,8 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       // word gap in monospace type; only the recogniser's own space counts there, or a dash standing
       // alone after a space with a fair blank and some space probability after it ("[2.1.0] - 2016-07-07", "x - enables").
       // (a flag's "-D" leaves a third of that blank and gets no space probability at all).
-      space = p >= 0.3 || (a.char === '-' && text.endsWith(' -') && p >= 0.05 && gap >= Math.max(3, 0.35 * inkHeight));
+      // A bullet opening the line stands a word gap off its text whatever the probability ("- added").
+      space = p >= 0.3 || (a.char === '-' && ((text.endsWith(' -') && p >= 0.05) || (text === '-' && b.char !== '-')) && gap >= Math.max(3, 0.35 * inkHeight));
     } else if ((a.char === '.' && /^[a-z]$/.test(b.char)) || (b.char === '(' && /^[A-Za-z0-9_]$/.test(a.char))) {
       // "file.read", "open(": code joints where the narrow glyph leaves a blank as wide as a word
       // gap in monospace type. Without a fair space probability, only a wide gap plus a hint counts.
