@@ -1,5 +1,5 @@
 import type { CtcChar } from './ctc';
-import { glyphBlobs, inkBlobs, textBand, type Mask } from './glyph-shape';
+import { glyphBlobs, inkBlobs, textBand, type Blob, type Mask } from './glyph-shape';
 import { median } from './median';
 
 /**
@@ -35,14 +35,14 @@ export function restoreLineEndBar(glyphs: readonly CtcChar[], pxPerStep: number,
   if (standing.length < 2) return [...glyphs];
   // The glyphs' usual bottom: a bar reaches past it.
   const baseline = median(standing.map((b) => b.bottom));
-  const isBar = (b: { x0: number; x1: number; top: number; bottom: number }) =>
+  const isBar = (b: Blob) =>
     b.bottom - b.top + 1 >= LINE_END_BAR.minHeight * bandH &&
     b.x1 - b.x0 + 1 <= Math.max(2, LINE_END_BAR.maxWidth * bandH) &&
     b.bottom >= baseline + Math.max(1, LINE_END_BAR.belowBaseline * bandH);
   const end = own[k] ? own[k].x1 : centres[k]! + 0.3 * bandH;
   const after = inkBlobs(mask).filter((b) => b.x0 > end);
   // The rightmost; what lies between is a mark's other stroke at most (a closing quote's second tick).
-  const b = after.reduce<(typeof after)[number] | undefined>((r, x) => (!r || x.x1 > r.x1 ? x : r), undefined);
+  const b = after.reduce<Blob | undefined>((r, x) => (!r || x.x1 > r.x1 ? x : r), undefined);
   if (!b || !isBar(b) || after.some((x) => x !== b && x.bottom - x.top + 1 > 0.5 * bandH)) return [...glyphs];
   if (misread) return [...glyphs.slice(0, -1), { ...last, char: '|' }];
   const step = (b.x0 + b.x1) / 2 / pxPerStep - 0.5;
