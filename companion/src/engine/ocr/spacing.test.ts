@@ -13,6 +13,14 @@ function crop(glyphSteps: number[], width: number): Rgb {
   return { data, width, height };
 }
 
+/** A white crop with black bars over the given pixel columns (`[from, to)` each). */
+function barsAt(spans: Array<[number, number]>, width: number): Rgb {
+  const height = 20;
+  const data = new Uint8Array(width * height * 3).fill(255);
+  for (const [from, to] of spans) for (let y = 4; y < 16; y++) for (let x = from; x < to; x++) data.set([0, 0, 0], (y * width + x) * 3);
+  return { data, width, height };
+}
+
 const ch = (char: string, step: number, spaceBefore = 0): CtcChar => ({ char, start: step, end: step, prob: 0.99, spaceBefore });
 
 describe('word spacing', () => {
@@ -89,6 +97,16 @@ describe('word spacing', () => {
     expect(spaceLine(chars, 10, crop([0, 2, 4, 5, 7, 8], 100))).toBe('e.rd(x');
     // A sentence end before a new word still gets its space when the recogniser says so.
     expect(spaceLine([ch('a', 0), ch('.', 1), ch('F', 3, 0.4)], 10, crop([0, 1, 3], 50))).toBe('a. F');
+  });
+
+  it('spaces a comma from the code after it by the blank alone (a typed space leaves a fifth of the ink height), not a comma touching its next glyph', () => {
+    // "a,b": the comma's blot over 10–13 px, `b` from 4 px (typed space) or 2 px (none) after it; no space signal.
+    const chars = [ch('a', 0), ch(',', 1), ch('b', 2, 0.004)];
+    expect(spaceLine(chars, 10, barsAt([[1, 9], [10, 14], [18, 27]], 40))).toBe('a, b');
+    expect(spaceLine(chars, 10, barsAt([[1, 9], [10, 14], [16, 27]], 40))).toBe('a,b');
+    // Digits after a comma are a thousands group, whatever the blank.
+    const digits = [ch('4', 0), ch(',', 1), ch('7', 2, 0.004)];
+    expect(spaceLine(digits, 10, barsAt([[1, 9], [10, 14], [18, 27]], 40))).toBe('4,7');
   });
 
   it('keeps spaces the recogniser emitted', () => {

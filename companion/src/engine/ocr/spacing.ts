@@ -2,7 +2,8 @@ import type { CtcChar } from './ctc';
 import { median } from './median';
 import type { Rgb } from './raster';
 import { fixMonospaceCommentOpener } from './code-glyphs';
-import { joinOpeningTicks } from './tick-spacing';
+import { joinClosingTicks, joinOpeningTicks } from './tick-spacing';
+import { spaceAfterComma } from './comma-spacing';
 import { fixLatinConfusions, isCjk, isIdeograph } from './lookalikes';
 import { correctByShape, inkMask, type Mask } from './glyph-shape';
 import { findPills, insidePill, spaceAtPillEdge, type Pill } from './code-pills';
@@ -200,7 +201,7 @@ export function spaceLineWithPitch(chars: readonly CtcChar[], pxPerStep: number,
   const shaped = backticksByShape(correctByShape(emptyParensByShape(read, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask);
   // On a grid only open code's closing tick is looked for here: grid-ticks.ts reads each cell's stroke later.
   const glyphs = restoreLostTicks(shaped, pxPerStep, mask, { closingOnly: true });
-  const text = joinOpeningTicks(spaceProportional(restoreLineEndBar(restoreLostTicks(shaped, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask, opts, findPills(crop)));
+  const text = joinClosingTicks(joinOpeningTicks(spaceProportional(restoreLineEndBar(restoreLostTicks(shaped, pxPerStep, mask), pxPerStep, mask), pxPerStep, mask, opts, findPills(crop))));
   // Chinese text has no Latin grid; a full-width bracket or colon read in code ("items）") is no Chinese.
   const pitch = glyphs.some((g) => isCjk(g.char) && !CJK_PUNCT.test(g.char)) ? undefined : monospacePitch(glyphs, pxPerStep, knownPitch);
   if (pitch === undefined) return { text, proportionalText: text };
@@ -275,6 +276,9 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       space = p >= 0.5 || (BRACKET_SIDE(a.char, b.char) && p >= opts.weakSpaceProb && gap >= Math.max(3, opts.gapRatio * inkHeight, 2 * typical));
     } else if (p >= opts.spaceProb) {
       space = true;
+    } else if (!cjkAt(i - 2) && (extra = spaceAfterComma(a.char, b.char, gap, inkHeight)) !== undefined) {
+      // A comma in Latin text or code: the blank after its blot decides (see comma-spacing.ts).
+      space = extra;
     } else if (chinese && (extra = chineseLineSpace(glyphs, i, gaps, inkHeight)) !== undefined) {
       // Latin on a Chinese line: the blank decides (see chinese-line-gaps.ts).
       space = extra;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinOpeningTicks } from './tick-spacing';
+import { joinClosingTicks, joinOpeningTicks } from './tick-spacing';
 
 describe('joinOpeningTicks', () => {
   it.each([
@@ -13,4 +13,24 @@ describe('joinOpeningTicks', () => {
     'a `name` and `other` here',
     'x = `` `',
   ])('leaves ticks that close code or stand alone: %s', (text) => expect(joinOpeningTicks(text)).toBe(text));
+});
+
+describe('joinClosingTicks', () => {
+  it.each([
+    ['buffer size for `fs.read() `operations.', 'buffer size for `fs.read()` operations.'],
+    ['- `opts.unknown `- a function which', '- `opts.unknown` - a function which'],
+    ['the meta in (`import.meta.url `).', 'the meta in (`import.meta.url`).'],
+    ['clone the repo, `npm install `, and run `npm test`', 'clone the repo, `npm install`, and run `npm test`'],
+    ['the value will be `null` .', 'the value will be `null`.'],
+    ['created with [`.launch([opts])` ](#launchopts).', 'created with [`.launch([opts])`](#launchopts).'],
+  ])('gives a closing backtick back to its code: %s', (read, meant) => expect(joinClosingTicks(read)).toBe(meant));
+  it.each([
+    'a `name` and `other` here',
+    '` cannot be represented as one on one JavaScript code.',
+    // The tick closing `opts['--']` was not read; the one before argv opens the next code.
+    "- `opts['--'] - when true, populate `argv._` with everything",
+    'the response ( `json`).',
+    'x = `` ` y',
+    'a lone ` tick',
+  ])('leaves ticks that open code or stand alone: %s', (text) => expect(joinClosingTicks(text)).toBe(text));
 });
