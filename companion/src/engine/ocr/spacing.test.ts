@@ -55,6 +55,9 @@ describe('word spacing', () => {
     expect(spaceLine(bullet, 10, crop([0, 2, 3], 50))).toBe('- ad');
     const flag = [ch('-', 0), ch('a', 1, 0), ch('d', 2)];
     expect(spaceLine(flag, 10, crop([0, 1, 2], 50))).toBe('-ad');
+    // A blank of a third of the 12 px ink height (4 px) is a bullet's; the same blank before a letter and a comma is a monospace flag's ("-V, --version").
+    expect(spaceLine([ch('-', 0), ch('a', 1, 0.05), ch('d', 2)], 10, barsAt([[1, 9], [13, 19], [21, 29]], 40))).toBe('- ad');
+    expect(spaceLine([ch('-', 0), ch('V', 1, 0.05), ch(',', 2)], 10, barsAt([[1, 9], [13, 19], [21, 24]], 40))).toBe('-V,');
   });
 
   it('treats a very wide blank run as a space even without a space signal', () => {

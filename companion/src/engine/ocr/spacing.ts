@@ -288,7 +288,10 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       // alone after a space with a fair blank and some space probability after it ("[2.1.0] - 2016-07-07", "x - enables").
       // (a flag's "-D" leaves a third of that blank and gets no space probability at all).
       // A bullet opening the line stands a word gap off its text whatever the probability ("- added").
-      space = p >= 0.3 || (a.char === '-' && ((text.endsWith(' -') && p >= 0.05) || (text === '-' && b.char !== '-')) && gap >= Math.max(3, 0.35 * inkHeight));
+      // (A flag's "-v" opening a line leaves 1–2 px, a bullet's blank is a fifth of the ink height or more, ≥ 4 px;
+      // a monospace flag's dash leaves as much, but its letter is followed by a comma: "-V, --version".)
+      const bullet = text === '-' && b.char !== '-' && glyphs[i + 1]?.char !== ',' && gap >= Math.max(4, 0.2 * inkHeight);
+      space = p >= 0.3 || bullet || (a.char === '-' && text.endsWith(' -') && p >= 0.05 && gap >= Math.max(3, 0.35 * inkHeight));
     } else if ((a.char === '.' && /^[a-z]$/.test(b.char)) || (b.char === '(' && /^[A-Za-z0-9_]$/.test(a.char))) {
       // "file.read", "open(": code joints where the narrow glyph leaves a blank as wide as a word
       // gap in monospace type. Without a fair space probability, only a wide gap plus a hint counts.
