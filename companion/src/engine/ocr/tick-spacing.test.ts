@@ -7,6 +7,7 @@ describe('joinOpeningTicks', () => {
     ['[Deps] Update ` object-keys`', '[Deps] Update `object-keys`'],
     ['the meta in (` import.meta.url`)', 'the meta in (`import.meta.url`)'],
     ['2. ` options (object)', '2. `options (object)'],
+    ['the callback gets ` (error, result)`.', 'the callback gets `(error, result)`.'],
   ])('joins an opening backtick to its word: %s', (read, meant) => expect(joinOpeningTicks(read)).toBe(meant));
   it.each([
     '` cannot be represented as an one on one JavaScript code.',
@@ -22,6 +23,7 @@ describe('joinClosingTicks', () => {
     ['the meta in (`import.meta.url `).', 'the meta in (`import.meta.url`).'],
     ['clone the repo, `npm install `, and run `npm test`', 'clone the repo, `npm install`, and run `npm test`'],
     ['the value will be `null` .', 'the value will be `null`.'],
+    ['the callback gets `(error, result)` .', 'the callback gets `(error, result)`.'],
     ['created with [`.launch([opts])` ](#launchopts).', 'created with [`.launch([opts])`](#launchopts).'],
   ])('gives a closing backtick back to its code: %s', (read, meant) => expect(joinClosingTicks(read)).toBe(meant));
   it.each([

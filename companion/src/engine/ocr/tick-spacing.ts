@@ -5,7 +5,7 @@
  * backtick after a blank or an opening bracket opens code and is never followed by a blank; one
  * starting a line may close code wrapped from the line before ("` cannot be …"), so it is left.
  */
-const OPENING_TICK_SPACED = /(?<=[\s([{])` (?=[\w@$.'"-])/g;
+const OPENING_TICK_SPACED = /(?<=[\s([{])` (?=[\w@$.'"([-])/g;
 
 export function joinOpeningTicks(text: string): string {
   const first = text.search(/\S/);
