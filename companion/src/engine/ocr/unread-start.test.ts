@@ -27,7 +27,7 @@ const reader = (text: string, score: number) =>
 
 describe('a glyph at the start of a crop read as nothing', () => {
   it('finds ink standing a glyph apart before the first glyph', () => {
-    expect(leadingInk(inkMask(BRACE_LINE()), 20, 22)).toEqual([8, 12]);
+    expect(leadingInk(inkMask(BRACE_LINE()), 20, 22)).toEqual({ x0: 8, x1: 12, dash: false });
   });
 
   it('finds nothing where the ink before is part of the first glyph (the two ticks of a quote) or a speck', () => {
@@ -46,5 +46,19 @@ describe('a glyph at the start of a crop read as nothing', () => {
     const unsure = [line()];
     await readUnreadStarts(reader('f', 0.5), [BRACE_LINE()], unsure, [false]);
     expect(unsure[0]!.chars.map((c) => c.char).join('')).toBe(');');
+  });
+
+  it('puts a bullet\'s dash in front from its shape alone, however it would read alone ("- `name`")', async () => {
+    // A bar 6 px wide and 2 px thick mid-band (rows 11–12 of 4–19) before the first glyph's ink.
+    const dashed = crop([[20, 24], [29, 31]]);
+    for (let y = 11; y <= 12; y++) for (let x = 6; x <= 11; x++) dashed.data.set([0, 0, 0], (y * 80 + x) * 3);
+    expect(leadingInk(inkMask(dashed), 20, 22)).toEqual({ x0: 6, x1: 11, dash: true });
+    const recs = [line()];
+    await readUnreadStarts(reader('T', 0.48), [dashed], recs, [false]);
+    expect(recs[0]!.chars.map((c) => c.char).join('')).toBe('-);');
+    // Low in the band it is an underscore's place, not a dash's.
+    const low = crop([[20, 24], [29, 31]]);
+    for (let y = 18; y <= 19; y++) for (let x = 6; x <= 11; x++) low.data.set([0, 0, 0], (y * 80 + x) * 3);
+    expect(leadingInk(inkMask(low), 20, 22)?.dash).toBe(false);
   });
 });

@@ -18,24 +18,54 @@ export const UNREAD_START = {
   sure: 0.9,
 } as const;
 
-/**
- * Columns [x0, x1] of the ink before `before` (the first glyph's own ink, centred at `centre`) in
- * the crop's text band, when it stands apart: a blank column between, and a glyph's distance away
- * (the two ticks of a `"` are one glyph).
- */
-export function leadingInk(mask: Mask, before: number, centre: number): [number, number] | undefined {
+/** The line's own rows in a crop: the inked run round the most inked row (not a neighbour's descenders). */
+function textBand(mask: Mask): [number, number] | undefined {
   const rows: number[] = [];
   for (let y = 0; y < mask.height; y++) {
     let n = 0;
     for (let x = 0; x < mask.width; x++) n += mask.ink[y * mask.width + x]!;
     rows.push(n);
   }
-  // The line's own rows: the inked run round the most inked row (not a neighbour's descenders).
   let top = rows.indexOf(Math.max(...rows));
   let bottom = top;
   if (!rows[top]) return undefined;
   while (top > 0 && rows[top - 1]) top--;
   while (bottom + 1 < mask.height && rows[bottom + 1]) bottom++;
+  return [top, bottom];
+}
+
+/**
+ * Whether ink over columns [x0, x1] and band rows [top, bottom] is a hyphen or a bullet's dash:
+ * one solid bar, at least half again as wide as thick, thin for the band, about its middle.
+ */
+function isDash(mask: Mask, x0: number, x1: number, top: number, bottom: number): boolean {
+  const band = bottom - top + 1;
+  let r0 = -1;
+  let r1 = -1;
+  for (let y = top; y <= bottom; y++) {
+    let n = 0;
+    for (let x = x0; x <= x1; x++) n += mask.ink[y * mask.width + x]!;
+    if (n === 0) continue;
+    if (r0 >= 0 && r1 < y - 1) return false;
+    if (n < 0.8 * (x1 - x0 + 1)) return false;
+    if (r0 < 0) r0 = y;
+    r1 = y;
+  }
+  const thick = r1 - r0 + 1;
+  const mid = ((r0 + r1) / 2 - top) / band;
+  return r0 >= 0 && thick <= 0.2 * band && x1 - x0 + 1 >= 1.5 * thick && x1 - x0 + 1 <= 0.8 * band && mid >= 0.35 && mid <= 0.75;
+}
+
+/**
+ * The ink before `before` (the first glyph's own ink, centred at `centre`) in the crop's text band,
+ * when it stands apart: a blank column between, and a glyph's distance away (the two ticks of a
+ * `"` are one glyph). `dash`: it is a hyphen's bar (a bullet's "-" before "`name`", which the
+ * recogniser reads as nothing there, and alone as "T" or "I").
+ */
+export function leadingInk(mask: Mask, before: number, centre: number): { x0: number; x1: number; dash: boolean } | undefined {
+  const rows = textBand(mask);
+  if (!rows) return undefined;
+  const [top, bottom] = rows;
   const band = bottom - top + 1;
   const col = (x: number) => {
     for (let y = top; y <= bottom; y++) if (mask.ink[y * mask.width + x]) return true;
@@ -48,8 +78,9 @@ export function leadingInk(mask: Mask, before: number, centre: number): [number,
   if (x1 < 0) return undefined;
   let x0 = x1;
   while (x0 > 0 && col(x0 - 1)) x0--;
-  const wide = x1 - x0 + 1 >= UNREAD_START.minWidth * band;
-  return wide && centre - (x0 + x1) / 2 >= UNREAD_START.apart * band ? [x0, x1] : undefined;
+  if (centre - (x0 + x1) / 2 < UNREAD_START.apart * band) return undefined;
+  const dash = isDash(mask, x0, x1, top, bottom);
+  return dash || x1 - x0 + 1 >= UNREAD_START.minWidth * band ? { x0, x1, dash } : undefined;
 }
 
 /** Re-reads the unread ink at the start of each line (upright ones only) and puts what it surely reads in front, in place. */
@@ -65,10 +96,11 @@ export async function readUnreadStarts(recognizer: Recognizer, crops: readonly R
     if (!first) return;
     const at = leadingInk(mask, first.x0, (first.x0 + first.x1) / 2);
     if (!at) return;
+    if (at.dash) return (recs[i] = { ...r, chars: [{ char: '-', prob: 1, spaceBefore: 0, start: (at.x0 + at.x1) / 2 / r.pxPerStep - 0.5, end: (at.x0 + at.x1) / 2 / r.pxPerStep - 0.5 }, ...r.chars] });
     // The unread ink with a margin of background, as the detector would box it.
     const margin = Math.max(2, Math.round(0.15 * crop.height));
-    const part = cropRgb(crop, [Math.max(0, at[0] - margin), 0, Math.min(first.x0, at[1] + 1 + margin), crop.height]);
-    todo.push({ i, x0: at[0], x1: at[1], crop: padToWidth(part, 2 * part.height) });
+    const part = cropRgb(crop, [Math.max(0, at.x0 - margin), 0, Math.min(first.x0, at.x1 + 1 + margin), crop.height]);
+    todo.push({ i, x0: at.x0, x1: at.x1, crop: padToWidth(part, 2 * part.height) });
   });
   if (!todo.length) return;
   signal?.throwIfAborted();
