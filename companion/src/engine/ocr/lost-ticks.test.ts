@@ -51,6 +51,12 @@ describe('restoreLostTicks', () => {
     expect(chars(restoreLostTicks(read, 4, line(arm)))).toBe('`aab');
   });
 
+  it('reads a closing quote with a comma after it in the next columns, lower ("\'grep\',")', () => {
+    const quoteComma = (x: number, y: number) => APOSTROPHE(x, y) || (x >= 28 && x <= 30 && y >= 12 && y < 17);
+    const withComma = [...read.slice(0, 3), glyph(',', 7), read[3]!];
+    expect(chars(restoreLostTicks(withComma, 4, line(quoteComma)))).toBe("`aa',b");
+  });
+
   it('takes no upright stroke hanging low in the text band for an apostrophe', () => {
     // The next line's tops in rows 18–19 stretch the crop's inked rows; the band stays rows 2–16.
     const low = (x: number, y: number) => (y >= 6 && y < 11 && x === 27) || y >= 18;

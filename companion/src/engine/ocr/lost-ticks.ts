@@ -78,8 +78,10 @@ function markOf(mask: Mask, b: Blob, [bandTop, bandBottom]: [number, number], ba
   if (backticksOnly || lean > UPRIGHT_LEAN || height < 3 || height < 1.5 * (b.x1 - b.x0 + 1)) return undefined;
   // High in the text's own band (the crop's rows may hold the next line's tops): a slash's broken-off piece hangs lower.
   if (b.bottom > bandTop + 0.5 * (bandBottom - bandTop)) return undefined;
-  // A glyph's own arm (the top of a v or w cut off by anti-aliasing) has the rest of it in the next column.
-  return blankColumn(mask, b.x0 - 1, b.top, bandBottom) && blankColumn(mask, b.x1 + 1, b.top, bandBottom) ? "'" : undefined;
+  // A glyph's own arm (the top of a v or w cut off by anti-aliasing) has the rest of it in the next
+  // column, from the stroke's rows on; a comma after a closing quote ("'grep',") starts lower.
+  const below = Math.min(bandBottom, b.bottom + Math.max(2, Math.round(0.15 * (bandBottom - bandTop + 1))));
+  return blankColumn(mask, b.x0 - 1, b.top, below) && blankColumn(mask, b.x1 + 1, b.top, below) ? "'" : undefined;
 }
 
 function blankColumn(mask: Mask, x: number, top: number, bottom: number): boolean {
