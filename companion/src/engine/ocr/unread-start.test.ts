@@ -27,7 +27,7 @@ const reader = (text: string, score: number) =>
 
 describe('a glyph at the start of a crop read as nothing', () => {
   it('finds ink standing a glyph apart before the first glyph', () => {
-    expect(leadingInk(inkMask(BRACE_LINE()), 20, 22)).toEqual({ x0: 8, x1: 12, dash: false });
+    expect(leadingInk(inkMask(BRACE_LINE()), 20, 22)).toEqual({ x0: 8, x1: 12 });
   });
 
   it('finds nothing where the ink before is part of the first glyph (the two ticks of a quote) or a speck', () => {
@@ -48,17 +48,29 @@ describe('a glyph at the start of a crop read as nothing', () => {
     expect(unsure[0]!.chars.map((c) => c.char).join('')).toBe(');');
   });
 
+  it('puts a slash in front from its shape alone (the `/` of `/**`), not an upright stroke', async () => {
+    // A stroke over rows 4–19 whose top stands 4 px right of its foot, before the first glyph.
+    const slashed = crop([[20, 24], [29, 31]]);
+    for (let y = 4; y < 20; y++) for (let x = 0; x < 2; x++) slashed.data.set([0, 0, 0], (y * 80 + 6 + Math.round((19 - y) / 4) + x) * 3);
+    expect(leadingInk(inkMask(slashed), 20, 22)?.mark).toBe('/');
+    const recs = [line()];
+    await readUnreadStarts(reader('', 0), [slashed], recs, [false]);
+    expect(recs[0]!.chars.map((c) => c.char).join('')).toBe('/);');
+    const upright = crop([[7, 8], [20, 24], [29, 31]]);
+    expect(leadingInk(inkMask(upright), 20, 22)?.mark).toBeUndefined();
+  });
+
   it('puts a bullet\'s dash in front from its shape alone, however it would read alone ("- `name`")', async () => {
     // A bar 6 px wide and 2 px thick mid-band (rows 11–12 of 4–19) before the first glyph's ink.
     const dashed = crop([[20, 24], [29, 31]]);
     for (let y = 11; y <= 12; y++) for (let x = 6; x <= 11; x++) dashed.data.set([0, 0, 0], (y * 80 + x) * 3);
-    expect(leadingInk(inkMask(dashed), 20, 22)).toEqual({ x0: 6, x1: 11, dash: true });
+    expect(leadingInk(inkMask(dashed), 20, 22)).toEqual({ x0: 6, x1: 11, mark: '-' });
     const recs = [line()];
     await readUnreadStarts(reader('T', 0.48), [dashed], recs, [false]);
     expect(recs[0]!.chars.map((c) => c.char).join('')).toBe('-);');
     // Low in the band it is an underscore's place, not a dash's.
     const low = crop([[20, 24], [29, 31]]);
     for (let y = 18; y <= 19; y++) for (let x = 6; x <= 11; x++) low.data.set([0, 0, 0], (y * 80 + x) * 3);
-    expect(leadingInk(inkMask(low), 20, 22)?.dash).toBe(false);
+    expect(leadingInk(inkMask(low), 20, 22)?.mark).toBeUndefined();
   });
 });

@@ -35,34 +35,47 @@ function textBand(mask: Mask): [number, number] | undefined {
 }
 
 /**
- * Whether ink over columns [x0, x1] and band rows [top, bottom] is a hyphen or a bullet's dash:
- * one solid bar, at least half again as wide as thick, thin for the band, about its middle.
+ * The mark ink over columns [x0, x1] and band rows [top, bottom] plainly is, from its shape: a
+ * hyphen or a bullet's dash (one solid bar, at least half again as wide as thick, thin for the
+ * band, about its middle), or a slash (a stroke most of the band tall whose top stands right of
+ * its foot). Undefined for anything else (then the ink is read again alone).
  */
-function isDash(mask: Mask, x0: number, x1: number, top: number, bottom: number): boolean {
+function markByShape(mask: Mask, x0: number, x1: number, top: number, bottom: number): '-' | '/' | undefined {
   const band = bottom - top + 1;
-  let r0 = -1;
-  let r1 = -1;
+  const rows: Array<{ y: number; n: number; mid: number }> = [];
   for (let y = top; y <= bottom; y++) {
     let n = 0;
-    for (let x = x0; x <= x1; x++) n += mask.ink[y * mask.width + x]!;
-    if (n === 0) continue;
-    if (r0 >= 0 && r1 < y - 1) return false;
-    if (n < 0.8 * (x1 - x0 + 1)) return false;
-    if (r0 < 0) r0 = y;
-    r1 = y;
+    let sum = 0;
+    for (let x = x0; x <= x1; x++) {
+      if (!mask.ink[y * mask.width + x]) continue;
+      n++;
+      sum += x;
+    }
+    if (n) rows.push({ y, n, mid: sum / n });
   }
-  const thick = r1 - r0 + 1;
-  const mid = ((r0 + r1) / 2 - top) / band;
-  return r0 >= 0 && thick <= 0.2 * band && x1 - x0 + 1 >= 1.5 * thick && x1 - x0 + 1 <= 0.8 * band && mid >= 0.35 && mid <= 0.75;
+  if (!rows.length) return undefined;
+  const r0 = rows[0]!.y;
+  const r1 = rows[rows.length - 1]!.y;
+  const tall = r1 - r0 + 1;
+  const wide = x1 - x0 + 1;
+  const solid = rows.length === tall;
+  const centre = ((r0 + r1) / 2 - top) / band;
+  if (solid && rows.every((r) => r.n >= 0.8 * wide) && tall <= 0.2 * band && wide >= 1.5 * tall && wide <= 0.8 * band && centre >= 0.35 && centre <= 0.75) return '-';
+  const quarter = Math.max(1, Math.floor(rows.length / 4));
+  const mean = (rs: typeof rows) => rs.reduce((a, r) => a + r.mid, 0) / rs.length;
+  const lean = mean(rows.slice(0, quarter)) - mean(rows.slice(-quarter));
+  if (solid && tall >= 0.7 * band && wide <= 0.6 * band && lean >= 0.15 * tall) return '/';
+  return undefined;
 }
 
 /**
  * The ink before `before` (the first glyph's own ink, centred at `centre`) in the crop's text band,
  * when it stands apart: a blank column between, and a glyph's distance away (the two ticks of a
- * `"` are one glyph). `dash`: it is a hyphen's bar (a bullet's "-" before "`name`", which the
- * recogniser reads as nothing there, and alone as "T" or "I").
+ * `"` are one glyph). `mark`: it is a hyphen's bar (a bullet's "-" before "`name`", which the
+ * recogniser reads as nothing there, and alone as "T" or "I"),
+ * or a slash's (the `/` of `/**`, read alone as nothing): see markByShape.
  */
-export function leadingInk(mask: Mask, before: number, centre: number): { x0: number; x1: number; dash: boolean } | undefined {
+export function leadingInk(mask: Mask, before: number, centre: number): { x0: number; x1: number; mark?: '-' | '/' } | undefined {
   const rows = textBand(mask);
   if (!rows) return undefined;
   const [top, bottom] = rows;
@@ -79,8 +92,9 @@ export function leadingInk(mask: Mask, before: number, centre: number): { x0: nu
   let x0 = x1;
   while (x0 > 0 && col(x0 - 1)) x0--;
   if (centre - (x0 + x1) / 2 < UNREAD_START.apart * band) return undefined;
-  const dash = isDash(mask, x0, x1, top, bottom);
-  return dash || x1 - x0 + 1 >= UNREAD_START.minWidth * band ? { x0, x1, dash } : undefined;
+  const mark = markByShape(mask, x0, x1, top, bottom);
+  if (mark) return { x0, x1, mark };
+  return x1 - x0 + 1 >= UNREAD_START.minWidth * band ? { x0, x1 } : undefined;
 }
 
 /** Re-reads the unread ink at the start of each line (upright ones only) and puts what it surely reads in front, in place. */
@@ -96,7 +110,7 @@ export async function readUnreadStarts(recognizer: Recognizer, crops: readonly R
     if (!first) return;
     const at = leadingInk(mask, first.x0, (first.x0 + first.x1) / 2);
     if (!at) return;
-    if (at.dash) return (recs[i] = { ...r, chars: [{ char: '-', prob: 1, spaceBefore: 0, start: (at.x0 + at.x1) / 2 / r.pxPerStep - 0.5, end: (at.x0 + at.x1) / 2 / r.pxPerStep - 0.5 }, ...r.chars] });
+    if (at.mark) return (recs[i] = { ...r, chars: [{ char: at.mark, prob: 1, spaceBefore: 0, start: (at.x0 + at.x1) / 2 / r.pxPerStep - 0.5, end: (at.x0 + at.x1) / 2 / r.pxPerStep - 0.5 }, ...r.chars] });
     // The unread ink with a margin of background, as the detector would box it.
     const margin = Math.max(2, Math.round(0.15 * crop.height));
     const part = cropRgb(crop, [Math.max(0, at.x0 - margin), 0, Math.min(first.x0, at.x1 + 1 + margin), crop.height]);
