@@ -14,10 +14,10 @@ function crop(glyphSteps: number[], width: number): Rgb {
 }
 
 /** A white crop with black bars over the given pixel columns (`[from, to)` each). */
-function barsAt(spans: Array<[number, number]>, width: number): Rgb {
+function barsAt(spans: Array<[number, number]>, width: number, [top, bottom] = [4, 16]): Rgb {
   const height = 20;
   const data = new Uint8Array(width * height * 3).fill(255);
-  for (const [from, to] of spans) for (let y = 4; y < 16; y++) for (let x = from; x < to; x++) data.set([0, 0, 0], (y * width + x) * 3);
+  for (const [from, to] of spans) for (let y = top; y < bottom; y++) for (let x = from; x < to; x++) data.set([0, 0, 0], (y * width + x) * 3);
   return { data, width, height };
 }
 
@@ -58,6 +58,14 @@ describe('word spacing', () => {
     // A blank of a third of the 12 px ink height (4 px) is a bullet's; the same blank before a letter and a comma is a monospace flag's ("-V, --version").
     expect(spaceLine([ch('-', 0), ch('a', 1, 0.05), ch('d', 2)], 10, barsAt([[1, 9], [13, 19], [21, 29]], 40))).toBe('- ad');
     expect(spaceLine([ch('-', 0), ch('V', 1, 0.05), ch(',', 2)], 10, barsAt([[1, 9], [13, 19], [21, 24]], 40))).toBe('-V,');
+  });
+
+  it('takes a fair space signal with a blank twice the letter gaps and a fifth of the ink height for a space ("for optimal"), not between bars ("||")', () => {
+    // Letters 6 px wide, 2 px apart, one 4 px blank; ink 18 px tall (a quarter of it would be 4.5 px).
+    const spans: Array<[number, number]> = [[0, 6], [8, 14], [16, 22], [26, 32], [34, 40]];
+    const at = (cs: string) => [...cs].map((c, k) => ch(c, [1, 5, 9, 14, 18][k]!, k === 3 ? 0.06 : 0));
+    expect(spaceLine(at('ABCDE'), 2, barsAt(spans, 100, [1, 19]))).toBe('ABC DE');
+    expect(spaceLine(at('AB||E'), 2, barsAt(spans, 100, [1, 19]))).toBe('AB||E');
   });
 
   it('treats a very wide blank run as a space even without a space signal', () => {

@@ -53,6 +53,8 @@ const ASCII_MARK = /^[\x21-\x7E]$/;
 // Full-width forms too: in Latin text they are misread ASCII marks and spaced like them.
 const NO_SPACE_AFTER = /^[([{_（]$/u;
 const NO_SPACE_BEFORE = /^[)\]},.;:!?_%），：；！？]$/u;
+/** Bars and quote strokes: thin ink in a wide advance, so even unspaced ("||", "`true`/") they leave word-sized blanks. */
+const THIN_MARK = /^[|`'"]$/;
 /** A letter or digit on the inner side of an ASCII bracket: `{ x`, `x }` (not `_`, quotes, punctuation or full-width marks). */
 const BRACKET_SIDE = (a: string, b: string) => (/^[([{]$/.test(a) && /^[A-Za-z0-9$]$/.test(b)) || (/^[A-Za-z0-9$]$/.test(a) && /^[)\]}]$/.test(b));
 
@@ -302,7 +304,8 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       // image decides; the recogniser gives it no probability either way.
       space = gap >= Math.max(3, opts.mixedGapRatio * inkHeight, 2 * typical);
     } else {
-      space = gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical) || (p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight));
+      // A fair signal needs less blank, if it is twice the line's letter gaps ("for optimal" at 4 px in 17 px ink).
+      space = gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical) || (p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight)) || (p >= 0.05 && !THIN_MARK.test(a.char) && !THIN_MARK.test(b.char) && gap >= Math.max(3, 2 * typical, 0.2 * inkHeight));
     }
     if (space && !pillNext.has(i)) text += ' ';
     text += b.char;
