@@ -1,6 +1,6 @@
 import { inkBlobs, inkMask, type Blob, type Mask } from './glyph-shape';
 import type { Rgb } from './raster';
-import { inkProfile } from './spacing';
+import { inkProfile } from './ink-profile';
 import { strokeLean } from './tick-shape';
 
 /**

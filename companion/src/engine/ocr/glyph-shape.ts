@@ -1,7 +1,7 @@
 import type { CtcChar } from './ctc';
 import { median } from './median';
 import { luminanceAt, type Rgb } from './raster';
-import { otsu } from './spacing';
+import { otsu } from './ink-profile';
 import { growComponent } from './ink-components';
 
 /**
