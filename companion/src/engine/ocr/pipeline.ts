@@ -25,6 +25,7 @@ import { dropGhostStems } from './ghost-stems';
 import { settleDotlessI } from './dotless-i';
 import { settleCapOrEll } from './cap-or-ell';
 import { settleDashWidths } from './dash-width';
+import { settleUnderscores } from './underscores';
 import { settleZeroOrOh } from './zero-or-oh';
 import { fixAnglePairs } from './bracket-pairs';
 import { readUnreadStarts } from './unread-start';
@@ -184,6 +185,8 @@ export class OcrPipeline {
     settleCapOrEll(upright, crops);
     // An en or em dash read `-`: its bar's length tells (see dash-width.ts).
     settleDashWidths(upright, crops);
+    // `__` read `_-`, `{ _:` read `{-:`: a bar under the baseline is an underscore (see underscores.ts).
+    settleUnderscores(upright, crops);
     // "Ox232A" for "0x232A": a figure's ring is narrow, a letter's round (see zero-or-oh.ts).
     settleZeroOrOh(upright, crops);
     // Dots CTC wrote once ("[FILE]..." read "[FILE]..", see merged-dots.ts).
