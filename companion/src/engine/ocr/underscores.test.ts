@@ -26,6 +26,8 @@ describe('underscores from their bar under the baseline', () => {
     expect(settle([['a', 0], ['.', 1], ['c', 2], ['e', 3]], [...around, [14, 15, 28, 29]])).toBe('a.ce');
     // An underlined word: the bar runs under letters read on it.
     expect(settle([['a', 0], ['c', 2], ['e', 3]], [...around, under(2, 38)])).toBe('ace');
+    // A dot beside the bar is what the `.` was read from (`self._days`).
+    expect(settle([['a', 0], ['.', 1], ['c', 2], ['e', 3]], [...around, [10, 11, 28, 29], under(13, 19)])).toBe('a.ce');
     // Beside a Chinese glyph a low bar is its foot stroke.
     expect(settle([['a', 0], ['中', 2], ['c', 3], ['e', 4]], [letter(0), letter(2), letter(3), letter(4), under(11, 19)])).toBe('a中ce');
   });

@@ -1,5 +1,5 @@
 import type { CtcChar } from './ctc';
-import { inkBlobs, inkMask, type Blob, type Mask } from './glyph-shape';
+import { inkBlobs, inkMask, type Blob } from './glyph-shape';
 import { isCjk } from './lookalikes';
 import { lineMetrics } from './merged-dots';
 import type { LineGlyphs } from './one-or-ell';
@@ -10,10 +10,11 @@ import type { Rgb } from './raster';
  * read `{-: [] }`, `_(This` read `(This`). An underscore is one flat bar under the baseline, a
  * hyphen one at mid x-height, a dot a small square on the baseline. The bar often stands apart
  * from the text band (a blank row under the baseline), so it is looked for in the whole crop:
- * - a `-` or `.` whose spike's columns hold such a bar and nothing else is `_`;
- * - such a bar no spike sits on is an underscore left unread, put back between its neighbours;
- * - in proportional type, where underscores touch, a bar about two underscores long read as one
- *   `_` (or put back) is `__`.
+ * - a run of `-` `.` `_` readings is written from the mark blobs between its neighbours (hyphen
+ *   bars, dots, underscore bars; touching underscores make one bar, counted by its length) where
+ *   they hold an underscore and as many marks as were read, or underscores alone (`_` for `__`);
+ * - an underscore bar no spike sits on is an underscore left unread, put back (not beside Chinese,
+ *   whose glyphs have low strokes of their own).
  */
 export const UNDERSCORE = {
   /** A bar is at most this many x-heights thick (2 px at least)… */
@@ -29,11 +30,14 @@ export const UNDERSCORE = {
   length: 1.05,
   /** …and a bar this many x-heights long is two at least. */
   double: 1.6,
-  /** A spike's columns: this share of the distance to the nearer neighbour's spike, each side. */
-  reach: 0.3,
+  /** A dot is at most this many x-heights each way. */
+  maxDot: 0.45,
 } as const;
 
-const READ_AS = /^[-.–]$/;
+/** Readings a run of marks is made of. */
+const RUN = /^[-.–_]$/;
+/** Glyphs with a dot of their own on the baseline. */
+const OWNS_DOT = /^[:;!?,]$/;
 
 /** Sets, in place, underscores read as `-` or `.`, left unread, or written once for two (see UNDERSCORE). */
 export function settleUnderscores(lines: readonly LineGlyphs[], crops: readonly Rgb[]): void {
@@ -54,37 +58,62 @@ export function settleUnderscores(lines: readonly LineGlyphs[], crops: readonly 
     if (!bars.length) return;
     const centre = (g: CtcChar) => ((g.start + g.end) / 2 + 0.5) * line.pxPerStep;
     const centres = glyphs.map(centre);
-    // Read as a hyphen or a dot: the spike's own columns hold one bar and no other ink.
-    glyphs.forEach((g, k) => {
-      if (!READ_AS.test(g.char)) return;
-      const near = Math.min(k > 0 ? centres[k]! - centres[k - 1]! : Infinity, k + 1 < centres.length ? centres[k + 1]! - centres[k]! : Infinity);
-      const half = Math.max(1, UNDERSCORE.reach * (Number.isFinite(near) ? near : xh));
-      const x0 = Math.round(centres[k]! - half), x1 = Math.round(centres[k]! + half);
-      const inside = inkBlobs(mask).filter((b) => b.x1 >= x0 && b.x0 <= x1 && columnsInked(mask, b, x0, x1));
-      if (inside.length === 1 && bars.includes(inside[0]!)) line.chars[line.chars.indexOf(g)] = { ...g, char: '_' };
-    });
-    // Each bar holds as many underscores as its length tells: the missing ones are put beside
-    // those read on it (or between its neighbours where none was), unless other glyphs sit on it.
-    for (const bar of bars) {
-      const on = line.chars.filter((c) => c.char !== ' ' && centre(c) >= bar.x0 - 1 && centre(c) <= bar.x1 + 1);
-      if (on.some((c) => c.char !== '_')) continue;
+    const count = (bar: Blob) => {
       const len = bar.x1 - bar.x0 + 1;
-      const want = len >= UNDERSCORE.double * xh ? Math.max(2, Math.round(len / (UNDERSCORE.length * xh))) : 1;
-      if (on.length >= want) continue;
-      const x = on.length ? centre(on[on.length - 1]!) : (bar.x0 + bar.x1) / 2;
+      return len >= UNDERSCORE.double * xh ? Math.max(2, Math.round(len / (UNDERSCORE.length * xh))) : 1;
+    };
+    // The marks a run of `-` `.` `_` readings can stand for: hyphen bars at mid x-height, dots on the baseline, underscore bars.
+    const small = Math.max(2, UNDERSCORE.maxDot * xh);
+    const markOf = (b: Blob): string | undefined => {
+      const h = b.bottom - b.top + 1;
+      const w = b.x1 - b.x0 + 1;
+      const mid = baseline - (b.top + b.bottom) / 2;
+      if (isBar(b)) return '_'.repeat(count(b));
+      if (h <= thick && w >= 2 * h && mid >= 0.2 * xh && mid <= 0.8 * xh) return '-';
+      if (h <= small && w <= small && Math.abs(b.bottom - baseline) <= 1) return '.';
+      return undefined;
+    };
+    // Each run of mark readings is checked against the mark blobs between its neighbours' spikes
+    // (a neighbour that owns a baseline dot, `:` `;` `!` `?` `,`, keeps the one nearest it): where
+    // they hold an underscore and as many marks as were read, or underscores only, they are the text.
+    for (let s = 0; s < glyphs.length; s++) {
+      if (!RUN.test(glyphs[s]!.char)) continue;
+      let e = s;
+      while (e + 1 < glyphs.length && RUN.test(glyphs[e + 1]!.char)) e++;
+      const lo = s > 0 ? centres[s - 1]! : -Infinity;
+      const hi = e + 1 < glyphs.length ? centres[e + 1]! : Infinity;
+      const nearestSpike = (x: number) => centres.reduce((a, c, j) => (Math.abs(c - x) < Math.abs(centres[a]! - x) ? j : a), 0);
+      const owned = (b: Blob) => {
+        const j = nearestSpike((b.x0 + b.x1) / 2);
+        return (j === s - 1 || j === e + 1) && OWNS_DOT.test(glyphs[j]!.char);
+      };
+      const marks = inkBlobs(mask)
+        .filter((b) => (b.x0 + b.x1) / 2 > lo && (b.x0 + b.x1) / 2 < hi && !owned(b))
+        .sort((a, b) => a.x0 - b.x0)
+        .map(markOf)
+        .filter((m): m is string => m !== undefined)
+        .join('');
+      const run = glyphs.slice(s, e + 1);
+      const read = run.map((g) => g.char).join('');
+      if (marks.includes('_') && marks !== read && (marks.length === run.length || (/^_+$/.test(marks) && !read.includes('.')))) {
+        const at = line.chars.indexOf(run[0]!);
+        const last = run[run.length - 1]!;
+        const written = [...marks].map((char, k): CtcChar => ({ ...(run[k] ?? last), char }));
+        line.chars.splice(at, line.chars.indexOf(last) - at + 1, ...written);
+      }
+      s = e;
+    }
+    // An underscore bar no spike sits on: an underscore left unread, put back between its neighbours.
+    for (const bar of bars) {
+      if (centres.some((c) => c >= bar.x0 - 1 && c <= bar.x1 + 1)) continue;
+      const x = (bar.x0 + bar.x1) / 2;
       const at = line.chars.findIndex((c) => c.char !== ' ' && centre(c) > x);
       // Between Chinese glyphs a bar is part of one (a wide glyph's foot stroke stands apart).
       const prev = line.chars.slice(0, at < 0 ? line.chars.length : at).findLast((c) => c.char !== ' ');
-      if (!on.length && (isCjk(prev?.char ?? '') || isCjk(line.chars[at]?.char ?? ''))) continue;
+      if (isCjk(prev?.char ?? '') || isCjk(line.chars[at]?.char ?? '')) continue;
       const step = x / line.pxPerStep - 0.5;
-      const marks = Array.from({ length: want - on.length }, (): CtcChar => ({ char: '_', start: step, end: step, prob: 0.5, spaceBefore: 0 }));
+      const marks = Array.from({ length: count(bar) }, (): CtcChar => ({ char: '_', start: step, end: step, prob: 0.5, spaceBefore: 0 }));
       line.chars.splice(at < 0 ? line.chars.length : at, 0, ...marks);
     }
   });
-}
-
-/** Whether blob `b` has ink in columns x0..x1 (its box may cross them where its ink does not). */
-function columnsInked(m: Mask, b: Blob, x0: number, x1: number): boolean {
-  for (let x = Math.max(b.x0, x0); x <= Math.min(b.x1, x1); x++) for (let y = b.top; y <= b.bottom; y++) if (m.ink[y * m.width + x]) return true;
-  return false;
 }
