@@ -19,6 +19,8 @@ describe('underscores from their bar under the baseline', () => {
     expect(settle([['a', 0], ['c', 2], ['e', 3]], [...around, under(11, 19)])).toBe('a_ce');
     const wide = [letter(0), letter(3), letter(4)];
     expect(settle([['a', 0], ['_', 1], ['c', 3], ['e', 4]], [...wide, under(10, 28)])).toBe('a__ce');
+    // A dot read, the underscore after it not (`this._` read `this.`).
+    expect(settle([['a', 0], ['c', 1], ['e', 2], ['.', 3]], [letter(0), letter(1), letter(2), [32, 33, 28, 29], under(35, 43)])).toBe('ace._');
   });
 
   it('leaves hyphens at mid x-height, dots on the baseline and bars with letters on them alone', () => {
@@ -26,8 +28,8 @@ describe('underscores from their bar under the baseline', () => {
     expect(settle([['a', 0], ['.', 1], ['c', 2], ['e', 3]], [...around, [14, 15, 28, 29]])).toBe('a.ce');
     // An underlined word: the bar runs under letters read on it.
     expect(settle([['a', 0], ['c', 2], ['e', 3]], [...around, under(2, 38)])).toBe('ace');
-    // A dot beside the bar is what the `.` was read from (`self._days`).
-    expect(settle([['a', 0], ['.', 1], ['c', 2], ['e', 3]], [...around, [10, 11, 28, 29], under(13, 19)])).toBe('a.ce');
+    // A dot beside the bar is what a `.` was read from (`self._days` read as it is keeps its dot).
+    expect(settle([['a', 0], ['.', 1], ['_', 1.5], ['c', 3], ['e', 4]], [letter(0), letter(3), letter(4), [11, 12, 28, 29], under(16, 24)])).toBe('a._ce');
     // Beside a Chinese glyph a low bar is its foot stroke.
     expect(settle([['a', 0], ['中', 2], ['c', 3], ['e', 4]], [letter(0), letter(2), letter(3), letter(4), under(11, 19)])).toBe('a中ce');
   });

@@ -75,7 +75,10 @@ export function settleUnderscores(lines: readonly LineGlyphs[], crops: readonly 
     };
     // Each run of mark readings is checked against the mark blobs between its neighbours' spikes
     // (a neighbour that owns a baseline dot, `:` `;` `!` `?` `,`, keeps the one nearest it): where
-    // they hold an underscore and as many marks as were read, or underscores only, they are the text.
+    // they hold an underscore and as many marks as were read, or the read hyphens and dots and
+    // underscores beside them, or underscores only, they are the text.
+    // Bars a run of readings accounted for (a bar the crop's edge or a faint column cut in two is one run's).
+    const counted = new Set<Blob>();
     for (let s = 0; s < glyphs.length; s++) {
       if (!RUN.test(glyphs[s]!.char)) continue;
       let e = s;
@@ -87,15 +90,15 @@ export function settleUnderscores(lines: readonly LineGlyphs[], crops: readonly 
         const j = nearestSpike((b.x0 + b.x1) / 2);
         return (j === s - 1 || j === e + 1) && OWNS_DOT.test(glyphs[j]!.char);
       };
-      const marks = inkBlobs(mask)
-        .filter((b) => (b.x0 + b.x1) / 2 > lo && (b.x0 + b.x1) / 2 < hi && !owned(b))
-        .sort((a, b) => a.x0 - b.x0)
-        .map(markOf)
-        .filter((m): m is string => m !== undefined)
-        .join('');
+      const blobs = inkBlobs(mask)
+        .filter((b) => (b.x0 + b.x1) / 2 > lo && (b.x0 + b.x1) / 2 < hi && !owned(b) && markOf(b) !== undefined)
+        .sort((a, b) => a.x0 - b.x0);
+      for (const b of blobs) counted.add(b);
+      const marks = blobs.map(markOf).join('');
       const run = glyphs.slice(s, e + 1);
       const read = run.map((g) => g.char).join('');
-      if (marks.includes('_') && marks !== read && (marks.length === run.length || (/^_+$/.test(marks) && !read.includes('.')))) {
+      const others = (t: string) => t.replace(/_/g, '');
+      if (marks.includes('_') && marks !== read && (marks.length === run.length || others(marks) === others(read) || (/^_+$/.test(marks) && !read.includes('.')))) {
         const at = line.chars.indexOf(run[0]!);
         const last = run[run.length - 1]!;
         const written = [...marks].map((char, k): CtcChar => ({ ...(run[k] ?? last), char }));
@@ -103,9 +106,9 @@ export function settleUnderscores(lines: readonly LineGlyphs[], crops: readonly 
       }
       s = e;
     }
-    // An underscore bar no spike sits on: an underscore left unread, put back between its neighbours.
+    // An underscore bar no spike sits on and no run took: an underscore left unread, put back between its neighbours.
     for (const bar of bars) {
-      if (centres.some((c) => c >= bar.x0 - 1 && c <= bar.x1 + 1)) continue;
+      if (counted.has(bar) || centres.some((c) => c >= bar.x0 - 1 && c <= bar.x1 + 1)) continue;
       const x = (bar.x0 + bar.x1) / 2;
       const at = line.chars.findIndex((c) => c.char !== ' ' && centre(c) > x);
       // Between Chinese glyphs a bar is part of one (a wide glyph's foot stroke stands apart).
