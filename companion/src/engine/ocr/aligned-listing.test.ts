@@ -41,3 +41,25 @@ describe('aligned listings are text, not Markdown tables', () => {
     expect(layoutText(rows.flatMap(([a, b], r) => [cell(a!, 10, r), cell(b!, 200, r)])).text).toContain('| --- | --- |');
   });
 });
+
+describe('an option listing set as list items', () => {
+  const rows = [
+    ['-   -p, --purge', '从组中移除所有成员'],
+    ['-   -q, --quiet', '安静模式'],
+  ];
+  it('reads bullet + option | description rows as lines, the bullet in the option\'s cell or alone in its own', () => {
+    const joined = layoutText(rows.flatMap(([a, b], r) => [cell(a!, 10, r), cell(b!, 200, r)])).text;
+    expect(joined).not.toContain('|');
+    const apart = layoutText(rows.flatMap(([a, b], r) => [cell('-', 10, r), cell(a!.slice(4), 42, r), cell(b!, 200, r)])).text;
+    expect(apart).not.toContain('|');
+    expect(apart.split('\n')).toHaveLength(2);
+  });
+
+  it('keeps bulleted rows that are no options as a table', () => {
+    const grid = [
+      ['- zod', '3.23.8'],
+      ['- sharp', '0.35.0'],
+    ];
+    expect(layoutText(grid.flatMap(([a, b], r) => [cell(a!, 10, r), cell(b!, 200, r)])).text).toContain('| --- | --- |');
+  });
+});

@@ -37,6 +37,11 @@ function lean(m: Mask, b: Blob): number {
   return strokeLean(xs, ys);
 }
 
+/** One tall thin stroke whose top stands right of its foot: a slash, not a bar. */
+export function isSlash(mask: Mask, b: Blob, inkHeight: number): boolean {
+  return b.bottom - b.top + 1 >= COMMENT_SLASHES.minHeight * inkHeight && b.x1 - b.x0 + 1 <= 0.6 * (b.bottom - b.top + 1) && lean(mask, b) <= COMMENT_SLASHES.maxLean;
+}
+
 /** `text` with a leading `//` read as bars put back, where the crop's first two strokes are slashes. */
 export function slashesOpeningLine(text: string, crop: Rgb): string {
   const m = COMMENT_SLASHES.token.exec(text);
@@ -46,7 +51,7 @@ export function slashesOpeningLine(text: string, crop: Rgb): string {
   const strokes = inkBlobs(mask).filter((b) => b.bottom - b.top + 1 >= 2).sort((a, b) => a.x0 - b.x0);
   if (strokes.length < 3) return text;
   const [s1, s2, next] = strokes as [Blob, Blob, Blob];
-  const slash = (b: Blob) => b.bottom - b.top + 1 >= COMMENT_SLASHES.minHeight * inkHeight && b.x1 - b.x0 + 1 <= 0.6 * (b.bottom - b.top + 1) && lean(mask, b) <= COMMENT_SLASHES.maxLean;
+  const slash = (b: Blob) => isSlash(mask, b, inkHeight);
   // Two slashes side by side, then the comment's first word after a blank.
   if (!slash(s1) || !slash(s2) || s2.x0 <= s1.x0 || next.x0 - s2.x1 < 2) return text;
   return m[1] + '//' + text.slice(m[0].length);

@@ -4,7 +4,7 @@ import { checkCells } from './grid-cells';
 import { renderMonoPages, type MonoPage } from './grid-test-render';
 import type { LaidLine } from './layout';
 
-const LINES = ['-rw-r--r--  1 root     root      1853 ethertypes', '  -s, --no-messages         suppress error messages', '| ii | adduser | 3.134  |', '  -v, --invert-match 选中不匹配的行', '  一年中的第几周', 'const ts9__default = __dirname;', '//------------------------------', '/*------------------------------*/'];
+const LINES = ['-rw-r--r--  1 root     root      1853 ethertypes', '  -s, --no-messages         suppress error messages', '| ii | adduser | 3.134  |', '  -v, --invert-match 选中不匹配的行', '  一年中的第几周', 'const ts9__default = __dirname;', '//------------------------------', '/*------------------------------*/', '__frees = None'];
 let page: MonoPage;
 
 beforeAll(async () => {
@@ -50,6 +50,12 @@ describe('monospace lines checked cell by cell', () => {
     expect(out.text).toBe(LINES[5]);
     // A real blank beside an underscore stays.
     expect(checkCells(page.rgb, inkTest(page.rgb), read(5, 'const ts9__default = __dirname;', 0, LINES[5]!.length)).text).toBe(LINES[5]);
+  });
+
+  it('restores an underscore the crop lost beside an underscore on its rows, not a dash', () => {
+    // "__frees" read as "_frees" over a box that starts at the second underscore.
+    const out = checkCells(page.rgb, inkTest(page.rgb), read(8, '_frees = None', 1, LINES[8]!.length));
+    expect(out.text).toBe(LINES[8]);
   });
 
   it("writes a comment banner's dash run from its cells, however the recogniser spaced or merged the dashes", () => {

@@ -66,6 +66,11 @@ export function isUnderscore(c: CellInk, y0: number, h: number, pitch: number): 
   return thick <= Math.max(2, 0.12 * h) && c.top - y0 > 0.78 * h && c.right - c.left + 1 >= 0.6 * (pitch - 2);
 }
 
+/** Two thin strokes on the same pixel rows (within a pixel). */
+function sameRows(a: CellInk, b: CellInk): boolean {
+  return a.count > 0 && b.count > 0 && Math.abs(a.top - b.top) <= 1 && Math.abs(a.bottom - b.bottom) <= 1;
+}
+
 /** A bar: ink down most of the line in a narrow column. */
 function isBar(c: CellInk, h: number, pitch: number): boolean {
   return c.count > 0 && c.bottom - c.top + 1 >= 0.6 * h && c.right - c.left + 1 <= 0.5 * pitch;
@@ -210,18 +215,22 @@ export function checkCells(img: Rgb, ink: InkTest, line: LaidLine, opts: CellOpt
     }
   }
   if (!opts.barCells) restoreBannerStars(out, (i) => has(at + i));
-  // Dashes the crop lost at either end (a bar ends a table cell: no dash runs past it).
-  let before = 0;
-  while (before < 2 && !opts.barCells?.has(at - before - 1) && isDash(inkOf(at - before - 1), by0, h, pitch)) before++;
-  let after = 0;
-  while (after < 2 && !opts.barCells?.has(at + out.length + after) && isDash(inkOf(at + out.length + after), by0, h, pitch)) after++;
+  // Dashes the crop lost at either end (a bar ends a table cell: no dash runs past it), and an
+  // underscore lost beside one: a thin stroke on its rows (`__frees` read `_frees`).
+  const underscoreBeside = (k: number, beside: number) => out[beside - at] === '_' && !opts.barCells?.has(k) && sameRows(footInk(k), footInk(beside)) && footInk(k).right - footInk(k).left + 1 >= 0.5 * pitch;
+  const leadUnderscore = underscoreBeside(at - 1, at);
+  const trailUnderscore = underscoreBeside(at + out.length, at + out.length - 1);
+  let before = leadUnderscore ? 1 : 0;
+  while (!leadUnderscore && before < 2 && !opts.barCells?.has(at - before - 1) && isDash(inkOf(at - before - 1), by0, h, pitch)) before++;
+  let after = trailUnderscore ? 1 : 0;
+  while (!trailUnderscore && after < 2 && !opts.barCells?.has(at + out.length + after) && isDash(inkOf(at + out.length + after), by0, h, pitch)) after++;
   // A backtick or apostrophe just outside the crop (inline code closing at the line's end: "`ci.DRONE`").
   const tickAt = (k: number) => (band && !opts.barCells?.has(k) && inkOf(k).count >= 2 ? tickInCell(ink, cellX(k), cellX(k + 1), band, pitch, ' ') : undefined);
   const lead = before === 0 ? tickAt(at - 1) : undefined;
   const trail = after === 0 ? tickAt(at + out.length) : undefined;
   if (lead) before = 1;
   if (trail) after = 1;
-  const text = (lead ?? '-'.repeat(before)) + out.join('') + (trail ?? '-'.repeat(after));
+  const text = (lead ?? (leadUnderscore ? '_' : '-'.repeat(before))) + out.join('') + (trail ?? (trailUnderscore ? '_' : '-'.repeat(after)));
   if (text === line.text) return line;
   return { ...line, text, box: [Math.min(bx0, cellX(at - before)), by0, Math.max(bx2, cellX(at + out.length + after)), by1] };
 }

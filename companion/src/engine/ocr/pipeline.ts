@@ -19,11 +19,13 @@ import { rereadLoneGlyphs } from './lone-glyphs';
 import { addMissedMarks, markFromShape, unreadBoxes } from './missed-marks';
 import { withMissedLines } from './missed-lines';
 import { keepReading, ruleLineBoxes } from './rule-boxes';
+import { dashBanner } from './dash-banners';
 import { settleOneOrEll } from './one-or-ell';
 import { dropGhostStems } from './ghost-stems';
 import { settleDotlessI } from './dotless-i';
 import { settleCapOrEll } from './cap-or-ell';
 import { settleDashWidths } from './dash-width';
+import { settleUnderscores } from './underscores';
 import { settleZeroOrOh } from './zero-or-oh';
 import { fixAnglePairs } from './bracket-pairs';
 import { readUnreadStarts } from './unread-start';
@@ -183,6 +185,8 @@ export class OcrPipeline {
     settleCapOrEll(upright, crops);
     // An en or em dash read `-`: its bar's length tells (see dash-width.ts).
     settleDashWidths(upright, crops);
+    // `__` read `_-`, `{ _:` read `{-:`: a bar under the baseline is an underscore (see underscores.ts).
+    settleUnderscores(upright, crops);
     // "Ox232A" for "0x232A": a figure's ring is narrow, a letter's round (see zero-or-oh.ts).
     settleZeroOrOh(upright, crops);
     // Dots CTC wrote once ("[FILE]..." read "[FILE]..", see merged-dots.ts).
@@ -230,8 +234,16 @@ export class OcrPipeline {
       else if (agreed[i] === undefined) spaced[i] = proportional;
       return spaced[i];
     });
+    // A banner in proportional type read as too few dashes, unsure: its one stroke tells (dash-banners.ts).
+    const strokeBanners = new Set<number>();
+    spaced.forEach((sp, i) => {
+      const banner = turned[i] ? undefined : dashBanner(crops[i]!, sp.text, ruled.banners.has(i));
+      if (banner === undefined) return;
+      strokeBanners.add(i);
+      spaced[i] = { ...sp, text: banner };
+    });
     // A banner's dashes read unsure are still its dashes (rule-boxes.ts).
-    const sure = (i: number) => keepReading(ruled, i, spaced[i]!.text, recs[i]!.score);
+    const sure = (i: number) => strokeBanners.has(i) || keepReading(ruled, i, spaced[i]!.text, recs[i]!.score);
     const unread = unreadBoxes(marked, (i) => !spaced[i]!.text.trim() || !sure(i));
     for (const i of ruled.swallowed) unread.add(i);
     recs.forEach((r, i) => {
