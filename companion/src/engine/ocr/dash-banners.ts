@@ -1,7 +1,7 @@
 import { isSlash } from './comment-slashes';
 import { inkBlobs, type Blob, type Mask } from './glyph-shape';
 import { luminanceAt, type Rgb } from './raster';
-import { inkProfile } from './spacing';
+import { inkProfile } from './ink-profile';
 
 /**
  * A comment banner in proportional type (`//------…` in a sans code font): its hyphens, a pixel
