@@ -31,6 +31,7 @@ import { settleCaseByPage } from './page-case';
 import { restoreMergedDots } from './merged-dots';
 import { restoreMergedMarks } from './merged-marks';
 import { restoreParenBraces } from './paren-braces';
+import { readLoneBraces } from './lone-braces';
 import { settleDollarSigns } from './dollar-signs';
 import { restoreLostDots } from './lost-dots';
 import { settleQuoteStrokes } from './quote-strokes';
@@ -191,6 +192,9 @@ export class OcrPipeline {
     restoreMergedMarks(upright, crops);
     // `});` read `);` or `D);`, `({` read `((` (see paren-braces.ts).
     restoreParenBraces(upright, crops);
+    // A line of a closing brace and its marks (`},`, `};`), or `{` alone, read from its ink and kept however doubtful (see lone-braces.ts).
+    const loneBraces = readLoneBraces(upright, crops, median(rects.map((r) => r[3] - r[1])));
+    for (const i of loneBraces) if (turned[i]) loneBraces.delete(i);
     // `$` read `S` (see dollar-signs.ts).
     settleDollarSigns(upright, crops);
     // A dot left unread (`"./some-file"` read `"/some-file"`, see lost-dots.ts).
@@ -231,7 +235,7 @@ export class OcrPipeline {
       return spaced[i];
     });
     // A banner's dashes read unsure are still its dashes (rule-boxes.ts).
-    const sure = (i: number) => keepReading(ruled, i, spaced[i]!.text, recs[i]!.score);
+    const sure = (i: number) => loneBraces.has(i) || keepReading(ruled, i, spaced[i]!.text, recs[i]!.score);
     const unread = unreadBoxes(marked, (i) => !spaced[i]!.text.trim() || !sure(i));
     for (const i of ruled.swallowed) unread.add(i);
     recs.forEach((r, i) => {
