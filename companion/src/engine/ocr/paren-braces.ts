@@ -128,7 +128,7 @@ function unpaired(chars: readonly string[]): number {
  * pairs better than with the brace, it is the paren (`(contents))`, not `(contents})`); where both
  * pair as well (a line of a longer statement), the shape decides.
  */
-const pairsBetter = (asParen: readonly string[], asBrace: readonly string[]) => unpaired(asParen) < unpaired(asBrace);
+export const pairsBetter = (asParen: readonly string[], asBrace: readonly string[]) => unpaired(asParen) < unpaired(asBrace);
 
 /** The same ink (a glyph's own blob is found in its text band, the line's blobs in the whole crop). */
 export const sameBlob = (a: Blob, b: Blob) => a.x0 === b.x0 && a.x1 === b.x1 && a.top === b.top && a.bottom === b.bottom;

@@ -33,6 +33,7 @@ import { restoreMergedMarks } from './merged-marks';
 import { restoreParenBraces } from './paren-braces';
 import { readLoneBraces } from './lone-braces';
 import { restoreEmptyBraces } from './empty-braces';
+import { restoreLostBraces } from './lost-braces';
 import { settleDollarSigns } from './dollar-signs';
 import { restoreLostDots } from './lost-dots';
 import { settleQuoteStrokes } from './quote-strokes';
@@ -195,6 +196,8 @@ export class OcrPipeline {
     restoreParenBraces(upright, crops);
     // `{}` read `0`, `{` or nothing (see empty-braces.ts).
     restoreEmptyBraces(upright, crops);
+    // A brace read as nothing away from parens (`', {` read `',`, see lost-braces.ts).
+    restoreLostBraces(upright, crops);
     // A line of a closing brace and its marks (`},`, `};`), or `{` alone, read from its ink and kept however doubtful (see lone-braces.ts).
     const loneBraces = readLoneBraces(upright, crops, median(rects.map((r) => r[3] - r[1])));
     for (const i of loneBraces) if (turned[i]) loneBraces.delete(i);
