@@ -28,16 +28,20 @@ function restore(read: Array<[string, number]>, ink: Pixel[]): string {
 describe('empty braces', () => {
   const pair = [...stroke(30, BRACE, true), ...stroke(36, BRACE)];
   it('reads a pair read as `0`, as one brace or as nothing as `{}`', () => {
-    expect(restore([['a', 1], ['0', 3]], [...a(1), ...pair])).toBe('a{}');
+    expect(restore([['a', 1], ['=', 2], ['0', 3]], [...a(1), [24, 24], [25, 24], ...pair])).toBe('a={}');
     expect(restore([['a', 1], ['{', 3]], [...a(1), ...pair])).toBe('a{}');
     expect(restore([['a', 1]], [...a(1), ...pair])).toBe('a {}');
     expect(restore([['a', 1], ['a', 2]], [...a(1), ...a(2), ...pair])).toBe('aa{}');
-    expect(restore([['a', 1], ['0', 3], ['a', 5]], [...a(1), ...pair, ...a(5)])).toBe('a{}a');
+    expect(restore([['a', 1], ['=', 2], ['0', 3], ['a', 5]], [...a(1), [24, 24], [25, 24], ...pair, ...a(5)])).toBe('a={}a');
+  });
+
+  it('leaves a ring read right after a name: a call’s `()`', () => {
+    expect(restore([['a', 1], ['0', 3]], [...a(1), ...pair])).toBe('a0');
   });
 
   it('leaves parens, and a pair with ink between', () => {
-    expect(restore([['a', 1], ['0', 3]], [...a(1), ...stroke(30, PAREN, true), ...stroke(36, PAREN)])).toBe('a0');
+    expect(restore([['a', 1], ['=', 2], ['0', 3]], [...a(1), [24, 24], [25, 24], ...stroke(30, PAREN, true), ...stroke(36, PAREN)])).toBe('a=0');
     expect(restore([['a', 1], ['(', 3], [')', 4]], [...a(1), ...pair])).toBe('a()');
-    expect(restore([['a', 1], ['0', 3]], [...a(1), ...stroke(28, BRACE, true), [34, 22], [35, 22], ...stroke(38, BRACE)])).toBe('a0');
+    expect(restore([['a', 1], ['=', 2], ['0', 3]], [...a(1), [24, 24], [25, 24], ...stroke(28, BRACE, true), [34, 22], [35, 22], ...stroke(38, BRACE)])).toBe('a=0');
   });
 });

@@ -61,7 +61,10 @@ export function restoreEmptyBraces(lines: readonly LineGlyphs[], crops: readonly
       if (!apart || !rows || !tall(a) || !tall(b) || !pointedOn(mask, a, -1) || !pointedOn(mask, b, 1)) continue;
       const on = line.chars.flatMap((c, i) => (c.char !== ' ' && centre(c) >= a.x0 - 2 && centre(c) <= b.x1 + 2 ? [i] : []));
       const read = on.map((i) => line.chars[i]!.char).join('');
-      if (!READ_AS.test(read)) continue;
+      // A ring read right after a name is a call's `()` (`append0`) whatever the point of its parens.
+      const before = line.chars.slice(0, on[0] ?? 0).findLast((c) => c.char !== ' ');
+      const call = /^[0Oo]$/.test(read) && before !== undefined && /^[\p{L}\p{N}_]$/u.test(before.char) && line.chars[on[0]!]!.spaceBefore < 0.5;
+      if (!READ_AS.test(read) || call) continue;
       const step = (x: number) => x / line.pxPerStep - 0.5;
       // After the glyphs read before the pair (a space read there stays before it).
       const at = on.length ? on[0]! : line.chars.filter((c) => centre(c) < a.x0).length;

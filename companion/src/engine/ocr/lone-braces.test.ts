@@ -37,6 +37,8 @@ describe('lone-brace lines', () => {
     expect(lone([[';', 2]], [...stroke(12, BRACE), ...semicolon(22)])).toEqual(['};', true]);
     expect(lone([[')', 2]], [...stroke(12, BRACE), ...stroke(22, PAREN)])).toEqual(['})', true]);
     expect(lone([['F', 1]], [...stroke(12, BRACE), ...semicolon(22)])).toEqual(['};', true]);
+    expect(lone([['“', 1]], [...stroke(12, BRACE), ...semicolon(22)])).toEqual(['};', true]);
+    expect(lone([[';', 3]], [...stroke(12, BRACE), ...block(20, 21, 12, 15), ...semicolon(28)])).toEqual(['}`;', true]);
   });
 
   it('keeps the recogniser’s bracket where its marks agree in number (`}]` stays)', () => {
@@ -52,6 +54,12 @@ describe('lone-brace lines', () => {
     expect(lone([[')', 1], [',', 2]], [...stroke(12, PAREN), ...comma(22)])).toEqual(['),', false]);
     expect(lone([[']', 1], [',', 2]], [...stroke(12, BAR), ...comma(22)])).toEqual(['],', false]);
     expect(lone([['}', 1], ['a', 2]], [...stroke(12, BRACE), ...block(22, 27, 22, 29)])).toEqual(['}a', false]);
+  });
+
+  it('takes a paren read as one for a brace only where clearly pointed (a pixel’s point is a round paren’s in mid-sized type)', () => {
+    const pointedParen = [0, 1, 1, 2, 2, 2, 2, 3, 3, 2, 2, 2, 2, 1, 1, 0];
+    expect(lone([[')', 1], [';', 2]], [...stroke(12, pointedParen), ...semicolon(22)])).toEqual([');', false]);
+    expect(lone([[')', 1], [';', 2]], [...stroke(12, BRACE), ...semicolon(22)])).toEqual(['};', true]);
   });
 
   it('leaves a brace too short for the page’s lines (a mark of x-height is no brace)', () => {

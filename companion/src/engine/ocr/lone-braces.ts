@@ -9,7 +9,7 @@ import type { Rgb } from './raster';
  * doubtful lines), read as nothing (`};` → `;`) or as a look-alike (`3,`, `b,`, `F`, `)`). Its
  * ink tells it: the first blob is the line's tallest, narrow, and comes to a point at mid-height
  * on its open side with its other side reaching out at the ends; what follows is parens,
- * semicolons and commas only, each told by its blobs. Such a line is written from its ink and
+ * semicolons, commas and a template literal's tick only, each told by its blobs. Such a line is written from its ink and
  * kept whatever its score.
  */
 export const LONE_BRACE = {
@@ -21,11 +21,14 @@ export const LONE_BRACE = {
   parenHeight: 0.75,
   /** Most glyphs read on such a line. */
   maxRead: 4,
+  /** Least point (px) of a brace the recogniser read as a round glyph. */
+  roundPoint: 2,
 } as const;
 
 /** What a lone line's reading may hold: its brace (or a look-alike of it) and closing marks. */
-const CLOSER_READING = /^[}3bFDlI|1)\]）]?[)\]）;；,，.]*$/;
+const CLOSER_READING = /^[}3bFDlI|1)\]）"“”]?[)\]）;；,，.`]*$/;
 const OPENER_READING = /^[{(（[tf]?$/;
+const ROUND_READING = /^[)）D]$/;
 
 /** Blobs worth a glyph: not a speck, and on the line's rows. */
 function lineBlobs(mask: Mask): Blob[] {
@@ -44,7 +47,7 @@ function braceShaped(mask: Mask, b: Blob, pointed: 1 | -1, minHeight: number): b
   return point !== undefined && point >= 1 && pointOf(mask, b, pointed === 1 ? -1 : 1) === undefined;
 }
 
-/** The marks after a closing brace, from their blobs (grouped by the columns they share); undefined where any is no such mark. */
+/** The marks after a closing brace (`)`, `;`, `,`, `.`, a tick), from their blobs (grouped by the columns they share); undefined where any is no such mark. */
 function closingMarks(blobs: readonly Blob[], brace: Blob): string | undefined {
   const h = brace.bottom - brace.top + 1;
   const mid = (brace.top + brace.bottom) / 2;
@@ -61,6 +64,8 @@ function closingMarks(blobs: readonly Blob[], brace: Blob): string | undefined {
     if (g.length === 1 && tall(a!)) marks += ')';
     else if (g.length === 1 && a!.top > mid) marks += a!.bottom - a!.top > a!.x1 - a!.x0 + 1 ? ',' : '.';
     else if (g.length === 2 && a!.bottom < mid && b!.top > mid && !tall(b!)) marks += ';';
+    // A template literal's closing tick (`}\`;`): a short mark high on the line.
+    else if (g.length === 1 && a!.bottom < mid && a!.bottom - a!.top + 1 < h / 3) marks += '`';
     else return undefined;
   }
   return marks;
@@ -86,12 +91,14 @@ export function readLoneBraces(lines: readonly LineGlyphs[], crops: readonly Rgb
     if (blobs.some((b) => b.bottom - b.top > h)) return;
     const minHeight = LONE_BRACE.minHeight * lineHeight;
     let text: string | undefined;
-    if (closer && braceShaped(mask, first, 1, minHeight)) {
+    const centre = (g: { start: number; end: number }) => ((g.start + g.end) / 2 + 0.5) * line.pxPerStep;
+    const onBrace = glyphs.length > 0 && centre(glyphs[0]!) <= first.x1 + 2;
+    // A round glyph read there (`)`, `D`) can come to a pixel's point in mid-sized type: it must be clearly pointed.
+    const round = onBrace && ROUND_READING.test(glyphs[0]!.char);
+    if (closer && braceShaped(mask, first, 1, minHeight) && (!round || (pointOf(mask, first, 1) ?? 0) >= LONE_BRACE.roundPoint)) {
       const marks = closingMarks(blobs.slice(1), first);
       if (marks === undefined) return;
       // The recogniser's own marks where they agree in number (it tells `]` from `)`).
-      const centre = (g: { start: number; end: number }) => ((g.start + g.end) / 2 + 0.5) * line.pxPerStep;
-      const onBrace = glyphs.length > 0 && centre(glyphs[0]!) <= first.x1 + 2;
       const tail = (onBrace ? glyphs.slice(1) : glyphs).map((g) => g.char.normalize('NFKC'));
       text = '}' + (tail.length === marks.length && [...marks].every((m, k) => m === tail[k] || (m === ')' && tail[k] === ']')) ? tail.join('') : marks);
     } else if (opener && blobs.length === 1 && braceShaped(mask, first, -1, minHeight)) text = '{';
