@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CtcChar } from './ctc';
-import { readLoneBraces } from './lone-braces';
+import { loneBraceInk, readLoneBraces } from './lone-braces';
 import type { Rgb } from './raster';
 
 type Pixel = [x: number, y: number];
@@ -15,6 +15,13 @@ const comma = (x: number) => block(x, x + 1, 26, 31);
 const semicolon = (x: number) => [...block(x, x + 1, 17, 18), ...comma(x)];
 
 /** One crop (white ground, black `ink`) read as `read` (10 px a time step) on a page of `lineHeight` px lines: its text after the rule, and whether it is kept. */
+/** A 60×40 crop, white ground, black `ink`. */
+function cropOf(ink: Pixel[]): Rgb {
+  const data = new Uint8Array(60 * 40 * 3).fill(255);
+  for (const [x, y] of ink) data.set([0, 0, 0], (y * 60 + x) * 3);
+  return { data, width: 60, height: 40 };
+}
+
 function lone(read: Array<[string, number]>, ink: Pixel[], lineHeight = 20): [string, boolean] {
   const width = 60;
   const height = 40;
@@ -68,5 +75,11 @@ describe('lone-brace lines', () => {
 
   it('leaves a stroke swelling at mid-height on both sides (no arms reaching back)', () => {
     expect(lone([[')', 1]], [...stroke(12, BRACE), ...stroke(10, BRACE, true)])).toEqual([')', false]);
+  });
+
+  it('tells a lone `};` from its ink alone, and not the same ink turned upside down (the direction classifier’s doubt)', () => {
+    const upright: Pixel[] = [...stroke(12, BRACE), ...semicolon(22)];
+    expect(loneBraceInk(cropOf(upright), 20)).toBe(true);
+    expect(loneBraceInk(cropOf(upright.map(([x, y]) => [59 - x, 43 - y] as Pixel)), 20)).toBe(false);
   });
 });

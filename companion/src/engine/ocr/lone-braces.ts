@@ -71,6 +71,27 @@ function closingMarks(blobs: readonly Blob[], brace: Blob): string | undefined {
   return marks;
 }
 
+/** The text a lone-brace line's ink spells (`}` and its marks, or `{` alone), and its brace's blob; undefined where the ink is no such line. */
+function spelledByInk(mask: Mask, lineHeight: number): { text: string; brace: Blob; closing: boolean } | undefined {
+  const blobs = lineBlobs(mask);
+  const first = blobs[0];
+  if (!first) return undefined;
+  const h = first.bottom - first.top + 1;
+  if (blobs.some((b) => b.bottom - b.top > h)) return undefined;
+  const minHeight = LONE_BRACE.minHeight * lineHeight;
+  if (braceShaped(mask, first, 1, minHeight)) {
+    const marks = closingMarks(blobs.slice(1), first);
+    return marks === undefined ? undefined : { text: '}' + marks, brace: first, closing: true };
+  }
+  return blobs.length === 1 && braceShaped(mask, first, -1, minHeight) ? { text: '{', brace: first, closing: false } : undefined;
+}
+
+/**
+ * Whether `crop` (a doubtful line) is a lone-brace line by its ink alone: the direction
+ * classifier takes a lone `};` for upside down, and its turned crop reads as a quote.
+ */
+export const loneBraceInk = (crop: Rgb, lineHeight: number): boolean => spelledByInk(inkMask(crop), lineHeight) !== undefined;
+
 /**
  * Rewrites lone-brace lines among `lines` (in place) from their ink; `lineHeight` is the page's
  * median box height. Returns the lines so written, to keep whatever their score.
@@ -84,25 +105,20 @@ export function readLoneBraces(lines: readonly LineGlyphs[], crops: readonly Rgb
     const opener = OPENER_READING.test(read);
     if (glyphs.length > LONE_BRACE.maxRead || (!closer && !opener)) return;
     const mask = inkMask(crops[li]!);
-    const blobs = lineBlobs(mask);
-    const first = blobs[0];
-    if (!first) return;
-    const h = first.bottom - first.top + 1;
-    if (blobs.some((b) => b.bottom - b.top > h)) return;
-    const minHeight = LONE_BRACE.minHeight * lineHeight;
-    let text: string | undefined;
+    const ink = spelledByInk(mask, lineHeight);
+    if (!ink || (ink.closing ? !closer : !opener)) return;
+    const first = ink.brace;
     const centre = (g: { start: number; end: number }) => ((g.start + g.end) / 2 + 0.5) * line.pxPerStep;
     const onBrace = glyphs.length > 0 && centre(glyphs[0]!) <= first.x1 + 2;
     // A round glyph read there (`)`, `D`) can come to a pixel's point in mid-sized type: it must be clearly pointed.
-    const round = onBrace && ROUND_READING.test(glyphs[0]!.char);
-    if (closer && braceShaped(mask, first, 1, minHeight) && (!round || (pointOf(mask, first, 1) ?? 0) >= LONE_BRACE.roundPoint)) {
-      const marks = closingMarks(blobs.slice(1), first);
-      if (marks === undefined) return;
+    if (ink.closing && onBrace && ROUND_READING.test(glyphs[0]!.char) && (pointOf(mask, first, 1) ?? 0) < LONE_BRACE.roundPoint) return;
+    let text = ink.text;
+    if (ink.closing) {
       // The recogniser's own marks where they agree in number (it tells `]` from `)`).
+      const marks = ink.text.slice(1);
       const tail = (onBrace ? glyphs.slice(1) : glyphs).map((g) => g.char.normalize('NFKC'));
-      text = '}' + (tail.length === marks.length && [...marks].every((m, k) => m === tail[k] || (m === ')' && tail[k] === ']')) ? tail.join('') : marks);
-    } else if (opener && blobs.length === 1 && braceShaped(mask, first, -1, minHeight)) text = '{';
-    if (text === undefined) return;
+      if (tail.length === marks.length && [...marks].every((m, k) => m === tail[k] || (m === ')' && tail[k] === ']'))) text = '}' + tail.join('');
+    }
     const start = glyphs[0]?.start ?? first.x0 / line.pxPerStep;
     const step = (first.x1 + 1 - first.x0) / line.pxPerStep / text.length;
     line.chars = [...text].map((char, k) => ({ char, start: start + k * step, end: start + k * step, prob: 0.9, spaceBefore: 0 }));
