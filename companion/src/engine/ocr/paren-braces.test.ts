@@ -69,4 +69,11 @@ describe('braces beside parens', () => {
     expect(restore([['(', 2], ['(', 3]], [...stroke(22, PAREN, true), ...stroke(30, BRACE, true)])).toBe('({');
     expect(restore([['(', 2], ['(', 3]], [...stroke(22, PAREN, true), ...stroke(30, PAREN, true)])).toBe('((');
   });
+
+  it('reads the one paren facing its way as a brace where it comes to a point and only the brace pairs the line (`(a}` → `{a}`)', () => {
+    const a: Pixel[] = [[32, 22], [33, 22]];
+    expect(restore([['(', 1], ['a', 3], ['}', 5]], [...stroke(12, BRACE, true), ...a, ...stroke(52, BRACE)], { marks: false })).toBe('{a}');
+    expect(restore([['(', 1], ['a', 3], [')', 5]], [...stroke(12, BRACE, true), ...a, ...stroke(52, PAREN)], { marks: false })).toBe('(a)');
+    expect(restore([['(', 1], ['a', 3], ['}', 5]], [...stroke(12, PAREN, true), ...a, ...stroke(52, BRACE)], { marks: false })).toBe('(a}');
+  });
 });

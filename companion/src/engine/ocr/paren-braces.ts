@@ -87,17 +87,23 @@ export function restoreParenBraces(lines: readonly LineGlyphs[], crops: readonly
  */
 function bracesReadAsParens(glyphs: readonly { char: string }[], own: ReadonlyArray<Blob | undefined>, mask: Mask): Map<number, string> {
   const found = new Map<number, string>();
+  const read = glyphs.map((g) => g.char);
   for (const [paren, brace, outer] of [[')', '}', 1], ['(', '{', -1]] as const) {
     const all = glyphs.flatMap((g, k) => (g.char === paren && own[k] && own[k]!.bottom - own[k]!.top + 1 >= PAREN_BRACES.minHeight ? [k] : []));
-    if (all.length < 2) continue;
     for (const k of all) {
       const others = all.filter((i) => i !== k).map((i) => own[i]!);
       const b = own[k]!;
-      const rows = Math.abs(b.top - median(others.map((o) => o.top))) <= 1 && Math.abs(b.bottom - median(others.map((o) => o.bottom))) <= 1;
+      const rows = !others.length || (Math.abs(b.top - median(others.map((o) => o.top))) <= 1 && Math.abs(b.bottom - median(others.map((o) => o.bottom))) <= 1);
       const point = pointOf(mask, b, outer);
-      if (!rows || point === undefined || point < Math.max(1, median(others.map((o) => pointOf(mask, o, outer) ?? 0))) + 1) continue;
-      const read = glyphs.map((g) => g.char);
-      if (!pairsBetter(read, read.map((c, i) => (i === k ? brace : c)))) found.set(k, brace);
+      if (!rows || point === undefined || point < 1) continue;
+      const points = others.map((o) => pointOf(mask, o, outer) ?? 0);
+      const asBrace = read.map((c, i) => (i === k ? brace : c));
+      // Clearly sharper than the others where the line pairs no worse; or, where only the brace
+      // pairs it better (`import (a, b}`, `{:1x)`), sharper than every other at all.
+      const clearly = others.length > 0 && point >= Math.max(1, median(points)) + 1 && !pairsBetter(read, asBrace);
+      if (!clearly && !(points.every((p) => p < point) && pairsBetter(asBrace, read))) continue;
+      found.set(k, brace);
+      read[k] = brace;
     }
   }
   // A bracket's outer side is one straight bar: one with a point at mid-height is a brace (`$['Ben'}`).
@@ -122,7 +128,7 @@ function unpaired(chars: readonly string[]): number {
  * pairs better than with the brace, it is the paren (`(contents))`, not `(contents})`); where both
  * pair as well (a line of a longer statement), the shape decides.
  */
-const pairsBetter = (asParen: readonly string[], asBrace: readonly string[]) => unpaired(asParen) < unpaired(asBrace);
+export const pairsBetter = (asParen: readonly string[], asBrace: readonly string[]) => unpaired(asParen) < unpaired(asBrace);
 
 /** The same ink (a glyph's own blob is found in its text band, the line's blobs in the whole crop). */
 export const sameBlob = (a: Blob, b: Blob) => a.x0 === b.x0 && a.x1 === b.x1 && a.top === b.top && a.bottom === b.bottom;

@@ -33,6 +33,9 @@ import { settleCaseByPage } from './page-case';
 import { restoreMergedDots } from './merged-dots';
 import { restoreMergedMarks } from './merged-marks';
 import { restoreParenBraces } from './paren-braces';
+import { loneBraceInk, readLoneBraces } from './lone-braces';
+import { restoreEmptyBraces } from './empty-braces';
+import { restoreLostBraces } from './lost-braces';
 import { settleDollarSigns } from './dollar-signs';
 import { restoreLostDots } from './lost-dots';
 import { settleQuoteStrokes } from './quote-strokes';
@@ -154,6 +157,7 @@ export class OcrPipeline {
       const upright = turned[i] ? rotate90ccw(crop) : crop;
       return padToWidth(upright, 2 * upright.height);
     });
+    const lineHeight = median(rects.map((r) => r[3] - r[1]));
     const t1 = performance.now();
     const recs = await this.recognizer.recognize(crops, undefined, signal);
     // Lone glyphs the padding hid (see lone-glyphs.ts).
@@ -163,7 +167,8 @@ export class OcrPipeline {
     if (doubtful.length) {
       signal?.throwIfAborted();
       const flips = await this.orientation.upsideDown(doubtful.map((i) => crops[i]!));
-      const flipped = doubtful.filter((_, k) => flips[k]! > 0.9);
+      // A lone `};` can look upside down to the classifier; its ink tells it is not (lone-braces.ts).
+      const flipped = doubtful.filter((i, k) => flips[k]! > 0.9 && !loneBraceInk(crops[i]!, lineHeight));
       const again = await this.recognizer.recognize(flipped.map((i) => rotate180(crops[i]!)), undefined, signal);
       flipped.forEach((i, k) => {
         if (again[k]!.score > recs[i]!.score) {
@@ -195,6 +200,13 @@ export class OcrPipeline {
     restoreMergedMarks(upright, crops);
     // `});` read `);` or `D);`, `({` read `((` (see paren-braces.ts).
     restoreParenBraces(upright, crops);
+    // `{}` read `0`, `{` or nothing (see empty-braces.ts).
+    restoreEmptyBraces(upright, crops);
+    // A brace read as nothing away from parens (`', {` read `',`, see lost-braces.ts).
+    restoreLostBraces(upright, crops);
+    // A line of a closing brace and its marks (`},`, `};`), or `{` alone, read from its ink and kept however doubtful (see lone-braces.ts).
+    const loneBraces = readLoneBraces(upright, crops, lineHeight);
+    for (const i of loneBraces) if (turned[i]) loneBraces.delete(i);
     // `$` read `S` (see dollar-signs.ts).
     settleDollarSigns(upright, crops);
     // A dot left unread (`"./some-file"` read `"/some-file"`, see lost-dots.ts).
@@ -243,7 +255,7 @@ export class OcrPipeline {
       spaced[i] = { ...sp, text: banner };
     });
     // A banner's dashes read unsure are still its dashes (rule-boxes.ts).
-    const sure = (i: number) => strokeBanners.has(i) || keepReading(ruled, i, spaced[i]!.text, recs[i]!.score);
+    const sure = (i: number) => strokeBanners.has(i) || loneBraces.has(i) || keepReading(ruled, i, spaced[i]!.text, recs[i]!.score);
     const unread = unreadBoxes(marked, (i) => !spaced[i]!.text.trim() || !sure(i));
     for (const i of ruled.swallowed) unread.add(i);
     recs.forEach((r, i) => {
