@@ -120,6 +120,21 @@ describe('word spacing', () => {
     expect(spaceLine(digits, 10, barsAt([[1, 9], [10, 14], [18, 27]], 40))).toBe('4,7');
   });
 
+  it('spaces a closing brace off a quote by a blank of a fifth of the ink height ("\'bar\' }"), not a brace touching it', () => {
+    // Ink 12 px tall: a 3 px blank is a typed space, 1 px is none; no space signal at all.
+    const chars = [ch('a', 0), ch("'", 1), ch('}', 2, 0)];
+    expect(spaceLine(chars, 10, barsAt([[1, 9], [13, 16], [19, 27]], 40))).toBe("a' }");
+    expect(spaceLine(chars, 10, barsAt([[1, 9], [13, 16], [17, 27]], 40))).toBe("a'}");
+  });
+
+  it('spaces a comment\'s `//` off its text on a weak signal and a 3 px blank, not a URL\'s', () => {
+    const comment = [ch('/', 0), ch('/', 1), ch('X', 2, 0.1), ch('Y', 3)];
+    // Ink 18 px tall: a 3 px blank is under a quarter of it, so only the comment's rule spaces it.
+    expect(spaceLine(comment, 10, barsAt([[1, 9], [11, 15], [18, 27], [29, 37]], 100, [1, 19]))).toBe('// XY');
+    const url = [ch(':', 0), ch('/', 1), ch('/', 2), ch('e', 3, 0.1)];
+    expect(spaceLine(url, 10, barsAt([[1, 9], [11, 19], [21, 25], [28, 37]], 100, [1, 19]))).toBe('://e');
+  });
+
   it('keeps spaces the recogniser emitted', () => {
     const chars = [ch('a', 0), ch(' ', 2), ch('b', 4, 0.95)];
     expect(spaceLine(chars, 10, crop([0, 4], 60))).toBe('a b');

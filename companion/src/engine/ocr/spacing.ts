@@ -54,6 +54,8 @@ const ASCII_MARK = /^[\x21-\x7E]$/;
 // Full-width forms too: in Latin text they are misread ASCII marks and spaced like them.
 const NO_SPACE_AFTER = /^[([{_（]$/u;
 const NO_SPACE_BEFORE = /^[)\]},.;:!?_%），：；！？]$/u;
+/** A quote or brace on the inner side of a curly brace: `{ 'a'`, `'a' }`, `{ }`. */
+const BRACE_SIDE = (a: string, b: string) => (a === '{' && /^['"}]$/.test(b)) || (/^['"]$/.test(a) && b === '}');
 /** Bars and quote strokes: thin ink in a wide advance, so even unspaced ("||", "`true`/") they leave word-sized blanks. */
 const THIN_MARK = /^[|`'"]$/;
 /** A letter or digit on the inner side of an ASCII bracket: `{ x`, `x }` (not `_`, quotes, punctuation or full-width marks). */
@@ -215,8 +217,14 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       // blank of a word gap that stands out from the line's letter gaps is typed, beside a letter
       // or digit (a monospace bracket's own blank is half a cell; beside a narrow quote, as in
       // `('x')`, monospace leaves a word gap of blank).
-      space = p >= 0.5 || (BRACKET_SIDE(a.char, b.char) && p >= opts.weakSpaceProb && gap >= Math.max(3, opts.gapRatio * inkHeight, 2 * typical));
+      // A brace beside a quote, or two braces, spaced in a sans font ("{ a: 'bar' }", "{ }"), leave a blank of a fifth of the
+      // ink height; unspaced ("'bar'}", "{}") they nearly touch.
+      space = p >= 0.5 || (BRACKET_SIDE(a.char, b.char) && p >= opts.weakSpaceProb && gap >= Math.max(3, opts.gapRatio * inkHeight, 2 * typical)) || (BRACE_SIDE(a.char, b.char) && gap >= Math.max(3, 0.18 * inkHeight));
     } else if (p >= opts.spaceProb) {
+      space = true;
+    } else if (a.char === '/' && text.endsWith('//') && !text.endsWith('://') && p >= 0.05 && gap >= 3) {
+      // After a comment's `//` a blank of 3 px with some space signal is the typed space ("// You"); a path's or URL's
+      // slashes touch what follows (≤ 2 px, no signal).
       space = true;
     } else if (!cjkAt(i - 2) && (extra = spaceAfterComma(a.char, b.char, gap, inkHeight)) !== undefined) {
       // A comma in Latin text or code: the blank after its blot decides (see comma-spacing.ts).
