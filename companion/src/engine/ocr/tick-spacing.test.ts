@@ -8,6 +8,7 @@ describe('joinOpeningTicks', () => {
     ['the meta in (` import.meta.url`)', 'the meta in (`import.meta.url`)'],
     ['2. ` options (object)', '2. `options (object)'],
     ['the callback gets ` (error, result)`.', 'the callback gets `(error, result)`.'],
+    ['the expected format of the response ( `json`).', 'the expected format of the response (`json`).'],
   ])('joins an opening backtick to its word: %s', (read, meant) => expect(joinOpeningTicks(read)).toBe(meant));
   it.each([
     '` cannot be represented as an one on one JavaScript code.',

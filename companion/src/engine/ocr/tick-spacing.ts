@@ -7,9 +7,12 @@
  */
 const OPENING_TICK_SPACED = /(?<=[\s([{])` (?=[\w@$.'"([-])/g;
 
+/** A blank between an opening bracket and the tick opening code inside it ("( `json`)"): no one types it. */
+const BRACKET_THEN_TICK = /(?<=[([{]) (?=`[^\s`])/g;
+
 export function joinOpeningTicks(text: string): string {
   const first = text.search(/\S/);
-  return text.replace(OPENING_TICK_SPACED, (m, at: number) => (at > first ? '`' : m));
+  return text.replace(OPENING_TICK_SPACED, (m, at: number) => (at > first ? '`' : m)).replace(BRACKET_THEN_TICK, '');
 }
 
 /** Punctuation that follows a closing backtick with no blank between (`name`, `name`.). */
