@@ -1,6 +1,7 @@
 import type { OcrBlock, OcrLine } from '@loupe/shared';
 import { codeBlock, TABLE_RULE } from './code-blocks';
 import { isAlignedListing } from './aligned-listing';
+import { isBulleted, proseIndent, proseSpaceWidth } from './prose-indent';
 
 /**
  * Reading order and layout from line boxes: rows (boxes side by side), columns
@@ -210,6 +211,9 @@ function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: Lai
   const runs = monospaceRuns(rows);
   const left = Math.min(...rows.map((r) => r.x0));
   const cw = charWidth(lines) || lineH / 2;
+  const spaceWidth = proseSpaceWidth(lines);
+  const bulletRows = rows.filter((r) => isBulleted(r.cells[0]!.text));
+  const bulletOffset = bulletRows.length ? Math.min(...bulletRows.map((r) => r.x0)) - left : undefined;
   const tolerance = Math.max(lineH, 2 * cw);
   // Evenly spaced lines are one block however loose their leading; a paragraph gap stands out.
   // The lower quartile of the gaps is the block's line gap (paragraph gaps are the larger ones).
@@ -259,8 +263,9 @@ function layoutBlock(lines: LaidLine[], lineH: number, out: string[], order: Lai
       i = j;
       continue;
     }
-    const indent = Math.round((row.x0 - left) / cw);
-    out.push((indent >= 2 ? ' '.repeat(indent) : '') + rowText(row, lineH));
+    const text = rowText(row, lineH);
+    const indent = spaceWidth ? proseIndent(text, row.x0 - left, bulletOffset, spaceWidth) : Math.round((row.x0 - left) / cw);
+    out.push((indent >= 2 ? ' '.repeat(indent) : '') + text);
     order.push(...row.cells);
     prev = row;
     i++;
