@@ -41,6 +41,7 @@ import { restoreLostDots } from './lost-dots';
 import { settleQuoteStrokes } from './quote-strokes';
 import { readFenceLines } from './fence-lines';
 import { readDashRows } from './dash-rows';
+import { readEqualsRows } from './equals-rows';
 import { proportionalOnPitch } from './line-period';
 import { restoreFenceOpeners } from './fence-openers';
 import { slashesOpeningLine } from './comment-slashes';
@@ -272,8 +273,8 @@ export class OcrPipeline {
       const grid = turned[i] ? {} : pitch ? { pitch } : glyphs >= 8 ? { proportional: true } : {};
       laid.push({ text, box, score: Math.round(r.score * 1000) / 1000, ...grid, ...(offGrid.has(i) ? { offGrid: true } : {}) });
     });
-    // Fences and dash rows read as other marks, fence openers read as their language alone (fence-lines.ts, fence-openers.ts, dash-rows.ts).
-    const all = readDashRows(rgb, restoreFenceOpeners(rgb, readFenceLines(rgb, onCharacterGrid(rgb, laid, tables))));
+    // Fences, dash rows and rules of `=` read as other marks or not at all, fence openers read as their language alone (fence-lines.ts, fence-openers.ts, dash-rows.ts, equals-rows.ts).
+    const all = readEqualsRows(rgb, readDashRows(rgb, restoreFenceOpeners(rgb, readFenceLines(rgb, onCharacterGrid(rgb, laid, tables)))));
     return { ...layoutText(all), timings: { decodeMs: 0, detectMs: t1 - t0, recognizeMs: t2 - t1, postMs: performance.now() - t2 } };
   }
 }

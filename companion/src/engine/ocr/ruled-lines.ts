@@ -84,25 +84,31 @@ export function findRules(img: Rgb, ink: InkTest): Rule[] {
   }
   // An `=` rule's two strokes have blank rows between them; the x-height top and baseline of a
   // dense lowercase line (URLs in raw Markdown) are two such bands with the letters' stems between.
-  const hollow = (r: Rule) => !r.double || rowShare(img, ink, Math.round((r.y0 + r.y1) / 2), r.x0, r.x1) < 0.15;
-  return pairDoubles(bands).filter((r) => r.y1 - r.y0 <= (r.double ? 8 : 3) && rowShare(img, ink, r.y0 - 2, r.x0, r.x1) < 0.15 && rowShare(img, ink, r.y1 + 2, r.x0, r.x1) < 0.15 && hollow(r));
+  // At 16 px the strokes can be two rows and three with one blank row between: any blank row tells.
+  const hollow = (r: Rule) => {
+    if (!r.double) return true;
+    for (let y = r.y0 + 1; y < r.y1; y++) if (rowShare(img, ink, y, r.x0, r.x1) < 0.15) return true;
+    return false;
+  };
+  return pairDoubles(bands).filter((r) => r.y1 - r.y0 <= (r.double ? 13 : 3) && rowShare(img, ink, r.y0 - 2, r.x0, r.x1) < 0.15 && rowShare(img, ink, r.y1 + 2, r.x0, r.x1) < 0.15 && hollow(r));
 }
 
 /**
  * Rows of one `=` stroke less one: three at most (2x pages draw them three or four rows thick).
  * Its two strokes' ends match within a few pixels, or within 1 % of the rule where a line number's
- * digits share its rows (each stroke then starts in another digit).
+ * digits share its rows (each stroke then starts in another digit), or within most of the pair's
+ * height where a `+` opens the rule (`+++-====`: its arm joins one stroke's rows, not the other's).
  */
 const DOUBLE_STROKE = 3;
-const endSlack = (r: Rule) => Math.max(3, 0.01 * (r.x1 - r.x0));
+const endSlack = (a: Rule, b: Rule) => Math.max(3, 0.01 * (a.x1 - a.x0), 0.8 * (b.y1 - a.y0 + 1));
 
-/** Two thin bands one to three rows apart with the same ends are the two strokes of `=`. */
+/** Two thin bands with the same ends, a few blank rows apart (up to twice the thinner's height: four at 2x), are the two strokes of `=`. */
 function pairDoubles(bands: readonly Rule[]): Rule[] {
   const out: Rule[] = [];
   for (const b of bands) {
     const a = out[out.length - 1];
     const gap = a ? b.y0 - a.y1 - 1 : 0;
-    if (a && !a.double && gap >= 1 && gap <= 3 && a.y1 - a.y0 <= DOUBLE_STROKE && b.y1 - b.y0 <= DOUBLE_STROKE && Math.abs(a.x0 - b.x0) <= endSlack(a) && Math.abs(a.x1 - b.x1) <= endSlack(a)) {
+    if (a && !a.double && gap >= 1 && gap <= Math.max(3, 2 * Math.min(a.y1 - a.y0, b.y1 - b.y0) + 2) && a.y1 - a.y0 <= DOUBLE_STROKE && b.y1 - b.y0 <= DOUBLE_STROKE && Math.abs(a.x0 - b.x0) <= endSlack(a, b) && Math.abs(a.x1 - b.x1) <= endSlack(a, b)) {
       out[out.length - 1] = { y0: a.y0, y1: b.y1, x0: Math.min(a.x0, b.x0), x1: Math.max(a.x1, b.x1), solid: false, double: true };
     } else out.push(b);
   }
