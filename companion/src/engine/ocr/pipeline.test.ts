@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@loupe/shared';
 import { OcrPipeline } from './pipeline';
@@ -115,6 +116,13 @@ describe('PP-OCR pipeline on rendered text', () => {
   it('emits a Markdown table when the boxes form a grid', async () => {
     const out = await pipeline.recognizeBytes(table);
     expect(out.text).toBe('| Item | Qty | Price |\n| --- | --- | --- |\n| Apple | 3 | 1.20 |\n| Banana | 12 | 0.50 |');
+  });
+
+  it('reads a rendered list of inline-code pills as prose, not on a terminal grid its pills line up to', async () => {
+    const page = await readFile(new URL('../../../../test/fixtures/ocr-units/gh-md-pill-list.png', import.meta.url));
+    const lines = (await pipeline.recognizeBytes(page)).text.split('\n');
+    expect(lines).toContain('• Reads config from the nearest package.json file');
+    expect(lines).toContain('• Extends configurations from multiple local or git');
   });
 
   it('reads monospace code: indentation, no space inside words, ASCII brackets, a lone closing brace', async () => {

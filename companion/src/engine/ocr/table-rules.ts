@@ -1,7 +1,8 @@
 import type { LaidLine } from './layout';
 import { cellAt, columnProfile, findCharGrid, inkTest, type CharGrid, type InkTest } from './char-grid';
 import { median } from './median';
-import type { Rect, Rgb } from './raster';
+import { cropRgb, type Rect, type Rgb } from './raster';
+import { findPills } from './code-pills';
 import { framedTables, rulesOf, type Rule, type Table } from './ruled-lines';
 import { cellInk, checkCells, isDash, WIDE } from './grid-cells';
 
@@ -74,10 +75,14 @@ function pinToEnds(img: Rgb, ink: InkTest, t: Table, grid: CharGrid): CharGrid {
   return { pitch, origin: (((left - pitch / 2) % pitch) + pitch) % pitch, strength: grid.strength };
 }
 
-/** A terminal: most of the page's text, of its usual line height, on one grid that stands out. */
+/**
+ * A terminal: most of the page's text, of its usual line height, on one grid that stands out.
+ * A line holding inline-code pills is rendered Markdown, not terminal text: a list of pills
+ * starting at one margin (`.js`, `.jsonc`, …) lines their glyphs up by chance.
+ */
 function pageGrid(img: Rgb, ink: InkTest, rects: readonly Rect[], latinEnds: readonly number[]): TableScan | undefined {
   const h = median(rects.map((r) => r[3] - r[1]));
-  const lines = rects.filter((r) => ofPageSize(r, h));
+  const lines = rects.filter((r) => ofPageSize(r, h) && !findPills(cropRgb(img, r)).length);
   if (lines.length < 3 || lines.length < 0.6 * rects.length) return undefined;
   // Chinese takes two cells a character: only the part of each line before it shows the one-cell period.
   const latin = lines.map((r): Rect => [r[0], r[1], Math.min(r[2], latinEnds[rects.indexOf(r)] ?? r[2]), r[3]]).filter((r) => r[2] - r[0] >= h);
