@@ -97,7 +97,11 @@ const RULES: Array<{ rule: string; fix: (text: string) => string; cases: Array<[
     fix: fixCodeMarks,
     cases: [
       ['    · npm test', '    • npm test'],
+      ['·Add jest tests', '• Add jest tests'],
+      ['·_Breaking:_ drop support', '• _Breaking:_ drop support'],
       ['马丁·路德', '马丁·路德'],
+      ['·函数参数', '·函数参数'],
+      ['·5 items', '·5 items'],
     ],
   },
   {

@@ -81,8 +81,8 @@ export function fixCodeMarks(text: string): string {
     .replace(/(?<=(?:^|\s)`) (?=[\w./@$[*?!'"-])/g, (m) => ((marked.match(/`/g)?.length ?? 0) >= 2 ? '' : m))
     // "https:/host": CTC merged the two slashes.
     .replace(/\b(https?|ftp|file):\/(?=[^/\s])/g, '$1://')
-    // A middle dot opening a line is a list bullet.
-    .replace(/^(\s*)·(?= )/, '$1•')
+    // A middle dot opening a line is a list bullet; the blank after a bullet that small is often read as none ("·Add jest tests").
+    .replace(/^(\s*)·(?: |(?=[A-Za-z_]))/, '$1• ')
     .replace(/丨/g, (c, at: number, line: string) => (isIdeograph(line[at - 1] ?? '') && isIdeograph(line[at + 1] ?? '') ? c : '|'))
     .replace(/θ(?=[\dA-Za-z.,:%)]|$)|(?<=[\dA-Za-z.(])θ/g, '0')
     // A θ standing as an operand in code ("n = θ;", "i === θ ||", "[θ]") is a zero too, where no Greek is around.

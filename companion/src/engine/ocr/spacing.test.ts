@@ -58,6 +58,10 @@ describe('word spacing', () => {
     // A blank of a third of the 12 px ink height (4 px) is a bullet's; the same blank before a letter and a comma is a monospace flag's ("-V, --version").
     expect(spaceLine([ch('-', 0), ch('a', 1, 0.05), ch('d', 2)], 10, barsAt([[1, 9], [13, 19], [21, 29]], 40))).toBe('- ad');
     expect(spaceLine([ch('-', 0), ch('V', 1, 0.05), ch(',', 2)], 10, barsAt([[1, 9], [13, 19], [21, 24]], 40))).toBe('-V,');
+    // Before a mark that otherwise takes no space ("- %s 已被替换", "- .env"), but not a negative number's dash touching it ("-.5").
+    expect(spaceLine([ch('-', 0), ch('%', 2), ch('s', 3), ch('已', 5)], 10, crop([0, 2, 3, 5], 70))).toBe('- %s 已');
+    expect(spaceLine([ch('-', 0), ch('.', 2), ch('e', 3), ch('n', 4)], 10, crop([0, 2, 3, 4], 60))).toBe('- .en');
+    expect(spaceLine([ch('-', 0), ch('.', 1), ch('5', 2)], 10, crop([0, 1, 2], 40))).toBe('-.5');
   });
 
   it('takes a fair space signal with a blank twice the letter gaps and a fifth of the ink height for a space ("for optimal"), not between bars ("||")', () => {
@@ -85,6 +89,10 @@ describe('word spacing', () => {
     expect(spaceLine(typed, 10, crop([0, 2, 3, 4, 5, 7], 90))).toBe('用 Qwen 模');
     const untyped = [ch('用', 0), ch('Q', 1), ch('w', 2), ch('e', 3), ch('n', 4), ch('模', 5)];
     expect(spaceLine(untyped, 10, crop([0, 1, 2, 3, 4, 5], 70))).toBe('用Qwen模');
+    // A printf format after Chinese is spaced by its blank too ("分配 %lu 字节"), a percent after a figure never ("50%").
+    expect(spaceLine([ch('分', 0), ch('配', 1), ch('%', 3), ch('l', 4), ch('u', 5)], 10, crop([0, 1, 3, 4, 5], 70))).toBe('分配 %lu');
+    expect(spaceLine([ch('分', 0), ch('配', 1), ch('%', 2), ch('l', 3), ch('u', 4)], 10, crop([0, 1, 2, 3, 4], 60))).toBe('分配%lu');
+    expect(spaceLine([ch('为', 0), ch('5', 1), ch('0', 2), ch('%', 4)], 10, crop([0, 1, 2, 4], 60))).toBe('为50%');
     // A full-width comma misread in code is not Chinese text: no gap-only space before it.
     const code = [ch('"', 0), ch('s', 1), ch('"', 2), ch('，', 4), ch('{', 6, 0.3), ch('}', 7)];
     expect(spaceLine(code, 10, crop([0, 1, 2, 4, 6, 7], 90))).toBe('"s", {}');

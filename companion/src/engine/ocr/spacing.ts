@@ -197,6 +197,8 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
     const afterChinesePunct = CJK_PUNCT.test(a.char) && (cjkAt(i - 2) || CHINESE_ONLY_PUNCT.test(a.char));
     // An opening quote after Chinese text is Chinese too ("文字是“a”").
     const beforeChinesePunct = CJK_PUNCT.test(b.char) && (isCjk(a.char) || cjkAt(i + 1));
+    // A printf format after Chinese ("分配 %lu 字节") is Latin beside Chinese, spaced by the image (below).
+    const formatAfterChinese = b.char === '%' && isIdeograph(a.char);
     if (atPill !== undefined) {
       space = atPill;
     } else if (pills.length && insidePill(pills, ...between(i))) {
@@ -210,7 +212,10 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       // A blank as wide as most of a Chinese character is typed, whatever the model says
       // (a terminal's column gap: "--context=数值  打印").
       space = true;
-    } else if ((isCjk(a.char) && isCjk(b.char)) || afterChinesePunct || beforeChinesePunct || NO_SPACE_AFTER.test(a.char) || NO_SPACE_BEFORE.test(b.char)) {
+    } else if (text === '-' && NO_SPACE_BEFORE.test(b.char) && glyphs[i + 1]?.char !== ',') {
+      // A dash opening the line before a mark that takes no space ("- %s 已被替换", "- .env"): a bullet's blank (see below) is typed.
+      space = p >= 0.5 || gap >= Math.max(4, 0.2 * inkHeight);
+    } else if ((isCjk(a.char) && isCjk(b.char)) || afterChinesePunct || beforeChinesePunct || NO_SPACE_AFTER.test(a.char) || (NO_SPACE_BEFORE.test(b.char) && !formatAfterChinese)) {
       // Typography: no space inside brackets, before closing punctuation, around underscores
       // (a low glyph that leaves a blank-looking gap); only a confident space counts there.
       // Code set in a sans body font does space its braces ("{ help: 'foo' }"): inside a bracket a
