@@ -62,6 +62,17 @@ describe('word spacing', () => {
     expect(spaceLine([ch('-', 0), ch('%', 2), ch('s', 3), ch('已', 5)], 10, crop([0, 2, 3, 5], 70))).toBe('- %s 已');
     expect(spaceLine([ch('-', 0), ch('.', 2), ch('e', 3), ch('n', 4)], 10, crop([0, 2, 3, 4], 60))).toBe('- .en');
     expect(spaceLine([ch('-', 0), ch('.', 1), ch('5', 2)], 10, crop([0, 1, 2], 40))).toBe('-.5');
+    // Before a flag's dash a blank of many pixels (an option listing's "-   -Z"), not a flag's own "--" (see below).
+    expect(spaceLine([ch('-', 0), ch('-', 2), ch('Z', 3), ch(',', 4)], 10, crop([0, 2, 3, 4], 60))).toBe('- -Z,');
+    expect(spaceLine([ch('-', 0), ch('-', 1), ch('Z', 2)], 10, crop([0, 1, 2], 40))).toBe('--Z');
+    // Before Chinese, a blank twice the glyph gaps: 3 px in a 14 px line, its glyphs 1 px apart ("- 没有指定源"); a dash touching it none.
+    const spans = (blank: number): Array<[number, number]> => [[0, 6], [6 + blank, 21 + blank], [22 + blank, 37 + blank], [38 + blank, 53 + blank], [54 + blank, 69 + blank]];
+    const zh = [ch('-', 0), ch('没', 1), ch('有', 2), ch('指', 3), ch('定', 4)];
+    const at = (blank: number) => zh.map((c, k) => ({ ...c, start: k === 0 ? 0 : (spans(blank)[k]![0] + 7) / 10, end: k === 0 ? 0 : (spans(blank)[k]![0] + 7) / 10 }));
+    expect(spaceLine(at(3), 10, barsAt(spans(3), 200, [3, 17]))).toBe('- 没有指定');
+    expect(spaceLine(at(1), 10, barsAt(spans(1), 200, [3, 17]))).toBe('-没有指定');
+    // A line too short to measure its gaps is a monospace flag as likely ("-数值", its hyphen 3 px off the glyph too).
+    expect(spaceLine(at(3).slice(0, 3), 10, barsAt(spans(3).slice(0, 3), 200, [3, 17]))).toBe('-没有');
   });
 
   it('takes a fair space signal with a blank twice the letter gaps and a fifth of the ink height for a space ("for optimal"), not between bars ("||")', () => {
@@ -149,7 +160,9 @@ describe('word spacing', () => {
   });
 
   it('keeps two hyphens together on a weak space signal ("--anchored" in a Chinese line, off the grid)', () => {
-    expect(spaceLine([ch('-', 0), ch('-', 2, 0.1), ch('a', 3), ch('n', 4)], 10, crop([0, 2, 3, 4], 60))).toBe('--an');
+    // As measured on a terminal page read before its grid: 5 px between the hyphens in 12 px ink.
+    const hyphens: Array<[number, number]> = [[2, 8], [13, 19], [21, 29], [31, 39]];
+    expect(spaceLine([ch('-', 0.5), ch('-', 1.6, 0.1), ch('a', 2.5), ch('n', 3.5)], 10, barsAt(hyphens, 50))).toBe('--an');
   });
 
   it('puts a space between two Chinese characters only where the blank is half a character wide', () => {

@@ -245,7 +245,9 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
       // A bullet opening the line stands a word gap off its text whatever the probability ("- added").
       // (A flag's "-v" opening a line leaves 1–2 px, a bullet's blank is a fifth of the ink height or more, ≥ 4 px;
       // a monospace flag's dash leaves as much, but its letter is followed by a comma: "-V, --version".)
-      const bullet = text === '-' && b.char !== '-' && glyphs[i + 1]?.char !== ',' && gap >= Math.max(4, 0.2 * inkHeight);
+      // A bullet before a flag ("-   -Z, --selinux-user": 11 px in 15 px ink) stands far off it; a flag's own "--" leaves a
+      // pixel or two in a sans font, 5 px in 12–15 px ink in a monospace one read off its grid.
+      const bullet = text === '-' && glyphs[i + 1]?.char !== ',' && gap >= (b.char === '-' ? Math.max(6, 0.5 * inkHeight) : Math.max(4, 0.2 * inkHeight));
       space = p >= 0.3 || bullet || (a.char === '-' && text.endsWith(' -') && p >= 0.05 && gap >= Math.max(3, 0.35 * inkHeight));
     } else if ((a.char === '.' && /^[a-z]$/.test(b.char)) || (b.char === '(' && /^[A-Za-z0-9_]$/.test(a.char))) {
       // "file.read", "open(": code joints where the narrow glyph leaves a blank as wide as a word
@@ -255,7 +257,9 @@ function spaceProportional(glyphs: readonly CtcChar[], pxPerStep: number, mask: 
     } else if ((isIdeograph(a.char) && ASCII_MARK.test(b.char)) || (ASCII_MARK.test(a.char) && isIdeograph(b.char))) {
       // Chinese beside Latin or digits ("使用 Qwen 模型"): the space is a matter of style, so the
       // image decides; the recogniser gives it no probability either way.
-      space = gap >= Math.max(3, opts.mixedGapRatio * inkHeight, 2 * typical);
+      // A dash opening a line of Chinese is a bullet ("- 没有指定源"): a blank standing out from the line's glyph gaps is its
+      // space. A short line has no gaps to measure, and a monospace flag ("-数值") leaves 3 px too.
+      space = gap >= (text === '-' && typical > 0 ? Math.max(3, 2 * typical) : Math.max(3, opts.mixedGapRatio * inkHeight, 2 * typical));
     } else {
       // A fair signal needs less blank, if it is twice the line's letter gaps ("for optimal" at 4 px in 17 px ink).
       space = gap >= Math.max(3, opts.wideGapRatio * inkHeight, 2 * typical) || (p >= opts.weakSpaceProb && gap >= Math.max(2, opts.gapRatio * inkHeight)) || (p >= 0.05 && !THIN_MARK.test(a.char) && !THIN_MARK.test(b.char) && gap >= Math.max(3, 2 * typical, 0.2 * inkHeight));
