@@ -3,7 +3,7 @@ import { slashesOpeningLine } from './comment-slashes';
 import type { Rgb } from './raster';
 
 /** A white line crop with black strokes: each from (x at the top) to (x + shift at the foot), 2 px thick, rows 4..15; then a word's block. */
-function crop(strokes: Array<[number, number]>): Rgb {
+function crop(strokes: Array<[number, number]>, word = true): Rgb {
   const width = 60, height = 20;
   const data = new Uint8Array(width * height * 3).fill(255);
   const ink = (x: number, y: number) => data.fill(0, (y * width + x) * 3, (y * width + x) * 3 + 3);
@@ -14,7 +14,7 @@ function crop(strokes: Array<[number, number]>): Rgb {
       ink(at + 1, y);
     }
   }
-  for (let y = 8; y <= 15; y++) for (let x = 30; x < 40; x++) if (y === 8 || y === 15 || x === 30 || x === 39) ink(x, y);
+  if (word) for (let y = 8; y <= 15; y++) for (let x = 30; x < 40; x++) if (y === 8 || y === 15 || x === 30 || x === 39) ink(x, y);
   return { data, width, height };
 }
 
@@ -23,6 +23,13 @@ describe('a comment\'s `//` read as bars', () => {
     const slashes = crop([[9, -4], [16, -4]]);
     expect(slashesOpeningLine('III do something', slashes)).toBe('// do something');
     expect(slashesOpeningLine('  /I/ create runner', slashes)).toBe('  // create runner');
+  });
+
+  it('is `//` where a box holds nothing but two such strokes (its text boxed apart), not two bars', () => {
+    expect(slashesOpeningLine('1/', crop([[9, -4], [16, -4]], false))).toBe('//');
+    expect(slashesOpeningLine('11', crop([[9, -4], [16, -4]], false))).toBe('//');
+    expect(slashesOpeningLine('ll', crop([[6, 0], [13, 0]], false))).toBe('ll');
+    expect(slashesOpeningLine('II', crop([[9, -4], [16, -4]]))).toBe('II');
   });
 
   it('leaves upright bars (`ll -a`, a numeral) and other openings alone', () => {

@@ -8,11 +8,12 @@ import { strokeLean } from './tick-shape';
  * something`, `/I/ create runner`): the slashes of a sans font are thin and barely slanted. The
  * ink tells: a slash is one tall thin stroke whose top stands right of its foot, a bar (`ll -a`,
  * a numeral `II`) stands upright. Where the line opens with a token of bar look-alikes and its
- * first two strokes both slant like slashes, the token is `//`.
+ * first two strokes both slant like slashes, the token is `//`; so is a box holding nothing but
+ * two such strokes read as bars (`1/`, `11`: the slashes of `//   generatedLine: 1,` boxed apart).
  */
 export const COMMENT_SLASHES = {
   /** What the slashes come back as: two or three of these, then a space. */
-  token: /^(\s*)([Il|/1!]{2,3})(?= )/,
+  token: /^(\s*)([Il|/1!]{2,3})(?= |$)/,
   /** Columns moved right per row down, at most (a slash's top is right of its foot). */
   maxLean: -0.15,
   /** A stroke's height, at least, as a share of the line's ink height. */
@@ -49,10 +50,12 @@ export function slashesOpeningLine(text: string, crop: Rgb): string {
   const mask = inkMask(crop);
   const { inkHeight } = inkProfile(mask);
   const strokes = inkBlobs(mask).filter((b) => b.bottom - b.top + 1 >= 2).sort((a, b) => a.x0 - b.x0);
-  if (strokes.length < 3) return text;
-  const [s1, s2, next] = strokes as [Blob, Blob, Blob];
+  // A box of the two slashes alone (`//   name: null`, its text boxed apart on a monospace line) holds two strokes.
+  const alone = m[0].length === text.length;
+  if (strokes.length < (alone ? 2 : 3) || (alone && strokes.length > 2)) return text;
+  const [s1, s2, next] = strokes as [Blob, Blob, Blob | undefined];
   const slash = (b: Blob) => isSlash(mask, b, inkHeight);
   // Two slashes side by side, then the comment's first word after a blank.
-  if (!slash(s1) || !slash(s2) || s2.x0 <= s1.x0 || next.x0 - s2.x1 < 2) return text;
+  if (!slash(s1) || !slash(s2) || s2.x0 <= s1.x0 || (next && next.x0 - s2.x1 < 2)) return text;
   return m[1] + '//' + text.slice(m[0].length);
 }
