@@ -27,10 +27,11 @@ interface Cells {
 }
 
 export function readEqualsRows(img: Rgb, lines: readonly LaidLine[]): LaidLine[] {
-  const doubles = rulesOf(img).filter((r) => r.double);
+  const rules = rulesOf(img);
+  const doubles = rules.filter((r) => r.double);
   if (!doubles.length) return [...lines];
   const ink = inkTest(img);
-  const tables = framedTables(img, ink, rulesOf(img));
+  const tables = framedTables(img, ink, rules);
   const metrics = monoMetrics(lines);
   const lineH = metrics?.lineH ?? median(lines.map((l) => l.box[3] - l.box[1]));
   let out = [...lines];
